@@ -1,0 +1,118 @@
+/**
+ * Acquires the WebGPU adapter and device through Dawn (npm `webgpu`).
+ * Dawn's instance returned by create() must stay referenced for the life of the process: when it is
+ * garbage-collected the process crashes. It is kept in a module-level variable and never released.
+ */
+import './globals.ts';
+import { create } from 'webgpu';
+import { AdapterError } from '../errors.ts';
+
+export const BACKENDS = ['vulkan', 'metal', 'd3d12', 'opengles'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export interface DeviceOptions {
+  /** Backend to use; default: LAMINA_BACKEND, else Dawn's choice. */
+  backend?: string;
+  /** Adapter name (as printed by `lamina info`). */
+  adapter?: string;
+}
+
+export interface Gpu {
+  adapter: GPUAdapter;
+  device: GPUDevice;
+  info: GPUAdapterInfo;
+  backend: string;
+  /** Set when the device is lost; every await in the runtime races against it. */
+  lost: Promise<GPUDeviceLostInfo>;
+  /** Uncaptured errors, for reporting (every operation in the runtime is also inside error scopes). */
+  uncaptured: string[];
+}
+
+// Keeps Dawn's GPU instances alive for the whole process (see the file comment).
+const instances: GPU[] = [];
+const cache = new Map<string, Promise<Gpu>>();
+
+const LIMITS = [
+  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'maxDynamicUniformBuffersPerPipelineLayout',
+] as const;
+export type LimitName = (typeof LIMITS)[number];
+
+function resolveBackend(opts: DeviceOptions): string | undefined {
+  const b = opts.backend ?? process.env.LAMINA_BACKEND ?? undefined;
+  if (b !== undefined && b !== '' && !(BACKENDS as readonly string[]).includes(b)) {
+    throw new AdapterError(`unknown backend "${b}" (choose one of ${BACKENDS.join(', ')})`);
+  }
+  return b || undefined;
+}
+
+const FIX = 'Fix: on Debian/Ubuntu run `bash scripts/setup-gpu.sh` as root (installs Mesa >= 23 lavapipe, ' +
+  'the software Vulkan driver; Debian 12 needs bookworm-backports), or install your GPU vendor\'s Vulkan driver. ' +
+  'Check with `lamina info`.';
+
+async function open(opts: DeviceOptions): Promise<Gpu> {
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  const backend = resolveBackend(opts);
+  const flags: string[] = [];
+  if (backend) flags.push(`backend=${backend}`);
+  if (opts.adapter) flags.push(`adapter=${opts.adapter}`);
+  let gpu: GPU;
+  try {
+    gpu = create(flags);
+  } catch (e) {
+    throw new AdapterError(`Dawn could not start (${flags.join(' ') || 'default backends'}): ${(e as Error).message}. ${FIX}`);
+  }
+  instances.push(gpu);
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new AdapterError(`no WebGPU adapter (${(e as Error).message}); backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}. ${FIX}`);
+  }
+  if (!adapter) {
+    throw new AdapterError(`no WebGPU adapter found; backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}${opts.adapter ? `, adapter "${opts.adapter}"` : ''}. ${FIX}`);
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of LIMITS) requiredLimits[name] = adapter.limits[name] as number;
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'lamina' });
+  const uncaptured: string[] = [];
+  device.addEventListener('uncapturederror', (ev) => {
+    uncaptured.push((ev as GPUUncapturedErrorEvent).error.message);
+  });
+  return { adapter, device, info: adapter.info, backend: backend ?? 'default', lost: device.lost, uncaptured };
+}
+
+/** The shared device for these options (one per process and option set). */
+export function acquireGpu(opts: DeviceOptions = {}): Promise<Gpu> {
+  const key = `${opts.backend ?? process.env.LAMINA_BACKEND ?? ''}|${opts.adapter ?? ''}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = open(opts);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  backend: string;
+  features: string[];
+  limits: Record<string, number>;
+}
+
+export function adapterReport(gpu: Gpu): AdapterReport {
+  const limits: Record<string, number> = {};
+  for (const name of LIMITS) limits[name] = gpu.device.limits[name] as number;
+  return {
+    vendor: gpu.info.vendor, architecture: gpu.info.architecture, device: gpu.info.device,
+    description: gpu.info.description, backend: gpu.backend,
+    features: [...gpu.adapter.features].sort(), limits,
+  };
+}

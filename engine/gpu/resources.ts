@@ -1,0 +1,41 @@
+/** Buffer creation and error scopes that name the buffer or kernel at fault. */
+import './globals.ts';
+import { GpuError } from '../errors.ts';
+
+/** Runs `fn` inside validation and out-of-memory error scopes; throws a GpuError naming `what`. */
+export async function scoped<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
+    if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
+  }
+  return result;
+}
+
+export function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
+  const padded = Math.max(16, Math.ceil(size / 4) * 4);
+  const buffer = device.createBuffer({ label, size: padded, usage: usage | GPUBufferUsage.COPY_DST });
+  if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  return buffer;
+}
+
+export const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
+
+/** Reads a buffer back (creating a staging buffer); used outside the step loop only. */
+export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: number, size: number): Promise<ArrayBuffer> {
+  const staging = device.createBuffer({ label: `readback:${src.label}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(src, offset, staging, 0, size);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const copy = staging.getMappedRange().slice(0);
+  staging.unmap();
+  staging.destroy();
+  return copy;
+}

@@ -1,0 +1,144 @@
+/**
+ * CPU float32 reference twin of the rate kernels (Math.fround after every operation), executing the
+ * same NetworkPlan: synapse-dense / synapse-dense-tiled / synapse-reduce / synapse-csr (y = gain * W r),
+ * rate-update (the unit update with inputs and Philox noise) and the recorders. Sums run in index order;
+ * the GPU sums in tiles, so the two agree to rounding (test/tolerances.ts), not bit for bit.
+ */
+import type { Activation } from '../model/spec.ts';
+import type { NetworkPlan, PopPlan, InputPlan } from '../model/compile.ts';
+import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
+import { fires, type RecordSink, type RecorderInfo, plannedRows } from '../record/recorders.ts';
+import type { RecorderSpec } from '../model/spec.ts';
+
+const f = Math.fround;
+
+export function activationF32(a: Activation, x: number): number {
+  switch (a) {
+    case 'tanh': return f(Math.tanh(Math.min(Math.max(x, -15), 15)));
+    case 'relu': return Math.max(x, 0);
+    case 'sigmoid': return f(1 / f(1 + f(Math.exp(-x))));
+    case 'softplus': return x > 20 ? x : f(Math.log(f(1 + f(Math.exp(x)))));
+    case 'linear': return x;
+  }
+}
+
+function inputAt(plan: NetworkPlan, inp: InputPlan, size: number, b: number, i: number, step: number): number {
+  let v = plan.instTable[b * plan.instK + inp.ampParam];
+  if (inp.profileOffset >= 0) v = f(v * plan.unitTable[inp.profileOffset + i]);
+  const t = inp.time;
+  if (t.kind === 'pulse') v = step >= t.startStep && step < t.stopStep ? v : 0;
+  if (t.kind === 'array') {
+    const s = Math.min(Math.floor(step / t.everySteps), t.samples - 1);
+    v = f(v * plan.inputData[t.dataOffset + (t.perUnit ? s * size + i : s)]);
+  }
+  return v;
+}
+
+export class ReferenceSimulation {
+  step = 0;
+  state: Float32Array;
+  rate: Float32Array;
+  private next: Float32Array;
+  private syn: Float32Array;
+
+  constructor(readonly plan: NetworkPlan, readonly record: RecorderSpec[] = []) {
+    this.state = new Float32Array(plan.stateLength);
+    this.rate = new Float32Array(plan.stateLength);
+    for (const pop of plan.pops) {
+      for (let b = 0; b < plan.batch; b++) {
+        for (let i = 0; i < pop.size; i++) {
+          this.state[pop.base + b * pop.size + i] = pop.init[i];
+          this.rate[pop.base + b * pop.size + i] = activationF32(pop.activation, pop.init[i]);
+        }
+      }
+    }
+    this.next = new Float32Array(plan.stateLength);
+    this.syn = new Float32Array(plan.stateLength);
+  }
+
+  /** The noise sample xi for unit g of instance b at `step` (as the GPU draws it). */
+  noise(g: number, b: number, step: number): number {
+    const bits = philox4x32(g, step, b, 0, this.plan.seeds[b], KEY_HI);
+    return normalFromBits(bits[0], bits[1]);
+  }
+
+  private updateUnit(pop: PopPlan, b: number, i: number, rec: number): void {
+    const { plan } = this;
+    const n = pop.size, t = pop.tableBase;
+    const g = pop.base + b * n + i;
+    let drive = f(rec + plan.unitTable[t + 3 * n + i]);
+    let ext = 0;
+    for (const inp of pop.inputs) ext = f(ext + inputAt(plan, inp, n, b, i, this.step));
+    drive = f(drive + ext);
+    let x = f(f(plan.unitTable[t + i] * this.state[g]) + f(plan.unitTable[t + n + i] * drive));
+    if (pop.noiseParam >= 0) {
+      const sigma = plan.instTable[b * plan.instK + pop.noiseParam];
+      x = f(x + f(f(plan.unitTable[t + 2 * n + i] * sigma) * this.noise(g, b, this.step)));
+    }
+    this.state[g] = x;
+    this.next[g] = activationF32(pop.activation, x);
+  }
+
+  /** One step of every population. */
+  advance(): void {
+    const { plan } = this;
+    for (const pop of plan.pops) {
+      this.syn.fill(0, pop.base, pop.base + plan.batch * pop.size);
+      for (const proj of pop.incoming) {
+        const pre = proj.pre;
+        for (let b = 0; b < plan.batch; b++) {
+          const gain = plan.instTable[b * plan.instK + proj.gainParam];
+          const r0 = pre.base + b * pre.size;
+          for (let i = 0; i < pop.size; i++) {
+            let acc = 0;
+            if (proj.dense) {
+              const row = i * pre.size;
+              for (let j = 0; j < pre.size; j++) acc = f(acc + f(proj.dense[row + j] * this.rate[r0 + j]));
+            } else {
+              const { rowPtr, colIdx, values } = proj.csr!;
+              for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) acc = f(acc + f(values[k] * this.rate[r0 + colIdx[k]]));
+            }
+            const g = pop.base + b * pop.size + i;
+            this.syn[g] = f(this.syn[g] + f(gain * acc));
+          }
+        }
+      }
+      for (let b = 0; b < plan.batch; b++) {
+        for (let i = 0; i < pop.size; i++) this.updateUnit(pop, b, i, this.syn[pop.base + b * pop.size + i]);
+      }
+    }
+    [this.rate, this.next] = [this.next, this.rate];
+    this.step++;
+  }
+
+  /** Runs `steps` steps, delivering recorder rows to the sink as the GPU runtime does. */
+  run(steps: number, sink?: RecordSink): void {
+    const infos: RecorderInfo[] = this.record.map((r) => {
+      const pop = this.plan.pops.find((p) => p.name === r.population)!;
+      const units = r.units ? Uint32Array.from(r.units) : Uint32Array.from({ length: pop.size }, (_, i) => i);
+      const reduce = r.reduce ?? 'none';
+      return { name: r.name, population: r.population, what: r.what ?? 'rate', reduce, every: r.every ?? 1, units, width: reduce === 'mean' ? 1 : units.length, batch: this.plan.batch };
+    });
+    for (const info of infos) sink?.begin?.(info, plannedRows(info.every, this.step, steps));
+    for (let s = 0; s < steps; s++) {
+      const n = this.step;
+      this.advance();
+      infos.forEach((info) => {
+        if (!sink || !fires(info.every, n)) return;
+        const pop = this.plan.pops.find((p) => p.name === info.population)!;
+        const src = info.what === 'state' ? this.state : this.rate;
+        const row = new Float32Array(info.batch * info.width);
+        for (let b = 0; b < info.batch; b++) {
+          let sum = 0;
+          info.units.forEach((u, m) => {
+            const v = src[pop.base + b * pop.size + u];
+            if (info.reduce === 'mean') sum += v;
+            else row[b * info.width + m] = v;
+          });
+          if (info.reduce === 'mean') row[b] = f(sum / info.units.length);
+        }
+        sink.write(info, row, 1);
+      });
+    }
+  }
+}

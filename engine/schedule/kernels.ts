@@ -1,0 +1,150 @@
+/**
+ * Builds the per-step kernel list of a network once: one projection kernel per incoming projection of
+ * each population (the last one finishes the population's step in its epilogue), or a rate-update
+ * kernel for a population without input projections. Pipelines and bind groups are made here, never in
+ * the step loop.
+ */
+import { assemble, unitConstants, type EpilogueMode, type Constants } from '../codegen/assemble.ts';
+import { SpecError } from '../errors.ts';
+import type { KernelName } from '../gpu/layouts.ts';
+import { createBuffer, STORAGE } from '../gpu/resources.ts';
+import type { NetworkPlan, PopPlan, ProjPlan } from '../model/compile.ts';
+
+export interface Kernel {
+  label: string;
+  name: KernelName;
+  pipeline: GPUComputePipeline;
+  group1?: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+export interface KernelContext {
+  device: GPUDevice;
+  plan: NetworkPlan;
+  layouts: { group0: GPUBindGroupLayout; group1: Map<KernelName, GPUBindGroupLayout> };
+  pipelineCache: Map<string, GPUComputePipeline>;
+  buffers: GPUBuffer[];
+}
+
+/** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
+export const MATVEC_MAX_BATCH = 8;
+
+export function pipeline(ctx: KernelContext, name: KernelName, label: string, code: string): GPUComputePipeline {
+  const cached = ctx.pipelineCache.get(code);
+  if (cached) return cached;
+  const g1 = ctx.layouts.group1.get(name);
+  const module = ctx.device.createShaderModule({ label, code });
+  const p = ctx.device.createComputePipeline({
+    label,
+    layout: ctx.device.createPipelineLayout({ label, bindGroupLayouts: g1 ? [ctx.layouts.group0, g1] : [ctx.layouts.group0] }),
+    compute: { module, entryPoint: 'main' },
+  });
+  ctx.pipelineCache.set(code, p);
+  return p;
+}
+
+/** Splits a 1-D workgroup count into (x, y) within the per-dimension limit; kernels flatten it back. */
+export function grid(count: number, device: GPUDevice): [number, number, number] {
+  const max = device.limits.maxComputeWorkgroupsPerDimension;
+  if (count <= max) return [Math.max(count, 1), 1, 1];
+  return [max, Math.ceil(count / max), 1];
+}
+
+function bindGroup(ctx: KernelContext, name: KernelName, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+  return ctx.device.createBindGroup({
+    label, layout: ctx.layouts.group1.get(name)!,
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+}
+
+function checkSize(ctx: KernelContext, field: string, bytes: number): void {
+  const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  if (bytes > limit) {
+    throw new SpecError(field, `needs a ${(bytes / 2 ** 20).toFixed(1)} MiB buffer; this adapter allows ${(limit / 2 ** 20).toFixed(1)} MiB per storage binding (use sparse or generated connectivity, or a smaller batch)`);
+  }
+}
+
+function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMode): Kernel[] {
+  const { device, plan } = ctx;
+  const post = proj.post;
+  const label = `projection "${proj.name}" (${proj.pre.name} -> ${post.name})`;
+  const field = `projections[${proj.specIndex}].weights`;
+  const base: Constants = { ...unitConstants(plan, post), POST_N: post.size, PRE_N: proj.pre.size, PRE_BASE: proj.pre.base, GAIN_PARAM: proj.gainParam };
+  const lib = { pop: post, epilogue: mode };
+  if (proj.csr) {
+    const { rowPtr, colIdx, values } = proj.csr;
+    checkSize(ctx, field, colIdx.byteLength);
+    const bufs = [
+      createBuffer(device, `${label}:rowPtr`, rowPtr.byteLength, STORAGE, rowPtr),
+      createBuffer(device, `${label}:colIdx`, colIdx.byteLength, STORAGE, colIdx),
+      createBuffer(device, `${label}:values`, values.byteLength, STORAGE, values),
+    ];
+    ctx.buffers.push(...bufs);
+    const code = assemble('synapse-csr', base, lib);
+    return [{ label: `synapse-csr ${label}`, name: 'synapse-csr', pipeline: pipeline(ctx, 'synapse-csr', `synapse-csr ${label}`, code),
+      group1: bindGroup(ctx, 'synapse-csr', label, bufs), workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device) }];
+  }
+  // Dense: rows padded to a multiple of 4 columns for vec4 loads.
+  const pre4 = Math.ceil(proj.pre.size / 4);
+  const w = proj.dense!;
+  let padded = w;
+  if (pre4 * 4 !== proj.pre.size) {
+    padded = new Float32Array(post.size * pre4 * 4);
+    for (let i = 0; i < post.size; i++) padded.set(w.subarray(i * proj.pre.size, (i + 1) * proj.pre.size), i * pre4 * 4);
+  }
+  checkSize(ctx, field, padded.byteLength);
+  const weights = createBuffer(device, `${label}:weights`, padded.byteLength, STORAGE, padded);
+  ctx.buffers.push(weights);
+  const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
+  if (plan.batch <= MATVEC_MAX_BATCH) {
+    const wg = 256;
+    const tpr = Math.min(wg, Math.max(32, 2 ** Math.ceil(Math.log2(pre4))));
+    const rows = wg / tpr;
+    const code = assemble('synapse-dense', { ...consts, WG: wg, TPR: tpr, ROWS: rows, ITERS: Math.ceil(pre4 / tpr) }, lib);
+    return [{ label: `synapse-dense ${label}`, name: 'synapse-dense', pipeline: pipeline(ctx, 'synapse-dense', `synapse-dense ${label}`, code),
+      group1: bindGroup(ctx, 'synapse-dense', label, [weights]), workgroups: grid(Math.ceil(post.size / rows), device) }];
+  }
+  // Tiled GEMM; split the presynaptic range so that enough workgroups fill the GPU.
+  const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
+  const split = Math.max(1, Math.min(Math.ceil(256 / tiles), Math.floor(pre4 * 4 / 256)));
+  const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
+  const splitCount = Math.ceil(pre4 * 4 / kSlice);
+  const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;
+  checkSize(ctx, `${field} (split-K partial sums)`, partialsBytes);
+  const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
+  ctx.buffers.push(partials);
+  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount };
+  const group1 = bindGroup(ctx, 'synapse-dense-tiled', label, [weights, partials]);
+  const kernels: Kernel[] = [{
+    label: `synapse-dense-tiled ${label}`, name: 'synapse-dense-tiled', group1,
+    pipeline: pipeline(ctx, 'synapse-dense-tiled', `synapse-dense-tiled ${label}`, assemble('synapse-dense-tiled', tiledConsts, lib)),
+    workgroups: [Math.ceil(post.size / 128), Math.ceil(plan.batch / 64), splitCount],
+  }];
+  if (splitCount > 1) {
+    kernels.push({
+      label: `synapse-reduce ${label}`, name: 'synapse-reduce', group1,
+      pipeline: pipeline(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', tiledConsts, lib)),
+      workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device),
+    });
+  }
+  return kernels;
+}
+
+function populationKernels(ctx: KernelContext, pop: PopPlan): Kernel[] {
+  if (pop.incoming.length === 0) {
+    const label = `rate-update population "${pop.name}"`;
+    const code = assemble('rate-update', { ...unitConstants(ctx.plan, pop), HAS_SYN: false }, { pop });
+    return [{ label, name: 'rate-update', pipeline: pipeline(ctx, 'rate-update', label, code),
+      workgroups: grid(Math.ceil((pop.size * ctx.plan.batch) / 64), ctx.device) }];
+  }
+  const last = pop.incoming.length - 1;
+  return pop.incoming.flatMap((proj, k) => {
+    const mode: EpilogueMode = k === last ? (k === 0 ? 'finish' : 'finish-after-syn') : (k === 0 ? 'store' : 'accumulate');
+    return projectionKernels(ctx, proj, mode);
+  });
+}
+
+/** Every kernel of one step, in dispatch order. */
+export function buildStepKernels(ctx: KernelContext): Kernel[] {
+  return ctx.plan.pops.flatMap((pop) => populationKernels(ctx, pop));
+}

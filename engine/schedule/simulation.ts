@@ -1,0 +1,226 @@
+/**
+ * A network on the GPU: built once (buffers, pipelines, bind groups), then stepped in chunks of many
+ * steps per submission. The host never waits on the GPU per step: it writes the chunk's step numbers
+ * into a dynamic uniform buffer, encodes every dispatch of the chunk in one compute pass, copies the
+ * recorders' ring buffers to a staging buffer and moves on; readbacks complete asynchronously, with a
+ * bounded number of chunks in flight.
+ */
+import { GpuError } from '../errors.ts';
+import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
+import { createLayouts, STEP_STRIDE, type KernelName } from '../gpu/layouts.ts';
+import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { compile, type CompileOptions, type NetworkPlan } from '../model/compile.ts';
+import type { NetworkSpec } from '../model/spec.ts';
+import { validateSpec } from '../model/validate.ts';
+import { buildRecorders, fires, plannedRows, type Recorder, type RecordSink } from '../record/recorders.ts';
+import { activationF32 } from '../reference/rate.ts';
+import { buildStepKernels, type Kernel, type KernelContext } from './kernels.ts';
+
+export interface SimulationOptions extends CompileOptions, DeviceOptions {
+  /** Steps encoded per submission (default 256). */
+  chunkSteps?: number;
+  /** Chunks allowed in flight before the host waits (default 3). */
+  maxInFlight?: number;
+}
+
+export interface RunOptions {
+  sink?: RecordSink;
+  onProgress?: (doneSteps: number, totalSteps: number) => void;
+}
+
+export interface RunTiming {
+  steps: number;
+  wallSeconds: number;
+}
+
+const TIMEOUT_MS = Number(process.env.LAMINA_GPU_TIMEOUT_S ?? 600) * 1000;
+
+export class Simulation {
+  /** Global index of the next step to run. */
+  step = 0;
+  private destroyed = false;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly plan: NetworkPlan,
+    readonly spec: NetworkSpec,
+    private readonly kernels: Kernel[],
+    readonly recorders: Recorder[],
+    private readonly group0: GPUBindGroup[],
+    private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; all: GPUBuffer[] },
+    readonly chunkSteps: number,
+    private readonly maxInFlight: number,
+    readonly buildSeconds: number,
+  ) {}
+
+  static async create(specInput: NetworkSpec | unknown, opts: SimulationOptions = {}): Promise<Simulation> {
+    const t0 = performance.now();
+    const spec = validateSpec(specInput);
+    const plan = compile(spec, opts);
+    const gpu = await acquireGpu(opts);
+    const { device } = gpu;
+    const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 256));
+    const all: GPUBuffer[] = [];
+    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all };
+    return scoped(device, 'building the network', () => {
+      const bytes = plan.stateLength * 4;
+      const init = new Float32Array(plan.stateLength);
+      const rate0 = new Float32Array(plan.stateLength);
+      for (const pop of plan.pops) {
+        for (let b = 0; b < plan.batch; b++) {
+          init.set(pop.init, pop.base + b * pop.size);
+          for (let i = 0; i < pop.size; i++) rate0[pop.base + b * pop.size + i] = activationF32(pop.activation, pop.init[i]);
+        }
+      }
+      const rates = [createBuffer(device, 'rates[0]', bytes, STORAGE, rate0), createBuffer(device, 'rates[1]', bytes, STORAGE, rate0)];
+      const state = createBuffer(device, 'state', bytes, STORAGE, init);
+      const syn = createBuffer(device, 'syn', bytes, STORAGE);
+      const unitTable = createBuffer(device, 'unit_table', plan.unitTable.byteLength, STORAGE, plan.unitTable);
+      const instTable = createBuffer(device, 'inst_table', plan.instTable.byteLength, STORAGE, plan.instTable);
+      const seeds = createBuffer(device, 'seeds', plan.seeds.byteLength, STORAGE, plan.seeds);
+      const inputData = createBuffer(device, 'input_data', plan.inputData.byteLength, STORAGE, plan.inputData);
+      const steps = createBuffer(device, 'step_info', chunkSteps * STEP_STRIDE, GPUBufferUsage.UNIFORM);
+      all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps);
+      const group0 = [0, 1].map((parity) => device.createBindGroup({
+        label: `group0:network (step parity ${parity})`, layout: ctx.layouts.group0,
+        entries: [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData].map((buffer, binding) => ({
+          binding, resource: binding === 0 ? { buffer, size: STEP_STRIDE } : { buffer },
+        })),
+      }));
+      const kernels = buildStepKernels(ctx);
+      const recorders = buildRecorders(ctx, spec.record ?? [], chunkSteps);
+      return new Simulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, all }, chunkSteps,
+        opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+    });
+  }
+
+  /** Kernels of one step, for reports. */
+  get kernelNames(): { label: string; name: KernelName }[] {
+    return this.kernels.map((k) => ({ label: k.label, name: k.name }));
+  }
+
+  private async guard<T>(what: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GpuError(what, `no answer from the GPU within ${TIMEOUT_MS / 1000} s (set LAMINA_GPU_TIMEOUT_S to wait longer)`)), TIMEOUT_MS);
+    });
+    const lost = this.gpu.lost.then((info) => { throw new GpuError(what, `device lost (${info.reason}): ${info.message}`); });
+    try {
+      return await Promise.race([p, lost, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Encodes steps [n0, n0 + count) into one submission; returns the rows each recorder took. */
+  private encodeChunk(n0: number, count: number): { rows: number[]; commands: GPUCommandBuffer; staging?: GPUBuffer; offsets: number[] } {
+    const { device } = this.gpu;
+    const info = new Uint32Array((count * STEP_STRIDE) / 4);
+    const rows = this.recorders.map(() => 0);
+    for (let s = 0; s < count; s++) {
+      info[(s * STEP_STRIDE) / 4] = n0 + s;
+      this.recorders.forEach((r, k) => {
+        if (fires(r.every, n0 + s)) info[(s * STEP_STRIDE) / 4 + 4 + k] = rows[k]++;
+      });
+    }
+    device.queue.writeBuffer(this.buffers.steps, 0, info);
+    const enc = device.createCommandEncoder({ label: `steps ${n0}..${n0 + count - 1}` });
+    const pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
+    const dispatch = (k: Kernel, group0: GPUBindGroup, offset: number) => {
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, group0, [offset]);
+      if (k.group1) pass.setBindGroup(1, k.group1);
+      pass.dispatchWorkgroups(...k.workgroups);
+    };
+    for (let s = 0; s < count; s++) {
+      const group0 = this.group0[(n0 + s) % 2];
+      for (const k of this.kernels) dispatch(k, group0, s * STEP_STRIDE);
+      for (const r of this.recorders) if (fires(r.every, n0 + s)) dispatch(r.kernel, group0, s * STEP_STRIDE);
+    }
+    pass.end();
+    const offsets: number[] = [];
+    let total = 0;
+    this.recorders.forEach((r, k) => { offsets.push(total); total += rows[k] * r.batch * r.width * 4; });
+    let staging: GPUBuffer | undefined;
+    if (total > 0) {
+      staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.recorders.forEach((r, k) => {
+        if (rows[k] > 0) enc.copyBufferToBuffer(r.ring, 0, staging!, offsets[k], rows[k] * r.batch * r.width * 4);
+      });
+    }
+    return { rows, commands: enc.finish(), staging, offsets };
+  }
+
+  /** Runs `steps` steps from the current step; recorder rows go to opts.sink in order. */
+  async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const { device } = this.gpu;
+    const t0 = performance.now();
+    const start = this.step;
+    for (const r of this.recorders) await opts.sink?.begin?.(r, plannedRows(r.every, start, steps));
+    const inFlight: Promise<void>[] = [];
+    let delivered: Promise<void> = Promise.resolve();
+    for (let done = 0; done < steps;) {
+      const count = Math.min(this.chunkSteps, steps - done);
+      const n0 = this.step;
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      const chunk = this.encodeChunk(n0, count);
+      device.queue.submit([chunk.commands]);
+      const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
+        const what = `step kernels (steps ${n0}..${n0 + count - 1}; ${this.kernels.map((k) => k.label).join(', ')})`;
+        if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
+        if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
+      });
+      const readback = chunk.staging
+        ? errors.then(() => chunk.staging!.mapAsync(GPUMapMode.READ))
+        : errors.then(() => device.queue.onSubmittedWorkDone());
+      const completed = this.guard(`steps ${n0}..${n0 + count - 1}`, readback);
+      delivered = Promise.all([delivered, completed]).then(async () => {
+        if (chunk.staging) {
+          const data = new Float32Array(chunk.staging.getMappedRange().slice(0));
+          chunk.staging.unmap();
+          chunk.staging.destroy();
+          for (const r of this.recorders) {
+            const k = r.index;
+            if (chunk.rows[k] > 0 && opts.sink) {
+              await opts.sink.write(r, data.subarray(chunk.offsets[k] / 4, chunk.offsets[k] / 4 + chunk.rows[k] * r.batch * r.width), chunk.rows[k]);
+            }
+          }
+        }
+      });
+      delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
+      inFlight.push(delivered);
+      this.step += count;
+      done += count;
+      if (inFlight.length >= this.maxInFlight) await inFlight.shift();
+      opts.onProgress?.(done, steps);
+    }
+    await delivered;
+    for (const r of this.recorders) await opts.sink?.end?.(r);
+    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Reads the current state x and rates r(x) of every population (outside the step loop). */
+  async read(): Promise<{ state: Float32Array; rate: Float32Array }> {
+    const { device } = this.gpu;
+    const bytes = this.plan.stateLength * 4;
+    const [state, rate] = await this.guard('reading the state', Promise.all([
+      readBuffer(device, this.buffers.state, 0, bytes),
+      readBuffer(device, this.buffers.rates[this.step % 2], 0, bytes),
+    ]));
+    return { state: new Float32Array(state), rate: new Float32Array(rate) };
+  }
+
+  /** Submits `count` steps without recording and waits for completion; for benchmarks. */
+  async stepsToCompletion(count: number): Promise<void> {
+    await this.run(count);
+    await this.guard('waiting for the GPU', this.gpu.device.queue.onSubmittedWorkDone());
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of this.buffers.all) b.destroy();
+  }
+}
