@@ -1,0 +1,105 @@
+/**
+ * Runs a scenario or a JSON spec to an output directory: recorder arrays as .npy (streamed),
+ * meta.json (spec, seed, adapter, versions, timings), summary.json and figures.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SpecError } from './errors.ts';
+import { adapterReport } from './gpu/device.ts';
+import type { NetworkSpec } from './model/spec.ts';
+import { validateSpec } from './model/validate.ts';
+import { NpySink, TeeSink, writeNpy } from './record/npy.ts';
+import { MemorySink, type RecordSink } from './record/recorders.ts';
+import { Simulation } from './schedule/simulation.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
+import type { ScenarioOptions, ScenarioRun } from '../scenarios/scenario.ts';
+
+export interface RunRequest extends ScenarioOptions {
+  /** Scenario name or path to a spec .json file. */
+  target: string;
+  out: string;
+  backend?: string;
+  adapter?: string;
+  progress?: (msg: string) => void;
+}
+
+export const VERSION = '0.1.0';
+
+function loadSpecFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SpecError(path, `cannot read spec file: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SpecError(path, `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function specRun(req: RunRequest): ScenarioRun {
+  const raw = loadSpecFile(req.target) as Record<string, unknown>;
+  if (req.dt !== undefined && typeof raw === 'object' && raw) raw.dt = req.dt;
+  const spec: NetworkSpec = validateSpec(raw);
+  const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);
+  return { spec, steps, params: { file: req.target } };
+}
+
+export async function runToDirectory(req: RunRequest): Promise<{ summary: Record<string, unknown>; pass: boolean }> {
+  const scenario = SCENARIOS[req.target];
+  if (!scenario && !req.target.endsWith('.json')) {
+    throw new SpecError('target', `"${req.target}" is neither a scenario (${Object.keys(SCENARIOS).join(', ')}) nor a .json spec file`);
+  }
+  if (req.steps !== undefined && (!Number.isInteger(req.steps) || req.steps < 1)) throw new SpecError('--steps', `must be an integer >= 1, got ${req.steps}`);
+  if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
+  if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
+  if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
+  const run = scenario ? scenario.build(req) : specRun(req);
+  const sim = await Simulation.create(run.spec, {
+    batch: scenario ? undefined : req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
+  });
+  mkdirSync(req.out, { recursive: true });
+  const memory = new MemorySink();
+  const sink: RecordSink = scenario ? new TeeSink([new NpySink(req.out), memory]) : new NpySink(req.out);
+  const log = req.progress ?? (() => undefined);
+  log(`lamina: ${scenario ? scenario.name : req.target}: ${run.steps} steps of ${run.spec.dt} ms, batch ${sim.plan.batch}, on ${sim.gpu.info.description || sim.gpu.info.device}`);
+  let lastReport = performance.now();
+  const timing = await sim.run(run.steps, {
+    sink,
+    onProgress: (done, total) => {
+      if (performance.now() - lastReport > 2000 || done === total) {
+        lastReport = performance.now();
+        log(`lamina: step ${done}/${total} (${((100 * done) / total).toFixed(0)}%)`);
+      }
+    },
+  });
+  let summary: Record<string, unknown> & { pass?: boolean };
+  if (scenario) {
+    const result = scenario.analyze(run, memory);
+    for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
+    for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
+    summary = result.summary;
+  } else {
+    summary = { spec: req.target, steps: run.steps, recorders: sim.recorders.map((r) => ({ name: r.name, file: `${r.name}.npy`, shape: [Math.floor(run.steps / r.every), r.batch, r.width] })) };
+  }
+  const meta = {
+    lamina: VERSION, node: process.version, date: new Date().toISOString(),
+    command: process.argv.slice(1).join(' '),
+    target: req.target, seed: run.spec.seed ?? 0, batch: sim.plan.batch, steps: run.steps, dt_ms: run.spec.dt,
+    adapter: adapterReport(sim.gpu),
+    timings: {
+      build_s: sim.buildSeconds, run_wall_s: timing.wallSeconds,
+      steps_per_s: run.steps / timing.wallSeconds,
+      realtime_factor: timing.wallSeconds / ((run.steps * run.spec.dt) / 1000),
+    },
+    kernels: sim.kernelNames.map((k) => k.label),
+    params: run.params,
+    spec: run.spec,
+  };
+  writeFileSync(join(req.out, 'meta.json'), JSON.stringify(meta, null, 1));
+  writeFileSync(join(req.out, 'summary.json'), JSON.stringify(summary, null, 1));
+  sim.destroy();
+  return { summary, pass: summary.pass !== false };
+}

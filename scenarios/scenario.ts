@@ -1,0 +1,39 @@
+/** What a scenario provides: a network built from run options, and the analysis of its recordings. */
+import type { NetworkSpec } from '../engine/model/spec.ts';
+import type { MemorySink } from '../engine/record/recorders.ts';
+
+export interface ScenarioOptions {
+  steps?: number;
+  /** Time step [ms]. */
+  dt?: number;
+  batch?: number;
+  seed?: number;
+}
+
+export interface ScenarioRun {
+  spec: NetworkSpec;
+  steps: number;
+  /** Scenario parameters, written to meta.json. */
+  params: Record<string, unknown>;
+}
+
+export interface Check {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  summary: Record<string, unknown> & { checks: Check[] };
+  /** Extra arrays to write as .npy: name -> data and shape. */
+  arrays: Record<string, { data: Float32Array | Float64Array; shape: number[] }>;
+  /** Figures: file name -> SVG text. */
+  figures: Record<string, string>;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  build(opts: ScenarioOptions): ScenarioRun;
+  analyze(run: ScenarioRun, recordings: MemorySink): ScenarioResult;
+}
