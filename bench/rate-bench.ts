@@ -1,0 +1,116 @@
+/**
+ * Dense rate-network step benchmark: x += dt/tau (-x + W tanh(x) + I), float32, forward Euler, for
+ * N x B sizes. Each sample runs K steps (several submissions, many steps each) and waits for GPU
+ * completion; warm-up excluded; microseconds per step reported as median and spread over repeats
+ * (tinybench). Also measures the device's copy bandwidth with a WGSL copy kernel.
+ *   node dist/bench.mjs [--sizes 1024,4096,8192] [--batches 1,64] [--repeats 15] [--json FILE] [--quick]
+ */
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import copyShader from '../shaders/bench-copy.wgsl';
+import { acquireGpu, adapterReport, type Gpu } from '../engine/gpu/device.ts';
+import { Simulation } from '../engine/schedule/simulation.ts';
+import type { NetworkSpec } from '../engine/model/spec.ts';
+
+interface Row {
+  N: number; B: number; steps_per_sample: number; repeats: number;
+  us_per_step_median: number; us_per_step_min: number; us_per_step_max: number; us_per_step_mad: number;
+  gflops: number; weight_GBps: number; kernels: string[];
+}
+
+function rateSpec(N: number, B: number): NetworkSpec {
+  return {
+    dt: 0.1, integrator: 'euler', seed: 1,
+    populations: [{ name: 'x', size: N, tau: 10, activation: 'tanh', init: 0.1 }],
+    projections: [{ name: 'W', from: 'x', to: 'x', weights: { type: 'gaussian', g: 1, seed: 3 } }],
+    inputs: [{ name: 'I', target: 'x', amplitude: 0.1 }],
+    batch: { size: B },
+  };
+}
+
+async function timeSamples(fn: () => Promise<void>, repeats: number): Promise<{ median: number; min: number; max: number; mad: number }> {
+  const bench = new Bench({ iterations: repeats, time: 0, warmupIterations: 2, warmupTime: 0, retainSamples: false });
+  bench.add('sample', fn);
+  await bench.run();
+  const lat = bench.tasks[0].result as unknown as { latency: { p50: number; min: number; max: number; mad: number } };
+  if (!lat.latency) throw new Error(`benchmark failed: ${JSON.stringify(bench.tasks[0].result)}`);
+  return { median: lat.latency.p50, min: lat.latency.min, max: lat.latency.max, mad: lat.latency.mad };
+}
+
+async function copyBandwidth(gpu: Gpu, bytes: number, repeats: number): Promise<{ GBps_median: number; GBps_min: number; GBps_max: number; bytes: number }> {
+  const { device } = gpu;
+  const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+  const dst = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+  const threads = 256 * 2048;
+  const pipeline = device.createComputePipeline({
+    layout: 'auto', compute: { module: device.createShaderModule({ code: copyShader }), entryPoint: 'main', constants: { THREADS: threads } },
+  });
+  const bg = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }] });
+  const reps = 20;
+  const t = await timeSamples(async () => {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bg);
+    for (let k = 0; k < reps; k++) pass.dispatchWorkgroups(threads / 256);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  }, repeats);
+  src.destroy(); dst.destroy();
+  const gb = (2 * bytes * reps) / 1e9;
+  return { GBps_median: gb / (t.median / 1e3), GBps_min: gb / (t.max / 1e3), GBps_max: gb / (t.min / 1e3), bytes };
+}
+
+async function main() {
+  const { values: o } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1024,4096,8192' }, batches: { type: 'string', default: '1,64' },
+      repeats: { type: 'string', default: '15' }, json: { type: 'string' }, 'copy-mib': { type: 'string' },
+      'target-ms': { type: 'string', default: '60' }, backend: { type: 'string' },
+    },
+  });
+  const sizes = o.sizes!.split(',').map(Number);
+  const batches = o.batches!.split(',').map(Number);
+  const repeats = Number(o.repeats);
+  const gpu = await acquireGpu({ backend: o.backend });
+  const adapter = adapterReport(gpu);
+  const copyBytes = Number(o['copy-mib'] ?? Math.min(256, adapter.limits.maxStorageBufferBindingSize / 2 ** 21)) * 2 ** 20;
+  const copy = await copyBandwidth(gpu, copyBytes, repeats);
+  console.error(`copy bandwidth: ${copy.GBps_median.toFixed(1)} GB/s (median; ${copy.GBps_min.toFixed(1)}-${copy.GBps_max.toFixed(1)})`);
+  const rows: Row[] = [];
+  for (const N of sizes) {
+    for (const B of batches) {
+      const sim = await Simulation.create(rateSpec(N, B), { chunkSteps: 100 });
+      // Calibrate steps per sample to about target-ms of GPU time (at least 10 steps).
+      const t0 = performance.now();
+      await sim.stepsToCompletion(10);
+      const per = (performance.now() - t0) / 10;
+      const K = Math.max(10, Math.min(2000, Math.round(Number(o['target-ms']) / Math.max(per, 1e-3))));
+      const t = await timeSamples(() => sim.stepsToCompletion(K), repeats);
+      const us = (ms: number) => (ms * 1e3) / K;
+      const row: Row = {
+        N, B, steps_per_sample: K, repeats,
+        us_per_step_median: us(t.median), us_per_step_min: us(t.min), us_per_step_max: us(t.max), us_per_step_mad: us(t.mad),
+        gflops: (2 * N * N * B) / (us(t.median) * 1e3), weight_GBps: (4 * N * N) / (us(t.median) * 1e3),
+        kernels: sim.kernelNames.map((k) => k.name),
+      };
+      const { state } = await sim.read();
+      if (!state.every(Number.isFinite)) throw new Error(`N=${N} B=${B}: state is not finite`);
+      rows.push(row);
+      console.error(`N=${N} B=${B}: ${row.us_per_step_median.toFixed(2)} us/step (min ${row.us_per_step_min.toFixed(2)}, max ${row.us_per_step_max.toFixed(2)}), ${row.gflops.toFixed(1)} GFLOP/s, W ${row.weight_GBps.toFixed(1)} GB/s [${row.kernels.join('+')}, K=${K}]`);
+      sim.destroy();
+    }
+  }
+  const out = { bench: 'dense-rate-step', date: new Date().toISOString(), command: process.argv.slice(1).join(' '), adapter, copy_bandwidth: copy, results: rows };
+  if (o.json) writeFileSync(o.json, JSON.stringify(out, null, 1));
+  console.log('| N | B | us/step median | min | max | MAD | GFLOP/s | W GB/s | % of copy BW |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.N} | ${r.B} | ${r.us_per_step_median.toFixed(2)} | ${r.us_per_step_min.toFixed(2)} | ${r.us_per_step_max.toFixed(2)} | ${r.us_per_step_mad.toFixed(2)} | ${r.gflops.toFixed(1)} | ${r.weight_GBps.toFixed(1)} | ${((100 * r.weight_GBps) / copy.GBps_median).toFixed(0)}% |`);
+  }
+  process.exit(0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

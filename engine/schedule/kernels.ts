@@ -106,7 +106,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   }
   // Tiled GEMM; split the presynaptic range so that enough workgroups fill the GPU.
   const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
-  const split = Math.max(1, Math.min(Math.ceil(256 / tiles), Math.floor(pre4 * 4 / 256)));
+  const split = Math.max(1, Math.min(Math.ceil(256 / tiles), Math.floor(pre4 * 4 / 64)));
   const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
   const splitCount = Math.ceil(pre4 * 4 / kSlice);
   const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;

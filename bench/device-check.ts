@@ -1,0 +1,44 @@
+/**
+ * Correctness on whatever adapter runs it (used on lent GPUs, where the test suite does not run):
+ * GPU against the CPU reference for each kernel path (matvec, tiled, tiled + split-K, CSR, padded rows,
+ * noise), then the ring-attractor scenario's checks. Exits 1 on any failure.
+ *   node dist/device-check.mjs [--out DIR]
+ */
+import { parseArgs } from 'node:util';
+import { Simulation } from '../engine/schedule/simulation.ts';
+import { ReferenceSimulation } from '../engine/reference/rate.ts';
+import { MemorySink } from '../engine/record/recorders.ts';
+import { runToDirectory } from '../engine/runner.ts';
+import { adapterReport } from '../engine/gpu/device.ts';
+import type { NetworkSpec } from '../engine/model/spec.ts';
+import { TOLERANCE } from '../test/tolerances.ts';
+import { randomTwoPopulationSpec } from '../test/specs.ts';
+
+async function compare(spec: NetworkSpec, batch: number, steps: number): Promise<number> {
+  const sim = await Simulation.create(spec, { batch, chunkSteps: 7 });
+  const gpuRec = new MemorySink();
+  await sim.run(steps, { sink: gpuRec });
+  const { state } = await sim.read();
+  const ref = new ReferenceSimulation(sim.plan, sim.spec.record);
+  ref.run(steps);
+  let worst = 0;
+  for (let i = 0; i < state.length; i++) worst = Math.max(worst, Math.abs(state[i] - ref.state[i]) / (1 + Math.abs(ref.state[i])));
+  console.log(`  batch ${batch}, ${steps} steps, kernels ${sim.kernelNames.map((k) => k.name).join('+')}: max rel diff ${worst.toExponential(2)}`);
+  sim.destroy();
+  return worst;
+}
+
+const { values: o } = parseArgs({ options: { out: { type: 'string', default: 'results/device-check' } } });
+let failed = false;
+const first = await Simulation.create(randomTwoPopulationSpec(1, 64, 48), {});
+console.log(`adapter: ${JSON.stringify(adapterReport(first.gpu))}`);
+first.destroy();
+for (const [seed, nE, nI, batch, steps] of [[1, 64, 48, 1, 20], [2, 64, 48, 5, 20], [3, 1000, 333, 1, 8], [4, 600, 301, 70, 4], [5, 130, 70, 9, 12]] as const) {
+  const worst = await compare(randomTwoPopulationSpec(seed, nE, nI), batch, steps);
+  if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
+}
+const ring = await runToDirectory({ target: 'ring-attractor', out: o.out! });
+for (const c of (ring.summary.checks as { name: string; pass: boolean; detail: string }[])) console.log(`  ring: ${c.pass ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);
+if (!ring.pass) failed = true;
+console.log(failed ? 'DEVICE CHECK FAILED' : 'DEVICE CHECK PASSED');
+process.exit(failed ? 1 : 0);

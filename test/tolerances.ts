@@ -1,0 +1,14 @@
+/**
+ * Tolerances for GPU-versus-reference comparisons, float32, in one place. The GPU sums dot products in
+ * tiles and trees, the reference in index order, and the GPU's exp/tanh/log/cos may differ from the host's
+ * by a few ulp; with |W r| sums of up to ~1e3 terms of size ~1 the accumulated rounding stays below
+ * ~1e-5 relative per step, and stable networks do not amplify it over tens of steps.
+ */
+export const TOLERANCE = {
+  /** |x_gpu - x_ref| / (1 + |x_ref|) after a short run (state and rates). */
+  state_rel: 1e-4,
+  /** The same for recorded rows and population means. */
+  record_rel: 1e-4,
+  /** Standard normals: GPU log/cos/sqrt vs the host's, float32 (a few ulp of values up to ~5). */
+  normal_abs: 1e-5,
+} as const;
