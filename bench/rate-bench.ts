@@ -68,7 +68,7 @@ async function main() {
     options: {
       sizes: { type: 'string', default: '1024,4096,8192' }, batches: { type: 'string', default: '1,64' },
       repeats: { type: 'string', default: '15' }, json: { type: 'string' }, 'copy-mib': { type: 'string' },
-      'target-ms': { type: 'string', default: '60' }, backend: { type: 'string' },
+      'target-ms': { type: 'string', default: '100' }, backend: { type: 'string' },
     },
   });
   const sizes = o.sizes!.split(',').map(Number);
@@ -83,11 +83,15 @@ async function main() {
   for (const N of sizes) {
     for (const B of batches) {
       const sim = await Simulation.create(rateSpec(N, B), { chunkSteps: 100 });
-      // Calibrate steps per sample to about target-ms of GPU time (at least 10 steps).
-      const t0 = performance.now();
-      await sim.stepsToCompletion(10);
-      const per = (performance.now() - t0) / 10;
-      const K = Math.max(10, Math.min(2000, Math.round(Number(o['target-ms']) / Math.max(per, 1e-3))));
+      // Steps per sample: doubled until one sample takes at least target-ms, so that the fixed cost of
+      // waiting for completion is amortized over many steps.
+      let K = 16;
+      for (;;) {
+        const t0 = performance.now();
+        await sim.stepsToCompletion(K);
+        if (performance.now() - t0 >= Number(o['target-ms']) || K >= 20000) break;
+        K *= 2;
+      }
       const t = await timeSamples(() => sim.stepsToCompletion(K), repeats);
       const us = (ms: number) => (ms * 1e3) / K;
       const row: Row = {

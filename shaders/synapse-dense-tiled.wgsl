@@ -26,7 +26,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let tb = lid / 16u;   // instances tb*8 .. tb*8+7
   let k_begin = wid.z * K_SLICE;
   let k_end = min(k_begin + K_SLICE, PRE4 * 4u);
-  var acc: array<vec4<f32>, 16>;  // acc[m*2 + h]: row m, instances h*4 .. h*4+3
+  // Accumulators as named registers (no dynamic indexing, so nothing spills to local memory):
+  // aM_L / aM_H = row ti*8+M, instances tb*8 + (0..3) / (4..7).
+  var a0_l = vec4<f32>(0.0); var a0_h = vec4<f32>(0.0); var a1_l = vec4<f32>(0.0); var a1_h = vec4<f32>(0.0);
+  var a2_l = vec4<f32>(0.0); var a2_h = vec4<f32>(0.0); var a3_l = vec4<f32>(0.0); var a3_h = vec4<f32>(0.0);
+  var a4_l = vec4<f32>(0.0); var a4_h = vec4<f32>(0.0); var a5_l = vec4<f32>(0.0); var a5_h = vec4<f32>(0.0);
+  var a6_l = vec4<f32>(0.0); var a6_h = vec4<f32>(0.0); var a7_l = vec4<f32>(0.0); var a7_h = vec4<f32>(0.0);
 
   for (var k0 = k_begin; k0 < k_end; k0 += TK) {
     // W tile: 128 rows x 4 vec4 columns; 4 loads per thread; stored transposed (k-major).
@@ -58,30 +63,41 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      let a0 = ws[kk * (TI / 4u) + ti * 2u];
-      let a1 = ws[kk * (TI / 4u) + ti * 2u + 1u];
+      let w0 = ws[kk * (TI / 4u) + ti * 2u];
+      let w1 = ws[kk * (TI / 4u) + ti * 2u + 1u];
       let r0 = rs[kk * (TB / 4u) + tb * 2u];
       let r1 = rs[kk * (TB / 4u) + tb * 2u + 1u];
-      let a = array<f32, 8>(a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w);
-      for (var m = 0u; m < 8u; m++) {
-        acc[m * 2u] = fma(vec4<f32>(a[m]), r0, acc[m * 2u]);
-        acc[m * 2u + 1u] = fma(vec4<f32>(a[m]), r1, acc[m * 2u + 1u]);
-      }
+      a0_l = fma(vec4<f32>(w0.x), r0, a0_l); a0_h = fma(vec4<f32>(w0.x), r1, a0_h);
+      a1_l = fma(vec4<f32>(w0.y), r0, a1_l); a1_h = fma(vec4<f32>(w0.y), r1, a1_h);
+      a2_l = fma(vec4<f32>(w0.z), r0, a2_l); a2_h = fma(vec4<f32>(w0.z), r1, a2_h);
+      a3_l = fma(vec4<f32>(w0.w), r0, a3_l); a3_h = fma(vec4<f32>(w0.w), r1, a3_h);
+      a4_l = fma(vec4<f32>(w1.x), r0, a4_l); a4_h = fma(vec4<f32>(w1.x), r1, a4_h);
+      a5_l = fma(vec4<f32>(w1.y), r0, a5_l); a5_h = fma(vec4<f32>(w1.y), r1, a5_h);
+      a6_l = fma(vec4<f32>(w1.z), r0, a6_l); a6_h = fma(vec4<f32>(w1.z), r1, a6_h);
+      a7_l = fma(vec4<f32>(w1.w), r0, a7_l); a7_h = fma(vec4<f32>(w1.w), r1, a7_h);
     }
     workgroupBarrier();
   }
 
-  for (var m = 0u; m < 8u; m++) {
-    let row = i0 + ti * 8u + m;
-    for (var n = 0u; n < 8u; n++) {
-      let b = b0 + tb * 8u + n;
-      if (row < POST_N && b < BATCH) {
-        let v = acc[m * 2u + n / 4u][n % 4u];
-        if (SPLIT > 1u) {
-          partials[(wid.z * BATCH + b) * POST_N + row] = v;
-        } else {
-          epilogue(b, row, inst_table[b * INST_K + GAIN_PARAM] * v);
-        }
+  let r = i0 + ti * 8u;
+  let b = b0 + tb * 8u;
+  finish_row(r, b, wid.z, a0_l, a0_h); finish_row(r + 1u, b, wid.z, a1_l, a1_h);
+  finish_row(r + 2u, b, wid.z, a2_l, a2_h); finish_row(r + 3u, b, wid.z, a3_l, a3_h);
+  finish_row(r + 4u, b, wid.z, a4_l, a4_h); finish_row(r + 5u, b, wid.z, a5_l, a5_h);
+  finish_row(r + 6u, b, wid.z, a6_l, a6_h); finish_row(r + 7u, b, wid.z, a7_l, a7_h);
+}
+
+// Eight instances b .. b+7 of one row: a partial sum (split K) or the projection's epilogue.
+fn finish_row(row: u32, b: u32, slice: u32, lo: vec4<f32>, hi: vec4<f32>) {
+  if (row >= POST_N) { return; }
+  let v = array<f32, 8>(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
+  for (var n = 0u; n < 8u; n++) {
+    let bn = b + n;
+    if (bn < BATCH) {
+      if (SPLIT > 1u) {
+        partials[(slice * BATCH + bn) * POST_N + row] = v[n];
+      } else {
+        epilogue(bn, row, inst_table[bn * INST_K + GAIN_PARAM] * v[n]);
       }
     }
   }

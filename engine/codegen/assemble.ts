@@ -10,7 +10,9 @@ import bindings from '../../shaders/lib/bindings.wgsl';
 import philox from '../../shaders/lib/philox.wgsl';
 import rateUnit from '../../shaders/lib/rate-unit.wgsl';
 import rateUpdate from '../../shaders/rate-update.wgsl';
+import denseRow from '../../shaders/lib/dense-row.wgsl';
 import synapseDense from '../../shaders/synapse-dense.wgsl';
+import synapseDenseSubgroup from '../../shaders/synapse-dense-subgroup.wgsl';
 import synapseDenseTiled from '../../shaders/synapse-dense-tiled.wgsl';
 import synapseReduce from '../../shaders/synapse-reduce.wgsl';
 import synapseCsr from '../../shaders/synapse-csr.wgsl';
@@ -22,6 +24,7 @@ import { ACTIVATION_CODE, type InputPlan, type PopPlan, type NetworkPlan } from 
 const TEMPLATES: Record<KernelName, string> = {
   'rate-update': rateUpdate,
   'synapse-dense': synapseDense,
+  'synapse-dense-subgroup': synapseDenseSubgroup,
   'synapse-dense-tiled': synapseDenseTiled,
   'synapse-reduce': synapseReduce,
   'synapse-csr': synapseCsr,
@@ -85,6 +88,7 @@ export function unitConstants(plan: NetworkPlan, pop: PopPlan): Constants {
 export function assemble(kernel: KernelName, constants: Constants, lib?: { pop: PopPlan; epilogue?: EpilogueMode }): string {
   const parts = [constantsBlock(constants), bindings];
   const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) : ''] : [];
+  if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
   const src = TEMPLATES[kernel]
     .replace('//!splice constants', parts.join('\n'))
     .replace('//!splice lib', libParts.join('\n'));

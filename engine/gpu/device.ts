@@ -76,7 +76,7 @@ async function open(opts: DeviceOptions): Promise<Gpu> {
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS) requiredLimits[name] = adapter.limits[name] as number;
   const requiredFeatures: GPUFeatureName[] = [];
-  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  for (const f of ['timestamp-query', 'subgroups'] as GPUFeatureName[]) if (adapter.features.has(f)) requiredFeatures.push(f);
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'lamina' });
   const uncaptured: string[] = [];
   device.addEventListener('uncapturederror', (ev) => {

@@ -19,7 +19,7 @@ export const GROUP0: readonly { name: string; kind: BindingKind }[] = [
 ];
 
 export type KernelName =
-  | 'rate-update' | 'synapse-dense' | 'synapse-dense-tiled' | 'synapse-reduce' | 'synapse-csr'
+  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-tiled' | 'synapse-reduce' | 'synapse-csr'
   | 'record-gather' | 'record-mean';
 
 const DENSE_TILED = [
@@ -35,6 +35,7 @@ const RECORD = [
 export const GROUP1: Record<KernelName, readonly { name: string; kind: BindingKind }[]> = {
   'rate-update': [],
   'synapse-dense': [{ name: 'weights', kind: 'read-only-storage' }],
+  'synapse-dense-subgroup': [{ name: 'weights', kind: 'read-only-storage' }],
   'synapse-dense-tiled': DENSE_TILED,
   'synapse-reduce': DENSE_TILED,
   'synapse-csr': [

@@ -100,13 +100,16 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
     const wg = 256;
     const tpr = Math.min(wg, Math.max(32, 2 ** Math.ceil(Math.log2(pre4))));
     const rows = wg / tpr;
-    const code = assemble('synapse-dense', { ...consts, WG: wg, TPR: tpr, ROWS: rows, ITERS: Math.ceil(pre4 / tpr) }, lib);
-    return [{ label: `synapse-dense ${label}`, name: 'synapse-dense', pipeline: pipeline(ctx, 'synapse-dense', `synapse-dense ${label}`, code),
-      group1: bindGroup(ctx, 'synapse-dense', label, [weights]), workgroups: grid(Math.ceil(post.size / rows), device) }];
+    const info = ctx.device.adapterInfo as GPUAdapterInfo & { subgroupMaxSize?: number };
+    const subgroups = ctx.device.features.has('subgroups') && (info.subgroupMaxSize ?? 128) <= tpr && process.env.LAMINA_NO_SUBGROUPS !== '1';
+    const name = subgroups ? 'synapse-dense-subgroup' : 'synapse-dense';
+    const code = assemble(name, { ...consts, WG: wg, TPR: tpr, ROWS: rows, ITERS: Math.ceil(pre4 / tpr) }, lib);
+    return [{ label: `${name} ${label}`, name, pipeline: pipeline(ctx, name, `${name} ${label}`, code),
+      group1: bindGroup(ctx, name, label, [weights]), workgroups: grid(Math.ceil(post.size / rows), device) }];
   }
   // Tiled GEMM; split the presynaptic range so that enough workgroups fill the GPU.
   const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
-  const split = Math.max(1, Math.min(Math.ceil(256 / tiles), Math.floor(pre4 * 4 / 64)));
+  const split = Math.max(1, Math.min(Math.ceil(1024 / tiles), Math.floor(pre4 * 4 / 128)));
   const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
   const splitCount = Math.ceil(pre4 * 4 / kSlice);
   const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;

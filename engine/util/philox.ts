@@ -60,7 +60,7 @@ export const Stream = { noise: 0, connectivity: 1, init: 2 } as const;
  */
 export class PhiloxStream {
   private n = 0;
-  private buf = new Uint32Array(4);
+  private buf: Uint32Array = new Uint32Array(4);
   private pos = 4;
   constructor(private readonly seed: number, private readonly a: number, private readonly b: number,
     private readonly purpose: number = Stream.connectivity) {}
