@@ -43,7 +43,7 @@ function specRun(req: RunRequest): ScenarioRun {
   const raw = loadSpecFile(req.target) as Record<string, unknown>;
   if (req.dt !== undefined && typeof raw === 'object' && raw) raw.dt = req.dt;
   const spec: NetworkSpec = validateSpec(raw);
-  const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);
+  const steps = req.steps ?? spec.steps ?? 1000;
   return { spec, steps, params: { file: req.target } };
 }
 
@@ -87,7 +87,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   const meta = {
     lamina: VERSION, node: process.version, date: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
-    target: req.target, seed: run.spec.seed ?? 0, batch: sim.plan.batch, steps: run.steps, dt_ms: run.spec.dt,
+    target: req.target, seed: req.seed ?? run.spec.seed ?? 0, instance_seeds: [...sim.plan.seeds], batch: sim.plan.batch, steps: run.steps, dt_ms: run.spec.dt,
     adapter: adapterReport(sim.gpu),
     timings: {
       build_s: sim.buildSeconds, run_wall_s: timing.wallSeconds,

@@ -8,7 +8,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['webgpu', 'wgsl_reflect'],
+  external: ['webgpu'],
   loader: { '.wgsl': 'text' },
   sourcemap: true,
   logLevel: 'warning',

@@ -98,6 +98,9 @@ export interface BatchSpec {
 export interface NetworkSpec {
   /** Time step [ms]. */
   dt: number;
+  /** Default number of steps for `lamina run` (the --steps option overrides it). Default 1000. */
+  steps?: number;
+  /** 'exponential' (default: exact for the leak) or 'euler' (forward Euler). */
   integrator?: Integrator;
   /** Seed of the noise generator for every instance (unless batch.params.seed gives one per instance). */
   seed?: number;

@@ -234,8 +234,9 @@ function batchParamKeys(spec: NetworkSpec): Set<string> {
 
 /** Validates untrusted input (parsed JSON or a TS object) and returns a NetworkSpec. */
 export function validateSpec(v: unknown): NetworkSpec {
-  const o = object(v, 'spec', ['dt', 'integrator', 'seed', 'populations', 'projections', 'inputs', 'record', 'batch', 'name', 'description']);
+  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'populations', 'projections', 'inputs', 'record', 'batch', 'name', 'description']);
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
+  if (o.steps !== undefined) spec.steps = integer(o.steps, 'steps', 1);
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);
   if (o.seed !== undefined) spec.seed = integer(o.seed, 'seed', 0);
   if (spec.seed !== undefined && spec.seed > 0xffffffff) throw new SpecError('seed', 'must fit in 32 bits');

@@ -5,7 +5,7 @@
  * recorders' ring buffers to a staging buffer and moves on; readbacks complete asynchronously, with a
  * bounded number of chunks in flight.
  */
-import { GpuError } from '../errors.ts';
+import { GpuError, SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
 import { createLayouts, STEP_STRIDE, type KernelName } from '../gpu/layouts.ts';
 import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
@@ -60,6 +60,10 @@ export class Simulation {
     const gpu = await acquireGpu(opts);
     const { device } = gpu;
     const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 256));
+    const stateBytes = plan.stateLength * 4;
+    if (stateBytes > device.limits.maxStorageBufferBindingSize) {
+      throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
+    }
     const all: GPUBuffer[] = [];
     const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all };
     return scoped(device, 'building the network', () => {

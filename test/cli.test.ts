@@ -1,0 +1,82 @@
+/** The command line as a user runs it: exit codes 0 / 2 / 1 and messages that name the problem. */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'lamina-cli-'));
+
+function lamina(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/lamina.js', ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function specFile(name: string, spec: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(spec));
+  return p;
+}
+
+const good = {
+  dt: 1, steps: 20,
+  populations: [{ name: 'a', size: 10, tau: 5, activation: 'tanh', init: 0.5 }],
+  projections: [{ name: 'rec', from: 'a', to: 'a', weights: { type: 'gaussian', g: 0.5 } }],
+  record: [{ name: 'ra', population: 'a', every: 2 }, { name: 'mean', population: 'a', reduce: 'mean' }],
+};
+
+describe('lamina CLI', () => {
+  it('--help prints usage and exits 0', () => {
+    const r = lamina('--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('lamina run <scenario | spec.json>');
+  });
+
+  it('info --json describes the adapter', () => {
+    const r = lamina('info', '--json');
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.out);
+    expect(info.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    expect(Array.isArray(info.features)).toBe(true);
+  });
+
+  it('runs a JSON spec and writes .npy recordings, meta.json and summary.json', () => {
+    const out = join(dir, 'good');
+    const r = lamina('run', specFile('good.json', good), '--out', out, '--batch', '3', '--seed', '5');
+    expect(r.code, r.err).toBe(0);
+    for (const f of ['ra.npy', 'mean.npy', 'meta.json', 'summary.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+    expect(meta.batch).toBe(3);
+    expect(meta.steps).toBe(20);
+    expect(meta.seed).toBe(5);
+    const ra = readFileSync(join(out, 'ra.npy')).toString('latin1', 0, 128);
+    expect(ra).toContain("'shape': (10, 3, 10)");
+  });
+
+  it('a bad spec exits 2 and names the field', () => {
+    const bad = structuredClone(good) as any;
+    bad.populations[0].tau = -3;
+    const r = lamina('run', specFile('bad.json', bad), '--out', join(dir, 'bad'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('populations[0].tau');
+  });
+
+  it('bad options and unknown targets exit 2 with a message', () => {
+    expect(lamina('run', 'ring-attractor', '--steps', 'many').err).toContain('--steps');
+    expect(lamina('run', 'ring-attractor', '--steps', 'many').code).toBe(2);
+    const unknown = lamina('run', 'no-such-scenario');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no-such-scenario');
+    expect(lamina('run', join(dir, 'missing.json')).code).toBe(2);
+    expect(lamina('frobnicate').code).toBe(2);
+    expect(lamina('run', 'ring-attractor', '--backend', 'cuda').code).toBe(1);
+  });
+
+  it('a buffer larger than the adapter allows exits 2 and names what is too large', () => {
+    const huge = { dt: 1, steps: 1, populations: [{ name: 'a', size: 1_000_000, tau: 5, activation: 'tanh' }] };
+    const r = lamina('run', specFile('huge.json', huge), '--batch', '600', '--out', join(dir, 'huge'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('populations');
+    expect(r.err).toMatch(/MiB/);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Host and WGSL cannot drift apart: every assembled kernel is reflected with wgsl_reflect and its
+ * bindings are checked against the layouts declared in engine/gpu/layouts.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ResourceType, WgslReflect } from 'wgsl_reflect';
+import { assemble, unitConstants, type Constants } from '../../engine/codegen/assemble.ts';
+import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
+import { compile } from '../../engine/model/compile.ts';
+import { validateSpec } from '../../engine/model/validate.ts';
+import { randomTwoPopulationSpec } from '../specs.ts';
+
+function kindOf(v: { resourceType: number; access: string }): BindingKind {
+  if (v.resourceType === ResourceType.Uniform) return 'uniform-dynamic';
+  return v.access === 'read' ? 'read-only-storage' : 'storage';
+}
+
+describe('kernel bindings match the declared layouts', () => {
+  const plan = compile(validateSpec(randomTwoPopulationSpec(1, 16, 8)), { batch: 2 });
+  const pop = plan.pops[0];
+  const common: Constants = { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, PRE4: 4, PADDED: false };
+  const kernels: [KernelName, Constants, boolean][] = [
+    ['rate-update', { ...unitConstants(plan, pop), HAS_SYN: true }, true],
+    ['synapse-dense', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
+    ['synapse-dense-subgroup', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
+    ['synapse-dense-tiled', { ...common, K_SLICE: 16, SPLIT: 2 }, true],
+    ['synapse-reduce', { ...common, K_SLICE: 16, SPLIT: 2 }, true],
+    ['synapse-csr', common, true],
+    ['record-gather', { UNIT_N: 16, UNIT_BASE: 0, BATCH: 2, M: 3, REC: 0, RECORD_STATE: false }, false],
+    ['record-mean', { UNIT_N: 16, UNIT_BASE: 0, BATCH: 2, M: 3, REC: 1, RECORD_STATE: true }, false],
+  ];
+  for (const [name, consts, lib] of kernels) {
+    it(name, () => {
+      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn' } : undefined);
+      const reflect = new WgslReflect(code);
+      let checked = 0;
+      const groups = reflect.getBindGroups();
+      for (const [g, declared] of [[0, GROUP0], [1, GROUP1[name]]] as const) {
+        for (const [binding, v] of (groups[g] ?? []).entries()) {
+          if (!v) continue;
+          const d = declared[binding];
+          expect(d, `${name}: group ${g} binding ${binding} (${v.name}) is not declared`).toBeDefined();
+          expect(v.name).toBe(d.name);
+          expect(kindOf(v as never)).toBe(d.kind);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(3);
+      expect(reflect.entry.compute.map((e) => e.name)).toEqual(['main']);
+    });
+  }
+});
