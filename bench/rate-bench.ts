@@ -3,7 +3,8 @@
  * N x B sizes. Each sample runs K steps (several submissions, many steps each) and waits for GPU
  * completion; warm-up excluded; microseconds per step reported as median and spread over repeats
  * (tinybench). Also measures the device's copy bandwidth with a WGSL copy kernel.
- *   node dist/bench.mjs [--sizes 1024,4096,8192] [--batches 1,64] [--repeats 15] [--json FILE] [--quick]
+ *   node dist/bench.mjs [--sizes 1024,4096,8192] [--batches 1,64] [--repeats 15] [--json FILE]
+ *     [--target-ms 100] [--min-steps 16] [--copy-mib MiB] [--backend B]
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
@@ -68,7 +69,7 @@ async function main() {
     options: {
       sizes: { type: 'string', default: '1024,4096,8192' }, batches: { type: 'string', default: '1,64' },
       repeats: { type: 'string', default: '15' }, json: { type: 'string' }, 'copy-mib': { type: 'string' },
-      'target-ms': { type: 'string', default: '100' }, backend: { type: 'string' },
+      'target-ms': { type: 'string', default: '100' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
     },
   });
   const sizes = o.sizes!.split(',').map(Number);
@@ -85,7 +86,7 @@ async function main() {
       const sim = await Simulation.create(rateSpec(N, B), { chunkSteps: 100 });
       // Steps per sample: doubled until one sample takes at least target-ms, so that the fixed cost of
       // waiting for completion is amortized over many steps.
-      let K = 16;
+      let K = Number(o['min-steps']);
       for (;;) {
         const t0 = performance.now();
         await sim.stepsToCompletion(K);

@@ -4,7 +4,7 @@
 // an 8 x 8 micro-tile (rows ti*8.., instances tb*8..) from workgroup-memory tiles of TK = 16 columns.
 // With SPLIT > 1 the K-slices write partial sums to `partials` and synapse-reduce finishes them in a
 // fixed order (deterministic); with SPLIT == 1 the epilogue runs here.
-// Bindings: group 0; group 1 = W (post x pre, rows padded to PRE4 vec4s), partials.
+// Bindings: group 0; group 1 = W rows ROW0 .. ROW0 + PART_ROWS (padded to PRE4 vec4s), partials.
 //!splice constants
 //!splice lib
 
@@ -42,7 +42,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let gi = i0 + r;
       let gk4 = k0 / 4u + kv;
       var w = vec4<f32>(0.0);
-      if (gi < POST_N && gk4 * 4u < k_end) { w = weights[gi * PRE4 + gk4]; }
+      if (gi < PART_ROWS && gk4 * 4u < k_end) { w = weights[gi * PRE4 + gk4]; }
       let base = (kv * 4u) * (TI / 4u) + r / 4u;
       let c = r % 4u;
       ws[base][c] = w.x;
@@ -89,15 +89,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 
 // Eight instances b .. b+7 of one row: a partial sum (split K) or the projection's epilogue.
 fn finish_row(row: u32, b: u32, slice: u32, lo: vec4<f32>, hi: vec4<f32>) {
-  if (row >= POST_N) { return; }
+  if (row >= PART_ROWS) { return; }
   let v = array<f32, 8>(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
   for (var n = 0u; n < 8u; n++) {
     let bn = b + n;
     if (bn < BATCH) {
       if (SPLIT > 1u) {
-        partials[(slice * BATCH + bn) * POST_N + row] = v[n];
+        partials[(slice * BATCH + bn) * POST_N + ROW0 + row] = v[n];
       } else {
-        epilogue(bn, row, inst_table[bn * INST_K + GAIN_PARAM] * v[n]);
+        epilogue(bn, ROW0 + row, inst_table[bn * INST_K + GAIN_PARAM] * v[n]);
       }
     }
   }

@@ -3,7 +3,8 @@
 // postsynaptic rows; TPR = WG / ROWS threads share one row (lib/dense-row.wgsl); their partial sums meet
 // in a fixed-order tree in workgroup memory (deterministic). synapse-dense-subgroup is the same kernel
 // with a subgroup reduction, used where the adapter has subgroups.
-// Bindings: group 0; group 1 = W (post x pre, rows padded to PRE4 vec4s with zeros).
+// Bindings: group 0; group 1 = W rows ROW0 .. ROW0 + PART_ROWS (a projection too large for one binding
+// is split into row blocks, one dispatch each), padded to PRE4 vec4s with zeros.
 // The epilogue either stores/accumulates y into syn or, for a population's last projection, finishes the
 // step (update_unit).
 //!splice constants
@@ -27,8 +28,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     workgroupBarrier();
   }
-  if (row < POST_N && lane < BATCH) {
+  if (row < PART_ROWS && lane < BATCH) {
     let b = lane;
-    epilogue(b, row, inst_table[b * INST_K + GAIN_PARAM] * partial[b * WG + lid - lane]);
+    epilogue(b, ROW0 + row, inst_table[b * INST_K + GAIN_PARAM] * partial[b * WG + lid - lane]);
   }
 }

@@ -24,6 +24,8 @@ export interface KernelContext {
   layouts: { group0: GPUBindGroupLayout; group1: Map<KernelName, GPUBindGroupLayout> };
   pipelineCache: Map<string, GPUComputePipeline>;
   buffers: GPUBuffer[];
+  /** Lower per-binding limit than the adapter's (tests use it to exercise splitting). */
+  maxBindingBytes?: number;
 }
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
@@ -57,8 +59,13 @@ function bindGroup(ctx: KernelContext, name: KernelName, label: string, buffers:
   });
 }
 
+/** Bytes one storage binding may hold (the adapter's limit, or a smaller one set for testing). */
+function bindingLimit(ctx: KernelContext): number {
+  return Math.min(ctx.device.limits.maxStorageBufferBindingSize, ctx.maxBindingBytes ?? Infinity);
+}
+
 function checkSize(ctx: KernelContext, field: string, bytes: number): void {
-  const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  const limit = bindingLimit(ctx);
   if (bytes > limit) {
     throw new SpecError(field, `needs a ${(bytes / 2 ** 20).toFixed(1)} MiB buffer; this adapter allows ${(limit / 2 ** 20).toFixed(1)} MiB per storage binding (use sparse or generated connectivity, or a smaller batch)`);
   }
@@ -84,30 +91,38 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
     return [{ label: `synapse-csr ${label}`, name: 'synapse-csr', pipeline: pipeline(ctx, 'synapse-csr', `synapse-csr ${label}`, code),
       group1: bindGroup(ctx, 'synapse-csr', label, bufs), workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device) }];
   }
-  // Dense: rows padded to a multiple of 4 columns for vec4 loads.
+  // Dense: rows padded to a multiple of 4 columns for vec4 loads, split into row blocks that each fit
+  // one storage binding (so a matrix larger than the per-binding limit still runs).
   const pre4 = Math.ceil(proj.pre.size / 4);
-  const w = proj.dense!;
-  let padded = w;
-  if (pre4 * 4 !== proj.pre.size) {
-    padded = new Float32Array(post.size * pre4 * 4);
-    for (let i = 0; i < post.size; i++) padded.set(w.subarray(i * proj.pre.size, (i + 1) * proj.pre.size), i * pre4 * 4);
+  const rowBytes = pre4 * 16;
+  const limit = bindingLimit(ctx);
+  if (rowBytes > limit) checkSize(ctx, field, rowBytes);
+  const partRows = Math.min(post.size, Math.floor(limit / rowBytes));
+  const parts: { row0: number; rows: number; weights: GPUBuffer }[] = [];
+  for (let row0 = 0; row0 < post.size; row0 += partRows) {
+    const rows = Math.min(partRows, post.size - row0);
+    const block = new Float32Array(rows * pre4 * 4);
+    for (let i = 0; i < rows; i++) block.set(proj.dense!.subarray((row0 + i) * proj.pre.size, (row0 + i + 1) * proj.pre.size), i * pre4 * 4);
+    const weights = createBuffer(device, `${label}:weights[rows ${row0}..${row0 + rows - 1}]`, block.byteLength, STORAGE, block);
+    ctx.buffers.push(weights);
+    parts.push({ row0, rows, weights });
   }
-  checkSize(ctx, field, padded.byteLength);
-  const weights = createBuffer(device, `${label}:weights`, padded.byteLength, STORAGE, padded);
-  ctx.buffers.push(weights);
   const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
   if (plan.batch <= MATVEC_MAX_BATCH) {
     const wg = 256;
     const tpr = Math.min(wg, Math.max(32, 2 ** Math.ceil(Math.log2(pre4))));
-    const rows = wg / tpr;
+    const rowsPerGroup = wg / tpr;
     const info = ctx.device.adapterInfo as GPUAdapterInfo & { subgroupMaxSize?: number };
     const subgroups = ctx.device.features.has('subgroups') && (info.subgroupMaxSize ?? 128) <= tpr && process.env.LAMINA_NO_SUBGROUPS !== '1';
     const name = subgroups ? 'synapse-dense-subgroup' : 'synapse-dense';
-    const code = assemble(name, { ...consts, WG: wg, TPR: tpr, ROWS: rows, ITERS: Math.ceil(pre4 / tpr) }, lib);
-    return [{ label: `${name} ${label}`, name, pipeline: pipeline(ctx, name, `${name} ${label}`, code),
-      group1: bindGroup(ctx, name, label, [weights]), workgroups: grid(Math.ceil(post.size / rows), device) }];
+    return parts.map((part) => {
+      const code = assemble(name, { ...consts, WG: wg, TPR: tpr, ROWS: rowsPerGroup, ITERS: Math.ceil(pre4 / tpr), ROW0: part.row0, PART_ROWS: part.rows }, lib);
+      const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
+      return { label: `${name} ${partLabel}`, name, pipeline: pipeline(ctx, name, `${name} ${partLabel}`, code),
+        group1: bindGroup(ctx, name, partLabel, [part.weights]), workgroups: grid(Math.ceil(part.rows / rowsPerGroup), device) };
+    });
   }
-  // Tiled GEMM; split the presynaptic range so that enough workgroups fill the GPU.
+  // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU.
   const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
   const split = Math.max(1, Math.min(Math.ceil(1024 / tiles), Math.floor(pre4 * 4 / 128)));
   const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
@@ -117,16 +132,21 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
   ctx.buffers.push(partials);
   const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount };
-  const group1 = bindGroup(ctx, 'synapse-dense-tiled', label, [weights, partials]);
-  const kernels: Kernel[] = [{
-    label: `synapse-dense-tiled ${label}`, name: 'synapse-dense-tiled', group1,
-    pipeline: pipeline(ctx, 'synapse-dense-tiled', `synapse-dense-tiled ${label}`, assemble('synapse-dense-tiled', tiledConsts, lib)),
-    workgroups: [Math.ceil(post.size / 128), Math.ceil(plan.batch / 64), splitCount],
-  }];
+  const kernels: Kernel[] = parts.map((part) => {
+    const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
+    return {
+      label: `synapse-dense-tiled ${partLabel}`, name: 'synapse-dense-tiled',
+      group1: bindGroup(ctx, 'synapse-dense-tiled', partLabel, [part.weights, partials]),
+      pipeline: pipeline(ctx, 'synapse-dense-tiled', `synapse-dense-tiled ${partLabel}`,
+        assemble('synapse-dense-tiled', { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib)),
+      workgroups: [Math.ceil(part.rows / 128), Math.ceil(plan.batch / 64), splitCount],
+    };
+  });
   if (splitCount > 1) {
     kernels.push({
-      label: `synapse-reduce ${label}`, name: 'synapse-reduce', group1,
-      pipeline: pipeline(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', tiledConsts, lib)),
+      label: `synapse-reduce ${label}`, name: 'synapse-reduce',
+      group1: bindGroup(ctx, 'synapse-reduce', label, [parts[0].weights, partials]),
+      pipeline: pipeline(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', { ...tiledConsts, ROW0: 0, PART_ROWS: post.size }, lib)),
       workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device),
     });
   }

@@ -21,6 +21,8 @@ export interface SimulationOptions extends CompileOptions, DeviceOptions {
   chunkSteps?: number;
   /** Chunks allowed in flight before the host waits (default 3). */
   maxInFlight?: number;
+  /** Split dense weights into row blocks of at most this many bytes (default: the adapter's binding limit). */
+  maxBindingBytes?: number;
 }
 
 export interface RunOptions {
@@ -65,7 +67,7 @@ export class Simulation {
       throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
     }
     const all: GPUBuffer[] = [];
-    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all };
+    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes };
     return scoped(device, 'building the network', () => {
       const bytes = plan.stateLength * 4;
       const init = new Float32Array(plan.stateLength);

@@ -1,7 +1,7 @@
 // One thread's share of a dense row: sum over its vec4 columns k = lane + TPR*m of W[row, 4k..4k+3] .
 // r_b[4k..4k+3], for every instance b. Shared by synapse-dense and synapse-dense-subgroup.
 // Needs group-1 `weights` (rows padded to PRE4 vec4s with zeros) and the constants PRE_N, PRE4,
-// PRE_BASE, POST_N, TPR, ITERS, BATCH, PADDED.
+// PRE_BASE, PART_ROWS, TPR, ITERS, BATCH, PADDED. `row` is local to this part of W (rows ROW0 ..).
 
 fn pre_rate(b: u32, j: u32) -> f32 {
   if (PADDED) { if (j >= PRE_N) { return 0.0; } }
@@ -10,7 +10,7 @@ fn pre_rate(b: u32, j: u32) -> f32 {
 
 fn row_partial(row: u32, lane: u32) -> array<f32, BATCH> {
   var acc: array<f32, BATCH>;
-  if (row >= POST_N) { return acc; }
+  if (row >= PART_ROWS) { return acc; }
   for (var m = 0u; m < ITERS; m++) {
     let k = lane + m * TPR;
     if (k < PRE4) {

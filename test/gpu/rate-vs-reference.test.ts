@@ -13,9 +13,9 @@ import { randomTwoPopulationSpec } from '../specs.ts';
 import { maxRelDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';
 
-async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSteps = 7) {
+async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSteps = 7, maxBindingBytes?: number) {
   return withoutValidationErrors(async () => {
-    const sim = await Simulation.create(spec, { batch, chunkSteps });
+    const sim = await Simulation.create(spec, { batch, chunkSteps, maxBindingBytes });
     const gpuRec = new MemorySink();
     await sim.run(steps, { sink: gpuRec });
     const { state, rate } = await sim.read();
@@ -23,9 +23,10 @@ async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSte
     const refRec = new MemorySink();
     ref.run(steps, refRec);
     const kernels = sim.kernelNames.map((k) => k.name);
+    const labels = sim.kernelNames.map((k) => k.label);
     sim.destroy();
     const initial = new ReferenceSimulation(sim.plan).state;
-    return { state, rate, ref, gpuRec, refRec, kernels, initial };
+    return { state, rate, ref, gpuRec, refRec, kernels, labels, initial };
   });
 }
 
@@ -47,6 +48,16 @@ describe('rate network: GPU vs CPU reference', () => {
       }
       // The comparison is not vacuous: the states moved well away from their initial values.
       expect(maxRelDiff(r.state, r.initial)).toBeGreaterThan(0.05);
+    });
+  }
+
+  // 150 x 152 floats = 91 kB: a 20 kB binding limit gives 5 row blocks of 32 rows, 50 kB gives 2 of 82.
+  for (const [batch, limit, blocks] of [[2, 20_000, 5], [66, 50_000, 2]]) {
+    it(`dense weights larger than one binding are split into ${blocks} row blocks (batch ${batch})`, async () => {
+      const spec = randomTwoPopulationSpec(31, 150, 40);
+      const r = await compare(spec, batch, 6, 4, limit);
+      expect(r.labels.filter((l) => l.includes('"EE"') && l.includes('rows')).length).toBe(blocks);
+      expect(maxRelDiff(r.state, r.ref.state)).toBeLessThan(TOLERANCE.state_rel);
     });
   }
 

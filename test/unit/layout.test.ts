@@ -18,7 +18,7 @@ function kindOf(v: { resourceType: number; access: string }): BindingKind {
 describe('kernel bindings match the declared layouts', () => {
   const plan = compile(validateSpec(randomTwoPopulationSpec(1, 16, 8)), { batch: 2 });
   const pop = plan.pops[0];
-  const common: Constants = { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, PRE4: 4, PADDED: false };
+  const common: Constants = { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, PRE4: 4, PADDED: false, ROW0: 0, PART_ROWS: 16 };
   const kernels: [KernelName, Constants, boolean][] = [
     ['rate-update', { ...unitConstants(plan, pop), HAS_SYN: true }, true],
     ['synapse-dense', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],

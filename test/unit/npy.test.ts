@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { npyHeader, readNpy, writeNpy } from '../../engine/record/npy.ts';
 
-function havePythonNumpy(): boolean {
-  try { execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }); return true; } catch { return false; }
+/** A Python with numpy: the one on PATH, else Debian's (where .ci/run installs python3-numpy). */
+function pythonWithNumpy(): string | undefined {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    try { execFileSync(py, ['-c', 'import numpy'], { stdio: 'ignore' }); return py; } catch { /* try the next */ }
+  }
+  return undefined;
 }
 
 describe('.npy files', () => {
@@ -25,11 +29,12 @@ describe('.npy files', () => {
     const back = readNpy(readFileSync(join(dir, 'a.npy')));
     expect(back.shape).toEqual([2, 3, 4]);
     expect([...back.data]).toEqual([...data]);
-    if (!havePythonNumpy()) {
+    const py = pythonWithNumpy();
+    if (!py) {
       if (process.env.CI) throw new Error('numpy is required in CI (.ci/run installs python3-numpy)');
       return;
     }
-    const out = execFileSync('python3', ['-c', `import numpy as np; a = np.load('${join(dir, 'a.npy')}'); print(a.shape, a.dtype, float(a[1, 2, 3]))`]).toString().trim();
+    const out = execFileSync(py, ['-c', `import numpy as np; a = np.load('${join(dir, 'a.npy')}'); print(a.shape, a.dtype, float(a[1, 2, 3]))`]).toString().trim();
     expect(out).toBe(`(2, 3, 4) float32 ${data[23]}`);
   });
 });
