@@ -12,10 +12,12 @@ import { Bench } from 'tinybench';
 import copyShader from '../shaders/bench-copy.wgsl';
 import { acquireGpu, adapterReport, type Gpu } from '../engine/gpu/device.ts';
 import { Simulation } from '../engine/schedule/simulation.ts';
+import type { KernelTuning } from '../engine/schedule/kernels.ts';
+import emptyShader from '../shaders/bench-empty.wgsl';
 import type { NetworkSpec } from '../engine/model/spec.ts';
 
 interface Row {
-  N: number; B: number; steps_per_sample: number; repeats: number;
+  N: number; B: number; tuning: KernelTuning; steps_per_sample: number; repeats: number;
   us_per_step_median: number; us_per_step_min: number; us_per_step_max: number; us_per_step_mad: number;
   gflops: number; weight_GBps: number; kernels: string[];
 }
@@ -64,12 +66,33 @@ async function copyBandwidth(gpu: Gpu, bytes: number, repeats: number): Promise<
   return { GBps_median: gb / (t.median / 1e3), GBps_min: gb / (t.max / 1e3), GBps_max: gb / (t.min / 1e3), bytes };
 }
 
+/** Microseconds per dispatch of an empty kernel, 1000 dependent dispatches in one pass. */
+async function dispatchOverhead(gpu: Gpu, repeats: number): Promise<number> {
+  const { device } = gpu;
+  const buf = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: emptyShader }), entryPoint: 'main' } });
+  const bg = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] });
+  const n = 1000;
+  const t = await timeSamples(async () => {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bg);
+    for (let k = 0; k < n; k++) pass.dispatchWorkgroups(1);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  }, repeats);
+  buf.destroy();
+  return (t.median * 1e3) / n;
+}
+
 async function main() {
   const { values: o } = parseArgs({
     options: {
       sizes: { type: 'string', default: '1024,4096,8192' }, batches: { type: 'string', default: '1,64' },
       repeats: { type: 'string', default: '15' }, json: { type: 'string' }, 'copy-mib': { type: 'string' },
-      'target-ms': { type: 'string', default: '100' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
+      'target-ms': { type: 'string', default: '100' }, sweep: { type: 'boolean' }, 'matvec-tpr': { type: 'string' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
     },
   });
   const sizes = o.sizes!.split(',').map(Number);
@@ -80,10 +103,19 @@ async function main() {
   const copyBytes = Number(o['copy-mib'] ?? Math.min(256, adapter.limits.maxStorageBufferBindingSize / 2 ** 21)) * 2 ** 20;
   const copy = await copyBandwidth(gpu, copyBytes, repeats);
   console.error(`copy bandwidth: ${copy.GBps_median.toFixed(1)} GB/s (median; ${copy.GBps_min.toFixed(1)}-${copy.GBps_max.toFixed(1)})`);
+  const overhead = await dispatchOverhead(gpu, repeats);
+  console.error(`dependent empty dispatches: ${overhead.toFixed(2)} us each (median)`);
   const rows: Row[] = [];
+  const variants = (B: number): KernelTuning[] => {
+    if (o['matvec-tpr'] && B <= 8) return [{ matvecThreadsPerRow: Number(o['matvec-tpr']) }];
+    if (!o.sweep) return [{}];
+    return B <= 8
+      ? [64, 128, 256].map((t) => ({ matvecThreadsPerRow: t }))
+      : [[256, 128], [1024, 128], [1024, 64], [4096, 64], [1024, 256]].map(([w, k]) => ({ gemmTargetWorkgroups: w, gemmMinKSlice: k }));
+  };
   for (const N of sizes) {
-    for (const B of batches) {
-      const sim = await Simulation.create(rateSpec(N, B), { chunkSteps: 100 });
+    for (const B of batches) for (const tuning of variants(B)) {
+      const sim = await Simulation.create(rateSpec(N, B), { chunkSteps: 100, tuning });
       // Steps per sample: doubled until one sample takes at least target-ms, so that the fixed cost of
       // waiting for completion is amortized over many steps.
       let K = Number(o['min-steps']);
@@ -96,7 +128,7 @@ async function main() {
       const t = await timeSamples(() => sim.stepsToCompletion(K), repeats);
       const us = (ms: number) => (ms * 1e3) / K;
       const row: Row = {
-        N, B, steps_per_sample: K, repeats,
+        N, B, tuning, steps_per_sample: K, repeats,
         us_per_step_median: us(t.median), us_per_step_min: us(t.min), us_per_step_max: us(t.max), us_per_step_mad: us(t.mad),
         gflops: (2 * N * N * B) / (us(t.median) * 1e3), weight_GBps: (4 * N * N) / (us(t.median) * 1e3),
         kernels: sim.kernelNames.map((k) => k.name),
@@ -104,16 +136,16 @@ async function main() {
       const { state } = await sim.read();
       if (!state.every(Number.isFinite)) throw new Error(`N=${N} B=${B}: state is not finite`);
       rows.push(row);
-      console.error(`N=${N} B=${B}: ${row.us_per_step_median.toFixed(2)} us/step (min ${row.us_per_step_min.toFixed(2)}, max ${row.us_per_step_max.toFixed(2)}), ${row.gflops.toFixed(1)} GFLOP/s, W ${row.weight_GBps.toFixed(1)} GB/s [${row.kernels.join('+')}, K=${K}]`);
+      console.error(`N=${N} B=${B} ${JSON.stringify(tuning)}: ${row.us_per_step_median.toFixed(2)} us/step (min ${row.us_per_step_min.toFixed(2)}, max ${row.us_per_step_max.toFixed(2)}), ${row.gflops.toFixed(1)} GFLOP/s, W ${row.weight_GBps.toFixed(1)} GB/s [${row.kernels.join('+')}, K=${K}]`);
       sim.destroy();
     }
   }
-  const out = { bench: 'dense-rate-step', date: new Date().toISOString(), command: process.argv.slice(1).join(' '), adapter, copy_bandwidth: copy, results: rows };
+  const out = { bench: 'dense-rate-step', date: new Date().toISOString(), command: process.argv.slice(1).join(' '), adapter, copy_bandwidth: copy, empty_dispatch_us: overhead, results: rows };
   if (o.json) writeFileSync(o.json, JSON.stringify(out, null, 1));
-  console.log('| N | B | us/step median | min | max | MAD | GFLOP/s | W GB/s | % of copy BW |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| N | B | kernel shape | us/step median | min | max | MAD | GFLOP/s | W GB/s | % of copy BW |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.N} | ${r.B} | ${r.us_per_step_median.toFixed(2)} | ${r.us_per_step_min.toFixed(2)} | ${r.us_per_step_max.toFixed(2)} | ${r.us_per_step_mad.toFixed(2)} | ${r.gflops.toFixed(1)} | ${r.weight_GBps.toFixed(1)} | ${((100 * r.weight_GBps) / copy.GBps_median).toFixed(0)}% |`);
+    console.log(`| ${r.N} | ${r.B} | ${Object.entries(r.tuning).map(([k, v]) => `${k}=${v}`).join(' ') || 'default'} | ${r.us_per_step_median.toFixed(2)} | ${r.us_per_step_min.toFixed(2)} | ${r.us_per_step_max.toFixed(2)} | ${r.us_per_step_mad.toFixed(2)} | ${r.gflops.toFixed(1)} | ${r.weight_GBps.toFixed(1)} | ${((100 * r.weight_GBps) / copy.GBps_median).toFixed(0)}% |`);
   }
   process.exit(0);
 }

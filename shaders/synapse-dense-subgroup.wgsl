@@ -23,11 +23,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (sg_lane == 0u) { partial[b * WG + lid / sg_size] = s; }
   }
   workgroupBarrier();
-  if (row < PART_ROWS && lane < BATCH) {
-    let b = lane;
-    let first = (lid - lane) / sg_size;
-    var v = 0.0;
-    for (var q = 0u; q < TPR / sg_size; q++) { v += partial[b * WG + first + q]; }
-    epilogue(b, ROW0 + row, inst_table[b * INST_K + GAIN_PARAM] * v);
+  if (row < PART_ROWS && lane == 0u) {
+    let first = lid / sg_size;
+    for (var b = 0u; b < BATCH; b++) {
+      var v = 0.0;
+      for (var q = 0u; q < TPR / sg_size; q++) { v += partial[b * WG + first + q]; }
+      epilogue(b, ROW0 + row, inst_table[b * INST_K + GAIN_PARAM] * v);
+    }
   }
 }

@@ -24,13 +24,19 @@ export function ringMatrix(n: number, J0: number, J1: number, gamma: number): Fl
   return w;
 }
 
+/** The last Gaussian matrix made, reused when the same one is asked for again (parameter sweeps). */
+let lastGaussian: { key: string; w: Float32Array } | undefined;
+
 export function gaussianMatrix(post: number, pre: number, g: number, seed: number, projIndex: number): Float32Array {
+  const key = `${post},${pre},${g},${seed},${projIndex}`;
+  if (lastGaussian?.key === key) return lastGaussian.w;
   const w = new Float32Array(post * pre);
   const scale = g / Math.sqrt(pre);
   for (let i = 0; i < post; i++) {
     const rng = new PhiloxStream(seed, projIndex, i);
     for (let j = 0; j < pre; j++) w[i * pre + j] = scale * rng.normal();
   }
+  lastGaussian = { key, w };
   return w;
 }
 

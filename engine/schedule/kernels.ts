@@ -26,6 +26,19 @@ export interface KernelContext {
   buffers: GPUBuffer[];
   /** Lower per-binding limit than the adapter's (tests use it to exercise splitting). */
   maxBindingBytes?: number;
+  tuning?: KernelTuning;
+}
+
+/** Kernel-shape choices (defaults chosen from measurements on an H100; see bench/RESULTS.md). */
+export interface KernelTuning {
+  /** Threads that share one row in the matrix-vector kernel (power of two, 1..256). */
+  matvecThreadsPerRow?: number;
+  /** Reduce rows with subgroup operations where the adapter has them (default true). */
+  matvecSubgroups?: boolean;
+  /** Workgroups the tiled GEMM aims for, by splitting the presynaptic range (split-K). */
+  gemmTargetWorkgroups?: number;
+  /** Smallest presynaptic slice per workgroup in the tiled GEMM (multiple of 16). */
+  gemmMinKSlice?: number;
 }
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
@@ -57,6 +70,14 @@ function bindGroup(ctx: KernelContext, name: KernelName, label: string, buffers:
     label, layout: ctx.layouts.group1.get(name)!,
     entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
+}
+
+/**
+ * Threads per row of the matrix-vector kernel: 256 on GPUs (many loads in flight per row); 1 on CPU
+ * adapters (lavapipe), where each invocation is a SIMD lane and a row per invocation streams best.
+ */
+function defaultThreadsPerRow(ctx: KernelContext): number {
+  return ctx.device.adapterInfo.architecture === 'software' || ctx.device.adapterInfo.isFallbackAdapter ? 1 : 256;
 }
 
 /** Bytes one storage binding may hold (the adapter's limit, or a smaller one set for testing). */
@@ -110,10 +131,11 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
   if (plan.batch <= MATVEC_MAX_BATCH) {
     const wg = 256;
-    const tpr = Math.min(wg, Math.max(32, 2 ** Math.ceil(Math.log2(pre4))));
+    const rowPow2 = 2 ** Math.ceil(Math.log2(pre4));
+    const tpr = Math.min(ctx.tuning?.matvecThreadsPerRow ?? defaultThreadsPerRow(ctx), rowPow2 < 32 ? 32 : rowPow2, wg);
     const rowsPerGroup = wg / tpr;
     const info = ctx.device.adapterInfo as GPUAdapterInfo & { subgroupMaxSize?: number };
-    const subgroups = ctx.device.features.has('subgroups') && (info.subgroupMaxSize ?? 128) <= tpr && process.env.LAMINA_NO_SUBGROUPS !== '1';
+    const subgroups = ctx.device.features.has('subgroups') && (info.subgroupMaxSize ?? 128) <= tpr && ctx.tuning?.matvecSubgroups !== false;
     const name = subgroups ? 'synapse-dense-subgroup' : 'synapse-dense';
     return parts.map((part) => {
       const code = assemble(name, { ...consts, WG: wg, TPR: tpr, ROWS: rowsPerGroup, ITERS: Math.ceil(pre4 / tpr), ROW0: part.row0, PART_ROWS: part.rows }, lib);
@@ -124,7 +146,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   }
   // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU.
   const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
-  const split = Math.max(1, Math.min(Math.ceil(1024 / tiles), Math.floor(pre4 * 4 / 128)));
+  const split = Math.max(1, Math.min(Math.ceil((ctx.tuning?.gemmTargetWorkgroups ?? 1024) / tiles), Math.floor(pre4 * 4 / (ctx.tuning?.gemmMinKSlice ?? 128))));
   const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
   const splitCount = Math.ceil(pre4 * 4 / kSlice);
   const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;

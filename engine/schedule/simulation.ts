@@ -14,13 +14,15 @@ import type { NetworkSpec } from '../model/spec.ts';
 import { validateSpec } from '../model/validate.ts';
 import { buildRecorders, fires, plannedRows, type Recorder, type RecordSink } from '../record/recorders.ts';
 import { activationF32 } from '../reference/rate.ts';
-import { buildStepKernels, type Kernel, type KernelContext } from './kernels.ts';
+import { buildStepKernels, type Kernel, type KernelContext, type KernelTuning } from './kernels.ts';
 
 export interface SimulationOptions extends CompileOptions, DeviceOptions {
   /** Steps encoded per submission (default 256). */
   chunkSteps?: number;
   /** Chunks allowed in flight before the host waits (default 3). */
   maxInFlight?: number;
+  /** Kernel shapes (see KernelTuning); defaults suit large GPUs. */
+  tuning?: KernelTuning;
   /** Split dense weights into row blocks of at most this many bytes (default: the adapter's binding limit). */
   maxBindingBytes?: number;
 }
@@ -67,7 +69,7 @@ export class Simulation {
       throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
     }
     const all: GPUBuffer[] = [];
-    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes };
+    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning };
     return scoped(device, 'building the network', () => {
       const bytes = plan.stateLength * 4;
       const init = new Float32Array(plan.stateLength);

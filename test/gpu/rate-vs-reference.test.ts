@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../engine/schedule/simulation.ts';
+import type { KernelTuning } from '../../engine/schedule/kernels.ts';
 import { ReferenceSimulation } from '../../engine/reference/rate.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
 import type { NetworkSpec } from '../../engine/model/spec.ts';
@@ -13,9 +14,9 @@ import { randomTwoPopulationSpec } from '../specs.ts';
 import { maxRelDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';
 
-async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSteps = 7, maxBindingBytes?: number) {
+async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSteps = 7, maxBindingBytes?: number, tuning?: KernelTuning) {
   return withoutValidationErrors(async () => {
-    const sim = await Simulation.create(spec, { batch, chunkSteps, maxBindingBytes });
+    const sim = await Simulation.create(spec, { batch, chunkSteps, maxBindingBytes, tuning });
     const gpuRec = new MemorySink();
     await sim.run(steps, { sink: gpuRec });
     const { state, rate } = await sim.read();
@@ -48,6 +49,17 @@ describe('rate network: GPU vs CPU reference', () => {
       }
       // The comparison is not vacuous: the states moved well away from their initial values.
       expect(maxRelDiff(r.state, r.initial)).toBeGreaterThan(0.05);
+    });
+  }
+
+  // Each shape of the matrix-vector kernel: one row per invocation (the CPU default), rows shared by
+  // 32 or 256 threads with a tree reduction, or with subgroups (where the adapter has them).
+  for (const tuning of [{ matvecThreadsPerRow: 1 }, { matvecThreadsPerRow: 32, matvecSubgroups: false },
+    { matvecThreadsPerRow: 32 }, { matvecThreadsPerRow: 256 }] as KernelTuning[]) {
+    it(`matrix-vector kernel ${JSON.stringify(tuning)}, batch 3`, async () => {
+      const r = await compare(randomTwoPopulationSpec(17, 70, 33), 3, 12, 5, undefined, tuning);
+      expect(maxRelDiff(r.state, r.ref.state)).toBeLessThan(TOLERANCE.state_rel);
+      expect(maxRelDiff(r.rate, r.ref.rate)).toBeLessThan(TOLERANCE.state_rel);
     });
   }
 
