@@ -9,5 +9,5 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=c
 export LAMINA_BACKEND=vulkan
 timeout 150 node .gpu-carry/dist/device-check.js --out /tmp/ring 2>&1 | grep -v '^Warning' | tee "$OUT/device-check.log"
 cp /tmp/ring/summary.json "$OUT/ring-summary.json" 2>/dev/null
-timeout 200 node .gpu-carry/dist/rate-bench.js --json "$OUT/lamina-bench.json" "$@" 2>&1 | grep -v '^Warning' | tee "$OUT/bench.log"
+timeout 330 node .gpu-carry/dist/rate-bench.js --json "$OUT/lamina-bench.json" "$@" 2>&1 | grep -v '^Warning' | tee "$OUT/bench.log"
 PYTHONUNBUFFERED=1 timeout 150 python3 bench/peers/torch_rate.py --json "$OUT/torch-bench.json" 2>&1 | tee "$OUT/torch.log"

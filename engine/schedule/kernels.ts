@@ -39,6 +39,8 @@ export interface KernelTuning {
   gemmTargetWorkgroups?: number;
   /** Smallest presynaptic slice per workgroup in the tiled GEMM (multiple of 16). */
   gemmMinKSlice?: number;
+  /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
+  gemmMaxSplit?: number;
 }
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
@@ -144,9 +146,11 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
         group1: bindGroup(ctx, name, partLabel, [part.weights]), workgroups: grid(Math.ceil(part.rows / rowsPerGroup), device) };
     });
   }
-  // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU.
+  // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU. Defaults from
+  // the H100 sweep in bench/RESULTS.md (16 slices was best at N = 1024, 4096 and 8192, batch 64).
   const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
-  const split = Math.max(1, Math.min(Math.ceil((ctx.tuning?.gemmTargetWorkgroups ?? 1024) / tiles), Math.floor(pre4 * 4 / (ctx.tuning?.gemmMinKSlice ?? 128))));
+  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, ...ctx.tuning };
+  const split = Math.max(1, Math.min(Math.ceil(t.gemmTargetWorkgroups / tiles), Math.floor(pre4 * 4 / t.gemmMinKSlice), t.gemmMaxSplit));
   const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
   const splitCount = Math.ceil(pre4 * 4 / kSlice);
   const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;
