@@ -41,6 +41,8 @@ export interface KernelTuning {
   gemmMinKSlice?: number;
   /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
   gemmMaxSplit?: number;
+  /** Tiled GEMM kernel: 'tiled' (synapse-dense-tiled) or 'tiled2' (register prefetch, row-major tiles). */
+  gemmKernel?: 'tiled' | 'tiled2';
 }
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
@@ -158,13 +160,13 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
   ctx.buffers.push(partials);
   const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount };
+  const gemm = ctx.tuning?.gemmKernel === 'tiled2' ? 'synapse-dense-tiled2' : 'synapse-dense-tiled';
   const kernels: Kernel[] = parts.map((part) => {
     const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
     return {
-      label: `synapse-dense-tiled ${partLabel}`, name: 'synapse-dense-tiled',
-      group1: bindGroup(ctx, 'synapse-dense-tiled', partLabel, [part.weights, partials]),
-      pipeline: pipeline(ctx, 'synapse-dense-tiled', `synapse-dense-tiled ${partLabel}`,
-        assemble('synapse-dense-tiled', { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib)),
+      label: `${gemm} ${partLabel}`, name: gemm,
+      group1: bindGroup(ctx, gemm, partLabel, [part.weights, partials]),
+      pipeline: pipeline(ctx, gemm, `${gemm} ${partLabel}`, assemble(gemm, { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib)),
       workgroups: [Math.ceil(part.rows / 128), Math.ceil(plan.batch / 64), splitCount],
     };
   });
