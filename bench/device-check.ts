@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Simulation } from '../engine/schedule/simulation.ts';
+import type { KernelTuning } from '../engine/schedule/kernels.ts';
 import { ReferenceSimulation } from '../engine/reference/rate.ts';
 import { MemorySink } from '../engine/record/recorders.ts';
 import { runToDirectory } from '../engine/runner.ts';
@@ -14,8 +15,8 @@ import type { NetworkSpec } from '../engine/model/spec.ts';
 import { TOLERANCE } from '../test/tolerances.ts';
 import { randomTwoPopulationSpec } from '../test/specs.ts';
 
-async function compare(spec: NetworkSpec, batch: number, steps: number): Promise<number> {
-  const sim = await Simulation.create(spec, { batch, chunkSteps: 7 });
+async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?: KernelTuning): Promise<number> {
+  const sim = await Simulation.create(spec, { batch, chunkSteps: 7, tuning });
   const gpuRec = new MemorySink();
   await sim.run(steps, { sink: gpuRec });
   const { state } = await sim.read();
@@ -35,6 +36,11 @@ console.log(`adapter: ${JSON.stringify(adapterReport(first.gpu))}`);
 first.destroy();
 for (const [seed, nE, nI, batch, steps] of [[1, 64, 48, 1, 20], [2, 64, 48, 5, 20], [3, 1000, 333, 1, 8], [4, 600, 301, 70, 4], [5, 130, 70, 9, 12]] as const) {
   const worst = await compare(randomTwoPopulationSpec(seed, nE, nI), batch, steps);
+  if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
+}
+for (const tuning of [{ gemmKernel: 'tiled2' }, { matvecThreadsPerRow: 32, matvecSubgroups: false }, { matvecThreadsPerRow: 1 }] as KernelTuning[]) {
+  const worst = await compare(randomTwoPopulationSpec(6, 600, 301), tuning.gemmKernel ? 70 : 5, 4, tuning);
+  console.log(`    (tuning ${JSON.stringify(tuning)})`);
   if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
 }
 const ring = await runToDirectory({ target: 'ring-attractor', out: o.out! });
