@@ -14,7 +14,6 @@ import denseRow from '../../shaders/lib/dense-row.wgsl';
 import synapseDense from '../../shaders/synapse-dense.wgsl';
 import synapseDenseSubgroup from '../../shaders/synapse-dense-subgroup.wgsl';
 import synapseDenseTiled from '../../shaders/synapse-dense-tiled.wgsl';
-import synapseDenseTiled2 from '../../shaders/synapse-dense-tiled2.wgsl';
 import synapseReduce from '../../shaders/synapse-reduce.wgsl';
 import synapseCsr from '../../shaders/synapse-csr.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
@@ -27,7 +26,6 @@ const TEMPLATES: Record<KernelName, string> = {
   'synapse-dense': synapseDense,
   'synapse-dense-subgroup': synapseDenseSubgroup,
   'synapse-dense-tiled': synapseDenseTiled,
-  'synapse-dense-tiled2': synapseDenseTiled2,
   'synapse-reduce': synapseReduce,
   'synapse-csr': synapseCsr,
   'record-gather': recordGather,

@@ -19,7 +19,7 @@ export const GROUP0: readonly { name: string; kind: BindingKind }[] = [
 ];
 
 export type KernelName =
-  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-tiled' | 'synapse-dense-tiled2' | 'synapse-reduce' | 'synapse-csr'
+  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-tiled' | 'synapse-reduce' | 'synapse-csr'
   | 'record-gather' | 'record-mean';
 
 const DENSE_TILED = [
@@ -37,7 +37,6 @@ export const GROUP1: Record<KernelName, readonly { name: string; kind: BindingKi
   'synapse-dense': [{ name: 'weights', kind: 'read-only-storage' }],
   'synapse-dense-subgroup': [{ name: 'weights', kind: 'read-only-storage' }],
   'synapse-dense-tiled': DENSE_TILED,
-  'synapse-dense-tiled2': DENSE_TILED,
   'synapse-reduce': DENSE_TILED,
   'synapse-csr': [
     { name: 'row_ptr', kind: 'read-only-storage' },

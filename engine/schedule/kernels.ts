@@ -41,8 +41,6 @@ export interface KernelTuning {
   gemmMinKSlice?: number;
   /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
   gemmMaxSplit?: number;
-  /** Tiled GEMM kernel: 'tiled' (synapse-dense-tiled) or 'tiled2' (register prefetch, row-major tiles). */
-  gemmKernel?: 'tiled' | 'tiled2';
 }
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
@@ -160,7 +158,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
   ctx.buffers.push(partials);
   const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount };
-  const gemm = ctx.tuning?.gemmKernel === 'tiled2' ? 'synapse-dense-tiled2' : 'synapse-dense-tiled';
+  const gemm = 'synapse-dense-tiled';
   const kernels: Kernel[] = parts.map((part) => {
     const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
     return {
