@@ -127,24 +127,31 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
 
 /** One panel per instance: rate (unit x time) as an image, with the population-vector phase on top. */
 function kymograph(values: Float32Array, T: number, B: number, N: number, g: number[], time: Float64Array, phase: Float64Array): string {
-  const W = 300, H = 140, pad = 50, gap = 30;
-  const width = pad + W + 20, height = B * (H + gap) + 40;
+  const W = 300, H = 140, pad = 50, gap = 34;
+  const width = pad + W + 20, height = B * (H + gap) + 62;
   const panels = g.map((gamma, b) => {
-    const y0 = 30 + b * (H + gap);
+    const y0 = 64 + b * (H + gap);
     const png = heatmapPng(T, N, (t, j) => values[(t * B + b) * N + (N - 1 - j)], 0, 1).toString('base64');
-    const pts: string[] = [];
+    // The phase as polylines, broken where it wraps around the ring.
+    const lines: string[][] = [[]];
+    let last = NaN;
     for (let t = 0; t < T; t++) {
       const wrapped = ((phase[t * B + b] % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
-      pts.push(`${(pad + (t / T) * W).toFixed(1)},${(y0 + H - (wrapped / (2 * Math.PI)) * H).toFixed(1)}`);
+      if (Math.abs(wrapped - last) > Math.PI) lines.push([]);
+      last = wrapped;
+      lines[lines.length - 1].push(`${(pad + (t / T) * W).toFixed(1)},${(y0 + H - (wrapped / (2 * Math.PI)) * H).toFixed(1)}`);
     }
     return `<g><image x="${pad}" y="${y0}" width="${W}" height="${H}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>
-<polyline points="${pts.join(' ')}" fill="none" stroke="white" stroke-width="0.6" stroke-dasharray="2,2"/>
+${lines.filter((l) => l.length > 1).map((l) => `<polyline points="${l.join(' ')}" fill="none" stroke="white" stroke-width="0.8" stroke-dasharray="3,2"/>`).join('')}
 <text x="${pad}" y="${y0 - 5}" font-size="11">gamma = ${gamma.toFixed(2)}</text>
-<text x="${pad - 5}" y="${y0 + 10}" font-size="9" text-anchor="end">2pi</text><text x="${pad - 5}" y="${y0 + H}" font-size="9" text-anchor="end">0</text></g>`;
+<text x="${pad - 5}" y="${y0 + 10}" font-size="9" text-anchor="end">2&#960;</text><text x="${pad - 5}" y="${y0 + H}" font-size="9" text-anchor="end">0</text>
+<text x="${pad}" y="${y0 + H + 11}" font-size="9">0</text><text x="${pad + W}" y="${y0 + H + 11}" font-size="9" text-anchor="end">${time[T - 1].toFixed(0)} ms</text></g>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${pad}" y="16" font-size="13">${esc(`Ring attractor: rate of unit (angle, vertical) over time 0-${time[T - 1].toFixed(0)} ms; dashed: population-vector phase`)}</text>
+<text x="8" y="16" font-size="13">${esc('Ring attractor: the bump over time')}</text>
+<text x="8" y="31" font-size="11">${esc('rate of each unit (vertical: angle), dark 0 to bright 1;')}</text>
+<text x="8" y="44" font-size="11">${esc('dashed: population-vector phase')}</text>
 ${panels.join('\n')}
 </svg>
 `;
