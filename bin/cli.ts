@@ -22,7 +22,7 @@ Run options:
   --seed S           base random seed (32-bit)
   --out DIR          output directory (default: results/<name>)
   --backend B        vulkan | metal | d3d12 | opengles (default: LAMINA_BACKEND, else Dawn's choice)
-  --adapter NAME     adapter name as printed by "lamina info"
+  --adapter NAME     adapter name or a part of it, e.g. llvmpipe (an unknown name lists the adapters)
   --quiet            no progress on stderr
 
 Scenarios:
