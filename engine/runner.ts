@@ -3,6 +3,7 @@
  * meta.json (spec, seed, adapter, versions, timings), summary.json and figures.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { SpecError } from './errors.ts';
 import { adapterReport } from './gpu/device.ts';
@@ -24,6 +25,15 @@ export interface RunRequest extends ScenarioOptions {
 }
 
 export const VERSION = '0.1.0';
+
+/** Version of the Dawn bindings (npm `webgpu`) in use, for meta.json. */
+function webgpuVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('webgpu/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 function loadSpecFile(path: string): unknown {
   let text: string;
@@ -85,7 +95,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
     summary = { spec: req.target, steps: run.steps, recorders: sim.recorders.map((r) => ({ name: r.name, file: `${r.name}.npy`, shape: [Math.floor(run.steps / r.every), r.batch, r.width] })) };
   }
   const meta = {
-    lamina: VERSION, node: process.version, date: new Date().toISOString(),
+    lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
     target: req.target, seed: req.seed ?? run.spec.seed ?? 0, instance_seeds: [...sim.plan.seeds], batch: sim.plan.batch, steps: run.steps, dt_ms: run.spec.dt,
     adapter: adapterReport(sim.gpu),

@@ -45,6 +45,7 @@ describe('ring-attractor scenario', () => {
     expect(rates.shape).toEqual([600, 7, 128]);
     const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
     expect(meta.spec.populations[0].size).toBe(128);
+    expect(meta.webgpu).toMatch(/^\d+\.\d+\.\d+/);
     expect(meta.adapter.description.length + meta.adapter.device.length).toBeGreaterThan(0);
     expect(meta.timings.run_wall_s).toBeGreaterThan(0);
     const svg = readFileSync(join(out, 'kymograph.svg'), 'utf8');
