@@ -92,7 +92,7 @@ async function main() {
     options: {
       sizes: { type: 'string', default: '1024,4096,8192' }, batches: { type: 'string', default: '1,64' },
       repeats: { type: 'string', default: '15' }, json: { type: 'string' }, 'copy-mib': { type: 'string' },
-      'target-ms': { type: 'string', default: '100' }, sweep: { type: 'boolean' }, 'matvec-tpr': { type: 'string' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
+      'target-ms': { type: 'string', default: '100' }, sweep: { type: 'boolean' }, 'matvec-tpr': { type: 'string' }, 'gemm-tk': { type: 'string' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
     },
   });
   const sizes = o.sizes!.split(',').map(Number);
@@ -108,6 +108,7 @@ async function main() {
   const rows: Row[] = [];
   const variants = (B: number): KernelTuning[] => {
     if (o['matvec-tpr'] && B <= 8) return [{ matvecThreadsPerRow: Number(o['matvec-tpr']) }];
+    if (o['gemm-tk'] && B > 8) return o['gemm-tk'].split(',').map((k) => ({ gemmTileK: Number(k) as 16 | 32 }));
     if (!o.sweep) return [{}];
     return B <= 8
       ? [64, 128, 256].map((t) => ({ matvecThreadsPerRow: t }))

@@ -13,25 +13,27 @@
 
 const TI = 128u;
 const TB = 64u;
-const TK = 16u;
-const STRIDE = 5u;  // vec4s per tile row: TK / 4 plus one of padding
+const TK = TILE_K;               // presynaptic columns per tile (generated: 16 or 32)
+const STRIDE = TK / 4u + 1u;     // vec4s per tile row, one of padding (conflict-free reads)
+const WLOADS = TI * TK / 512u;   // W vec4s each of the 128 threads loads per tile
+const RLOADS = TB * TK / 128u;   // rates each thread loads per tile
 
-var<workgroup> ws: array<vec4<f32>, 640>;  // [row][k/4], TI rows
-var<workgroup> rs: array<vec4<f32>, 320>;  // [instance][k/4], TB instances
+var<workgroup> ws: array<vec4<f32>, TI * STRIDE>;  // [row][k/4]
+var<workgroup> rs: array<vec4<f32>, TB * STRIDE>;  // [instance][k/4]
 
-var<private> wreg: array<vec4<f32>, 4>;
-var<private> rreg: array<f32, 8>;
+var<private> wreg: array<vec4<f32>, WLOADS>;
+var<private> rreg: array<f32, RLOADS>;
 
 fn load_tile(i0: u32, b0: u32, k0: u32, k_end: u32, lid: u32) {
-  for (var q = 0u; q < 4u; q++) {
+  for (var q = 0u; q < WLOADS; q++) {
     let e = lid + q * 128u;
-    let gi = i0 + e / 4u;
-    let gk4 = k0 / 4u + e % 4u;
+    let gi = i0 + e / (TK / 4u);
+    let gk4 = k0 / 4u + e % (TK / 4u);
     var w = vec4<f32>(0.0);
     if (gi < PART_ROWS && gk4 * 4u < k_end) { w = weights[gi * PRE4 + gk4]; }
     wreg[q] = w;
   }
-  for (var q = 0u; q < 8u; q++) {
+  for (var q = 0u; q < RLOADS; q++) {
     let e = lid + q * 128u;
     let gb = b0 + e / TK;
     let gk = k0 + e % TK;
@@ -42,11 +44,11 @@ fn load_tile(i0: u32, b0: u32, k0: u32, k_end: u32, lid: u32) {
 }
 
 fn store_tile(lid: u32) {
-  for (var q = 0u; q < 4u; q++) {
+  for (var q = 0u; q < WLOADS; q++) {
     let e = lid + q * 128u;
-    ws[(e / 4u) * STRIDE + e % 4u] = wreg[q];
+    ws[(e / (TK / 4u)) * STRIDE + e % (TK / 4u)] = wreg[q];
   }
-  for (var q = 0u; q < 8u; q++) {
+  for (var q = 0u; q < RLOADS; q++) {
     let e = lid + q * 128u;
     let kk = e % TK;
     rs[(e / TK) * STRIDE + kk / 4u][kk % 4u] = rreg[q];

@@ -41,6 +41,8 @@ export interface KernelTuning {
   gemmMinKSlice?: number;
   /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
   gemmMaxSplit?: number;
+  /** Presynaptic columns per workgroup tile of the GEMM: 16 or 32. */
+  gemmTileK?: 16 | 32;
 }
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
@@ -149,15 +151,15 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU. Defaults from
   // the H100 sweep in bench/RESULTS.md (16 slices was best at N = 1024, 4096 and 8192, batch 64).
   const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
-  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, ...ctx.tuning };
+  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, gemmTileK: 16, ...ctx.tuning };
   const split = Math.max(1, Math.min(Math.ceil(t.gemmTargetWorkgroups / tiles), Math.floor(pre4 * 4 / t.gemmMinKSlice), t.gemmMaxSplit));
-  const kSlice = Math.ceil(pre4 * 4 / split / 16) * 16;
+  const kSlice = Math.ceil(pre4 * 4 / split / t.gemmTileK) * t.gemmTileK;
   const splitCount = Math.ceil(pre4 * 4 / kSlice);
   const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;
   checkSize(ctx, `${field} (split-K partial sums)`, partialsBytes);
   const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
   ctx.buffers.push(partials);
-  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount };
+  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount, TILE_K: t.gemmTileK };
   const gemm = 'synapse-dense-tiled';
   const kernels: Kernel[] = parts.map((part) => {
     const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;

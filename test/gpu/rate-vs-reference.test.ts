@@ -63,8 +63,8 @@ describe('rate network: GPU vs CPU reference', () => {
     });
   }
 
-  it('tiled GEMM, batch 70 with split-K and batch 9 without', async () => {
-    for (const [batch, tuning] of [[70, { gemmMaxSplit: 3 }], [9, { gemmMaxSplit: 1 }]] as const) {
+  it('tiled GEMM, batch 70 with split-K and batch 9 without, tiles of 16 and 32 columns', async () => {
+    for (const [batch, tuning] of [[70, { gemmMaxSplit: 3 }], [9, { gemmMaxSplit: 1 }], [70, { gemmMaxSplit: 3, gemmTileK: 32 }], [9, { gemmMaxSplit: 1, gemmTileK: 32 }]] as const) {
       const r = await compare(randomTwoPopulationSpec(23, 290, 45), batch, 5, 3, undefined, tuning);
       expect(r.kernels).toContain('synapse-dense-tiled');
       expect(r.kernels.includes('synapse-reduce')).toBe(batch === 70);
