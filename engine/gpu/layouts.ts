@@ -50,7 +50,7 @@ export const GROUP1: Record<KernelName, readonly { name: string; kind: BindingKi
 /** Byte stride of one step's StepInfo in the dynamic uniform buffer. */
 export const STEP_STRIDE = 256;
 
-function entry(binding: number, kind: BindingKind): GPUBindGroupLayoutEntry {
+export function entry(binding: number, kind: BindingKind): GPUBindGroupLayoutEntry {
   const visibility = GPUShaderStage.COMPUTE;
   if (kind === 'uniform-dynamic') return { binding, visibility, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: STEP_STRIDE } };
   return { binding, visibility, buffer: { type: kind } };

@@ -10,11 +10,11 @@ import {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function object(v: unknown, field: string, allowed: readonly string[]): Obj {
+export function object(v: unknown, field: string, allowed: readonly string[]): Obj {
   if (!isObj(v)) throw new SpecError(field, `expected an object, got ${describe(v)}`);
   for (const key of Object.keys(v)) {
     if (!allowed.includes(key)) throw new SpecError(`${field}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
@@ -22,42 +22,42 @@ function object(v: unknown, field: string, allowed: readonly string[]): Obj {
   return v;
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (v === null) return 'null';
   return typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : String(v);
 }
 
-function finite(v: unknown, field: string): number {
+export function finite(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(field, `expected a finite number, got ${describe(v)}`);
   return v;
 }
 
-function positive(v: unknown, field: string): number {
+export function positive(v: unknown, field: string): number {
   const x = finite(v, field);
   if (!(x > 0)) throw new SpecError(field, `must be > 0, got ${x}`);
   return x;
 }
 
-function integer(v: unknown, field: string, min: number): number {
+export function integer(v: unknown, field: string, min: number): number {
   const x = finite(v, field);
   if (!Number.isInteger(x) || x < min) throw new SpecError(field, `expected an integer >= ${min}, got ${x}`);
   return x;
 }
 
-function str(v: unknown, field: string): string {
+export function str(v: unknown, field: string): string {
   if (typeof v !== 'string' || v.length === 0) throw new SpecError(field, `expected a non-empty string, got ${describe(v)}`);
   return v;
 }
 
-function oneOf<T extends string>(v: unknown, field: string, options: readonly T[]): T {
+export function oneOf<T extends string>(v: unknown, field: string, options: readonly T[]): T {
   if (typeof v !== 'string' || !options.includes(v as T)) {
     throw new SpecError(field, `expected one of ${options.join(' | ')}, got ${describe(v)}`);
   }
   return v as T;
 }
 
-function numArray(v: unknown, field: string, length?: number, check = finite): number[] {
+export function numArray(v: unknown, field: string, length?: number, check = finite): number[] {
   if (!Array.isArray(v)) throw new SpecError(field, `expected an array of numbers, got ${describe(v)}`);
   if (length !== undefined && v.length !== length) throw new SpecError(field, `expected length ${length}, got ${v.length}`);
   return v.map((x, k) => check(x, `${field}[${k}]`));
@@ -68,7 +68,7 @@ function scalarOrPerUnit(v: unknown, field: string, size: number, check = finite
   return Array.isArray(v) ? numArray(v, field, size, check) : check(v, field);
 }
 
-function uniqueNames(items: { name: string }[], field: string): Map<string, number> {
+export function uniqueNames(items: { name: string }[], field: string): Map<string, number> {
   const seen = new Map<string, number>();
   items.forEach((it, k) => {
     if (seen.has(it.name)) throw new SpecError(`${field}[${k}].name`, `duplicate name "${it.name}"`);

@@ -1,0 +1,82 @@
+/**
+ * Assembles the spiking kernels: templates from shaders/ with generated constants, the shared bindings
+ * and Philox, and the model's compiled code at the named splice places of neuron-update.wgsl.
+ */
+import bindings from '../../shaders/lib/spiking-bindings.wgsl';
+import philox from '../../shaders/lib/philox.wgsl';
+import neuronUpdate from '../../shaders/neuron-update.wgsl';
+import synapseSpike from '../../shaders/synapse-spike.wgsl';
+import recordState from '../../shaders/spiking/record-state.wgsl';
+import { toWgsl, parseExpr } from '../models/expr.ts';
+import type { SpikingPlan, SpikingPopPlan, SpikingProjPlan } from './compile.ts';
+
+type Constants = Record<string, number | boolean>;
+/** Constants that are f32 (all other numbers are u32). */
+const F32 = new Set(['DT']);
+
+function f32Literal(v: number): string {
+  return toWgsl(parseExpr(String(Math.abs(v))), (n) => n).replace(/^/, v < 0 ? '-' : '');
+}
+
+function constantsBlock(c: Constants): string {
+  return Object.entries(c).map(([k, v]) => {
+    if (typeof v === 'boolean') return `const ${k} = ${v};`;
+    if (F32.has(k)) return `const ${k}: f32 = ${f32Literal(v)};`;
+    if (!Number.isInteger(v) || v < 0) throw new Error(`constant ${k} must be a non-negative integer, got ${v}`);
+    return `const ${k}: u32 = ${v}u;`;
+  }).join('\n');
+}
+
+function splice(template: string, parts: Record<string, string>): string {
+  let out = template;
+  for (const [name, text] of Object.entries(parts)) {
+    const marker = name === 'threshold' ? `/*!splice ${name}*/` : `//!splice ${name}`;
+    if (!out.includes(marker)) throw new Error(`template has no splice point "${name}"`);
+    out = out.replace(marker, text);
+  }
+  return out;
+}
+
+/** neuron-update for one population; `rec` is the spike recorder's slot index, or -1. */
+export function neuronUpdateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: number): string {
+  const m = pop.model, B = plan.batch, N = pop.size;
+  const consts: Constants = {
+    N, BATCH: B, POP: pop.index, NEURON_BASE: pop.neuronBase, SLOTS: pop.slots, PORTS: m.ports.length,
+    PARAM_BASE: pop.paramBase, PARAM_COUNT: pop.paramCount, SPIKE_BASE: pop.spikeBase, STATE_BASE: pop.stateBase,
+    RECORD_SPIKES: rec >= 0, REC: Math.max(rec, 0), WORDS: Math.ceil(N / 32), DT: Math.fround(plan.dt),
+  };
+  const load = [
+    ...m.stateNames.map((s, v) => `var s_${s} = state[STATE_BASE + (${v}u * BATCH + b) * N + i];`),
+    ...[...m.paramNames, ...m.derivedNames].map((p, k) => `let p_${p} = params[PARAM_BASE + b * PARAM_COUNT + ${k}u];`),
+  ];
+  const inputs = m.ports.map((port, q) =>
+    `var in_${port} = from_fixed(atomicExchange(&ring[${pop.ringBase}u + ((slot * PORTS + ${q}u) * BATCH + b) * N + i], 0), ${f32Literal(2 ** -pop.scales[q])});`);
+  pop.poisson.forEach((src, k) => {
+    inputs.push(`in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${src.tableBase}u + flat], i, b, ${k}u)) * ${f32Literal(src.weight)});`);
+  });
+  inputs.push(pop.hasDc ? 'let I_ext = inputs[g];' : 'let I_ext = 0.0;');
+  const store = m.stateNames.map((s, v) => `state[STATE_BASE + (${v}u * BATCH + b) * N + i] = s_${s};`);
+  return splice(neuronUpdate, {
+    constants: constantsBlock(consts),
+    lib: [bindings, philox].join('\n'),
+    load: load.join('\n  '),
+    inputs: inputs.join('\n  '),
+    update: m.wgsl.update,
+    threshold: m.wgsl.threshold,
+    reset: m.wgsl.reset,
+    store: store.join('\n  '),
+  });
+}
+
+export function synapseSpikeWgsl(plan: SpikingPlan, proj: SpikingProjPlan): string {
+  const consts: Constants = {
+    BATCH: plan.batch, PRE_POP: proj.pre.index, PRE_N: proj.pre.size, PRE_SPIKE_BASE: proj.pre.spikeBase,
+    POST_N: proj.post.size, RING_BASE: proj.post.ringBase, SLOTS: proj.post.slots, PORTS: proj.post.model.ports.length, PORT: proj.port,
+  };
+  return splice(synapseSpike, { constants: constantsBlock(consts), lib: bindings });
+}
+
+export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable: number, units: number, rec: number): string {
+  const consts: Constants = { BATCH: plan.batch, N: pop.size, STATE_BASE: pop.stateBase, VAR: variable, M: units, REC: rec };
+  return splice(recordState, { constants: constantsBlock(consts), lib: bindings });
+}

@@ -1,0 +1,307 @@
+/**
+ * Validates a SpikingSpec and compiles it into a SpikingPlan: per-population model code, parameter
+ * tables (per instance, derived values in float64 then float32), initial states, synapses with
+ * quantized weights, input tables and buffer offsets. The GPU runtime and the CPU reference both execute
+ * this plan.
+ */
+import { SpecError } from '../errors.ts';
+import { BUILTIN_MODELS } from '../models/builtin-models.ts';
+import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
+import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
+import { KEY_HI, philox4x32, uniform24 } from '../util/philox.ts';
+
+/** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
+export const STREAM_INIT = 2;
+/** Poisson: (1 << 28) | (population << 16) | (call << 4) | input, call = the n-th block of four uniforms. */
+export const STREAM_POISSON = 1 << 28;
+import { buildSynapses, fixedPointScale } from './connectivity.ts';
+import type { Distribution, SpikingSpec } from './spec.ts';
+
+export interface SpikingPopPlan {
+  name: string;
+  index: number;
+  size: number;
+  model: CompiledModel;
+  /** Offset of state variable v, instance b, neuron i: stateBase + (v * B + b) * size + i. */
+  stateBase: number;
+  /** Offset of neuron (b, i) in per-neuron arrays (refractory counters, dc table): neuronBase + b * size + i. */
+  neuronBase: number;
+  /** Per-instance table row: params, then derived, then the refractory period in steps. */
+  paramBase: number;
+  paramCount: number;
+  /** Ring of incoming synaptic input: ringBase + ((slot * ports + port) * B + b) * size + i. */
+  ringBase: number;
+  slots: number;
+  /** Fixed-point scale exponent S per port (input = int / 2^S). */
+  scales: number[];
+  /** Offset of this population's spike lists (two parities of B * size entries each). */
+  spikeBase: number;
+  poisson: { name: string; port: number; weight: number; tableBase: number }[];
+  hasDc: boolean;
+}
+
+export interface SpikingProjPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  rowPtr: Uint32Array;
+  postIdx: Uint32Array;
+  /** Weights in fixed point (int32) at the target port's scale. */
+  wq: Int32Array;
+  delay: Uint32Array;
+  synapses: number;
+}
+
+export interface SpikingPlan {
+  dt: number;
+  batch: number;
+  pops: SpikingPopPlan[];
+  projections: SpikingProjPlan[];
+  stateInit: Float32Array;
+  paramTable: Float32Array;
+  neuronCount: number;
+  ringLength: number;
+  spikeListLength: number;
+  /** Per-neuron input table: dc currents, then Poisson e^{-lambda} values. */
+  inputTable: Float32Array;
+  seeds: Uint32Array;
+}
+
+function model(spec: SpikingSpec, name: string, field: string): CompiledModel {
+  const user = spec.models?.[name];
+  const def: NeuronModelSpec | undefined = user ?? BUILTIN_MODELS[name];
+  if (!def) throw new SpecError(field, `unknown model "${name}" (built in: ${Object.keys(BUILTIN_MODELS).join(', ')}${spec.models ? `; defined: ${Object.keys(spec.models).join(', ')}` : ''})`);
+  try {
+    return compileModel(name, def, user ? `models.${name}` : `model ${name}`);
+  } catch (e) {
+    if (e instanceof ModelError) throw new SpecError(e.field, e.message);
+    throw e;
+  }
+}
+
+function distribution(v: unknown, field: string): Distribution {
+  if (typeof v === 'number') return finite(v, field);
+  const o = object(v, field, ['uniform', 'normal']);
+  const key = 'uniform' in o ? 'uniform' : 'normal' in o ? 'normal' : undefined;
+  if (!key || Object.keys(o).length !== 1) throw new SpecError(field, 'expected a number, {"uniform": [low, high]} or {"normal": [mean, sd]}');
+  const [a, b] = numArray(o[key], `${field}.${key}`, 2);
+  if (key === 'uniform' && !(b >= a)) throw new SpecError(`${field}.uniform`, 'needs low <= high');
+  if (key === 'normal' && b < 0) throw new SpecError(`${field}.normal[1]`, 'standard deviation must be >= 0');
+  return key === 'uniform' ? { uniform: [a, b] } : { normal: [a, b] };
+}
+
+/** Validates and compiles; `batch` and `seed` override the spec's. */
+export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: number } = {}): { spec: SpikingSpec; plan: SpikingPlan } {
+  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'populations', 'projections', 'inputs', 'record', 'batch', 'name', 'description']);
+  const dt = positive(o.dt, 'dt');
+  const seed = opts.seed ?? (o.seed === undefined ? 0 : integer(o.seed, 'seed', 0));
+  const spec = raw as SpikingSpec;
+  if (o.models !== undefined && !isObj(o.models)) throw new SpecError('models', 'expected an object of model definitions');
+  if (!Array.isArray(o.populations) || o.populations.length === 0) throw new SpecError('populations', 'expected a non-empty array');
+  const batchObj = o.batch === undefined ? undefined : object(o.batch, 'batch', ['size', 'params']);
+  const specB = batchObj ? integer(batchObj.size, 'batch.size', 1) : 1;
+  const B = opts.batch ?? specB;
+  const bparams = (batchObj?.params === undefined ? {} : object(batchObj.params, 'batch.params', Object.keys(batchObj.params as object))) as Record<string, unknown>;
+  if (Object.keys(bparams).length && B !== specB) throw new SpecError('batch.size', `the spec gives per-instance parameters for ${specB} instances; cannot run a batch of ${B}`);
+  const perInstance = new Map<string, number[]>();
+  for (const [k, v] of Object.entries(bparams)) perInstance.set(k, numArray(v, `batch.params.${k}`, B));
+  const usedKeys = new Set<string>(['seed']);
+
+  // Populations.
+  let stateLen = 0, neurons = 0, paramLen = 0;
+  const pops: SpikingPopPlan[] = (o.populations as unknown[]).map((p, index) => {
+    const f = `populations[${index}]`;
+    const po = object(p, f, ['name', 'size', 'model', 'params', 'init']);
+    const m = model(spec, str(po.model, `${f}.model`), `${f}.model`);
+    const size = integer(po.size, `${f}.size`, 1);
+    const pop: SpikingPopPlan = {
+      name: str(po.name, `${f}.name`), index, size, model: m, stateBase: stateLen, neuronBase: neurons, paramBase: paramLen,
+      paramCount: m.paramNames.length + m.derivedNames.length + 1, ringBase: 0, slots: 2, scales: m.ports.map(() => 24),
+      spikeBase: 0, poisson: [], hasDc: false,
+    };
+    stateLen += m.stateNames.length * B * size;
+    neurons += B * size;
+    paramLen += B * pop.paramCount;
+    return pop;
+  });
+  uniqueNames(pops, 'populations');
+  const byName = new Map(pops.map((p) => [p.name, p]));
+
+  // Parameter tables and initial states (host, float64 -> float32).
+  const paramTable = new Float32Array(paramLen);
+  const stateInit = new Float32Array(stateLen);
+  pops.forEach((pop, index) => {
+    const f = `populations[${index}]`;
+    const po = (o.populations as Record<string, unknown>[])[index];
+    const m = pop.model;
+    const overrides = po.params === undefined ? {} : object(po.params, `${f}.params`, m.paramNames);
+    const defaults = (spec.models?.[m.name] ?? BUILTIN_MODELS[m.name]).params;
+    for (let b = 0; b < B; b++) {
+      const values: Record<string, number> = {};
+      for (const name of m.paramNames) {
+        const key = `populations.${pop.name}.${name}`;
+        usedKeys.add(key);
+        values[name] = perInstance.get(key)?.[b] ?? (overrides[name] === undefined ? defaults[name].value : finite(overrides[name], `${f}.params.${name}`));
+      }
+      let derived: Record<string, number>;
+      try {
+        derived = m.derive(values, dt);
+      } catch (e) {
+        if (e instanceof ModelError) throw new SpecError(`${f}.params (${e.field})`, e.message);
+        throw e;
+      }
+      const row = [...m.paramNames.map((n) => values[n]), ...m.derivedNames.map((n) => derived[n])];
+      const tRef = m.refractoryParam ? values[m.refractoryParam] : 0;
+      if (tRef < 0) throw new SpecError(`${f}.params.${m.refractoryParam}`, 'must be >= 0');
+      row.push(Math.round(tRef / dt));
+      paramTable.set(row, pop.paramBase + b * pop.paramCount);
+    }
+    const init = po.init === undefined ? {} : object(po.init, `${f}.init`, m.stateNames);
+    const sdefs = (spec.models?.[m.name] ?? BUILTIN_MODELS[m.name]).state;
+    m.stateNames.forEach((s, v) => {
+      const d: Distribution = init[s] === undefined ? 0 : distribution(init[s], `${f}.init.${s}`);
+      for (let b = 0; b < B; b++) {
+        const dflt = sdefs[s].init;
+        const base = typeof dflt === 'string' ? paramTable[pop.paramBase + b * pop.paramCount + m.paramNames.indexOf(dflt)] : dflt;
+        for (let i = 0; i < pop.size; i++) {
+          let x = base;
+          if (init[s] !== undefined) {
+            if (typeof d === 'number') x = d;
+            else {
+              // Per (neuron, instance) draw from Philox, the same for any batch size.
+              const bits = philox4x32(i, v, b, STREAM_INIT | (pop.index << 8), seed, KEY_HI);
+              const u1 = uniform24(bits[0]), u2 = uniform24(bits[1]);
+              x = 'uniform' in d ? d.uniform[0] + (d.uniform[1] - d.uniform[0]) * u1 : d.normal[0] + d.normal[1] * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+            }
+          }
+          stateInit[pop.stateBase + (v * B + b) * pop.size + i] = x;
+        }
+      }
+    });
+  });
+
+  // Projections.
+  const projList = o.projections === undefined ? [] : o.projections;
+  if (!Array.isArray(projList)) throw new SpecError('projections', 'expected an array');
+  const maxAbs = pops.map((p) => p.model.ports.map(() => new Float64Array(p.size)));
+  const built = projList.map((pr, index) => {
+    const f = `projections[${index}]`;
+    const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed']);
+    const pre = byName.get(str(po.from, `${f}.from`));
+    const post = byName.get(str(po.to, `${f}.to`));
+    if (!pre) throw new SpecError(`${f}.from`, `no population named "${po.from}"`);
+    if (!post) throw new SpecError(`${f}.to`, `no population named "${po.to}"`);
+    const port = post.model.ports.indexOf(str(po.port, `${f}.port`));
+    if (port < 0) throw new SpecError(`${f}.port`, `model ${post.model.name} has ports ${post.model.ports.join(', ')}, not "${po.port}"`);
+    const cf = `${f}.connectivity`;
+    const c = object(po.connectivity, cf, ['type', 'p', 'k', 'n', 'pre', 'post', 'weights', 'delays', 'allowAutapses']);
+    const type = oneOf(c.type, `${cf}.type`, ['fixed-probability', 'fixed-indegree', 'fixed-total', 'explicit'] as const);
+    let conn;
+    if (type === 'fixed-probability') {
+      const p = finite(c.p, `${cf}.p`);
+      if (p < 0 || p > 1) throw new SpecError(`${cf}.p`, `must be in [0, 1], got ${p}`);
+      conn = { type, p, allowAutapses: c.allowAutapses !== false };
+    } else if (type === 'fixed-indegree') {
+      conn = { type, k: integer(c.k, `${cf}.k`, 0), allowAutapses: c.allowAutapses !== false };
+      if (pre === post && !conn.allowAutapses && pre.size < 2 && conn.k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
+    } else if (type === 'fixed-total') {
+      conn = { type, n: integer(c.n, `${cf}.n`, 0) };
+    } else {
+      const preIdx = numArray(c.pre, `${cf}.pre`);
+      conn = {
+        type, pre: preIdx, post: numArray(c.post, `${cf}.post`, preIdx.length),
+        weights: c.weights === undefined ? undefined : numArray(c.weights, `${cf}.weights`, preIdx.length),
+        delays: c.delays === undefined ? undefined : numArray(c.delays, `${cf}.delays`, preIdx.length),
+      };
+    }
+    const syn = buildSynapses(conn, {
+      nPre: pre.size, nPost: post.size, seed: po.seed === undefined ? seed : integer(po.seed, `${f}.seed`, 0), projIndex: index,
+      recurrent: pre === post, weight: distribution(po.weight, `${f}.weight`),
+      sign: po.sign === undefined ? undefined : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const),
+      delay: po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt, field: f,
+    });
+    for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += Math.abs(syn.weight[k]);
+    let maxDelay = 1;
+    for (const d of syn.delay) maxDelay = Math.max(maxDelay, d);
+    post.slots = Math.max(post.slots, maxDelay + 1);
+    return { name: str(po.name, `${f}.name`), index, pre, post, port, syn };
+  });
+  uniqueNames(built, 'projections');
+
+  // Inputs: Poisson (through a port, counted in float) and DC (into I_ext).
+  const inputList = o.inputs === undefined ? [] : o.inputs;
+  if (!Array.isArray(inputList)) throw new SpecError('inputs', 'expected an array');
+  const dc = pops.map((p) => new Float64Array(B * p.size));
+  const poissonTables: Float32Array[] = [];
+  let inputLen = neurons;
+  inputList.forEach((inp, k) => {
+    const f = `inputs[${k}]`;
+    const io = object(inp, f, ['name', 'target', 'type', 'rate', 'weight', 'port', 'amplitude']);
+    const name = str(io.name, `${f}.name`);
+    const pop = byName.get(str(io.target, `${f}.target`));
+    if (!pop) throw new SpecError(`${f}.target`, `no population named "${io.target}"`);
+    const type = oneOf(io.type, `${f}.type`, ['poisson', 'dc'] as const);
+    const perNeuron = (v: unknown, key: string) => (Array.isArray(v) ? numArray(v, `${f}.${key}`, pop.size) : finite(v, `${f}.${key}`));
+    if (type === 'dc') {
+      const amp = perNeuron(io.amplitude, 'amplitude');
+      const scaleKey = `inputs.${name}.amplitude`;
+      usedKeys.add(scaleKey);
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < pop.size; i++) {
+          // A per-instance amplitude replaces the spec's (scalar) amplitude.
+          dc[pop.index][b * pop.size + i] += perInstance.get(scaleKey)?.[b] ?? (Array.isArray(amp) ? amp[i] : amp);
+        }
+      }
+      pop.hasDc = true;
+    } else {
+      const rate = perNeuron(io.rate, 'rate');
+      const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
+      if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
+      const weight = finite(io.weight, `${f}.weight`);
+      const rateKey = `inputs.${name}.rate`;
+      usedKeys.add(rateKey);
+      const table = new Float32Array(B * pop.size);
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < pop.size; i++) {
+          const r = perInstance.get(rateKey)?.[b] ?? (Array.isArray(rate) ? rate[i] : rate);
+          if (!(r >= 0)) throw new SpecError(`${f}.rate`, `must be >= 0, got ${r}`);
+          table[b * pop.size + i] = Math.exp(-r * dt * 1e-3);
+        }
+      }
+      pop.poisson.push({ name, port, weight: Math.fround(weight), tableBase: inputLen });
+      poissonTables.push(table);
+      inputLen += table.length;
+    }
+  });
+  for (const key of perInstance.keys()) if (!usedKeys.has(key)) throw new SpecError(`batch.params.${key}`, 'unknown per-instance parameter');
+
+  // Fixed-point scales and buffer offsets.
+  let ringLen = 0, spikeLen = 0;
+  for (const pop of pops) {
+    pop.scales = maxAbs[pop.index].map((m) => fixedPointScale(m.reduce((a, x) => Math.max(a, x), 0)));
+    pop.ringBase = ringLen;
+    ringLen += pop.slots * pop.model.ports.length * B * pop.size;
+    pop.spikeBase = spikeLen;
+    spikeLen += 2 * B * pop.size;
+  }
+  const projections: SpikingProjPlan[] = built.map(({ name, index, pre, post, port, syn }) => {
+    const scale = 2 ** post.scales[port];
+    const wq = Int32Array.from(syn.weight, (w) => Math.round(w * scale));
+    return { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length };
+  });
+  const inputTable = new Float32Array(Math.max(inputLen, 1));
+  pops.forEach((pop) => inputTable.set(dc[pop.index], pop.neuronBase));
+  let off = neurons;
+  for (const t of poissonTables) { inputTable.set(t, off); off += t.length; }
+  const seedVals = perInstance.get('seed');
+  const seeds = Uint32Array.from({ length: B }, (_, b) => (seedVals ? seedVals[b] : seed) >>> 0);
+  return {
+    spec,
+    plan: {
+      dt, batch: B, pops, projections, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+      spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Spiking connectivity, built on the host: synapses stored by presynaptic neuron (CSR over pre) for
+ * event-driven propagation, with per-synapse weight (fixed point, see fixedPointScale) and delay in steps.
+ * Every random draw comes from a Philox stream keyed by the projection's seed and counted by
+ * (projection index, row), so the result does not depend on build order.
+ */
+import { SpecError } from '../errors.ts';
+import { PhiloxStream } from '../util/philox.ts';
+import type { ConnectivitySpec, Distribution } from './spec.ts';
+
+export interface Synapses {
+  /** rowPtr[j] .. rowPtr[j + 1]: the synapses of presynaptic neuron j. */
+  rowPtr: Uint32Array;
+  post: Uint32Array;
+  /** Weights in the port's units (float64, before quantization). */
+  weight: Float64Array;
+  /** Delays in steps (>= 1). */
+  delay: Uint32Array;
+}
+
+const PURPOSE = { pairs: 10, weights: 11 } as const;
+
+/** Draws one value of a distribution from a host stream (float64). */
+export function draw(d: Distribution, rng: PhiloxStream): number {
+  if (typeof d === 'number') return d;
+  if ('uniform' in d) return d.uniform[0] + (d.uniform[1] - d.uniform[0]) * rng.uniform();
+  return d.normal[0] + d.normal[1] * rng.normal();
+}
+
+/** (pre, post) pairs of a rule, in a deterministic order. */
+function pairs(c: ConnectivitySpec, nPre: number, nPost: number, seed: number, proj: number, recurrent: boolean, field: string): { pre: Uint32Array; post: Uint32Array } {
+  const pre: number[] = [];
+  const post: number[] = [];
+  switch (c.type) {
+    case 'fixed-probability': {
+      // Per presynaptic row, geometric skipping over the postsynaptic range.
+      const logq = Math.log1p(-c.p);
+      for (let j = 0; j < nPre; j++) {
+        if (c.p <= 0) break;
+        const rng = new PhiloxStream(seed, proj, j, PURPOSE.pairs);
+        for (let i = c.p >= 1 ? 0 : Math.floor(Math.log(rng.uniform()) / logq); i < nPost; i += c.p >= 1 ? 1 : 1 + Math.floor(Math.log(rng.uniform()) / logq)) {
+          if (!(recurrent && c.allowAutapses === false && i === j)) { pre.push(j); post.push(i); }
+        }
+      }
+      break;
+    }
+    case 'fixed-indegree':
+      for (let i = 0; i < nPost; i++) {
+        const rng = new PhiloxStream(seed, proj, i, PURPOSE.pairs);
+        for (let k = 0; k < c.k;) {
+          const j = rng.below(nPre);
+          if (recurrent && c.allowAutapses === false && i === j) continue;
+          pre.push(j); post.push(i); k++;
+        }
+      }
+      break;
+    case 'fixed-total': {
+      const rng = new PhiloxStream(seed, proj, 0, PURPOSE.pairs);
+      for (let k = 0; k < c.n; k++) { pre.push(rng.below(nPre)); post.push(rng.below(nPost)); }
+      break;
+    }
+    case 'explicit':
+      c.pre.forEach((j, k) => {
+        if (!Number.isInteger(j) || j < 0 || j >= nPre) throw new SpecError(`${field}.pre[${k}]`, `must be an integer in [0, ${nPre}), got ${j}`);
+        const i = c.post[k];
+        if (!Number.isInteger(i) || i < 0 || i >= nPost) throw new SpecError(`${field}.post[${k}]`, `must be an integer in [0, ${nPost}), got ${i}`);
+        pre.push(j); post.push(i);
+      });
+      break;
+  }
+  return { pre: Uint32Array.from(pre), post: Uint32Array.from(post) };
+}
+
+export interface BuildOptions {
+  nPre: number;
+  nPost: number;
+  seed: number;
+  projIndex: number;
+  recurrent: boolean;
+  weight: Distribution;
+  sign?: 'excitatory' | 'inhibitory';
+  delay: Distribution;
+  dt: number;
+  field: string;
+}
+
+/** Builds a projection's synapses sorted by presynaptic neuron (stable: draw order within a row). */
+export function buildSynapses(c: ConnectivitySpec, o: BuildOptions): Synapses {
+  const { pre, post } = pairs(c, o.nPre, o.nPost, o.seed, o.projIndex, o.recurrent, `${o.field}.connectivity`);
+  const n = pre.length;
+  const rowPtr = new Uint32Array(o.nPre + 1);
+  for (let k = 0; k < n; k++) rowPtr[pre[k] + 1]++;
+  for (let j = 0; j < o.nPre; j++) rowPtr[j + 1] += rowPtr[j];
+  const fill = rowPtr.slice(0, o.nPre);
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[fill[pre[k]]++] = k;
+  const sorted = new Uint32Array(n);
+  const weight = new Float64Array(n);
+  const delay = new Uint32Array(n);
+  const explicit = c.type === 'explicit' ? c : undefined;
+  // Weights and delays: one stream per presynaptic row, drawn in row order.
+  for (let j = 0; j < o.nPre; j++) {
+    const rng = new PhiloxStream(o.seed, o.projIndex, j, PURPOSE.weights);
+    for (let s = rowPtr[j]; s < rowPtr[j + 1]; s++) {
+      const k = order[s];
+      sorted[s] = post[k];
+      let w = explicit?.weights ? explicit.weights[k] : draw(o.weight, rng);
+      if (o.sign === 'excitatory') w = Math.max(w, 0);
+      if (o.sign === 'inhibitory') w = Math.min(w, 0);
+      weight[s] = w;
+      const d = explicit?.delays ? explicit.delays[k] : draw(o.delay, rng);
+      delay[s] = Math.max(1, Math.round(d / o.dt));
+    }
+  }
+  return { rowPtr, post: sorted, weight, delay };
+}
+
+/**
+ * Fixed-point scale of a port: input sums are accumulated as int32 (w * 2^S, rounded), so the total a
+ * neuron receives in a step does not depend on the order of the atomic adds. S is the largest value
+ * that cannot overflow even if every synapse into the most-connected neuron delivered in the same step:
+ * sum |w| * 2^S < 2^30. Resolution 2^-S in the port's units.
+ */
+export function fixedPointScale(maxAbsInput: number): number {
+  if (maxAbsInput <= 0) return 24;
+  return Math.max(-8, Math.min(24, Math.floor(30 - Math.log2(maxAbsInput))));
+}

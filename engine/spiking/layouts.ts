@@ -1,0 +1,30 @@
+/**
+ * Bind-group layouts of the spiking kernels, declared once (checked against the WGSL by
+ * test/unit/layout.test.ts with wgsl_reflect).
+ */
+import type { BindingKind } from '../gpu/layouts.ts';
+
+export const SPIKING_GROUP0: readonly { name: string; kind: BindingKind }[] = [
+  { name: 'step_info', kind: 'uniform-dynamic' },
+  { name: 'state', kind: 'storage' },
+  { name: 'refrac', kind: 'storage' },
+  { name: 'params', kind: 'read-only-storage' },
+  { name: 'ring', kind: 'storage' },
+  { name: 'spikes', kind: 'storage' },
+  { name: 'spike_count', kind: 'storage' },
+  { name: 'seeds', kind: 'read-only-storage' },
+  { name: 'inputs', kind: 'read-only-storage' },
+];
+
+export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'record-state';
+
+export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind: BindingKind }[]> = {
+  'neuron-update': [{ name: 'spike_bits', kind: 'storage' }],
+  'synapse-spike': [
+    { name: 'row_ptr', kind: 'read-only-storage' },
+    { name: 'post_idx', kind: 'read-only-storage' },
+    { name: 'wq', kind: 'read-only-storage' },
+    { name: 'delay', kind: 'read-only-storage' },
+  ],
+  'record-state': [{ name: 'units', kind: 'read-only-storage' }, { name: 'rec_ring', kind: 'storage' }],
+};

@@ -1,0 +1,118 @@
+/**
+ * CPU float32 twin of the spiking kernels (neuron-update, synapse-spike), executing a SpikingPlan:
+ * the model code's JS twin, the int32 input ring (wrapping adds, as atomicAdd on the GPU), Poisson counts
+ * by inversion with Philox uniforms, refractory counters. With model code made of + - * and comparisons
+ * its spike trains are bit-identical to the GPU's.
+ */
+import { KEY_HI, philox4x32, uniform24 } from '../util/philox.ts';
+import { STREAM_POISSON, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
+import type { ModelEnv } from '../models/neuron.ts';
+
+const F = Math.fround;
+
+/** int32 fixed-point sum to float32 exactly as the GPU converts it: (f32(hi) * 4096 + f32(lo)) / 2^S. */
+export function fromFixed(v: number, scale: number): number {
+  const hi = v >> 12, lo = v & 4095;
+  return F(F(F(hi * 4096) + lo) * F(2 ** -scale));
+}
+
+/** Poisson count with P(0) = L = e^{-lambda}: multiply Philox uniforms until the product is <= L. */
+export function poissonCount(L: number, i: number, step: number, b: number, pop: number, input: number, seed: number): number {
+  let k = 0, p = 1;
+  for (let call = 0; call < 4096; call++) {
+    const bits = philox4x32(i, step, b, (STREAM_POISSON | (pop << 16) | (call << 4) | input) >>> 0, seed, KEY_HI);
+    for (let q = 0; q < 4; q++) {
+      p = F(p * uniform24(bits[q]));
+      if (p <= L) return k;
+      k++;
+    }
+  }
+  return k;
+}
+
+export interface Spike {
+  step: number;
+  pop: number;
+  instance: number;
+  neuron: number;
+}
+
+export class SpikingReference {
+  step = 0;
+  readonly state: Float32Array;
+  readonly refrac: Int32Array;
+  readonly ring: Int32Array;
+  private readonly params: Record<string, number>[][];
+
+  constructor(readonly plan: SpikingPlan) {
+    this.state = plan.stateInit.slice();
+    this.refrac = new Int32Array(plan.neuronCount);
+    this.ring = new Int32Array(plan.ringLength);
+    this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
+      const row = plan.paramTable.subarray(pop.paramBase + b * pop.paramCount, pop.paramBase + (b + 1) * pop.paramCount);
+      const names = [...pop.model.paramNames, ...pop.model.derivedNames, '__ref_steps'];
+      return Object.fromEntries(names.map((n, k) => [n, row[k]]));
+    }));
+  }
+
+  private updatePop(pop: SpikingPopPlan, spikes: Spike[]): void {
+    const { plan } = this;
+    const B = plan.batch, N = pop.size, m = pop.model;
+    const slot = this.step % pop.slots;
+    const s: Record<string, number> = {};
+    const env: ModelEnv = { inp: {}, I_ext: 0, refractory: false, dt: F(plan.dt) };
+    for (let b = 0; b < B; b++) {
+      const p = this.params[pop.index][b];
+      for (let i = 0; i < N; i++) {
+        m.stateNames.forEach((name, v) => { s[name] = this.state[pop.stateBase + (v * B + b) * N + i]; });
+        m.ports.forEach((port, q) => {
+          const r = pop.ringBase + ((slot * m.ports.length + q) * B + b) * N + i;
+          env.inp[port] = fromFixed(this.ring[r], pop.scales[q]);
+          this.ring[r] = 0;
+        });
+        pop.poisson.forEach((src, k) => {
+          const n = poissonCount(plan.inputTable[src.tableBase + b * N + i], i, this.step, b, pop.index, k, plan.seeds[b]);
+          if (n > 0) env.inp[m.ports[src.port]] = F(env.inp[m.ports[src.port]] + F(n * src.weight));
+        });
+        const g = pop.neuronBase + b * N + i;
+        env.I_ext = pop.hasDc ? plan.inputTable[g] : 0;
+        env.refractory = this.refrac[g] > 0;
+        m.js.update(s, p, env);
+        if (!env.refractory && m.js.threshold(s, p, env)) {
+          m.js.reset(s, p, env);
+          this.refrac[g] = p.__ref_steps;
+          spikes.push({ step: this.step, pop: pop.index, instance: b, neuron: i });
+        } else if (env.refractory) {
+          this.refrac[g]--;
+        }
+        m.stateNames.forEach((name, v) => { this.state[pop.stateBase + (v * B + b) * N + i] = s[name]; });
+      }
+    }
+  }
+
+  /** One step; returns its spikes in (population, instance, neuron) order. */
+  advance(): Spike[] {
+    const spikes: Spike[] = [];
+    for (const pop of this.plan.pops) this.updatePop(pop, spikes);
+    for (const proj of this.plan.projections) {
+      const post = proj.post, B = this.plan.batch, P = post.model.ports.length;
+      for (const sp of spikes) {
+        if (sp.pop !== proj.pre.index) continue;
+        for (let k = proj.rowPtr[sp.neuron]; k < proj.rowPtr[sp.neuron + 1]; k++) {
+          const slot = (this.step + proj.delay[k]) % post.slots;
+          const r = post.ringBase + ((slot * P + proj.port) * B + sp.instance) * post.size + proj.postIdx[k];
+          this.ring[r] = (this.ring[r] + proj.wq[k]) | 0;
+        }
+      }
+    }
+    this.step++;
+    return spikes;
+  }
+
+  /** State variable `name` of population `pop`, instance b, neuron i. */
+  value(pop: number, name: string, b: number, i: number): number {
+    const p = this.plan.pops[pop];
+    const v = p.model.stateNames.indexOf(name);
+    return this.state[p.stateBase + (v * this.plan.batch + b) * p.size + i];
+  }
+}

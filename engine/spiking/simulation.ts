@@ -1,0 +1,315 @@
+/**
+ * A spiking network on the GPU. Per step: neuron-update for every population (spikes appended to a
+ * per-population list), then synapse-spike for every projection (only spiking rows touched), then the
+ * recorders. Many steps per submission; spikes are recorded as per-step bitsets in a GPU ring buffer,
+ * read back asynchronously per chunk and delivered as (step, instance, neuron) lists.
+ */
+import { GpuError, SpecError } from '../errors.ts';
+import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
+import { entry, STEP_STRIDE } from '../gpu/layouts.ts';
+import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
+import { grid } from '../schedule/kernels.ts';
+import { compileSpiking, type SpikingPlan } from './compile.ts';
+import { neuronUpdateWgsl, recordStateWgsl, synapseSpikeWgsl } from './codegen.ts';
+import { SPIKING_GROUP0, SPIKING_GROUP1, type SpikingKernel } from './layouts.ts';
+import type { SpikingRecorderSpec, SpikingSpec } from './spec.ts';
+
+export interface SpikingOptions extends DeviceOptions {
+  batch?: number;
+  seed?: number;
+  /** Steps per submission (default 200). */
+  chunkSteps?: number;
+  maxInFlight?: number;
+  /** Workgroups of each synapse-spike dispatch (default 256); each loops over the step's spikes. */
+  spikeWorkgroups?: number;
+}
+
+/** Receives the spikes of a recorder in step order: parallel arrays of one chunk. */
+export type SpikeHandler = (recorder: string, steps: Uint32Array, instances: Uint32Array, neurons: Uint32Array) => void | Promise<void>;
+
+interface Kernel {
+  label: string;
+  pipeline: GPUComputePipeline;
+  group1: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+interface SpikeRec { name: string; pop: number; index: number; words: number; bits: GPUBuffer; capacity: number }
+interface StateRec extends RecorderInfo { index: number; kernel: Kernel; ring: GPUBuffer; capacity: number }
+
+const TIMEOUT_MS = Number(process.env.LAMINA_GPU_TIMEOUT_S ?? 600) * 1000;
+
+export class SpikingSimulation {
+  step = 0;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly plan: SpikingPlan,
+    readonly spec: SpikingSpec,
+    private readonly stepKernels: Kernel[],
+    private readonly spikeRecs: SpikeRec[],
+    private readonly stateRecs: StateRec[],
+    private readonly group0: GPUBindGroup,
+    private readonly buffers: { steps: GPUBuffer; state: GPUBuffer; refrac: GPUBuffer; all: GPUBuffer[] },
+    readonly chunkSteps: number,
+    private readonly maxInFlight: number,
+    readonly buildSeconds: number,
+  ) {}
+
+  static async create(specInput: unknown, opts: SpikingOptions = {}): Promise<SpikingSimulation> {
+    const t0 = performance.now();
+    const { spec, plan } = compileSpiking(specInput, opts);
+    const records = validateRecorders(spec, plan);
+    const gpu = await acquireGpu(opts);
+    const { device } = gpu;
+    const limit = device.limits.maxStorageBufferBindingSize;
+    const check = (field: string, bytes: number) => {
+      if (bytes > limit) throw new SpecError(field, `needs a ${(bytes / 2 ** 20).toFixed(1)} MiB buffer; this adapter allows ${(limit / 2 ** 20).toFixed(1)} MiB per storage binding`);
+    };
+    check('populations (state)', plan.stateInit.byteLength);
+    check('populations (input ring)', plan.ringLength * 4);
+    plan.projections.forEach((p) => check(`projections[${p.index}] (synapses)`, p.postIdx.byteLength));
+    const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 200));
+    const all: GPUBuffer[] = [];
+    return scoped(device, 'building the spiking network', () => {
+      const buf = (label: string, data: ArrayBufferView | number, usage = STORAGE) => {
+        const b = typeof data === 'number' ? createBuffer(device, label, data, usage) : createBuffer(device, label, data.byteLength, usage, data);
+        all.push(b);
+        return b;
+      };
+      const steps = buf('step_info', chunkSteps * STEP_STRIDE, GPUBufferUsage.UNIFORM);
+      const state = buf('state', plan.stateInit);
+      const refrac = buf('refrac', plan.neuronCount * 4);
+      const group0Layout = device.createBindGroupLayout({ label: 'spiking group0', entries: SPIKING_GROUP0.map((b, i) => entry(i, b.kind)) });
+      const layouts = Object.fromEntries(Object.entries(SPIKING_GROUP1).map(([k, v]) => [k, device.createBindGroupLayout({ label: `spiking group1:${k}`, entries: v.map((b, i) => entry(i, b.kind)) })])) as Record<SpikingKernel, GPUBindGroupLayout>;
+      const group0 = device.createBindGroup({
+        label: 'spiking group0', layout: group0Layout,
+        entries: [steps, state, refrac, buf('params', plan.paramTable), buf('ring', plan.ringLength * 4), buf('spikes', plan.spikeListLength * 4),
+          buf('spike_count', Math.max(plan.pops.length * 2 * 4, 16)), buf('seeds', plan.seeds), buf('inputs', plan.inputTable)]
+          .map((buffer, binding) => ({ binding, resource: binding === 0 ? { buffer, size: STEP_STRIDE } : { buffer } })),
+      });
+      const pipeline = (kind: SpikingKernel, label: string, code: string) => device.createComputePipeline({
+        label, layout: device.createPipelineLayout({ bindGroupLayouts: [group0Layout, layouts[kind]] }),
+        compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' },
+      });
+      const group1 = (kind: SpikingKernel, label: string, buffers: GPUBuffer[]) => device.createBindGroup({
+        label, layout: layouts[kind], entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      // Spike recorders: one bitset row per step of a chunk.
+      const spikeRecs: SpikeRec[] = records.spikes.map((r) => {
+        const pop = plan.pops[r.pop];
+        const words = Math.ceil(pop.size / 32);
+        const bytes = chunkSteps * plan.batch * words * 4;
+        check(`record[${r.index}]`, bytes);
+        return { ...r, words, bits: buf(`recorder "${r.name}":bits`, bytes), capacity: chunkSteps };
+      });
+      const dummy = buf('no spike recorder', 16);
+      const kernels: Kernel[] = plan.pops.map((pop) => {
+        const rec = spikeRecs.find((r) => r.pop === pop.index);
+        const label = `neuron-update population "${pop.name}" (${pop.model.name})`;
+        return {
+          label, pipeline: pipeline('neuron-update', label, neuronUpdateWgsl(plan, pop, rec ? rec.index : -1)),
+          group1: group1('neuron-update', label, [rec ? rec.bits : dummy]),
+          workgroups: grid(Math.ceil((pop.size * plan.batch) / 64), device),
+        };
+      });
+      for (const proj of plan.projections) {
+        const label = `synapse-spike projection "${proj.name}" (${proj.pre.name} -> ${proj.post.name})`;
+        kernels.push({
+          label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, proj)),
+          group1: group1('synapse-spike', label, [buf(`${label}:row_ptr`, proj.rowPtr), buf(`${label}:post`, proj.postIdx.length ? proj.postIdx : new Uint32Array(1)),
+            buf(`${label}:wq`, proj.wq.length ? proj.wq : new Int32Array(1)), buf(`${label}:delay`, proj.delay.length ? proj.delay : new Uint32Array(1))]),
+          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? 256, proj.pre.size * plan.batch)), 1, 1],
+        });
+      }
+      const stateRecs: StateRec[] = records.state.map((r) => {
+        const pop = plan.pops[r.pop];
+        const capacity = Math.ceil(chunkSteps / r.every) + 1;
+        const ringBytes = capacity * plan.batch * r.units.length * 4;
+        check(`record[${r.index}]`, ringBytes);
+        const ring = buf(`recorder "${r.name}":ring`, ringBytes);
+        const label = `record-state "${r.name}"`;
+        return {
+          name: r.name, population: pop.name, what: 'state', reduce: 'none', every: r.every, units: r.units, width: r.units.length,
+          batch: plan.batch, index: r.index, ring, capacity,
+          kernel: {
+            label, pipeline: pipeline('record-state', label, recordStateWgsl(plan, pop, r.variable, r.units.length, r.index)),
+            group1: group1('record-state', label, [buf(`${label}:units`, r.units), ring]),
+            workgroups: grid(Math.ceil((r.units.length * plan.batch) / 64), device),
+          },
+        };
+      });
+      return new SpikingSimulation(gpu, plan, spec, kernels, spikeRecs, stateRecs, group0, { steps, state, refrac, all },
+        chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+    });
+  }
+
+  get kernelLabels(): string[] {
+    return this.stepKernels.map((k) => k.label);
+  }
+
+  private async guard<T>(what: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GpuError(what, `no answer from the GPU within ${TIMEOUT_MS / 1000} s (set LAMINA_GPU_TIMEOUT_S to wait longer)`)), TIMEOUT_MS);
+    });
+    const lost = this.gpu.lost.then((info) => { throw new GpuError(what, `device lost (${info.reason}): ${info.message}`); });
+    try {
+      return await Promise.race([p, lost, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs `steps` steps; spikes go to onSpikes, state recordings to sink. */
+  async run(steps: number, opts: { onSpikes?: SpikeHandler; sink?: RecordSink; onProgress?: (done: number, total: number) => void } = {}): Promise<{ wallSeconds: number }> {
+    const { device } = this.gpu;
+    const t0 = performance.now();
+    for (const r of this.stateRecs) await opts.sink?.begin?.(r, plannedRows(r.every, this.step, steps));
+    const inFlight: Promise<void>[] = [];
+    let delivered: Promise<void> = Promise.resolve();
+    for (let done = 0; done < steps;) {
+      const count = Math.min(this.chunkSteps, steps - done);
+      const n0 = this.step;
+      const info = new Uint32Array((count * STEP_STRIDE) / 4);
+      const rows = this.stateRecs.map(() => 0);
+      for (let s = 0; s < count; s++) {
+        const o = (s * STEP_STRIDE) / 4;
+        info[o] = n0 + s;
+        for (const r of this.spikeRecs) info[o + 4 + r.index] = s;
+        this.stateRecs.forEach((r, k) => { if (fires(r.every, n0 + s)) info[o + 4 + r.index] = rows[k]++; });
+      }
+      device.queue.writeBuffer(this.buffers.steps, 0, info);
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      const enc = device.createCommandEncoder({ label: `spiking steps ${n0}..${n0 + count - 1}` });
+      for (const r of this.spikeRecs) enc.clearBuffer(r.bits);
+      const pass = enc.beginComputePass();
+      const dispatch = (k: Kernel, offset: number) => {
+        pass.setPipeline(k.pipeline);
+        pass.setBindGroup(0, this.group0, [offset]);
+        pass.setBindGroup(1, k.group1);
+        pass.dispatchWorkgroups(...k.workgroups);
+      };
+      for (let s = 0; s < count; s++) {
+        for (const k of this.stepKernels) dispatch(k, s * STEP_STRIDE);
+        this.stateRecs.forEach((r) => { if (fires(r.every, n0 + s)) dispatch(r.kernel, s * STEP_STRIDE); });
+      }
+      pass.end();
+      const parts: { buffer: GPUBuffer; bytes: number }[] = [
+        ...this.spikeRecs.map((r) => ({ buffer: r.bits, bytes: count * this.plan.batch * r.words * 4 })),
+        ...this.stateRecs.map((r, k) => ({ buffer: r.ring, bytes: rows[k] * r.batch * r.width * 4 })),
+      ];
+      const total = parts.reduce((a, p) => a + p.bytes, 0);
+      let staging: GPUBuffer | undefined;
+      if (total > 0) {
+        staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        let off = 0;
+        for (const p of parts) { if (p.bytes) enc.copyBufferToBuffer(p.buffer, 0, staging, off, p.bytes); off += p.bytes; }
+      }
+      device.queue.submit([enc.finish()]);
+      const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
+        const what = `spiking step kernels (steps ${n0}..${n0 + count - 1}; ${this.kernelLabels.join(', ')})`;
+        if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
+        if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
+      });
+      const ready = this.guard(`spiking steps ${n0}..${n0 + count - 1}`,
+        errors.then(() => (staging ? staging.mapAsync(GPUMapMode.READ) : device.queue.onSubmittedWorkDone())));
+      delivered = Promise.all([delivered, ready]).then(async () => {
+        if (!staging) return;
+        const data = staging.getMappedRange().slice(0);
+        staging.unmap();
+        staging.destroy();
+        let off = 0;
+        for (const r of this.spikeRecs) {
+          const words = new Uint32Array(data, off, count * this.plan.batch * r.words);
+          off += words.byteLength;
+          if (opts.onSpikes) await opts.onSpikes(r.name, ...decodeBits(words, count, this.plan.batch, r.words, n0));
+        }
+        for (const [k, r] of this.stateRecs.entries()) {
+          const n = rows[k] * r.batch * r.width;
+          if (rows[k] > 0) await opts.sink?.write(r, new Float32Array(data, off, n), rows[k]);
+          off += n * 4;
+        }
+      });
+      delivered.catch(() => undefined);
+      inFlight.push(delivered);
+      this.step += count;
+      done += count;
+      if (inFlight.length >= this.maxInFlight) await inFlight.shift();
+      opts.onProgress?.(done, steps);
+    }
+    await delivered;
+    for (const r of this.stateRecs) await opts.sink?.end?.(r);
+    return { wallSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Reads all state variables (plan layout) and the refractory counters. */
+  async read(): Promise<{ state: Float32Array; refrac: Uint32Array }> {
+    const { device } = this.gpu;
+    const [state, refrac] = await this.guard('reading the spiking state', Promise.all([
+      readBuffer(device, this.buffers.state, 0, this.plan.stateInit.byteLength),
+      readBuffer(device, this.buffers.refrac, 0, this.plan.neuronCount * 4),
+    ]));
+    return { state: new Float32Array(state), refrac: new Uint32Array(refrac) };
+  }
+
+  destroy(): void {
+    for (const b of this.buffers.all) b.destroy();
+  }
+}
+
+/** Bitset rows (step x instance x words) to (step, instance, neuron) lists, in that order. */
+export function decodeBits(words: Uint32Array, steps: number, batch: number, wordsPerRow: number, step0: number): [Uint32Array, Uint32Array, Uint32Array] {
+  const s: number[] = [], b: number[] = [], n: number[] = [];
+  for (let t = 0; t < steps; t++) {
+    for (let inst = 0; inst < batch; inst++) {
+      for (let w = 0; w < wordsPerRow; w++) {
+        let x = words[(t * batch + inst) * wordsPerRow + w];
+        while (x !== 0) {
+          const bit = 31 - Math.clz32(x & -x);
+          s.push(step0 + t); b.push(inst); n.push(w * 32 + bit);
+          x &= x - 1;
+        }
+      }
+    }
+  }
+  return [Uint32Array.from(s), Uint32Array.from(b), Uint32Array.from(n)];
+}
+
+interface ValidRecorders {
+  spikes: { name: string; pop: number; index: number }[];
+  state: { name: string; pop: number; index: number; variable: number; units: Uint32Array; every: number }[];
+}
+
+function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRecorders {
+  const list = (spec.record ?? []) as SpikingRecorderSpec[];
+  if (!Array.isArray(list)) throw new SpecError('record', 'expected an array');
+  if (list.length > 60) throw new SpecError('record', `at most 60 recorders, got ${list.length}`);
+  const out: ValidRecorders = { spikes: [], state: [] };
+  const names = new Set<string>();
+  list.forEach((r, index) => {
+    const f = `record[${index}]`;
+    if (typeof r !== 'object' || r === null) throw new SpecError(f, 'expected an object');
+    for (const k of Object.keys(r)) if (!['name', 'population', 'what', 'units', 'every'].includes(k)) throw new SpecError(`${f}.${k}`, 'unknown field (allowed: name, population, what, units, every)');
+    if (typeof r.name !== 'string' || !r.name) throw new SpecError(`${f}.name`, 'expected a non-empty string');
+    if (names.has(r.name)) throw new SpecError(`${f}.name`, `duplicate name "${r.name}"`);
+    names.add(r.name);
+    const pop = plan.pops.find((p) => p.name === r.population);
+    if (!pop) throw new SpecError(`${f}.population`, `no population named "${r.population}"`);
+    if (r.what === 'spikes') {
+      if (out.spikes.some((s) => s.pop === pop.index)) throw new SpecError(`${f}.what`, `population "${pop.name}" already has a spike recorder`);
+      out.spikes.push({ name: r.name, pop: pop.index, index });
+      return;
+    }
+    const variable = pop.model.stateNames.indexOf(r.what);
+    if (variable < 0) throw new SpecError(`${f}.what`, `"spikes" or a state variable of ${pop.model.name} (${pop.model.stateNames.join(', ')}), got "${r.what}"`);
+    const units = r.units ?? Array.from({ length: pop.size }, (_, i) => i);
+    units.forEach((u, k) => { if (!Number.isInteger(u) || u < 0 || u >= pop.size) throw new SpecError(`${f}.units[${k}]`, `must be an integer in [0, ${pop.size})`); });
+    const every = r.every ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new SpecError(`${f}.every`, 'must be an integer >= 1');
+    out.state.push({ name: r.name, pop: pop.index, index, variable, units: Uint32Array.from(units), every });
+  });
+  return out;
+}

@@ -1,0 +1,66 @@
+// neuron-update: one step of a spiking population. One invocation = one (neuron i, instance b).
+// Takes this step's synaptic input from the int32 ring (and clears it), adds Poisson input, runs the
+// model's update code, checks the threshold (never while refractory), runs the reset code, and appends
+// a spike to this step's spike list (parity step % 2) and, when recorded, to the spike bitset.
+// The model's code is spliced in at the named places; everything else is the engine's.
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits (recording ring).
+//!splice constants
+//!splice lib
+
+@group(1) @binding(0) var<storage, read_write> spike_bits: array<atomic<u32>>;
+
+// Blocks FMA contraction of a product into the sum it feeds (the CPU twin rounds both).
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
+
+// int32 fixed point to float32, exactly: both halves are representable, one rounding in the sum.
+fn from_fixed(v: i32, inv_scale: f32) -> f32 {
+  return (f32(v >> 12u) * 4096.0 + f32(v & 4095)) * inv_scale;
+}
+
+// Poisson count with P(0) = L = exp(-lambda): multiply uniforms until the product is <= L.
+fn poisson_count(L: f32, i: u32, b: u32, input: u32) -> u32 {
+  var k = 0u;
+  var p = 1.0;
+  for (var call = 0u; call < 4096u; call++) {
+    let bits = philox4x32(vec4<u32>(i, step_info.step, b, (1u << 28u) | (POP << 16u) | (call << 4u) | input),
+                          vec2<u32>(seeds[b], 0x4C414D49u));
+    for (var q = 0u; q < 4u; q++) {
+      p = p * philox_uniform(bits[q]);
+      if (p <= L) { return k; }
+      k++;
+    }
+  }
+  return k;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let step = step_info.step;
+  let parity = step % 2u;
+  let flat = gid.x + gid.y * nwg.x * 64u;
+  // The other parity's list was consumed by the previous step's synapse-spike dispatches.
+  if (flat == 0u) { atomicStore(&spike_count[POP * 2u + 1u - parity], 0u); }
+  if (flat >= N * BATCH) { return; }
+  let b = flat / N;
+  let i = flat % N;
+  let g = NEURON_BASE + flat;
+  let slot = step % SLOTS;
+  //!splice load
+  //!splice inputs
+  let refractory = refrac[g] > 0u;
+  //!splice update
+  if (!refractory && /*!splice threshold*/) {
+    //!splice reset
+    refrac[g] = u32(params[PARAM_BASE + b * PARAM_COUNT + PARAM_COUNT - 1u]);
+    let k = atomicAdd(&spike_count[POP * 2u + parity], 1u);
+    spikes[SPIKE_BASE + parity * BATCH * N + k] = flat;
+    if (RECORD_SPIKES) {
+      atomicOr(&spike_bits[(step_info.slots[REC / 4u][REC % 4u] * BATCH + b) * WORDS + i / 32u], 1u << (i % 32u));
+    }
+  } else if (refractory) {
+    refrac[g] = refrac[g] - 1u;
+  }
+  //!splice store
+}
