@@ -1,0 +1,27 @@
+/** Seeded spiking networks for GPU-versus-reference tests: two populations, every connectivity kind. */
+import type { SpikingSpec } from '../engine/spiking/spec.ts';
+
+export function twoPopulationSpiking(model = 'lif_psc_exp'): SpikingSpec {
+  const coba = model === 'lif_coba';
+  const wE = coba ? 0.6 : 87.8, wI = coba ? 6.7 : -351;
+  const init = { V: { uniform: coba ? [-60, -50] : [-65, -50] } } as SpikingSpec['populations'][0]['init'];
+  return {
+    dt: 0.1, seed: 3,
+    populations: [
+      { name: 'E', size: 120, model, init },
+      { name: 'I', size: 37, model, params: { tau_m: coba ? 15 : 8 }, init },
+    ],
+    projections: [
+      { name: 'EE', from: 'E', to: 'E', port: 'exc', connectivity: { type: 'fixed-probability', p: 0.1, allowAutapses: false }, weight: { normal: [wE, wE / 10] }, sign: 'excitatory', delay: { normal: [1.5, 0.75] } },
+      { name: 'EI', from: 'E', to: 'I', port: 'exc', connectivity: { type: 'fixed-indegree', k: 20 }, weight: wE, delay: 1 },
+      { name: 'IE', from: 'I', to: 'E', port: 'inh', connectivity: { type: 'fixed-total', n: 1500 }, weight: wI, delay: { uniform: [0.5, 1.2] } },
+      { name: 'II', from: 'I', to: 'I', port: 'inh', connectivity: { type: 'explicit', pre: [0, 1, 2, 3, 36], post: [1, 2, 3, 0, 0], delays: [0.1, 0.2, 0.3, 0.4, 2.5] }, weight: wI },
+    ],
+    inputs: [
+      { name: 'bg', target: 'E', type: 'poisson', rate: coba ? 3000 : 16000, weight: wE, port: 'exc' },
+      { name: 'bgI', target: 'I', type: 'poisson', rate: coba ? 2500 : 14000, weight: wE, port: 'exc' },
+      { name: 'dc', target: 'I', type: 'dc', amplitude: coba ? 5 : 50 },
+    ],
+    record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }, { name: 'V', population: 'E', what: 'V', units: [0, 5, 119], every: 5 }],
+  };
+}
