@@ -9,6 +9,10 @@ import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/
 import { compile } from '../../engine/model/compile.ts';
 import { validateSpec } from '../../engine/model/validate.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
+import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/spiking/layouts.ts';
+import { compileSpiking } from '../../engine/spiking/compile.ts';
+import { neuronUpdateWgsl, recordStateWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
+import { twoPopulationSpiking } from '../spiking-specs.ts';
 
 function kindOf(v: { resourceType: number; access: string }): BindingKind {
   if (v.resourceType === ResourceType.Uniform) return 'uniform-dynamic';
@@ -47,6 +51,32 @@ describe('kernel bindings match the declared layouts', () => {
       }
       expect(checked).toBeGreaterThanOrEqual(3);
       expect(reflect.entry.compute.map((e) => e.name)).toEqual(['main']);
+    });
+  }
+});
+
+describe('spiking kernel bindings match the declared layouts', () => {
+  const { plan } = compileSpiking(twoPopulationSpiking(), { batch: 2 });
+  const cases: [keyof typeof SPIKING_GROUP1, string][] = [
+    ['neuron-update', neuronUpdateWgsl(plan, plan.pops[0], 0)],
+    ['neuron-update', neuronUpdateWgsl(plan, plan.pops[1], -1)],
+    ['synapse-spike', synapseSpikeWgsl(plan, plan.projections[0])],
+    ['record-state', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
+  ];
+  for (const [name, code] of cases) {
+    it(name, () => {
+      const groups = new WgslReflect(code).getBindGroups();
+      let checked = 0;
+      for (const [g, declared] of [[0, SPIKING_GROUP0], [1, SPIKING_GROUP1[name]]] as const) {
+        for (const [binding, v] of (groups[g] ?? []).entries()) {
+          if (!v) continue;
+          expect(declared[binding], `${name}: group ${g} binding ${binding} (${v.name})`).toBeDefined();
+          expect(v.name).toBe(declared[binding].name);
+          expect(kindOf(v as never)).toBe(declared[binding].kind);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
     });
   }
 });
