@@ -13,6 +13,7 @@ import { NpySink, TeeSink, writeNpy } from './record/npy.ts';
 import { MemorySink, type RecordSink } from './record/recorders.ts';
 import { Simulation } from './schedule/simulation.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { runSpikingToDirectory } from './spiking/runner.ts';
 import type { ScenarioOptions, ScenarioRun } from '../scenarios/scenario.ts';
 
 export interface RunRequest extends ScenarioOptions {
@@ -49,6 +50,12 @@ function loadSpecFile(path: string): unknown {
   }
 }
 
+/** A spec whose populations name a neuron model is a spiking network. */
+function isSpikingSpec(raw: unknown): boolean {
+  const pops = (raw as { populations?: unknown })?.populations;
+  return Array.isArray(pops) && pops.some((p) => typeof p === 'object' && p !== null && 'model' in p);
+}
+
 function specRun(req: RunRequest): ScenarioRun {
   const raw = loadSpecFile(req.target) as Record<string, unknown>;
   if (req.dt !== undefined && typeof raw === 'object' && raw) raw.dt = req.dt;
@@ -66,6 +73,19 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
+  if (!scenario) {
+    const raw = loadSpecFile(req.target);
+    if (isSpikingSpec(raw)) {
+      if (req.dt !== undefined) (raw as Record<string, unknown>).dt = req.dt;
+      mkdirSync(req.out, { recursive: true });
+      const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);
+      const { summary } = await runSpikingToDirectory({
+        spec: raw, out: req.out, steps, batch: req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter, progress: req.progress,
+        meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target },
+      });
+      return { summary, pass: true };
+    }
+  }
   const run = scenario ? scenario.build(req) : specRun(req);
   const sim = await Simulation.create(run.spec, {
     batch: scenario ? undefined : req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,

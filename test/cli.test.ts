@@ -53,6 +53,26 @@ describe('lamina CLI', () => {
     expect(ra).toContain("'shape': (10, 3, 10)");
   });
 
+  it('runs a spiking JSON spec: spikes as an int32 (step, instance, neuron) table', () => {
+    const spiking = {
+      dt: 0.1, steps: 300, seed: 2,
+      populations: [{ name: 'E', size: 50, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
+      projections: [{ name: 'EE', from: 'E', to: 'E', port: 'exc', connectivity: { type: 'fixed-indegree', k: 5 }, weight: 30, delay: 1 }],
+      inputs: [{ name: 'bg', target: 'E', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' }],
+      record: [{ name: 'spikes', population: 'E', what: 'spikes' }],
+    };
+    const out = join(dir, 'spiking');
+    const r = lamina('run', specFile('spiking.json', spiking), '--out', out, '--batch', '2');
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const total = summary.populations[0].spikes.reduce((a: number, b: number) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    const head = readFileSync(join(out, 'spikes.npy')).toString('latin1', 0, 128);
+    expect(head).toContain("'descr': '<i4'");
+    expect(head).toContain(`'shape': (${total}, 3)`);
+    expect(readFileSync(join(out, 'spikes.npy')).length).toBe(128 + total * 12);
+  });
+
   it('a bad spec exits 2 and names the field', () => {
     const bad = structuredClone(good) as any;
     bad.populations[0].tau = -3;

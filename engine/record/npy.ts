@@ -15,12 +15,17 @@ function descr(a: NpyArray): string {
   return '<u4';
 }
 
-/** The header (magic, version, length, dict) padded so that data starts on a 64-byte boundary. */
-export function npyHeader(dtype: string, shape: number[]): Buffer {
+/**
+ * The header (magic, version, length, dict) padded so that data starts on a 64-byte boundary, or to
+ * exactly `size` bytes (a header that can be rewritten in place once the row count is known).
+ */
+export function npyHeader(dtype: string, shape: number[], size?: number): Buffer {
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shapeStr}, }`;
   const unpadded = 10 + dict.length + 1;
-  dict += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const pad = size === undefined ? (64 - (unpadded % 64)) % 64 : size - unpadded;
+  if (pad < 0) throw new Error(`npy header does not fit in ${size} bytes`);
+  dict += ' '.repeat(pad) + '\n';
   const head = Buffer.alloc(10);
   head.write('\x93NUMPY', 0, 'latin1');
   head[6] = 1; head[7] = 0;
@@ -65,6 +70,29 @@ export class NpySink implements RecordSink {
     const f = this.files.get(rec.name)!;
     closeSync(f.fd);
     if (f.written !== f.expected) throw new Error(`recorder "${rec.name}": wrote ${f.written} rows, header says ${f.expected}`);
+  }
+}
+
+/**
+ * An int32 table of unknown length streamed to a .npy file: rows are appended as they come and the
+ * header (fixed at 128 bytes) is rewritten with the final row count on close.
+ */
+export class NpyRowsWriter {
+  private fd: number;
+  private rows = 0;
+  constructor(private readonly path: string, private readonly width: number) {
+    this.fd = openSync(path, 'w');
+    writeSync(this.fd, npyHeader('<i4', [0, width], 128));
+  }
+  append(data: Int32Array): void {
+    if (data.length % this.width) throw new Error(`${this.path}: ${data.length} values are not whole rows of ${this.width}`);
+    writeSync(this.fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    this.rows += data.length / this.width;
+  }
+  close(): number {
+    writeSync(this.fd, npyHeader('<i4', [this.rows, this.width], 128), 0, 128, 0);
+    closeSync(this.fd);
+    return this.rows;
   }
 }
 
