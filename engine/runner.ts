@@ -73,6 +73,20 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
+  if (scenario?.kind === 'spiking') {
+    const run = scenario.build(req);
+    mkdirSync(req.out, { recursive: true });
+    const { summary: base, sim } = await runSpikingToDirectory({
+      spec: run.spec, out: req.out, steps: run.steps, batch: run.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
+      progress: req.progress, meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target, params: run.params },
+    });
+    const result = scenario.analyze(run, req.out, sim.plan);
+    for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
+    for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
+    const summary = { ...base, ...result.summary };
+    writeFileSync(join(req.out, 'summary.json'), JSON.stringify(summary, null, 1));
+    return { summary, pass: result.summary.checks.every((c) => c.pass) };
+  }
   if (!scenario) {
     const raw = loadSpecFile(req.target);
     if (isSpikingSpec(raw)) {

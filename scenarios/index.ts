@@ -1,6 +1,8 @@
-import type { Scenario } from './scenario.ts';
+import type { Scenario, SpikingScenario } from './scenario.ts';
 import { ringAttractor } from './ring-attractor.ts';
+import { coba } from './coba.ts';
 
-export const SCENARIOS: Record<string, Scenario> = {
+export const SCENARIOS: Record<string, Scenario | SpikingScenario> = {
   [ringAttractor.name]: ringAttractor,
+  [coba.name]: coba,
 };

@@ -1,6 +1,8 @@
 /** What a scenario provides: a network built from run options, and the analysis of its recordings. */
 import type { NetworkSpec } from '../engine/model/spec.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
+import type { SpikingSpec } from '../engine/spiking/spec.ts';
+import type { SpikingPlan } from '../engine/spiking/compile.ts';
 
 export interface ScenarioOptions {
   steps?: number;
@@ -26,14 +28,31 @@ export interface Check {
 export interface ScenarioResult {
   summary: Record<string, unknown> & { checks: Check[] };
   /** Extra arrays to write as .npy: name -> data and shape. */
-  arrays: Record<string, { data: Float32Array | Float64Array; shape: number[] }>;
+  arrays: Record<string, { data: Float32Array | Float64Array | Int32Array; shape: number[] }>;
   /** Figures: file name -> SVG text. */
   figures: Record<string, string>;
 }
 
 export interface Scenario {
+  kind?: 'rate';
   name: string;
   description: string;
   build(opts: ScenarioOptions): ScenarioRun;
   analyze(run: ScenarioRun, recordings: MemorySink): ScenarioResult;
+}
+
+export interface SpikingScenarioRun {
+  spec: SpikingSpec;
+  steps: number;
+  batch: number;
+  params: Record<string, unknown>;
+}
+
+/** A spiking scenario: its analysis reads the .npy files the run wrote into the output directory. */
+export interface SpikingScenario {
+  kind: 'spiking';
+  name: string;
+  description: string;
+  build(opts: ScenarioOptions): SpikingScenarioRun;
+  analyze(run: SpikingScenarioRun, dir: string, plan: SpikingPlan): ScenarioResult;
 }
