@@ -67,7 +67,7 @@ function build(opts: ScenarioOptions): SpikingScenarioRun {
 }
 
 /** The network as Brian2 can load it (bench/peers/brian2_coba.py --network): synapse lists and initial V. */
-function exportNetwork(plan: SpikingPlan): ScenarioResult['arrays'] {
+export function exportNetwork(plan: SpikingPlan): ScenarioResult['arrays'] {
   const pairs = (names: string[]) => {
     const rows: number[] = [];
     for (const proj of plan.projections.filter((p) => names.includes(p.name))) {

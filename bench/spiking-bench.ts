@@ -1,0 +1,80 @@
+/**
+ * Spiking benchmarks.
+ *   coba:     Brette et al. (2007) COBA, 1 biological second, Lamina and Brian2 (cython, warm cache) side by
+ *             side on the same network (Brian2 loads Lamina's synapses): wall seconds per biological second.
+ *   overhead: a 1,000-neuron LIF network (fixed in-degree 100, Poisson drive): steps per second, which
+ *             exposes launch and scheduling cost.
+ *   node dist/spiking-bench.mjs [--repeats 3] [--json FILE] [--no-brian2] [--backend B]
+ */
+import { parseArgs } from 'node:util';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { SpikingSimulation } from '../engine/spiking/simulation.ts';
+import { adapterReport } from '../engine/gpu/device.ts';
+import { writeNpy } from '../engine/record/npy.ts';
+import { coba, exportNetwork } from '../scenarios/coba.ts';
+import type { SpikingSpec } from '../engine/spiking/spec.ts';
+
+function stats(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], n: s.length };
+}
+
+const { values: o } = parseArgs({ options: { repeats: { type: 'string', default: '3' }, json: { type: 'string' }, 'no-brian2': { type: 'boolean' }, backend: { type: 'string' } } });
+const repeats = Number(o.repeats);
+const result: Record<string, unknown> = { bench: 'spiking', date: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
+
+// COBA: build, 100 warm-up steps, then `repeats` timed biological seconds (10,000 steps each).
+{
+  const run = coba.build({ steps: 100 });
+  const sim = await SpikingSimulation.create(run.spec, { backend: o.backend });
+  result.adapter = adapterReport(sim.gpu);
+  await sim.run(100);
+  const walls: number[] = [];
+  let spikes = 0;
+  for (let r = 0; r < repeats; r++) {
+    const t = await sim.run(10000, { onSpikes: (_n, s) => { spikes += s.length; } });
+    walls.push(t.wallSeconds);
+  }
+  const lamina = { wall_s_per_bio_s: stats(walls), build_s: sim.buildSeconds, mean_rate_hz: spikes / 4000 / repeats };
+  console.error(`COBA Lamina: ${lamina.wall_s_per_bio_s.median.toFixed(3)} s per biological second (min ${lamina.wall_s_per_bio_s.min.toFixed(3)}, max ${lamina.wall_s_per_bio_s.max.toFixed(3)}), ${lamina.mean_rate_hz.toFixed(2)} Hz`);
+  const dir = mkdtempSync(join(tmpdir(), 'lamina-coba-bench-'));
+  for (const [name, a] of Object.entries(exportNetwork(sim.plan))) writeNpy(join(dir, `${name}.npy`), a.data, a.shape);
+  sim.destroy();
+  let brian2: unknown = 'not run';
+  if (!o['no-brian2']) {
+    const walls2: number[] = [];
+    let last: Record<string, unknown> = {};
+    for (let r = 0; r < repeats; r++) {
+      const p = spawnSync('/usr/bin/python3', ['bench/peers/brian2_coba.py', '--network', dir, '--duration', '1', '--target', 'cython', '--json', join(dir, 'b.json')], { encoding: 'utf8' });
+      if (p.status !== 0) throw new Error(`brian2_coba.py failed: ${p.stderr}`);
+      last = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
+      walls2.push(last.wall_s_per_bio_s as number);
+    }
+    brian2 = { wall_s_per_bio_s: stats(walls2), mean_rate_hz: last.mean_rate_hz, version: last.brian2_version, target: 'cython (warm cache)' };
+    console.error(`COBA Brian2: ${stats(walls2).median.toFixed(3)} s per biological second; Lamina / Brian2 = ${(lamina.wall_s_per_bio_s.median / stats(walls2).median).toFixed(2)}`);
+  }
+  result.coba = { lamina, brian2 };
+}
+
+// Per-step overhead: 1,000 neurons.
+{
+  const spec: SpikingSpec = {
+    dt: 0.1, seed: 1,
+    populations: [{ name: 'n', size: 1000, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
+    projections: [{ name: 'rec', from: 'n', to: 'n', port: 'exc', connectivity: { type: 'fixed-indegree', k: 100 }, weight: 10, delay: 1.5 }],
+    inputs: [{ name: 'bg', target: 'n', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' }],
+  };
+  const sim = await SpikingSimulation.create(spec, { backend: o.backend });
+  await sim.run(1000);
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) rates.push(10000 / (await sim.run(10000)).wallSeconds);
+  sim.destroy();
+  result.overhead_1000_neurons = { steps_per_s: stats(rates), dispatches_per_step: 2 };
+  console.error(`1,000-neuron network: ${stats(rates).median.toFixed(0)} steps per second`);
+}
+if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1));
+console.log(JSON.stringify(result, null, 1));
+process.exit(0);
