@@ -1,16 +1,17 @@
-// synapse-spike: event-driven propagation of one projection. Only the rows of neurons that spiked this
-// step are touched: workgroup w takes spikes w, w + G, ... of the presynaptic population's list; its 64
-// threads walk the spiking neuron's synapses (stored by presynaptic neuron) and add each weight (int32
-// fixed point) into the target's input ring at slot (step + delay) % SLOTS. Integer adds commute, so the
-// result does not depend on thread order. Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 =
-// row_ptr, post_idx, wq (int32 weights), delay (steps).
+// synapse-spike: event-driven propagation of every projection leaving one population. Only the rows of
+// neurons that spiked this step are touched: workgroup w takes spikes w, w + G, ... of the population's
+// list; its 64 threads walk the spiking neuron's synapses (stored by presynaptic neuron, all targets
+// merged) and add each weight (int32 fixed point) into its target's input ring at slot
+// (step + delay) % slots(target). Integer adds commute, so the result does not depend on thread order.
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr, syn_target (ring offset of the synapse's
+// post neuron and port), wq (int32 weights), delay_pop (delay in steps | target population << 16).
 //!splice constants
 //!splice lib
 
 @group(1) @binding(0) var<storage, read> row_ptr: array<u32>;
-@group(1) @binding(1) var<storage, read> post_idx: array<u32>;
+@group(1) @binding(1) var<storage, read> syn_target: array<u32>;
 @group(1) @binding(2) var<storage, read> wq: array<i32>;
-@group(1) @binding(3) var<storage, read> delay: array<u32>;
+@group(1) @binding(3) var<storage, read> delay_pop: array<u32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -24,8 +25,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let j = e % PRE_N;
     let end = row_ptr[j + 1u];
     for (var k = row_ptr[j] + lid; k < end; k += 64u) {
-      let slot = (step + delay[k]) % SLOTS;
-      atomicAdd(&ring[RING_BASE + ((slot * PORTS + PORT) * BATCH + b) * POST_N + post_idx[k]], wq[k]);
+      let dp = delay_pop[k];
+      let post = dp >> 16u;
+      let slot = (step + (dp & 0xFFFFu)) % post_slots(post);
+      atomicAdd(&ring[syn_target[k] + slot * post_slot_stride(post) + b * post_n(post)], wq[k]);
     }
   }
 }

@@ -8,7 +8,7 @@ import neuronUpdate from '../../shaders/neuron-update.wgsl';
 import synapseSpike from '../../shaders/synapse-spike.wgsl';
 import recordState from '../../shaders/spiking/record-state.wgsl';
 import { toWgsl, parseExpr } from '../models/expr.ts';
-import type { SpikingPlan, SpikingPopPlan, SpikingProjPlan } from './compile.ts';
+import type { OutgoingPlan, SpikingPlan, SpikingPopPlan } from './compile.ts';
 
 type Constants = Record<string, number | boolean>;
 /** Constants that are f32 (all other numbers are u32). */
@@ -68,12 +68,18 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: nu
   });
 }
 
-export function synapseSpikeWgsl(plan: SpikingPlan, proj: SpikingProjPlan): string {
-  const consts: Constants = {
-    BATCH: plan.batch, PRE_POP: proj.pre.index, PRE_N: proj.pre.size, PRE_SPIKE_BASE: proj.pre.spikeBase,
-    POST_N: proj.post.size, RING_BASE: proj.post.ringBase, SLOTS: proj.post.slots, PORTS: proj.post.model.ports.length, PORT: proj.port,
-  };
-  return splice(synapseSpike, { constants: constantsBlock(consts), lib: bindings });
+/** synapse-spike for all projections leaving one population; target tables as generated switch functions. */
+export function synapseSpikeWgsl(plan: SpikingPlan, out: OutgoingPlan): string {
+  const consts: Constants = { BATCH: plan.batch, PRE_POP: out.pre.index, PRE_N: out.pre.size, PRE_SPIKE_BASE: out.pre.spikeBase };
+  const posts = [...new Set(out.projections.map((p) => p.post))];
+  const table = (name: string, value: (p: SpikingPopPlan) => number) =>
+    `fn ${name}(p: u32) -> u32 {\n  switch p {\n${posts.map((p) => `    case ${p.index}u: { return ${value(p)}u; }`).join('\n')}\n    default: { return 1u; }\n  }\n}`;
+  const tables = [
+    table('post_slots', (p) => p.slots),
+    table('post_slot_stride', (p) => p.model.ports.length * plan.batch * p.size),
+    table('post_n', (p) => p.size),
+  ];
+  return splice(synapseSpike, { constants: constantsBlock(consts), lib: [bindings, ...tables].join('\n') });
 }
 
 export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable: number, units: number, rec: number): string {

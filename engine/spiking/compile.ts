@@ -54,11 +54,26 @@ export interface SpikingProjPlan {
   synapses: number;
 }
 
+/**
+ * All synapses leaving one population (every projection from it), merged for one synapse-spike dispatch
+ * per presynaptic population: row j holds neuron j's synapses; each synapse stores its ring target
+ * (post ringBase + port * B * N_post + post index), its fixed-point weight and (delay | post pop << 16).
+ */
+export interface OutgoingPlan {
+  pre: SpikingPopPlan;
+  projections: SpikingProjPlan[];
+  rowPtr: Uint32Array;
+  target: Uint32Array;
+  wq: Int32Array;
+  delayPop: Uint32Array;
+}
+
 export interface SpikingPlan {
   dt: number;
   batch: number;
   pops: SpikingPopPlan[];
   projections: SpikingProjPlan[];
+  outgoing: OutgoingPlan[];
   stateInit: Float32Array;
   paramTable: Float32Array;
   neuronCount: number;
@@ -291,6 +306,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const wq = Int32Array.from(syn.weight, (w) => Math.round(w * scale));
     return { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length };
   });
+  const outgoing = pops.map((pre) => mergeOutgoing(pre, projections.filter((p) => p.pre === pre), B)).filter((o) => o.projections.length > 0);
   const inputTable = new Float32Array(Math.max(inputLen, 1));
   pops.forEach((pop) => inputTable.set(dc[pop.index], pop.neuronBase));
   let off = neurons;
@@ -300,8 +316,31 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   return {
     spec,
     plan: {
-      dt, batch: B, pops, projections, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+      dt, batch: B, pops, projections, outgoing, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
       spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
     },
   };
+}
+
+function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number): OutgoingPlan {
+  const rowPtr = new Uint32Array(pre.size + 1);
+  for (const p of projs) for (let j = 0; j < pre.size; j++) rowPtr[j + 1] += p.rowPtr[j + 1] - p.rowPtr[j];
+  for (let j = 0; j < pre.size; j++) rowPtr[j + 1] += rowPtr[j];
+  const n = rowPtr[pre.size];
+  const target = new Uint32Array(n), wq = new Int32Array(n), delayPop = new Uint32Array(n);
+  const fill = rowPtr.slice(0, pre.size);
+  for (const p of projs) {
+    const post = p.post;
+    if (post.index > 0xffff) throw new Error('too many populations');
+    for (let j = 0; j < pre.size; j++) {
+      for (let k = p.rowPtr[j]; k < p.rowPtr[j + 1]; k++) {
+        const s = fill[j]++;
+        target[s] = post.ringBase + p.port * B * post.size + p.postIdx[k];
+        wq[s] = p.wq[k];
+        if (p.delay[k] > 0xffff) throw new Error(`projection ${p.name}: delay of ${p.delay[k]} steps is over 65535`);
+        delayPop[s] = p.delay[k] | (post.index << 16);
+      }
+    }
+  }
+  return { pre, projections: projs, rowPtr, target, wq, delayPop };
 }

@@ -22,9 +22,9 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind
   'neuron-update': [{ name: 'spike_bits', kind: 'storage' }],
   'synapse-spike': [
     { name: 'row_ptr', kind: 'read-only-storage' },
-    { name: 'post_idx', kind: 'read-only-storage' },
+    { name: 'syn_target', kind: 'read-only-storage' },
     { name: 'wq', kind: 'read-only-storage' },
-    { name: 'delay', kind: 'read-only-storage' },
+    { name: 'delay_pop', kind: 'read-only-storage' },
   ],
   'record-state': [{ name: 'units', kind: 'read-only-storage' }, { name: 'rec_ring', kind: 'storage' }],
 };

@@ -72,7 +72,7 @@ export class SpikingSimulation {
     };
     check('populations (state)', plan.stateInit.byteLength);
     check('populations (input ring)', plan.ringLength * 4);
-    plan.projections.forEach((p) => check(`projections[${p.index}] (synapses)`, p.postIdx.byteLength));
+    plan.outgoing.forEach((o) => check(`projections from "${o.pre.name}" (${o.projections.map((p) => p.name).join(', ')}: synapses)`, o.target.byteLength));
     const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 200));
     const all: GPUBuffer[] = [];
     return scoped(device, 'building the spiking network', () => {
@@ -117,13 +117,14 @@ export class SpikingSimulation {
           workgroups: grid(Math.ceil((pop.size * plan.batch) / 64), device),
         };
       });
-      for (const proj of plan.projections) {
-        const label = `synapse-spike projection "${proj.name}" (${proj.pre.name} -> ${proj.post.name})`;
+      for (const out of plan.outgoing) {
+        const label = `synapse-spike from "${out.pre.name}" (${out.projections.map((p) => `${p.name} -> ${p.post.name}`).join(', ')})`;
+        const or1 = <T extends ArrayBufferView & { length: number }>(a: T, empty: T) => (a.length ? a : empty);
         kernels.push({
-          label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, proj)),
-          group1: group1('synapse-spike', label, [buf(`${label}:row_ptr`, proj.rowPtr), buf(`${label}:post`, proj.postIdx.length ? proj.postIdx : new Uint32Array(1)),
-            buf(`${label}:wq`, proj.wq.length ? proj.wq : new Int32Array(1)), buf(`${label}:delay`, proj.delay.length ? proj.delay : new Uint32Array(1))]),
-          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), proj.pre.size * plan.batch)), 1, 1],
+          label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, out)),
+          group1: group1('synapse-spike', label, [buf(`${label}:row_ptr`, out.rowPtr), buf(`${label}:target`, or1(out.target, new Uint32Array(1))),
+            buf(`${label}:wq`, or1(out.wq, new Int32Array(1))), buf(`${label}:delay_pop`, or1(out.delayPop, new Uint32Array(1)))]),
+          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), out.pre.size * plan.batch)), 1, 1],
         });
       }
       const stateRecs: StateRec[] = records.state.map((r) => {
