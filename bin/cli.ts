@@ -23,6 +23,8 @@ Run options:
   --out DIR          output directory (default: results/<name>)
   --backend B        vulkan | metal | d3d12 | opengles (default: LAMINA_BACKEND, else Dawn's choice)
   --adapter NAME     adapter name or a part of it, e.g. llvmpipe (an unknown name lists the adapters)
+  --scale S          microcircuit: network scale, 0.05 to 1 (default 0.05)
+  --background B     microcircuit: poisson (default) or dc
   --quiet            no progress on stderr
 
 Scenarios:
@@ -33,6 +35,11 @@ timings), summary.json (results and checks), and the scenario's figures (.svg).
 Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, failed scenario check).`;
 
 class UsageError extends Error {}
+
+function background(v: string | undefined): 'poisson' | 'dc' | undefined {
+  if (v === undefined || v === 'poisson' || v === 'dc') return v;
+  throw new UsageError(`--background: expected poisson or dc, got "${v}"`);
+}
 
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -49,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
+        scale: { type: 'string' }, background: { type: 'string' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
       },
     });
@@ -78,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
   const { summary, pass } = await runToDirectory({
     target, out: o.out ?? `results/${name}`,
     steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
+    scale: num(o.scale, '--scale'), background: background(o.background),
     backend: o.backend, adapter: o.adapter,
     progress: o.quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
   });

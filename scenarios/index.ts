@@ -1,8 +1,10 @@
 import type { Scenario, SpikingScenario } from './scenario.ts';
 import { ringAttractor } from './ring-attractor.ts';
 import { coba } from './coba.ts';
+import { microcircuit } from './microcircuit.ts';
 
 export const SCENARIOS: Record<string, Scenario | SpikingScenario> = {
   [ringAttractor.name]: ringAttractor,
   [coba.name]: coba,
+  [microcircuit.name]: microcircuit,
 };

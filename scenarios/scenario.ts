@@ -10,6 +10,10 @@ export interface ScenarioOptions {
   dt?: number;
   batch?: number;
   seed?: number;
+  /** Network scale (microcircuit: neurons and in-degrees). */
+  scale?: number;
+  /** Background input (microcircuit): poisson or dc. */
+  background?: 'poisson' | 'dc';
 }
 
 export interface ScenarioRun {

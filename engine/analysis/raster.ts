@@ -25,13 +25,15 @@ export function rasterSvg(groups: RasterGroup[], b: number, dt: number, win: { f
     for (let k = 0; k < g.spikes.length; k += 3) {
       const step = g.spikes[k], inst = g.spikes[k + 1], n = g.spikes[k + 2];
       if (inst !== b || step < win.fromStep || step >= win.fromStep + win.steps) continue;
-      const r = n / stride;
-      if (Math.abs(r - Math.round(r)) > 1e-9 && stride > 1) continue;
+      // Show the first neuron of every stride-wide bucket.
+      const r = Math.floor(n / stride);
+      if (n > 0 && Math.floor((n - 1) / stride) === r) continue;
       const x = left + ((step - win.fromStep) / win.steps) * W;
-      const y = top + ((row0 + Math.round(r)) / win.neurons) * H;
-      pathParts.push(`M${x.toFixed(1)} ${y.toFixed(1)}h1`);
+      const y = top + ((row0 + r) / win.neurons) * H;
+      pathParts.push(`M${x.toFixed(1)} ${y.toFixed(1)}h1.5`);
     }
-    dots.push(`<path d="${pathParts.join('')}" stroke="${g.colour}" stroke-width="1.2" fill="none"/>`);
+    dots.push(`<path d="${pathParts.join('')}" stroke="${g.colour}" stroke-width="${Math.max(1, Math.min(2.5, H / win.neurons))}" fill="none"/>`);
+    if (row0 > 0) dots.push(`<line x1="${left}" x2="${left + W}" y1="${(top + (row0 / win.neurons) * H).toFixed(1)}" y2="${(top + (row0 / win.neurons) * H).toFixed(1)}" stroke="#ddd"/>`);
     labels.push(`<text x="${left - 6}" y="${(top + ((row0 + rows / 2) / win.neurons) * H).toFixed(1)}" font-size="11" text-anchor="end" fill="${g.colour}">${esc(g.name)}</text>`);
     row0 += rows;
   }
