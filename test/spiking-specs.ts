@@ -25,3 +25,15 @@ export function twoPopulationSpiking(model = 'lif_psc_exp'): SpikingSpec {
     record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }, { name: 'V', population: 'E', what: 'V', units: [0, 5, 119], every: 5 }],
   };
 }
+
+/** The same network with its recurrent projections procedural (fixed-total, never stored). */
+export function proceduralSpiking(): SpikingSpec {
+  const spec = twoPopulationSpiking();
+  spec.projections = [
+    { name: 'EE', from: 'E', to: 'E', port: 'exc', connectivity: { type: 'fixed-total', n: 1500, procedural: true }, weight: { normal: [87.8, 8.78] }, sign: 'excitatory', delay: { normal: [1.5, 0.75] } },
+    { name: 'EI', from: 'E', to: 'I', port: 'exc', connectivity: { type: 'fixed-total', n: 800, procedural: true }, weight: 87.8, delay: 1 },
+    { name: 'IE', from: 'I', to: 'E', port: 'inh', connectivity: { type: 'fixed-total', n: 1500, procedural: true }, weight: { normal: [-351, 35] }, sign: 'inhibitory', delay: { normal: [0.75, 0.375] } },
+    { name: 'II', from: 'I', to: 'I', port: 'inh', connectivity: { type: 'fixed-total', n: 300 }, weight: -351, delay: 0.5 },
+  ];
+  return spec;
+}

@@ -6,9 +6,10 @@ import bindings from '../../shaders/lib/spiking-bindings.wgsl';
 import philox from '../../shaders/lib/philox.wgsl';
 import neuronUpdate from '../../shaders/neuron-update.wgsl';
 import synapseSpike from '../../shaders/synapse-spike.wgsl';
+import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import recordState from '../../shaders/spiking/record-state.wgsl';
 import { toWgsl, parseExpr } from '../models/expr.ts';
-import type { OutgoingPlan, SpikingPlan, SpikingPopPlan } from './compile.ts';
+import { STREAM_PROCEDURAL, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
 
 type Constants = Record<string, number | boolean>;
 /** Constants that are f32 (all other numbers are u32). */
@@ -85,4 +86,27 @@ export function synapseSpikeWgsl(plan: SpikingPlan, out: OutgoingPlan): string {
 export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable: number, units: number, rec: number): string {
   const consts: Constants = { BATCH: plan.batch, N: pop.size, STATE_BASE: pop.stateBase, VAR: variable, M: units, REC: rec };
   return splice(recordState, { constants: constantsBlock(consts), lib: bindings });
+}
+
+/** synapse-procedural for the procedural projections leaving one population (parameters: proceduralInfo). */
+export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]): string {
+  const pre = projs[0].pre;
+  const consts: Constants = { BATCH: plan.batch, PRE_POP: pre.index, PRE_N: pre.size, PRE_SPIKE_BASE: pre.spikeBase, NPROJ: projs.length };
+  return splice(synapseProcedural, { constants: constantsBlock(consts), lib: [bindings, philox].join('\n') });
+}
+
+/** The proj_info words of synapse-procedural (13 per projection; floats as their bits). */
+export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBases: number[]): Uint32Array {
+  const words = new Uint32Array(projs.length * 13);
+  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+  const bits = (v: number) => { f[0] = v; return u[0]; };
+  projs.forEach((p, q) => {
+    const post = p.post, B = plan.batch;
+    words.set([
+      rowBases[q], post.size, post.ringBase + p.port * B * post.size, post.model.ports.length * B * post.size, post.slots,
+      p.seed >>> 0, (STREAM_PROCEDURAL | p.index) >>> 0, p.sign,
+      bits(p.wMean), bits(p.wSd), bits(p.dMean), bits(p.dSd), bits(2 ** post.scales[p.port]),
+    ], q * 13);
+  });
+  return words;
 }

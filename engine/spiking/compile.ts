@@ -8,12 +8,14 @@ import { SpecError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
 import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
-import { KEY_HI, philox4x32, uniform24 } from '../util/philox.ts';
+import { KEY_HI, PhiloxStream, philox4x32, uniform23 } from '../util/philox.ts';
 
 /** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
 export const STREAM_INIT = 2;
 /** Poisson: (1 << 28) | (population << 16) | (call << 4) | input, call = the n-th block of four uniforms. */
 export const STREAM_POISSON = 1 << 28;
+/** Procedural synapses: (2 << 28) | projection index. */
+export const STREAM_PROCEDURAL = 2 << 28;
 import { buildSynapses, fixedPointScale } from './connectivity.ts';
 import type { Distribution, SpikingSpec } from './spec.ts';
 
@@ -68,12 +70,37 @@ export interface OutgoingPlan {
   delayPop: Uint32Array;
 }
 
+/**
+ * A procedural fixed-total projection: only the row lengths are stored; synapse k (numbered within the
+ * projection) takes post = mulhi(r.x, N_post), weight mean + sd * z(r) and delay from Philox keyed by
+ * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
+ */
+export interface ProceduralPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  seed: number;
+  rowPtr: Uint32Array;
+  synapses: number;
+  /** float32 values used on both sides. */
+  wMean: number;
+  wSd: number;
+  /** 0: none, 1: clip at >= 0 (excitatory), 2: clip at <= 0 (inhibitory). */
+  sign: number;
+  /** Delay mean and s.d. in steps. */
+  dMean: number;
+  dSd: number;
+}
+
 export interface SpikingPlan {
   dt: number;
   batch: number;
   pops: SpikingPopPlan[];
   projections: SpikingProjPlan[];
   outgoing: OutgoingPlan[];
+  procedural: ProceduralPlan[];
   stateInit: Float32Array;
   paramTable: Float32Array;
   neuronCount: number;
@@ -187,7 +214,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
             else {
               // Per (neuron, instance) draw from Philox, the same for any batch size.
               const bits = philox4x32(i, v, b, STREAM_INIT | (pop.index << 8), seed, KEY_HI);
-              const u1 = uniform24(bits[0]), u2 = uniform24(bits[1]);
+              const u1 = uniform23(bits[0]), u2 = uniform23(bits[1]);
               x = 'uniform' in d ? d.uniform[0] + (d.uniform[1] - d.uniform[0]) * u1 : d.normal[0] + d.normal[1] * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
             }
           }
@@ -201,6 +228,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const projList = o.projections === undefined ? [] : o.projections;
   if (!Array.isArray(projList)) throw new SpecError('projections', 'expected an array');
   const maxAbs = pops.map((p) => p.model.ports.map(() => new Float64Array(p.size)));
+  const procedural: ProceduralPlan[] = [];
+  const procBound = pops.map((p) => p.model.ports.map(() => 0));
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
     const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed']);
@@ -211,7 +240,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const port = post.model.ports.indexOf(str(po.port, `${f}.port`));
     if (port < 0) throw new SpecError(`${f}.port`, `model ${post.model.name} has ports ${post.model.ports.join(', ')}, not "${po.port}"`);
     const cf = `${f}.connectivity`;
-    const c = object(po.connectivity, cf, ['type', 'p', 'k', 'n', 'pre', 'post', 'weights', 'delays', 'allowAutapses']);
+    const c = object(po.connectivity, cf, ['type', 'p', 'k', 'n', 'pre', 'post', 'weights', 'delays', 'allowAutapses', 'procedural']);
     const type = oneOf(c.type, `${cf}.type`, ['fixed-probability', 'fixed-indegree', 'fixed-total', 'explicit'] as const);
     let conn;
     if (type === 'fixed-probability') {
@@ -222,7 +251,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       conn = { type, k: integer(c.k, `${cf}.k`, 0), allowAutapses: c.allowAutapses !== false };
       if (pre === post && !conn.allowAutapses && pre.size < 2 && conn.k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
     } else if (type === 'fixed-total') {
-      conn = { type, n: integer(c.n, `${cf}.n`, 0) };
+      conn = { type, n: integer(c.n, `${cf}.n`, 0), procedural: c.procedural === true };
     } else {
       const preIdx = numArray(c.pre, `${cf}.pre`);
       conn = {
@@ -231,8 +260,33 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
         delays: c.delays === undefined ? undefined : numArray(c.delays, `${cf}.delays`, preIdx.length),
       };
     }
+    const projSeed = po.seed === undefined ? seed : integer(po.seed, `${f}.seed`, 0);
+    if (conn.type === 'fixed-total' && conn.procedural) {
+      const weight = distribution(po.weight, `${f}.weight`);
+      const delay = po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`);
+      const normalOrConst = (d: Distribution, field: string): [number, number] => {
+        if (typeof d === 'number') return [d, 0];
+        if ('normal' in d) return d.normal;
+        throw new SpecError(field, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
+      };
+      const [wm, ws] = normalOrConst(weight, `${f}.weight`);
+      const [dm, ds] = normalOrConst(delay, `${f}.delay`);
+      const sign = po.sign === undefined ? 0 : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const) === 'excitatory' ? 1 : 2;
+      const rowPtr = multinomialRows(conn.n, pre.size, projSeed, index);
+      // Bound on the input of the most connected neuron (probabilistic: mean in-degree + 6 sd + 10).
+      const k = conn.n / post.size;
+      const wMax = Math.abs(wm) + 3 * ws;
+      procBound[post.index][port] += (k + 6 * Math.sqrt(k) + 10) * wMax;
+      const maxDelay = Math.max(1, Math.floor((dm + 3 * ds) / dt + 0.5));
+      post.slots = Math.max(post.slots, maxDelay + 2); // one spare slot for float32 rounding of the bound
+      procedural.push({
+        name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr, synapses: conn.n,
+        wMean: Math.fround(wm), wSd: Math.fround(ws), sign, dMean: Math.fround(dm / dt), dSd: Math.fround(ds / dt),
+      });
+      return undefined;
+    }
     const syn = buildSynapses(conn, {
-      nPre: pre.size, nPost: post.size, seed: po.seed === undefined ? seed : integer(po.seed, `${f}.seed`, 0), projIndex: index,
+      nPre: pre.size, nPost: post.size, seed: projSeed, projIndex: index,
       recurrent: pre === post, weight: distribution(po.weight, `${f}.weight`),
       sign: po.sign === undefined ? undefined : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const),
       delay: po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt, field: f,
@@ -243,7 +297,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     post.slots = Math.max(post.slots, maxDelay + 1);
     return { name: str(po.name, `${f}.name`), index, pre, post, port, syn };
   });
-  uniqueNames(built, 'projections');
+  uniqueNames([...built.filter((b) => b !== undefined), ...procedural], 'projections');
 
   // Inputs: Poisson (through a port, counted in float) and DC (into I_ext).
   const inputList = o.inputs === undefined ? [] : o.inputs;
@@ -295,13 +349,13 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   // Fixed-point scales and buffer offsets.
   let ringLen = 0, spikeLen = 0;
   for (const pop of pops) {
-    pop.scales = maxAbs[pop.index].map((m) => fixedPointScale(m.reduce((a, x) => Math.max(a, x), 0)));
+    pop.scales = maxAbs[pop.index].map((m, q) => fixedPointScale(m.reduce((a, x) => Math.max(a, x), 0) + procBound[pop.index][q]));
     pop.ringBase = ringLen;
     ringLen += pop.slots * pop.model.ports.length * B * pop.size;
     pop.spikeBase = spikeLen;
     spikeLen += 2 * B * pop.size;
   }
-  const projections: SpikingProjPlan[] = built.map(({ name, index, pre, post, port, syn }) => {
+  const projections: SpikingProjPlan[] = built.filter((b) => b !== undefined).map(({ name, index, pre, post, port, syn }) => {
     const scale = 2 ** post.scales[port];
     const wq = Int32Array.from(syn.weight, (w) => Math.round(w * scale));
     return { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length };
@@ -316,7 +370,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   return {
     spec,
     plan: {
-      dt, batch: B, pops, projections, outgoing, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+      dt, batch: B, pops, projections, outgoing, procedural, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
       spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
     },
   };
@@ -343,4 +397,39 @@ function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number)
     }
   }
   return { pre, projections: projs, rowPtr, target, wq, delayPop };
+}
+
+/**
+ * Row lengths of a fixed-total projection: the number of synapses of each presynaptic neuron, a
+ * multinomial draw (sequential binomials, host, float64), as row pointers.
+ */
+export function multinomialRows(n: number, nPre: number, seed: number, projIndex: number): Uint32Array {
+  const rng = new PhiloxStream(seed, projIndex, 0, 12);
+  const rowPtr = new Uint32Array(nPre + 1);
+  let left = n;
+  for (let j = 0; j < nPre; j++) {
+    const take = j === nPre - 1 ? left : binomial(left, 1 / (nPre - j), rng);
+    rowPtr[j + 1] = rowPtr[j] + take;
+    left -= take;
+  }
+  return rowPtr;
+}
+
+/** Binomial(n, p) by inversion for small means, else a normal approximation rounded and clipped. */
+function binomial(n: number, p: number, rng: PhiloxStream): number {
+  const mean = n * p;
+  if (mean < 30) {
+    // Inversion: walk the cumulative distribution from 0.
+    const q = 1 - p;
+    let prob = Math.pow(q, n), cdf = prob, k = 0;
+    const u = rng.uniform();
+    while (u > cdf && k < n) {
+      prob *= ((n - k) / (k + 1)) * (p / q);
+      k++;
+      cdf += prob;
+    }
+    return k;
+  }
+  const k = Math.round(mean + Math.sqrt(mean * (1 - p)) * rng.normal());
+  return Math.min(n, Math.max(0, k));
 }

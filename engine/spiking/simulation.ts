@@ -11,7 +11,7 @@ import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
 import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking, type SpikingPlan } from './compile.ts';
-import { neuronUpdateWgsl, recordStateWgsl, synapseSpikeWgsl } from './codegen.ts';
+import { neuronUpdateWgsl, proceduralInfo, recordStateWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1, type SpikingKernel } from './layouts.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from './spec.ts';
 
@@ -125,6 +125,21 @@ export class SpikingSimulation {
           group1: group1('synapse-spike', label, [buf(`${label}:row_ptr`, out.rowPtr), buf(`${label}:target`, or1(out.target, new Uint32Array(1))),
             buf(`${label}:wq`, or1(out.wq, new Int32Array(1))), buf(`${label}:delay_pop`, or1(out.delayPop, new Uint32Array(1)))]),
           workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), out.pre.size * plan.batch)), 1, 1],
+        });
+      }
+      for (const pre of plan.pops) {
+        const projs = plan.procedural.filter((p) => p.pre === pre);
+        if (projs.length === 0) continue;
+        const rowBases: number[] = [];
+        let total = 0;
+        for (const p of projs) { rowBases.push(total); total += p.rowPtr.length; }
+        const rows = new Uint32Array(total);
+        projs.forEach((p, q) => rows.set(p.rowPtr, rowBases[q]));
+        const label = `synapse-procedural from "${pre.name}" (${projs.map((p) => `${p.name} -> ${p.post.name}`).join(', ')})`;
+        kernels.push({
+          label, pipeline: pipeline('synapse-procedural', label, synapseProceduralWgsl(plan, projs)),
+          group1: group1('synapse-procedural', label, [buf(`${label}:row_ptr`, rows), buf(`${label}:proj_info`, proceduralInfo(plan, projs, rowBases))]),
+          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), pre.size * plan.batch)), 1, 1],
         });
       }
       const stateRecs: StateRec[] = records.state.map((r) => {
@@ -257,6 +272,13 @@ export class SpikingSimulation {
       readBuffer(device, this.buffers.refrac, 0, this.plan.neuronCount * 4),
     ]));
     return { state: new Float32Array(state), refrac: new Uint32Array(refrac) };
+  }
+
+  /** Reads one of the network's buffers by its label (e.g. "ring"), for inspection and tests. */
+  async readBuffer(label: string): Promise<ArrayBuffer> {
+    const b = this.buffers.all.find((x) => x.label === label);
+    if (!b) throw new Error(`no buffer labelled "${label}"`);
+    return this.guard(`reading buffer "${label}"`, readBuffer(this.gpu.device, b, 0, b.size));
   }
 
   destroy(): void {

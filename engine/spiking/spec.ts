@@ -22,8 +22,14 @@ export type ConnectivitySpec =
   | { type: 'fixed-probability'; p: number; allowAutapses?: boolean }
   /** Each postsynaptic neuron draws k presynaptic partners uniformly (multapses allowed). */
   | { type: 'fixed-indegree'; k: number; allowAutapses?: boolean }
-  /** n synapses, each with pre and post drawn uniformly (the Potjans-Diesmann rule). */
-  | { type: 'fixed-total'; n: number }
+  /**
+   * n synapses, each with pre and post drawn uniformly (the Potjans-Diesmann rule). With procedural
+   * true the synapses are never stored: each presynaptic neuron's number of synapses is drawn on the
+   * host (multinomial) and, when it fires, its targets, weights and delays are regenerated from Philox
+   * (weights and delays then follow a bounded approximately-normal law: mean + sd * z with z the sum of
+   * three uniforms, scaled to unit variance, in [-3, 3]).
+   */
+  | { type: 'fixed-total'; n: number; procedural?: boolean }
   /** Explicit lists of presynaptic and postsynaptic indices (e.g. loaded from .npy). */
   | { type: 'explicit'; pre: number[]; post: number[]; weights?: number[]; delays?: number[] };
 

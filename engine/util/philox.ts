@@ -34,15 +34,18 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
   return Uint32Array.of(x0, x1, x2, x3);
 }
 
-/** Uniform in (0, 1) from the top 24 bits, exact in float32 (matches philox_uniform in WGSL). */
-export function uniform24(x: number): number {
-  return ((x >>> 8) + 0.5) * 5.9604644775390625e-8;
+/**
+ * Uniform in (0, 1) from the top 23 bits, centred in their bin: exactly representable in float32 and
+ * computed without rounding on the GPU too (matches philox_uniform in WGSL).
+ */
+export function uniform23(x: number): number {
+  return ((x >>> 9) + 0.5) * 1.1920928955078125e-7;
 }
 
 /** Standard normal by Box-Muller, rounded to float32 at each step as the GPU computes it. */
 export function normalFromBits(b0: number, b1: number): number {
   const f = Math.fround;
-  const u1 = uniform24(b0), u2 = uniform24(b1);
+  const u1 = uniform23(b0), u2 = uniform23(b1);
   const radius = f(Math.sqrt(f(-2 * f(Math.log(u1)))));
   const angle = f(f(6.283185307179586) * u2);
   return f(radius * f(Math.cos(angle)));
@@ -72,7 +75,7 @@ export class PhiloxStream {
     return this.buf[this.pos++];
   }
   /** Uniform in (0, 1), float64 with 24 random bits. */
-  uniform(): number { return uniform24(this.nextU32()); }
+  uniform(): number { return uniform23(this.nextU32()); }
   /** Standard normal (float64 Box-Muller; used on the host only). */
   normal(): number {
     const u1 = this.uniform(), u2 = this.uniform();

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { SpikingSimulation } from '../../engine/spiking/simulation.ts';
 import { SpikingReference } from '../../engine/spiking/reference.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
+import { compileSpiking } from '../../engine/spiking/compile.ts';
 import type { SpikingSpec } from '../../engine/spiking/spec.ts';
-import { twoPopulationSpiking } from '../spiking-specs.ts';
+import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
 
 type SpikeKey = string;
@@ -57,6 +58,30 @@ describe('spiking network: GPU vs CPU reference, exact', () => {
       });
     }
   }
+});
+
+describe('procedural connectivity', () => {
+  for (const batch of [1, 2]) {
+    it(`regenerated synapses give the CPU twin's spike trains exactly (batch ${batch})`, async () => {
+      const g = await gpuRun(proceduralSpiking(), batch, 200);
+      expect(g.sim.plan.procedural.map((p) => p.name)).toEqual(['EE', 'EI', 'IE']);
+      const c = referenceRun(g.sim, 200);
+      expect(g.spikes.length).toBeGreaterThan(20 * batch);
+      expect([...g.spikes].sort()).toEqual([...c.spikes].sort());
+      expect(Buffer.from(g.state.buffer).equals(Buffer.from(c.ref.state.buffer))).toBe(true);
+    });
+  }
+
+  it('row lengths add up to the fixed total and are multinomial', () => {
+    const { plan } = compileSpiking(proceduralSpiking());
+    for (const p of plan.procedural) expect(p.rowPtr[p.pre.size]).toBe(p.synapses);
+    // Chi-square of the row lengths of EE (1500 synapses over 120 rows; 119 dof, critical 173 at alpha = 0.001).
+    const ee = plan.procedural[0];
+    const expected = 1500 / 120;
+    let chi2 = 0;
+    for (let j = 0; j < 120; j++) chi2 += (ee.rowPtr[j + 1] - ee.rowPtr[j] - expected) ** 2 / expected;
+    expect(chi2).toBeLessThan(173);
+  });
 });
 
 describe('spiking determinism', () => {

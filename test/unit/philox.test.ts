@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { philox4x32, mulhi32, PhiloxStream, uniform24 } from '../../engine/util/philox.ts';
+import { philox4x32, mulhi32, PhiloxStream, uniform23 } from '../../engine/util/philox.ts';
 
 const hex = (a: Uint32Array) => [...a].map((x) => x.toString(16).padStart(8, '0'));
 
@@ -23,7 +23,7 @@ describe('Philox-4x32-10 (host twin)', () => {
   it('gives uniforms in (0, 1) that pass a Kolmogorov-Smirnov test at alpha = 0.001', () => {
     const rng = new PhiloxStream(11, 2, 3);
     const n = 20000;
-    const u = Float64Array.from({ length: n }, () => uniform24(rng.nextU32())).sort();
+    const u = Float64Array.from({ length: n }, () => uniform23(rng.nextU32())).sort();
     let d = 0;
     for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(u[i] - i / n), Math.abs(u[i] - (i + 1) / n));
     expect(u[0]).toBeGreaterThan(0);

@@ -1,0 +1,71 @@
+// synapse-procedural: event-driven propagation through procedural fixed-total projections leaving one
+// population: synapses are never stored. For each spike (workgroup w takes spikes w, w + G, ...) and each
+// outgoing projection q, the 64 threads regenerate the spiking neuron's synapses k = row_ptr[j] ..
+// row_ptr[j + 1]: post = mulhi(r.x, N_post), weight = mean + sd * z(r), delay = mean + sd * z(r') in
+// steps, with r, r' from Philox keyed by (seed, LAMI) and counted by (k, 0 or 1, 0, stream), and add the
+// int32 fixed-point weight into the target's input ring.
+// Exactness: z is built in integers (three 22-bit uniforms) and converted once, exactly; the projection's
+// float parameters come from a buffer, so the compiler cannot fold or reassociate them; the CPU twin
+// computes the same bits.
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr (all projections' rows, concatenated),
+// proj_info (PROJ_WORDS u32 per projection; floats as bits).
+//!splice constants
+//!splice lib
+
+@group(1) @binding(0) var<storage, read> row_ptr: array<u32>;
+@group(1) @binding(1) var<storage, read> proj_info: array<u32>;
+
+const PROJ_WORDS = 13u;
+
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
+
+// Sum of three uniforms on (0, 1), shifted and scaled to mean 0 and variance 1 (range (-3, 3)): with
+// A_i the top 22 bits, z = (2 (A1 + A2 + A3) + 3 - 3 * 2^22) / 2^22, every step exact.
+fn z3(bits: vec4<u32>) -> f32 {
+  let d = 2 * (i32(bits.y >> 10u) + i32(bits.z >> 10u) + i32(bits.w >> 10u)) + 3 - 3 * 4194304;
+  return f32(d) * 2.384185791015625e-7;
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let step = step_info.step;
+  let parity = step % 2u;
+  let count = atomicLoad(&spike_count[PRE_POP * 2u + parity]);
+  for (var s = wid.x; s < count; s += nwg.x) {
+    let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
+    let b = e / PRE_N;
+    let j = e % PRE_N;
+    for (var q = 0u; q < NPROJ; q++) {
+      let o = q * PROJ_WORDS;
+      let row_base = proj_info[o];
+      let post_n = proj_info[o + 1u];
+      let ring_base = proj_info[o + 2u];
+      let slot_stride = proj_info[o + 3u];
+      let slots = proj_info[o + 4u];
+      let seed = proj_info[o + 5u];
+      let stream = proj_info[o + 6u];
+      let sign = proj_info[o + 7u];
+      let w_mean = bitcast<f32>(proj_info[o + 8u]);
+      let w_sd = bitcast<f32>(proj_info[o + 9u]);
+      let d_mean = bitcast<f32>(proj_info[o + 10u]);
+      let d_sd = bitcast<f32>(proj_info[o + 11u]);
+      let scale = bitcast<f32>(proj_info[o + 12u]);
+      let end = row_ptr[row_base + j + 1u];
+      for (var k = row_ptr[row_base + j] + lid; k < end; k += 64u) {
+        let r = philox4x32(vec4<u32>(k, 0u, 0u, stream), vec2<u32>(seed, 0x4C414D49u));
+        let post = philox_mulhi(r.x, post_n);
+        var w = w_mean + keep(w_sd * z3(r));
+        if (sign == 1u) { w = max(w, 0.0); }
+        if (sign == 2u) { w = min(w, 0.0); }
+        let wq = i32(floor(keep(w * scale) + 0.5));
+        let r2 = philox4x32(vec4<u32>(k, 1u, 0u, stream), vec2<u32>(seed, 0x4C414D49u));
+        let d = u32(max(floor(keep(d_mean + keep(d_sd * z3(r2))) + 0.5), 1.0));
+        let slot = (step + d) % slots;
+        atomicAdd(&ring[ring_base + slot * slot_stride + b * post_n + post], wq);
+      }
+    }
+  }
+}
