@@ -25,6 +25,7 @@ Run options:
   --adapter NAME     adapter name or a part of it, e.g. llvmpipe (an unknown name lists the adapters)
   --scale S          microcircuit: network scale, 0.05 to 1 (default 0.05)
   --background B     microcircuit: poisson (default) or dc
+  --procedural       microcircuit: regenerate synapses at each spike instead of storing them
   --quiet            no progress on stderr
 
 Scenarios:
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
-        scale: { type: 'string' }, background: { type: 'string' },
+        scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
       },
     });
@@ -86,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const { summary, pass } = await runToDirectory({
     target, out: o.out ?? `results/${name}`,
     steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
-    scale: num(o.scale, '--scale'), background: background(o.background),
+    scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural,
     backend: o.backend, adapter: o.adapter,
     progress: o.quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
   });

@@ -8,6 +8,9 @@
  * compensation (as NEST's microcircuit example): weights / sqrt(s), external in-degrees * s, and a DC
  * input per population that restores the mean input the full-scale network would receive at its
  * reference rates: I_DC = tau_syn 1e-3 (1 - sqrt(s)) (sum_src w K rate + w_ext K_ext bg_rate) [pA].
+ * --procedural regenerates the synapses at every spike instead of storing them (needed at full scale
+ * where the largest projections exceed a storage binding); weights and delays then follow the bounded
+ * approximately-normal law of procedural projections (engine/spiking/spec.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +53,7 @@ function build(opts: ScenarioOptions): SpikingScenarioRun {
     const dMean = exc ? model.delays.excitatory_mean_ms : model.delays.inhibitory_mean_ms;
     projections.push({
       name: `${source}->${target}`, from: source, to: target, port: exc ? 'exc' : 'inh',
-      connectivity: { type: 'fixed-total', n },
+      connectivity: { type: 'fixed-total', n, procedural: opts.procedural === true },
       weight: { normal: [w, Math.abs(w) * model.weights.relative_sd] }, sign: exc ? 'excitatory' : 'inhibitory',
       delay: { normal: [dMean, dMean * model.delays.relative_sd] },
     });
@@ -80,7 +83,7 @@ function build(opts: ScenarioOptions): SpikingScenarioRun {
     projections, inputs,
     record: names.map((name) => ({ name: `spikes_${name}`, population: name, what: 'spikes' })),
   };
-  return { spec, steps, batch: opts.batch ?? 1, params: { scale, background, neurons: N, transientMs: 200 } };
+  return { spec, steps, batch: opts.batch ?? 1, params: { scale, background, procedural: opts.procedural === true, neurons: N, transientMs: 200 } };
 }
 
 /** Synchrony: variance / mean of the population spike count in 3 ms bins (Potjans & Diesmann 2014). */

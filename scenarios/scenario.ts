@@ -14,6 +14,8 @@ export interface ScenarioOptions {
   scale?: number;
   /** Background input (microcircuit): poisson or dc. */
   background?: 'poisson' | 'dc';
+  /** Procedural connectivity (microcircuit): synapses regenerated at each spike, never stored. */
+  procedural?: boolean;
 }
 
 export interface ScenarioRun {
