@@ -1,8 +1,9 @@
 /** Seeded spiking networks for GPU-versus-reference tests: two populations, every connectivity kind. */
 import type { SpikingSpec } from '../engine/spiking/spec.ts';
+import { COBA_MODEL } from '../scenarios/coba.ts';
 
 export function twoPopulationSpiking(model = 'lif_psc_exp'): SpikingSpec {
-  const coba = model === 'lif_coba';
+  const coba = model === 'lif_coba' || model === 'coba';
   const wE = coba ? 0.6 : 87.8, wI = coba ? 6.7 : -351;
   const init = { V: { uniform: coba ? [-60, -50] : [-65, -50] } } as SpikingSpec['populations'][0]['init'];
   return {
@@ -23,6 +24,8 @@ export function twoPopulationSpiking(model = 'lif_psc_exp'): SpikingSpec {
       { name: 'dc', target: 'I', type: 'dc', amplitude: coba ? 5 : 50 },
     ],
     record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }, { name: 'V', population: 'E', what: 'V', units: [0, 5, 119], every: 5 }],
+    // A model defined in the spec (models as data): the COBA scenario's Brian2-mirroring neuron.
+    ...(model === 'coba' ? { models: { coba: COBA_MODEL } } : {}),
   };
 }
 

@@ -41,7 +41,7 @@ function referenceRun(sim: SpikingSimulation, steps: number) {
 }
 
 describe('spiking network: GPU vs CPU reference, exact', () => {
-  for (const model of ['lif_psc_exp', 'lif_coba', 'adlif_psc_exp']) {
+  for (const model of ['lif_psc_exp', 'lif_coba', 'adlif_psc_exp', 'coba']) {
     for (const batch of [1, 3]) {
       it(`${model}, batch ${batch}: identical spike trains and states`, async () => {
         const steps = 250;
