@@ -14,6 +14,10 @@ import { adapterReport } from '../engine/gpu/device.ts';
 import type { NetworkSpec } from '../engine/model/spec.ts';
 import { TOLERANCE } from '../test/tolerances.ts';
 import { randomTwoPopulationSpec } from '../test/specs.ts';
+import { proceduralSpiking, twoPopulationSpiking } from '../test/spiking-specs.ts';
+import { SpikingSimulation } from '../engine/spiking/simulation.ts';
+import { SpikingReference } from '../engine/spiking/reference.ts';
+import { createHash } from 'node:crypto';
 
 async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?: KernelTuning): Promise<number> {
   const sim = await Simulation.create(spec, { batch, chunkSteps: 7, tuning });
@@ -42,6 +46,23 @@ for (const tuning of [{ gemmMaxSplit: 1 }, { gemmTileK: 32 }, { matvecThreadsPer
   const worst = await compare(randomTwoPopulationSpec(6, 600, 301), tuning.gemmMaxSplit || tuning.gemmTileK ? 70 : 5, 4, tuning);
   console.log(`    (tuning ${JSON.stringify(tuning)})`);
   if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
+}
+// Spiking: exact equality with the CPU twin (stored, procedural and spec-defined models), and a digest
+// of the spike trains that must be the same on every device (printed for comparison across machines).
+for (const [name, spec] of [['lif_psc_exp', twoPopulationSpiking()], ['coba (spec-defined)', twoPopulationSpiking('coba')], ['procedural', proceduralSpiking()]] as const) {
+  const sim = await SpikingSimulation.create(spec, { batch: 2, chunkSteps: 50 });
+  const gpu: string[] = [];
+  await sim.run(200, { onSpikes: (r, s, b, n) => { for (let k = 0; k < s.length; k++) gpu.push(`${r}:${s[k]}:${b[k]}:${n[k]}`); } });
+  const ref = new SpikingReference(sim.plan);
+  const cpu: string[] = [];
+  const recName = ['sE', 'sI'];
+  for (let t = 0; t < 200; t++) for (const sp of ref.advance()) cpu.push(`${recName[sp.pop]}:${sp.step}:${sp.instance}:${sp.neuron}`);
+  gpu.sort(); cpu.sort();
+  const same = gpu.length === cpu.length && gpu.every((x, k) => x === cpu[k]);
+  const digest = createHash('sha256').update(gpu.join(',')).digest('hex').slice(0, 16);
+  console.log(`  spiking ${name}: ${gpu.length} spikes, ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${digest}`);
+  if (!same) failed = true;
+  sim.destroy();
 }
 const ring = await runToDirectory({ target: 'ring-attractor', out: o.out! });
 for (const c of (ring.summary.checks as { name: string; pass: boolean; detail: string }[])) console.log(`  ring: ${c.pass ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}`);

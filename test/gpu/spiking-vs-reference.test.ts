@@ -8,6 +8,7 @@ import { SpikingSimulation } from '../../engine/spiking/simulation.ts';
 import { SpikingReference } from '../../engine/spiking/reference.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
 import { compileSpiking } from '../../engine/spiking/compile.ts';
+import { createHash } from 'node:crypto';
 import type { SpikingSpec } from '../../engine/spiking/spec.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
@@ -85,6 +86,21 @@ describe('procedural connectivity', () => {
 });
 
 describe('spiking determinism', () => {
+  // Digests of the spike trains (sorted "recorder:step:instance:neuron", batch 2, 200 steps), first
+  // computed on lavapipe; the same on every device, since every device must equal the CPU twin. A change
+  // here means the simulated network or its random numbers changed (bench/device-check.ts prints them).
+  const golden: [string, () => SpikingSpec, string][] = [
+    ['lif_psc_exp', () => twoPopulationSpiking(), '70230693326c7e1e'],
+    ['coba (spec-defined)', () => twoPopulationSpiking('coba'), '1da662939e62996a'],
+    ['procedural', () => proceduralSpiking(), '1ef8aa6347833b4e'],
+  ];
+  for (const [name, spec, digest] of golden) {
+    it(`golden spike-train digest: ${name}`, async () => {
+      const g = await gpuRun(spec(), 2, 200, 50);
+      expect(createHash('sha256').update([...g.spikes].sort().join(',')).digest('hex').slice(0, 16)).toBe(digest);
+    });
+  }
+
   it('same seed: identical spikes run to run and for any chunk size', async () => {
     const a = await gpuRun(twoPopulationSpiking(), 2, 120, 13);
     const b = await gpuRun(twoPopulationSpiking(), 2, 120, 120);
