@@ -7,9 +7,10 @@ import philox from '../../shaders/lib/philox.wgsl';
 import neuronUpdate from '../../shaders/neuron-update.wgsl';
 import synapseSpike from '../../shaders/synapse-spike.wgsl';
 import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
+import spikeSource from '../../shaders/spike-source.wgsl';
 import recordState from '../../shaders/spiking/record-state.wgsl';
 import { toWgsl, parseExpr } from '../models/expr.ts';
-import { STREAM_PROCEDURAL, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
+import { STREAM_PROCEDURAL, type OutgoingPlan, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
 
 type Constants = Record<string, number | boolean>;
 /** Constants that are f32 (all other numbers are u32). */
@@ -109,4 +110,14 @@ export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBa
     ], q * 13);
   });
   return words;
+}
+
+export function spikeSourceWgsl(plan: SpikingPlan, src: SpikeSourcePlan): string {
+  const pop = src.pop;
+  const consts: Constants = {
+    BATCH: plan.batch, N: pop.size, STEPS: src.stepPtr.length - 1, SLOTS: pop.slots, PORTS: pop.model.ports.length,
+    PORT: src.port, RING_BASE: pop.ringBase,
+  };
+  const wq = `const WQ: i32 = ${src.wq | 0};`;
+  return splice(spikeSource, { constants: `${constantsBlock(consts)}\n${wq}`, lib: bindings });
 }

@@ -94,8 +94,22 @@ export interface ProceduralPlan {
   dSd: number;
 }
 
+/** Given spike trains into one population: events of step t are events[stepPtr[t] .. stepPtr[t + 1]]. */
+export interface SpikeSourcePlan {
+  name: string;
+  pop: SpikingPopPlan;
+  port: number;
+  weight: number;
+  /** Fixed-point weight at the port's scale (set once scales are known). */
+  wq: number;
+  stepPtr: Uint32Array;
+  neurons: Uint32Array;
+  maxPerStep: number;
+}
+
 export interface SpikingPlan {
   dt: number;
+  sources: SpikeSourcePlan[];
   batch: number;
   pops: SpikingPopPlan[];
   projections: SpikingProjPlan[];
@@ -303,16 +317,45 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const inputList = o.inputs === undefined ? [] : o.inputs;
   if (!Array.isArray(inputList)) throw new SpecError('inputs', 'expected an array');
   const dc = pops.map((p) => new Float64Array(B * p.size));
+  const sources: SpikeSourcePlan[] = [];
   const poissonTables: Float32Array[] = [];
   let inputLen = neurons;
   inputList.forEach((inp, k) => {
     const f = `inputs[${k}]`;
-    const io = object(inp, f, ['name', 'target', 'type', 'rate', 'weight', 'port', 'amplitude']);
+    const io = object(inp, f, ['name', 'target', 'type', 'rate', 'weight', 'port', 'amplitude', 'times', 'neurons']);
     const name = str(io.name, `${f}.name`);
     const pop = byName.get(str(io.target, `${f}.target`));
     if (!pop) throw new SpecError(`${f}.target`, `no population named "${io.target}"`);
-    const type = oneOf(io.type, `${f}.type`, ['poisson', 'dc'] as const);
+    const type = oneOf(io.type, `${f}.type`, ['poisson', 'dc', 'spikes'] as const);
     const perNeuron = (v: unknown, key: string) => (Array.isArray(v) ? numArray(v, `${f}.${key}`, pop.size) : finite(v, `${f}.${key}`));
+    if (type === 'spikes') {
+      const times = numArray(io.times, `${f}.times`);
+      const ids = numArray(io.neurons, `${f}.neurons`, times.length);
+      const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
+      if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
+      const weight = finite(io.weight, `${f}.weight`);
+      const steps = times.map((t, k) => {
+        if (!(t >= 0)) throw new SpecError(`${f}.times[${k}]`, `must be >= 0, got ${t}`);
+        const i = ids[k];
+        if (!Number.isInteger(i) || i < 0 || i >= pop.size) throw new SpecError(`${f}.neurons[${k}]`, `must be an integer in [0, ${pop.size}), got ${i}`);
+        return Math.round(t / dt);
+      });
+      const T = steps.reduce((a, s) => Math.max(a, s + 1), 0);
+      const stepPtr = new Uint32Array(T + 1);
+      for (const s of steps) stepPtr[s + 1]++;
+      let maxPerStep = 0;
+      for (let t = 0; t < T; t++) { maxPerStep = Math.max(maxPerStep, stepPtr[t + 1]); stepPtr[t + 1] += stepPtr[t]; }
+      const order = steps.map((s, k) => k).sort((a, b) => steps[a] - steps[b] || ids[a] - ids[b]);
+      const neuronsSorted = Uint32Array.from(order, (k) => ids[k]);
+      // Bound: the most events one neuron receives in one step.
+      const perCell = new Map<number, number>();
+      steps.forEach((s, k) => perCell.set(s * pop.size + ids[k], (perCell.get(s * pop.size + ids[k]) ?? 0) + 1));
+      let most = 0;
+      for (const c of perCell.values()) most = Math.max(most, c);
+      procBound[pop.index][port] += Math.abs(weight) * most;
+      sources.push({ name, pop, port, weight, wq: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
+      return;
+    }
     if (type === 'dc') {
       const amp = perNeuron(io.amplitude, 'amplitude');
       const scaleKey = `inputs.${name}.amplitude`;
@@ -360,6 +403,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const wq = Int32Array.from(syn.weight, (w) => Math.round(w * scale));
     return { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length };
   });
+  for (const s of sources) s.wq = Math.round(s.weight * 2 ** s.pop.scales[s.port]);
   const outgoing = pops.map((pre) => mergeOutgoing(pre, projections.filter((p) => p.pre === pre), B)).filter((o) => o.projections.length > 0);
   const inputTable = new Float32Array(Math.max(inputLen, 1));
   pops.forEach((pop) => inputTable.set(dc[pop.index], pop.neuronBase));
@@ -370,7 +414,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   return {
     spec,
     plan: {
-      dt, batch: B, pops, projections, outgoing, procedural, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+      dt, batch: B, pops, projections, outgoing, procedural, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
       spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
     },
   };

@@ -5,7 +5,7 @@
  * its spike trains are bit-identical to the GPU's.
  */
 import { KEY_HI, mulhi32, philox4x32, uniform23 } from '../util/philox.ts';
-import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
+import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
 import type { ModelEnv } from '../models/neuron.ts';
 
 const F = Math.fround;
@@ -93,6 +93,7 @@ export class SpikingReference {
   /** One step; returns its spikes in (population, instance, neuron) order. */
   advance(): Spike[] {
     const spikes: Spike[] = [];
+    for (const src of this.plan.sources) this.deliverSource(src);
     for (const pop of this.plan.pops) this.updatePop(pop, spikes);
     for (const proj of this.plan.projections) {
       const post = proj.post, B = this.plan.batch, P = post.model.ports.length;
@@ -108,6 +109,18 @@ export class SpikingReference {
     for (const proj of this.plan.procedural) this.propagateProcedural(proj, spikes);
     this.step++;
     return spikes;
+  }
+
+  /** Given spike trains: this step's events into the current ring slot (as spike-source). */
+  private deliverSource(src: SpikeSourcePlan): void {
+    if (this.step + 1 >= src.stepPtr.length) return;
+    const pop = src.pop, B = this.plan.batch, P = pop.model.ports.length, slot = this.step % pop.slots;
+    for (let e = src.stepPtr[this.step]; e < src.stepPtr[this.step + 1]; e++) {
+      for (let b = 0; b < B; b++) {
+        const r = pop.ringBase + ((slot * P + src.port) * B + b) * pop.size + src.neurons[e];
+        this.ring[r] = (this.ring[r] + src.wq) | 0;
+      }
+    }
   }
 
   /** Regenerates the synapses of each spiking neuron of a procedural projection (as synapse-procedural). */

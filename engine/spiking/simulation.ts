@@ -11,7 +11,7 @@ import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
 import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking, type SpikingPlan } from './compile.ts';
-import { neuronUpdateWgsl, proceduralInfo, recordStateWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
+import { neuronUpdateWgsl, proceduralInfo, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1, type SpikingKernel } from './layouts.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from './spec.ts';
 
@@ -108,7 +108,16 @@ export class SpikingSimulation {
         return { ...r, words, bits: buf(`recorder "${r.name}":bits`, bytes), capacity: chunkSteps };
       });
       const dummy = buf('no spike recorder', 16);
-      const kernels: Kernel[] = plan.pops.map((pop) => {
+      // Given spike trains go into the rings first, then every population updates.
+      const kernels: Kernel[] = plan.sources.map((src) => {
+        const label = `spike-source "${src.name}" -> ${src.pop.name}`;
+        return {
+          label, pipeline: pipeline('spike-source', label, spikeSourceWgsl(plan, src)),
+          group1: group1('spike-source', label, [buf(`${label}:step_ptr`, src.stepPtr), buf(`${label}:neurons`, src.neurons.length ? src.neurons : new Uint32Array(1))]),
+          workgroups: grid(Math.max(1, Math.ceil(src.maxPerStep / 64)), device),
+        };
+      });
+      kernels.push(...plan.pops.map((pop) => {
         const rec = spikeRecs.find((r) => r.pop === pop.index);
         const label = `neuron-update population "${pop.name}" (${pop.model.name})`;
         return {
@@ -116,7 +125,7 @@ export class SpikingSimulation {
           group1: group1('neuron-update', label, [rec ? rec.bits : dummy]),
           workgroups: grid(Math.ceil((pop.size * plan.batch) / 64), device),
         };
-      });
+      }));
       for (const out of plan.outgoing) {
         const label = `synapse-spike from "${out.pre.name}" (${out.projections.map((p) => `${p.name} -> ${p.post.name}`).join(', ')})`;
         const or1 = <T extends ArrayBufferView & { length: number }>(a: T, empty: T) => (a.length ? a : empty);

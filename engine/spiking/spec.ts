@@ -53,7 +53,12 @@ export type SpikingInputSpec =
   /** Independent Poisson spike trains into every neuron of the target, through `port` with `weight`. */
   | { name: string; target: string; type: 'poisson'; rate: number | number[]; weight: number; port: string }
   /** A constant current added to I_ext (the model's units). */
-  | { name: string; target: string; type: 'dc'; amplitude: number | number[] };
+  | { name: string; target: string; type: 'dc'; amplitude: number | number[] }
+  /**
+   * Given spike trains: spike k reaches neuron neurons[k] at times[k] ms (rounded to the step, delivered
+   * in that step's input, in every instance) through `port` with `weight`.
+   */
+  | { name: string; target: string; type: 'spikes'; times: number[]; neurons: number[]; weight: number; port: string };
 
 export interface SpikingRecorderSpec {
   name: string;

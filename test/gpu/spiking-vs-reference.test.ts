@@ -61,6 +61,29 @@ describe('spiking network: GPU vs CPU reference, exact', () => {
   }
 });
 
+describe('given spike trains', () => {
+  it('arrive in the step of their time, summed per neuron, identical to the CPU twin', async () => {
+    const spec: SpikingSpec = {
+      dt: 0.1,
+      populations: [{ name: 'n', size: 3, model: 'lif_psc_exp' }],
+      inputs: [{ name: 'train', target: 'n', type: 'spikes', times: [0.5, 0.52, 1.0, 2.0], neurons: [0, 0, 1, 2], weight: 100, port: 'exc' }],
+      record: [{ name: 'I', population: 'n', what: 'I_exc' }],
+    };
+    const g = await gpuRun(spec, 2, 30, 7);
+    const I = g.sink.data.get('I')!;
+    const at = (t: number, b: number, i: number) => I.values[(t * 2 + b) * 3 + i];
+    // Rows are taken after each step: the two events at 0.5 ms (step 5) give 200 pA in step 5's update.
+    expect(at(4, 0, 0)).toBe(0);
+    expect(at(5, 0, 0)).toBe(200);
+    expect(at(5, 1, 0)).toBe(200);
+    expect(at(10, 0, 1)).toBe(100);
+    expect(at(20, 1, 2)).toBe(100);
+    expect(at(6, 0, 0)).toBe(Math.fround(200 * Math.fround(Math.exp(-0.1 / 0.5))));
+    const c = referenceRun(g.sim, 30);
+    expect(Buffer.from(g.state.buffer).equals(Buffer.from(c.ref.state.buffer))).toBe(true);
+  });
+});
+
 describe('procedural connectivity', () => {
   for (const batch of [1, 2]) {
     it(`regenerated synapses give the CPU twin's spike trains exactly (batch ${batch})`, async () => {

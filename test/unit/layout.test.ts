@@ -11,7 +11,7 @@ import { validateSpec } from '../../engine/model/validate.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/spiking/layouts.ts';
 import { compileSpiking } from '../../engine/spiking/compile.ts';
-import { neuronUpdateWgsl, recordStateWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
+import { neuronUpdateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 
 function kindOf(v: { resourceType: number; access: string }): BindingKind {
@@ -63,6 +63,10 @@ describe('spiking kernel bindings match the declared layouts', () => {
     ['synapse-spike', synapseSpikeWgsl(plan, plan.outgoing[0])],
     ['record-state', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],
+    ['spike-source', spikeSourceWgsl(plan, compileSpiking({
+      dt: 0.1, populations: [{ name: 'n', size: 3, model: 'lif_psc_exp' }],
+      inputs: [{ name: 's', target: 'n', type: 'spikes', times: [0.5], neurons: [1], weight: 10, port: 'exc' }],
+    }).plan.sources[0])],
   ];
   for (const [name, code] of cases) {
     it(name, () => {
