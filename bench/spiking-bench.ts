@@ -4,7 +4,11 @@
  *             side on the same network (Brian2 loads Lamina's synapses): wall seconds per biological second.
  *   overhead: a 1,000-neuron LIF network (fixed in-degree 100, Poisson drive): steps per second, which
  *             exposes launch and scheduling cost.
+ *   scaling:  the COBA network (80 % excitatory, the same neuron model and weights) with in-degree 80 from
+ *             4k to 1M neurons: stored fixed in-degree up to --procedural-from neurons, procedural
+ *             fixed-total (the same mean in-degree) from there on; real-time factor against size.
  *   node dist/spiking-bench.mjs [--repeats 3] [--json FILE] [--no-brian2] [--backend B]
+ *     [--scaling 4000,16000,64000,256000,1000000] [--procedural-from 256000] [--scaling-steps 1000]
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +26,13 @@ function stats(xs: number[]) {
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], n: s.length };
 }
 
-const { values: o } = parseArgs({ options: { repeats: { type: 'string', default: '3' }, json: { type: 'string' }, 'no-brian2': { type: 'boolean' }, backend: { type: 'string' } } });
+const { values: o } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' }, json: { type: 'string' }, 'no-brian2': { type: 'boolean' }, backend: { type: 'string' },
+    scaling: { type: 'string', default: '4000,16000,64000' }, 'procedural-from': { type: 'string', default: '256000' },
+    'scaling-steps': { type: 'string', default: '1000' },
+  },
+});
 const repeats = Number(o.repeats);
 const result: Record<string, unknown> = { bench: 'spiking', date: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
 
@@ -74,6 +84,40 @@ const result: Record<string, unknown> = { bench: 'spiking', date: new Date().toI
   sim.destroy();
   result.overhead_1000_neurons = { steps_per_s: stats(rates), dispatches_per_step: 2 };
   console.error(`1,000-neuron network: ${stats(rates).median.toFixed(0)} steps per second`);
+}
+// Scaling: the COBA network at growing size, in-degree 80.
+{
+  const rows = [];
+  for (const n of o.scaling!.split(',').map(Number).filter((x) => x > 0)) {
+    const nE = Math.round(0.8 * n), nI = n - nE, K = 80;
+    const procedural = n >= Number(o['procedural-from']);
+    // Stored: every neuron receives round(K * N_source / N) synapses from each source population.
+    const conn = (from: number) => ({ type: 'fixed-indegree' as const, k: Math.round((K * from) / n) });
+    const base = coba.build({ steps: 100 }).spec;
+    const spec: SpikingSpec = {
+      ...base,
+      populations: [{ ...base.populations[0], size: nE }, { ...base.populations[1], size: nI }],
+      projections: [
+        { name: 'EE', from: 'E', to: 'E', port: 'exc', connectivity: procedural ? { type: 'fixed-total', n: Math.round(0.8 * K * nE), procedural: true } : conn(nE), weight: 0.6, delay: 0.1 },
+        { name: 'EI', from: 'E', to: 'I', port: 'exc', connectivity: procedural ? { type: 'fixed-total', n: Math.round(0.8 * K * nI), procedural: true } : conn(nE), weight: 0.6, delay: 0.1 },
+        { name: 'IE', from: 'I', to: 'E', port: 'inh', connectivity: procedural ? { type: 'fixed-total', n: Math.round(0.2 * K * nE), procedural: true } : conn(nI), weight: 6.7, delay: 0.1 },
+        { name: 'II', from: 'I', to: 'I', port: 'inh', connectivity: procedural ? { type: 'fixed-total', n: Math.round(0.2 * K * nI), procedural: true } : conn(nI), weight: 6.7, delay: 0.1 },
+      ],
+      record: [],
+    };
+    const t0 = performance.now();
+    const sim = await SpikingSimulation.create(spec, { backend: o.backend });
+    const build = (performance.now() - t0) / 1000;
+    await sim.run(100);
+    const steps = Number(o['scaling-steps']);
+    const walls: number[] = [];
+    for (let r = 0; r < repeats; r++) walls.push((await sim.run(steps)).wallSeconds / (steps * 1e-4));
+    sim.destroy();
+    const row = { neurons: n, synapses: n * K, procedural, build_s: build, realtime_factor: stats(walls) };
+    rows.push(row);
+    console.error(`scaling ${n} neurons (${procedural ? 'procedural' : 'stored'}): real-time factor ${row.realtime_factor.median.toFixed(3)} (build ${build.toFixed(1)} s)`);
+  }
+  result.scaling = rows;
 }
 if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1));
 console.log(JSON.stringify(result, null, 1));
