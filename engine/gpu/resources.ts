@@ -39,3 +39,23 @@ export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: numb
   staging.destroy();
   return copy;
 }
+
+const TIMEOUT_MS = Number(process.env.LAMINA_GPU_TIMEOUT_S ?? 600) * 1000;
+
+/**
+ * Waits for a GPU promise, but never forever: a lost device or no answer within LAMINA_GPU_TIMEOUT_S
+ * (default 600 s) becomes a GpuError naming `what`.
+ */
+export async function guardGpu<T>(gpu: { lost: Promise<GPUDeviceLostInfo> }, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GpuError(what, `no answer from the GPU within ${TIMEOUT_MS / 1000} s (set LAMINA_GPU_TIMEOUT_S to wait longer)`)), TIMEOUT_MS);
+  });
+  const lost = gpu.lost.then((info) => { throw new GpuError(what, `device lost (${info.reason}): ${info.message}`); });
+  lost.catch(() => undefined); // a loss after this wait has settled is reported by the next wait, not as an unhandled rejection
+  try {
+    return await Promise.race([p, lost, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -8,7 +8,7 @@
 import { GpuError, SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
 import { createLayouts, STEP_STRIDE, type KernelName } from '../gpu/layouts.ts';
-import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { createBuffer, guardGpu, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
 import { compile, type CompileOptions, type NetworkPlan } from '../model/compile.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import { validateSpec } from '../model/validate.ts';
@@ -36,8 +36,6 @@ export interface RunTiming {
   steps: number;
   wallSeconds: number;
 }
-
-const TIMEOUT_MS = Number(process.env.LAMINA_GPU_TIMEOUT_S ?? 600) * 1000;
 
 export class Simulation {
   /** Global index of the next step to run. */
@@ -107,17 +105,8 @@ export class Simulation {
     return this.kernels.map((k) => ({ label: k.label, name: k.name }));
   }
 
-  private async guard<T>(what: string, p: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GpuError(what, `no answer from the GPU within ${TIMEOUT_MS / 1000} s (set LAMINA_GPU_TIMEOUT_S to wait longer)`)), TIMEOUT_MS);
-    });
-    const lost = this.gpu.lost.then((info) => { throw new GpuError(what, `device lost (${info.reason}): ${info.message}`); });
-    try {
-      return await Promise.race([p, lost, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private guard<T>(what: string, p: Promise<T>): Promise<T> {
+    return guardGpu(this.gpu, what, p);
   }
 
   /** Encodes steps [n0, n0 + count) into one submission; returns the rows each recorder took. */

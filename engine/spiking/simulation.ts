@@ -7,7 +7,7 @@
 import { GpuError, SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
 import { entry, STEP_STRIDE } from '../gpu/layouts.ts';
-import { createBuffer, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { createBuffer, guardGpu, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
 import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking, type SpikingPlan } from './compile.ts';
@@ -40,8 +40,6 @@ interface Kernel {
 
 interface SpikeRec { name: string; pop: number; index: number; words: number; bits: GPUBuffer; capacity: number }
 interface StateRec extends RecorderInfo { index: number; kernel: Kernel; ring: GPUBuffer; capacity: number }
-
-const TIMEOUT_MS = Number(process.env.LAMINA_GPU_TIMEOUT_S ?? 600) * 1000;
 
 export class SpikingSimulation {
   step = 0;
@@ -177,17 +175,8 @@ export class SpikingSimulation {
     return this.stepKernels.map((k) => k.label);
   }
 
-  private async guard<T>(what: string, p: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GpuError(what, `no answer from the GPU within ${TIMEOUT_MS / 1000} s (set LAMINA_GPU_TIMEOUT_S to wait longer)`)), TIMEOUT_MS);
-    });
-    const lost = this.gpu.lost.then((info) => { throw new GpuError(what, `device lost (${info.reason}): ${info.message}`); });
-    try {
-      return await Promise.race([p, lost, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private guard<T>(what: string, p: Promise<T>): Promise<T> {
+    return guardGpu(this.gpu, what, p);
   }
 
   /** Runs `steps` steps; spikes go to onSpikes, state recordings to sink. */
