@@ -125,8 +125,34 @@ export interface SpikingPlan {
   seeds: Uint32Array;
 }
 
+/** Checks the shape of a user-defined model before its code is compiled. */
+function checkModelShape(v: unknown, field: string): void {
+  const o = object(v, field, ['params', 'derived', 'state', 'ports', 'update', 'threshold', 'reset', 'refractory', 'description']);
+  for (const key of ['params', 'state', 'ports', 'update', 'threshold', 'reset']) {
+    if (o[key] === undefined) throw new SpecError(`${field}.${key}`, 'is required');
+  }
+  for (const [name, p] of Object.entries(object(o.params, `${field}.params`, Object.keys(o.params as object)))) {
+    const po = object(p, `${field}.params.${name}`, ['value', 'unit']);
+    finite(po.value, `${field}.params.${name}.value`);
+    str(po.unit, `${field}.params.${name}.unit`);
+  }
+  for (const [name, s] of Object.entries(object(o.state, `${field}.state`, Object.keys(o.state as object)))) {
+    const so = object(s, `${field}.state.${name}`, ['init', 'unit']);
+    if (typeof so.init !== 'string') finite(so.init, `${field}.state.${name}.init`);
+    str(so.unit, `${field}.state.${name}.unit`);
+  }
+  if (o.derived !== undefined) {
+    for (const [name, d] of Object.entries(object(o.derived, `${field}.derived`, Object.keys(o.derived as object)))) str(d, `${field}.derived.${name}`);
+  }
+  if (!Array.isArray(o.ports)) throw new SpecError(`${field}.ports`, 'expected an array of port names');
+  o.ports.forEach((p, k) => str(p, `${field}.ports[${k}]`));
+  for (const key of ['update', 'threshold', 'reset']) str(o[key], `${field}.${key}`);
+  if (o.refractory !== undefined) str(o.refractory, `${field}.refractory`);
+}
+
 function model(spec: SpikingSpec, name: string, field: string): CompiledModel {
   const user = spec.models?.[name];
+  if (user) checkModelShape(user, `models.${name}`);
   const def: NeuronModelSpec | undefined = user ?? BUILTIN_MODELS[name];
   if (!def) throw new SpecError(field, `unknown model "${name}" (built in: ${Object.keys(BUILTIN_MODELS).join(', ')}${spec.models ? `; defined: ${Object.keys(spec.models).join(', ')}` : ''})`);
   try {
