@@ -15,7 +15,7 @@ import { readNpy } from '../engine/record/npy.ts';
 import { spikeStatistics } from '../engine/analysis/spikes.ts';
 import { rasterSvg } from '../engine/analysis/raster.ts';
 import type { SpikingSpec } from '../engine/spiking/spec.ts';
-import type { SpikingPlan } from '../engine/spiking/compile.ts';
+import type { SpikingPlan } from '../engine/spiking/plan.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
 import type { Check, ScenarioOptions, ScenarioResult, SpikingScenario, SpikingScenarioRun } from './scenario.ts';
 

@@ -2,7 +2,7 @@
 import type { NetworkSpec } from '../engine/model/spec.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { SpikingSpec } from '../engine/spiking/spec.ts';
-import type { SpikingPlan } from '../engine/spiking/compile.ts';
+import type { SpikingPlan } from '../engine/spiking/plan.ts';
 
 export interface ScenarioOptions {
   steps?: number;

@@ -10,7 +10,7 @@ import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import spikeSource from '../../shaders/spike-source.wgsl';
 import recordState from '../../shaders/spiking/record-state.wgsl';
 import { toWgsl, parseExpr } from '../models/expr.ts';
-import { STREAM_PROCEDURAL, type OutgoingPlan, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
+import { STREAM_PROCEDURAL, type OutgoingPlan, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
 
 type Constants = Record<string, number | boolean>;
 /** Constants that are f32 (all other numbers are u32). */

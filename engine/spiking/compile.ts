@@ -8,122 +8,13 @@ import { SpecError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
 import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
-import { KEY_HI, PhiloxStream, philox4x32, uniform23 } from '../util/philox.ts';
-
-/** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
-export const STREAM_INIT = 2;
-/** Poisson: (1 << 28) | (population << 16) | (call << 4) | input, call = the n-th block of four uniforms. */
-export const STREAM_POISSON = 1 << 28;
-/** Procedural synapses: (2 << 28) | projection index. */
-export const STREAM_PROCEDURAL = 2 << 28;
-import { buildSynapses, fixedPointScale } from './connectivity.ts';
+import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
+import { buildSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
+import { compileInputs } from './inputs.ts';
+import {
+  STREAM_INIT, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan, type SpikingProjPlan,
+} from './plan.ts';
 import type { Distribution, SpikingSpec } from './spec.ts';
-
-export interface SpikingPopPlan {
-  name: string;
-  index: number;
-  size: number;
-  model: CompiledModel;
-  /** Offset of state variable v, instance b, neuron i: stateBase + (v * B + b) * size + i. */
-  stateBase: number;
-  /** Offset of neuron (b, i) in per-neuron arrays (refractory counters, dc table): neuronBase + b * size + i. */
-  neuronBase: number;
-  /** Per-instance table row: params, then derived, then the refractory period in steps. */
-  paramBase: number;
-  paramCount: number;
-  /** Ring of incoming synaptic input: ringBase + ((slot * ports + port) * B + b) * size + i. */
-  ringBase: number;
-  slots: number;
-  /** Fixed-point scale exponent S per port (input = int / 2^S). */
-  scales: number[];
-  /** Offset of this population's spike lists (two parities of B * size entries each). */
-  spikeBase: number;
-  poisson: { name: string; port: number; weight: number; tableBase: number }[];
-  hasDc: boolean;
-}
-
-export interface SpikingProjPlan {
-  name: string;
-  index: number;
-  pre: SpikingPopPlan;
-  post: SpikingPopPlan;
-  port: number;
-  rowPtr: Uint32Array;
-  postIdx: Uint32Array;
-  /** Weights in fixed point (int32) at the target port's scale. */
-  wq: Int32Array;
-  delay: Uint32Array;
-  synapses: number;
-}
-
-/**
- * All synapses leaving one population (every projection from it), merged for one synapse-spike dispatch
- * per presynaptic population: row j holds neuron j's synapses; each synapse stores its ring target
- * (post ringBase + port * B * N_post + post index), its fixed-point weight and (delay | post pop << 16).
- */
-export interface OutgoingPlan {
-  pre: SpikingPopPlan;
-  projections: SpikingProjPlan[];
-  rowPtr: Uint32Array;
-  target: Uint32Array;
-  wq: Int32Array;
-  delayPop: Uint32Array;
-}
-
-/**
- * A procedural fixed-total projection: only the row lengths are stored; synapse k (numbered within the
- * projection) takes post = mulhi(r.x, N_post), weight mean + sd * z(r) and delay from Philox keyed by
- * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
- */
-export interface ProceduralPlan {
-  name: string;
-  index: number;
-  pre: SpikingPopPlan;
-  post: SpikingPopPlan;
-  port: number;
-  seed: number;
-  rowPtr: Uint32Array;
-  synapses: number;
-  /** float32 values used on both sides. */
-  wMean: number;
-  wSd: number;
-  /** 0: none, 1: clip at >= 0 (excitatory), 2: clip at <= 0 (inhibitory). */
-  sign: number;
-  /** Delay mean and s.d. in steps. */
-  dMean: number;
-  dSd: number;
-}
-
-/** Given spike trains into one population: events of step t are events[stepPtr[t] .. stepPtr[t + 1]]. */
-export interface SpikeSourcePlan {
-  name: string;
-  pop: SpikingPopPlan;
-  port: number;
-  weight: number;
-  /** Fixed-point weight at the port's scale (set once scales are known). */
-  wq: number;
-  stepPtr: Uint32Array;
-  neurons: Uint32Array;
-  maxPerStep: number;
-}
-
-export interface SpikingPlan {
-  dt: number;
-  sources: SpikeSourcePlan[];
-  batch: number;
-  pops: SpikingPopPlan[];
-  projections: SpikingProjPlan[];
-  outgoing: OutgoingPlan[];
-  procedural: ProceduralPlan[];
-  stateInit: Float32Array;
-  paramTable: Float32Array;
-  neuronCount: number;
-  ringLength: number;
-  spikeListLength: number;
-  /** Per-neuron input table: dc currents, then Poisson e^{-lambda} values. */
-  inputTable: Float32Array;
-  seeds: Uint32Array;
-}
 
 /** Checks the shape of a user-defined model before its code is compiled. */
 function checkModelShape(v: unknown, field: string): void {
@@ -339,80 +230,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   });
   uniqueNames([...built.filter((b) => b !== undefined), ...procedural], 'projections');
 
-  // Inputs: Poisson (through a port, counted in float) and DC (into I_ext).
-  const inputList = o.inputs === undefined ? [] : o.inputs;
-  if (!Array.isArray(inputList)) throw new SpecError('inputs', 'expected an array');
-  const dc = pops.map((p) => new Float64Array(B * p.size));
-  const sources: SpikeSourcePlan[] = [];
-  const poissonTables: Float32Array[] = [];
-  let inputLen = neurons;
-  inputList.forEach((inp, k) => {
-    const f = `inputs[${k}]`;
-    const io = object(inp, f, ['name', 'target', 'type', 'rate', 'weight', 'port', 'amplitude', 'times', 'neurons']);
-    const name = str(io.name, `${f}.name`);
-    const pop = byName.get(str(io.target, `${f}.target`));
-    if (!pop) throw new SpecError(`${f}.target`, `no population named "${io.target}"`);
-    const type = oneOf(io.type, `${f}.type`, ['poisson', 'dc', 'spikes'] as const);
-    const perNeuron = (v: unknown, key: string) => (Array.isArray(v) ? numArray(v, `${f}.${key}`, pop.size) : finite(v, `${f}.${key}`));
-    if (type === 'spikes') {
-      const times = numArray(io.times, `${f}.times`);
-      const ids = numArray(io.neurons, `${f}.neurons`, times.length);
-      const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
-      if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
-      const weight = finite(io.weight, `${f}.weight`);
-      const steps = times.map((t, k) => {
-        if (!(t >= 0)) throw new SpecError(`${f}.times[${k}]`, `must be >= 0, got ${t}`);
-        const i = ids[k];
-        if (!Number.isInteger(i) || i < 0 || i >= pop.size) throw new SpecError(`${f}.neurons[${k}]`, `must be an integer in [0, ${pop.size}), got ${i}`);
-        return Math.round(t / dt);
-      });
-      const T = steps.reduce((a, s) => Math.max(a, s + 1), 0);
-      const stepPtr = new Uint32Array(T + 1);
-      for (const s of steps) stepPtr[s + 1]++;
-      let maxPerStep = 0;
-      for (let t = 0; t < T; t++) { maxPerStep = Math.max(maxPerStep, stepPtr[t + 1]); stepPtr[t + 1] += stepPtr[t]; }
-      const order = steps.map((s, k) => k).sort((a, b) => steps[a] - steps[b] || ids[a] - ids[b]);
-      const neuronsSorted = Uint32Array.from(order, (k) => ids[k]);
-      // Bound: the most events one neuron receives in one step.
-      const perCell = new Map<number, number>();
-      steps.forEach((s, k) => perCell.set(s * pop.size + ids[k], (perCell.get(s * pop.size + ids[k]) ?? 0) + 1));
-      let most = 0;
-      for (const c of perCell.values()) most = Math.max(most, c);
-      procBound[pop.index][port] += Math.abs(weight) * most;
-      sources.push({ name, pop, port, weight, wq: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
-      return;
-    }
-    if (type === 'dc') {
-      const amp = perNeuron(io.amplitude, 'amplitude');
-      const scaleKey = `inputs.${name}.amplitude`;
-      usedKeys.add(scaleKey);
-      for (let b = 0; b < B; b++) {
-        for (let i = 0; i < pop.size; i++) {
-          // A per-instance amplitude replaces the spec's (scalar) amplitude.
-          dc[pop.index][b * pop.size + i] += perInstance.get(scaleKey)?.[b] ?? (Array.isArray(amp) ? amp[i] : amp);
-        }
-      }
-      pop.hasDc = true;
-    } else {
-      const rate = perNeuron(io.rate, 'rate');
-      const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
-      if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
-      const weight = finite(io.weight, `${f}.weight`);
-      const rateKey = `inputs.${name}.rate`;
-      usedKeys.add(rateKey);
-      const table = new Float32Array(B * pop.size);
-      for (let b = 0; b < B; b++) {
-        for (let i = 0; i < pop.size; i++) {
-          const r = perInstance.get(rateKey)?.[b] ?? (Array.isArray(rate) ? rate[i] : rate);
-          if (!(r >= 0)) throw new SpecError(`${f}.rate`, `must be >= 0, got ${r}`);
-          table[b * pop.size + i] = Math.exp(-r * dt * 1e-3);
-        }
-      }
-      pop.poisson.push({ name, port, weight: Math.fround(weight), tableBase: inputLen });
-      poissonTables.push(table);
-      inputLen += table.length;
-    }
-  });
+  // Inputs: Poisson (through a port, counted in float), DC (into I_ext) and given spike trains.
+  const { dc, poissonTables, sources, inputLength: inputLen } = compileInputs(o.inputs, { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound });
   for (const key of perInstance.keys()) if (!usedKeys.has(key)) throw new SpecError(`batch.params.${key}`, 'unknown per-instance parameter');
 
   // Fixed-point scales and buffer offsets.
@@ -467,39 +286,4 @@ function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number)
     }
   }
   return { pre, projections: projs, rowPtr, target, wq, delayPop };
-}
-
-/**
- * Row lengths of a fixed-total projection: the number of synapses of each presynaptic neuron, a
- * multinomial draw (sequential binomials, host, float64), as row pointers.
- */
-export function multinomialRows(n: number, nPre: number, seed: number, projIndex: number): Uint32Array {
-  const rng = new PhiloxStream(seed, projIndex, 0, 12);
-  const rowPtr = new Uint32Array(nPre + 1);
-  let left = n;
-  for (let j = 0; j < nPre; j++) {
-    const take = j === nPre - 1 ? left : binomial(left, 1 / (nPre - j), rng);
-    rowPtr[j + 1] = rowPtr[j] + take;
-    left -= take;
-  }
-  return rowPtr;
-}
-
-/** Binomial(n, p) by inversion for small means, else a normal approximation rounded and clipped. */
-function binomial(n: number, p: number, rng: PhiloxStream): number {
-  const mean = n * p;
-  if (mean < 30) {
-    // Inversion: walk the cumulative distribution from 0.
-    const q = 1 - p;
-    let prob = Math.pow(q, n), cdf = prob, k = 0;
-    const u = rng.uniform();
-    while (u > cdf && k < n) {
-      prob *= ((n - k) / (k + 1)) * (p / q);
-      k++;
-      cdf += prob;
-    }
-    return k;
-  }
-  const k = Math.round(mean + Math.sqrt(mean * (1 - p)) * rng.normal());
-  return Math.min(n, Math.max(0, k));
 }

@@ -125,3 +125,38 @@ export function fixedPointScale(maxAbsInput: number): number {
   if (maxAbsInput <= 0) return 24;
   return Math.max(-8, Math.min(24, Math.floor(30 - Math.log2(maxAbsInput))));
 }
+
+/**
+ * Row lengths of a fixed-total projection: the number of synapses of each presynaptic neuron, a
+ * multinomial draw (sequential binomials, host, float64), as row pointers.
+ */
+export function multinomialRows(n: number, nPre: number, seed: number, projIndex: number): Uint32Array {
+  const rng = new PhiloxStream(seed, projIndex, 0, 12);
+  const rowPtr = new Uint32Array(nPre + 1);
+  let left = n;
+  for (let j = 0; j < nPre; j++) {
+    const take = j === nPre - 1 ? left : binomial(left, 1 / (nPre - j), rng);
+    rowPtr[j + 1] = rowPtr[j] + take;
+    left -= take;
+  }
+  return rowPtr;
+}
+
+/** Binomial(n, p) by inversion for small means, else a normal approximation rounded and clipped. */
+function binomial(n: number, p: number, rng: PhiloxStream): number {
+  const mean = n * p;
+  if (mean < 30) {
+    // Inversion: walk the cumulative distribution from 0.
+    const q = 1 - p;
+    let prob = Math.pow(q, n), cdf = prob, k = 0;
+    const u = rng.uniform();
+    while (u > cdf && k < n) {
+      prob *= ((n - k) / (k + 1)) * (p / q);
+      k++;
+      cdf += prob;
+    }
+    return k;
+  }
+  const k = Math.round(mean + Math.sqrt(mean * (1 - p)) * rng.normal());
+  return Math.min(n, Math.max(0, k));
+}

@@ -5,7 +5,7 @@
  * its spike trains are bit-identical to the GPU's.
  */
 import { KEY_HI, mulhi32, philox4x32, uniform23 } from '../util/philox.ts';
-import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './compile.ts';
+import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
 import type { ModelEnv } from '../models/neuron.ts';
 
 const F = Math.fround;

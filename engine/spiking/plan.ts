@@ -1,0 +1,118 @@
+/**
+ * The compiled form of a spiking network (engine/spiking/compile.ts makes it): what the GPU runtime and the
+ * CPU reference both execute.
+ */
+import type { CompiledModel } from '../models/neuron.ts';
+
+/** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
+export const STREAM_INIT = 2;
+/** Poisson: (1 << 28) | (population << 16) | (call << 4) | input, call = the n-th block of four uniforms. */
+export const STREAM_POISSON = 1 << 28;
+/** Procedural synapses: (2 << 28) | projection index. */
+export const STREAM_PROCEDURAL = 2 << 28;
+
+export interface SpikingPopPlan {
+  name: string;
+  index: number;
+  size: number;
+  model: CompiledModel;
+  /** Offset of state variable v, instance b, neuron i: stateBase + (v * B + b) * size + i. */
+  stateBase: number;
+  /** Offset of neuron (b, i) in per-neuron arrays (refractory counters, dc table): neuronBase + b * size + i. */
+  neuronBase: number;
+  /** Per-instance table row: params, then derived, then the refractory period in steps. */
+  paramBase: number;
+  paramCount: number;
+  /** Ring of incoming synaptic input: ringBase + ((slot * ports + port) * B + b) * size + i. */
+  ringBase: number;
+  slots: number;
+  /** Fixed-point scale exponent S per port (input = int / 2^S). */
+  scales: number[];
+  /** Offset of this population's spike lists (two parities of B * size entries each). */
+  spikeBase: number;
+  poisson: { name: string; port: number; weight: number; tableBase: number }[];
+  hasDc: boolean;
+}
+
+export interface SpikingProjPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  rowPtr: Uint32Array;
+  postIdx: Uint32Array;
+  /** Weights in fixed point (int32) at the target port's scale. */
+  wq: Int32Array;
+  delay: Uint32Array;
+  synapses: number;
+}
+
+/**
+ * All synapses leaving one population (every projection from it), merged for one synapse-spike dispatch
+ * per presynaptic population: row j holds neuron j's synapses; each synapse stores its ring target
+ * (post ringBase + port * B * N_post + post index), its fixed-point weight and (delay | post pop << 16).
+ */
+export interface OutgoingPlan {
+  pre: SpikingPopPlan;
+  projections: SpikingProjPlan[];
+  rowPtr: Uint32Array;
+  target: Uint32Array;
+  wq: Int32Array;
+  delayPop: Uint32Array;
+}
+
+/**
+ * A procedural fixed-total projection: only the row lengths are stored; synapse k (numbered within the
+ * projection) takes post = mulhi(r.x, N_post), weight mean + sd * z(r) and delay from Philox keyed by
+ * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
+ */
+export interface ProceduralPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  seed: number;
+  rowPtr: Uint32Array;
+  synapses: number;
+  /** float32 values used on both sides. */
+  wMean: number;
+  wSd: number;
+  /** 0: none, 1: clip at >= 0 (excitatory), 2: clip at <= 0 (inhibitory). */
+  sign: number;
+  /** Delay mean and s.d. in steps. */
+  dMean: number;
+  dSd: number;
+}
+
+/** Given spike trains into one population: events of step t are events[stepPtr[t] .. stepPtr[t + 1]]. */
+export interface SpikeSourcePlan {
+  name: string;
+  pop: SpikingPopPlan;
+  port: number;
+  weight: number;
+  /** Fixed-point weight at the port's scale (set once scales are known). */
+  wq: number;
+  stepPtr: Uint32Array;
+  neurons: Uint32Array;
+  maxPerStep: number;
+}
+
+export interface SpikingPlan {
+  dt: number;
+  sources: SpikeSourcePlan[];
+  batch: number;
+  pops: SpikingPopPlan[];
+  projections: SpikingProjPlan[];
+  outgoing: OutgoingPlan[];
+  procedural: ProceduralPlan[];
+  stateInit: Float32Array;
+  paramTable: Float32Array;
+  neuronCount: number;
+  ringLength: number;
+  spikeListLength: number;
+  /** Per-neuron input table: dc currents, then Poisson e^{-lambda} values. */
+  inputTable: Float32Array;
+  seeds: Uint32Array;
+}
