@@ -1,5 +1,6 @@
-// synapse-spike: event-driven propagation of every projection leaving one population. Only the rows of
-// neurons that spiked this step are touched: workgroup w takes spikes w, w + G, ... of the population's
+// synapse-spike: event-driven propagation of every stored projection leaving one population, for its
+// presynaptic rows [ROW0, ROW1) (one part of the rows: each part's arrays fit one storage binding). Only
+// the rows of neurons that spiked this step are touched: workgroup w takes spikes w, w + G, ... of the population's
 // list; its 64 threads walk the spiking neuron's synapses (stored by presynaptic neuron, all targets
 // merged) and add each weight (int32 fixed point) into its target's input ring at slot
 // (step + delay) % slots(target). Integer adds commute, so the result does not depend on thread order.
@@ -23,8 +24,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
     let b = e / PRE_N;
     let j = e % PRE_N;
-    let end = row_ptr[j + 1u];
-    for (var k = row_ptr[j] + lid; k < end; k += 64u) {
+    if (j < ROW0 || j >= ROW1) { continue; }
+    let end = row_ptr[j - ROW0 + 1u];
+    for (var k = row_ptr[j - ROW0] + lid; k < end; k += 64u) {
       let dp = delay_pop[k];
       let post = dp >> 16u;
       let slot = (step + (dp & 0xFFFFu)) % post_slots(post);

@@ -18,6 +18,22 @@ export async function scoped<T>(device: GPUDevice, what: string, fn: () => T): P
   return result;
 }
 
+/** scoped() for asynchronous work. */
+export async function scopedAsync<T>(device: GPUDevice, what: string, fn: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let result: T;
+  try {
+    result = await fn();
+  } finally {
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
+    if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
+  }
+  return result;
+}
+
 export function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
   const padded = Math.max(16, Math.ceil(size / 4) * 4);
   const buffer = device.createBuffer({ label, size: padded, usage: usage | GPUBufferUsage.COPY_DST });

@@ -10,7 +10,7 @@ import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import spikeSource from '../../shaders/spike-source.wgsl';
 import recordState from '../../shaders/spiking/record-state.wgsl';
 import { toWgsl, parseExpr } from '../models/expr.ts';
-import { STREAM_PROCEDURAL, type OutgoingPlan, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
+import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
 
 type Constants = Record<string, number | boolean>;
 /** Constants that are f32 (all other numbers are u32). */
@@ -70,10 +70,12 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: nu
   });
 }
 
-/** synapse-spike for all projections leaving one population; target tables as generated switch functions. */
-export function synapseSpikeWgsl(plan: SpikingPlan, out: OutgoingPlan): string {
-  const consts: Constants = { BATCH: plan.batch, PRE_POP: out.pre.index, PRE_N: out.pre.size, PRE_SPIKE_BASE: out.pre.spikeBase };
-  const posts = [...new Set(out.projections.map((p) => p.post))];
+/**
+ * synapse-spike for the stored projections leaving population `pre` (targets `posts`), rows [row0, row1);
+ * target tables as generated switch functions.
+ */
+export function synapseSpikeWgsl(plan: SpikingPlan, pre: SpikingPopPlan, posts: SpikingPopPlan[], row0: number, row1: number): string {
+  const consts: Constants = { BATCH: plan.batch, PRE_POP: pre.index, PRE_N: pre.size, PRE_SPIKE_BASE: pre.spikeBase, ROW0: row0, ROW1: row1 };
   const table = (name: string, value: (p: SpikingPopPlan) => number) =>
     `fn ${name}(p: u32) -> u32 {\n  switch p {\n${posts.map((p) => `    case ${p.index}u: { return ${value(p)}u; }`).join('\n')}\n    default: { return 1u; }\n  }\n}`;
   const tables = [

@@ -12,7 +12,8 @@ import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { buildSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
 import { compileInputs } from './inputs.ts';
 import {
-  STREAM_INIT, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan, type SpikingProjPlan,
+  STREAM_INIT, type GenDistribution, type GeneratedPlan, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan,
+  type SpikingProjPlan,
 } from './plan.ts';
 import type { Distribution, SpikingSpec } from './spec.ts';
 
@@ -160,6 +161,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   if (!Array.isArray(projList)) throw new SpecError('projections', 'expected an array');
   const maxAbs = pops.map((p) => p.model.ports.map(() => new Float64Array(p.size)));
   const procedural: ProceduralPlan[] = [];
+  const generated: GeneratedPlan[] = [];
   const procBound = pops.map((p) => p.model.ports.map(() => 0));
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
@@ -216,6 +218,27 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       });
       return undefined;
     }
+    if (conn.type === 'fixed-indegree' || conn.type === 'fixed-total') {
+      // Generated on the GPU at build time (engine/spiking/build.ts).
+      const wd = genDistribution(distribution(po.weight, `${f}.weight`), 1);
+      const dd = genDistribution(po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt);
+      const sign = po.sign === undefined ? 0 : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const) === 'excitatory' ? 1 : 2;
+      const rule = conn.type === 'fixed-total' ? 0 : 1;
+      const k = conn.type === 'fixed-indegree' ? conn.k : 0;
+      const synapses = conn.type === 'fixed-total' ? conn.n : k * post.size;
+      const excludeSelf = conn.type === 'fixed-indegree' && pre === post && !conn.allowAutapses;
+      if (excludeSelf && pre.size < 2 && k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
+      if (synapses > 0xffffffff) throw new SpecError(`${cf}`, `${synapses} synapses: at most 2^32 - 1 per projection`);
+      // Fixed-point bound: exact for fixed in-degree, mean + 6 sd + 10 of the in-degree for fixed total.
+      const mean = synapses / post.size;
+      const inDegree = rule === 1 ? k : mean + 6 * Math.sqrt(mean) + 10;
+      procBound[post.index][port] += inDegree * genMaxAbs(wd);
+      post.slots = Math.max(post.slots, Math.max(1, Math.floor(genMaxAbs(dd) + 0.5)) + 2);
+      generated.push({
+        name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd,
+      });
+      return undefined;
+    }
     const syn = buildSynapses(conn, {
       nPre: pre.size, nPost: post.size, seed: projSeed, projIndex: index,
       recurrent: pre === post, weight: distribution(po.weight, `${f}.weight`),
@@ -228,7 +251,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     post.slots = Math.max(post.slots, maxDelay + 1);
     return { name: str(po.name, `${f}.name`), index, pre, post, port, syn };
   });
-  uniqueNames([...built.filter((b) => b !== undefined), ...procedural], 'projections');
+  uniqueNames([...built.filter((b) => b !== undefined), ...procedural, ...generated], 'projections');
 
   // Inputs: Poisson (through a port, counted in float), DC (into I_ext) and given spike trains.
   const { dc, poissonTables, sources, inputLength: inputLen } = compileInputs(o.inputs, { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound });
@@ -259,7 +282,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   return {
     spec,
     plan: {
-      dt, batch: B, pops, projections, outgoing, procedural, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+      dt, batch: B, pops, projections, outgoing, generated, procedural, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
       spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
     },
   };
@@ -286,4 +309,19 @@ function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number)
     }
   }
   return { pre, projections: projs, rowPtr, target, wq, delayPop };
+}
+
+/** A weight or delay distribution for GPU generation, float32 parameters; delays in steps (divide by dt). */
+function genDistribution(d: Distribution, unit: number): GenDistribution {
+  const f = Math.fround;
+  if (typeof d === 'number') return { kind: 0, a: f(d / unit), b: 0 };
+  if ('normal' in d) return { kind: 1, a: f(d.normal[0] / unit), b: f(d.normal[1] / unit) };
+  return { kind: 2, a: f(d.uniform[0] / unit), b: f((d.uniform[1] - d.uniform[0]) / unit) };
+}
+
+/** Largest magnitude a generated value can take (z is in (-3, 3), u in (0, 1)). */
+function genMaxAbs(d: GenDistribution): number {
+  if (d.kind === 0) return Math.abs(d.a);
+  if (d.kind === 1) return Math.abs(d.a) + 3 * Math.abs(d.b);
+  return Math.max(Math.abs(d.a), Math.abs(d.a + d.b));
 }

@@ -1,6 +1,7 @@
 /**
- * Spiking connectivity, built on the host: synapses stored by presynaptic neuron (CSR over pre) for
- * event-driven propagation, with per-synapse weight (fixed point, see fixedPointScale) and delay in steps.
+ * Spiking connectivity built on the host (fixed-probability and explicit lists; fixed-indegree and
+ * fixed-total are generated on the GPU, engine/spiking/build.ts): synapses stored by presynaptic neuron
+ * (CSR over pre) for event-driven propagation, with per-synapse weight and delay in steps.
  * Every random draw comes from a Philox stream keyed by the projection's seed and counted by
  * (projection index, row), so the result does not depend on build order.
  */
@@ -45,20 +46,8 @@ function pairs(c: ConnectivitySpec, nPre: number, nPost: number, seed: number, p
       break;
     }
     case 'fixed-indegree':
-      for (let i = 0; i < nPost; i++) {
-        const rng = new PhiloxStream(seed, proj, i, PURPOSE.pairs);
-        for (let k = 0; k < c.k;) {
-          const j = rng.below(nPre);
-          if (recurrent && c.allowAutapses === false && i === j) continue;
-          pre.push(j); post.push(i); k++;
-        }
-      }
-      break;
-    case 'fixed-total': {
-      const rng = new PhiloxStream(seed, proj, 0, PURPOSE.pairs);
-      for (let k = 0; k < c.n; k++) { pre.push(rng.below(nPre)); post.push(rng.below(nPost)); }
-      break;
-    }
+    case 'fixed-total':
+      throw new Error(`${c.type} synapses are generated on the GPU (engine/spiking/build.ts), not here`);
     case 'explicit':
       c.pre.forEach((j, k) => {
         if (!Number.isInteger(j) || j < 0 || j >= nPre) throw new SpecError(`${field}.pre[${k}]`, `must be an integer in [0, ${nPre}), got ${j}`);

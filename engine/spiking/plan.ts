@@ -10,6 +10,40 @@ export const STREAM_INIT = 2;
 export const STREAM_POISSON = 1 << 28;
 /** Procedural synapses: (2 << 28) | projection index. */
 export const STREAM_PROCEDURAL = 2 << 28;
+/** Synapses generated on the GPU at build time: (3 << 28) | projection index. */
+export const STREAM_BUILD = 3 << 28;
+
+/** Distribution of a generated weight or delay: kind 0 constant a, 1 a + b z (z: sum of three uniforms, unit variance), 2 a + b u. */
+export interface GenDistribution {
+  kind: number;
+  a: number;
+  b: number;
+}
+
+/**
+ * A stored projection whose synapses are generated on the GPU at build time (fixed-total, fixed-indegree):
+ * synapse q draws Philox (q, 0..2, 0, STREAM_BUILD | index) keyed by (seed, LAMI) for its pre and post
+ * neurons, weight and delay (shaders/lib/synapse-gen.wgsl; CPU twin engine/spiking/build.ts). Only the
+ * layout by presynaptic neuron depends on the build; the synapses themselves do not.
+ */
+export interface GeneratedPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  seed: number;
+  /** 0: fixed total (pre and post uniform), 1: fixed in-degree (synapse q has post q / k). */
+  rule: number;
+  synapses: number;
+  k: number;
+  excludeSelf: boolean;
+  sign: number;
+  /** Weight in the port's units, float32 parameters. */
+  weight: GenDistribution;
+  /** Delay in steps, float32 parameters. */
+  delay: GenDistribution;
+}
 
 export interface SpikingPopPlan {
   name: string;
@@ -106,6 +140,7 @@ export interface SpikingPlan {
   pops: SpikingPopPlan[];
   projections: SpikingProjPlan[];
   outgoing: OutgoingPlan[];
+  generated: GeneratedPlan[];
   procedural: ProceduralPlan[];
   stateInit: Float32Array;
   paramTable: Float32Array;

@@ -5,7 +5,8 @@
  * its spike trains are bit-identical to the GPU's.
  */
 import { KEY_HI, mulhi32, philox4x32, uniform23 } from '../util/philox.ts';
-import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
+import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan, type SpikingProjPlan } from './plan.ts';
+import { generateSynapses } from './build.ts';
 import type { ModelEnv } from '../models/neuron.ts';
 
 const F = Math.fround;
@@ -43,11 +44,26 @@ export class SpikingReference {
   readonly refrac: Int32Array;
   readonly ring: Int32Array;
   private readonly params: Record<string, number>[][];
+  /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
+  private readonly generated: Pick<SpikingProjPlan, 'pre' | 'post' | 'port' | 'rowPtr' | 'postIdx' | 'wq' | 'delay'>[];
 
   constructor(readonly plan: SpikingPlan) {
     this.state = plan.stateInit.slice();
     this.refrac = new Int32Array(plan.neuronCount);
     this.ring = new Int32Array(plan.ringLength);
+    this.generated = plan.generated.map((g) => {
+      const s = generateSynapses(g);
+      const rowPtr = new Uint32Array(g.pre.size + 1);
+      for (const j of s.pre) rowPtr[j + 1]++;
+      for (let j = 0; j < g.pre.size; j++) rowPtr[j + 1] += rowPtr[j];
+      const fill = rowPtr.slice(0, g.pre.size);
+      const postIdx = new Uint32Array(g.synapses), wq = new Int32Array(g.synapses), delay = new Uint32Array(g.synapses);
+      for (let q = 0; q < g.synapses; q++) {
+        const at = fill[s.pre[q]]++;
+        postIdx[at] = s.post[q]; wq[at] = s.wq[q]; delay[at] = s.delay[q];
+      }
+      return { pre: g.pre, post: g.post, port: g.port, rowPtr, postIdx, wq, delay };
+    });
     this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
       const row = plan.paramTable.subarray(pop.paramBase + b * pop.paramCount, pop.paramBase + (b + 1) * pop.paramCount);
       const names = [...pop.model.paramNames, ...pop.model.derivedNames, '__ref_steps'];
@@ -95,7 +111,7 @@ export class SpikingReference {
     const spikes: Spike[] = [];
     for (const src of this.plan.sources) this.deliverSource(src);
     for (const pop of this.plan.pops) this.updatePop(pop, spikes);
-    for (const proj of this.plan.projections) {
+    for (const proj of [...this.plan.projections, ...this.generated]) {
       const post = proj.post, B = this.plan.batch, P = post.model.ports.length;
       for (const sp of spikes) {
         if (sp.pop !== proj.pre.index) continue;

@@ -7,7 +7,8 @@
 import { GpuError, SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
 import { entry, STEP_STRIDE } from '../gpu/layouts.ts';
-import { createBuffer, guardGpu, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { createBuffer, guardGpu, readBuffer, scoped, scopedAsync, STORAGE } from '../gpu/resources.ts';
+import { buildOutgoing } from './build.ts';
 import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking } from './compile.ts';
@@ -22,6 +23,8 @@ export interface SpikingOptions extends DeviceOptions {
   /** Steps per submission (default 200). */
   chunkSteps?: number;
   maxInFlight?: number;
+  /** Largest storage binding to use for synapse arrays (default: the adapter's limit; tests lower it to force parts). */
+  maxBindingBytes?: number;
   /**
    * Workgroups of each synapse-spike dispatch; each loops over the step's spikes. Default 256 on GPUs,
    * 4 on CPU adapters (lavapipe: 6.7 s per biological second of COBA with 4, 13.4 s with 256).
@@ -71,9 +74,11 @@ export class SpikingSimulation {
     };
     check('populations (state)', plan.stateInit.byteLength);
     check('populations (input ring)', plan.ringLength * 4);
-    plan.outgoing.forEach((o) => check(`projections from "${o.pre.name}" (${o.projections.map((p) => p.name).join(', ')}: synapses)`, o.target.byteLength));
     const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 200));
     const all: GPUBuffer[] = [];
+    // Stored synapses: generated and laid out on the GPU, in parts that fit one binding each.
+    const built = await scopedAsync(device, 'building the stored synapses',
+      () => buildOutgoing(gpu, plan, Math.min(limit, opts.maxBindingBytes ?? Infinity), (b) => all.push(b)));
     return scoped(device, 'building the spiking network', () => {
       const buf = (label: string, data: ArrayBufferView | number, usage = STORAGE) => {
         const b = typeof data === 'number' ? createBuffer(device, label, data, usage) : createBuffer(device, label, data.byteLength, usage, data);
@@ -125,15 +130,17 @@ export class SpikingSimulation {
           workgroups: grid(Math.ceil((pop.size * plan.batch) / 64), device),
         };
       }));
-      for (const out of plan.outgoing) {
-        const label = `synapse-spike from "${out.pre.name}" (${out.projections.map((p) => `${p.name} -> ${p.post.name}`).join(', ')})`;
-        const or1 = <T extends ArrayBufferView & { length: number }>(a: T, empty: T) => (a.length ? a : empty);
-        kernels.push({
-          label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, out)),
-          group1: group1('synapse-spike', label, [buf(`${label}:row_ptr`, out.rowPtr), buf(`${label}:target`, or1(out.target, new Uint32Array(1))),
-            buf(`${label}:wq`, or1(out.wq, new Int32Array(1))), buf(`${label}:delay_pop`, or1(out.delayPop, new Uint32Array(1)))]),
-          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), out.pre.size * plan.batch)), 1, 1],
-        });
+      for (const out of built) {
+        const posts = [...new Set([...plan.projections, ...plan.generated].filter((p) => p.pre === out.pre).map((p) => p.post))];
+        for (const part of out.parts) {
+          const rows = out.parts.length > 1 ? ` rows ${part.row0}..${part.row1 - 1}` : '';
+          const label = `synapse-spike from "${out.pre.name}"${rows} (${out.names.join(', ')})`;
+          kernels.push({
+            label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, out.pre, posts, part.row0, part.row1)),
+            group1: group1('synapse-spike', label, [part.rowPtr, part.target, part.wq, part.delayPop]),
+            workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), out.pre.size * plan.batch)), 1, 1],
+          });
+        }
       }
       for (const pre of plan.pops) {
         const projs = plan.procedural.filter((p) => p.pre === pre);

@@ -60,7 +60,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops[0], 0)],
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops[1], -1)],
-    ['synapse-spike', synapseSpikeWgsl(plan, plan.outgoing[0])],
+    ['synapse-spike', synapseSpikeWgsl(plan, plan.pops[0], plan.pops, 0, plan.pops[0].size)],
     ['record-state', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],
     ['spike-source', spikeSourceWgsl(plan, compileSpiking({

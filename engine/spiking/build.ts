@@ -1,0 +1,189 @@
+/**
+ * Stored connectivity laid out for event-driven propagation: for each presynaptic population, the merged
+ * rows (all its stored projections) split into parts that each fit one storage binding. Synapses of
+ * fixed-total and fixed-indegree projections are generated on the GPU (build-count, then build-place);
+ * host-built ones (fixed-probability, explicit) are uploaded into the start of their rows.
+ * generateSynapses is the CPU twin of the generator (shaders/lib/synapse-gen.wgsl).
+ */
+import philox from '../../shaders/lib/philox.wgsl';
+import synapseGen from '../../shaders/lib/synapse-gen.wgsl';
+import buildCount from '../../shaders/build-count.wgsl';
+import buildPlace from '../../shaders/build-place.wgsl';
+import { SpecError } from '../errors.ts';
+import { createBuffer, guardGpu, readBuffer, STORAGE } from '../gpu/resources.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { KEY_HI, mulhi32, philox4x32, uniform23 } from '../util/philox.ts';
+import { STREAM_BUILD, type GenDistribution, type GeneratedPlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
+
+const F = Math.fround;
+export const GEN_WORDS = 16;
+
+/** The gen_info words of every generated projection (floats as their bits). */
+export function genInfo(plan: SpikingPlan): Uint32Array {
+  const words = new Uint32Array(Math.max(plan.generated.length, 1) * GEN_WORDS);
+  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+  const bits = (v: number) => { f[0] = v; return u[0]; };
+  plan.generated.forEach((g, i) => {
+    words.set([
+      g.rule, g.pre.size, g.post.size, g.k, g.excludeSelf ? 1 : 0, g.seed >>> 0, (STREAM_BUILD | g.index) >>> 0, g.sign,
+      g.weight.kind, bits(g.weight.a), bits(g.weight.b), g.delay.kind, bits(g.delay.a), bits(g.delay.b),
+      bits(2 ** g.post.scales[g.port]), 0,
+    ], i * GEN_WORDS);
+  });
+  return words;
+}
+
+function genZ3(r: Uint32Array): number {
+  return (2 * ((r[1] >>> 10) + (r[2] >>> 10) + (r[3] >>> 10)) + 3 - 3 * 4194304) * 2.384185791015625e-7;
+}
+
+function genValue(d: GenDistribution, r: Uint32Array): number {
+  if (d.kind === 1) return F(d.a + F(d.b * genZ3(r)));
+  if (d.kind === 2) return F(d.a + F(d.b * uniform23(r[1])));
+  return d.a;
+}
+
+/** CPU twin of gen_synapse for every synapse of a generated projection. */
+export function generateSynapses(g: GeneratedPlan): { pre: Uint32Array; post: Uint32Array; wq: Int32Array; delay: Uint32Array } {
+  const n = g.synapses;
+  const pre = new Uint32Array(n), post = new Uint32Array(n), wq = new Int32Array(n), delay = new Uint32Array(n);
+  const stream = (STREAM_BUILD | g.index) >>> 0;
+  const scale = F(2 ** g.post.scales[g.port]);
+  for (let q = 0; q < n; q++) {
+    const r0 = philox4x32(q, 0, 0, stream, g.seed, KEY_HI);
+    if (g.rule === 0) {
+      pre[q] = mulhi32(r0[0], g.pre.size);
+      post[q] = mulhi32(r0[1], g.post.size);
+    } else {
+      post[q] = Math.floor(q / g.k);
+      if (g.excludeSelf) {
+        const j = mulhi32(r0[0], g.pre.size - 1);
+        pre[q] = j >= post[q] ? j + 1 : j;
+      } else {
+        pre[q] = mulhi32(r0[0], g.pre.size);
+      }
+    }
+    let w = genValue(g.weight, philox4x32(q, 1, 0, stream, g.seed, KEY_HI));
+    if (g.sign === 1) w = Math.max(w, 0);
+    if (g.sign === 2) w = Math.min(w, 0);
+    wq[q] = Math.floor(F(F(w * scale) + 0.5)) | 0;
+    const d = genValue(g.delay, philox4x32(q, 2, 0, stream, g.seed, KEY_HI));
+    delay[q] = Math.max(Math.floor(F(d + 0.5)), 1);
+  }
+  return { pre, post, wq, delay };
+}
+
+/** One part of a presynaptic population's rows [row0, row1), with its own buffers. */
+export interface RowPart {
+  row0: number;
+  row1: number;
+  rowPtr: GPUBuffer;
+  target: GPUBuffer;
+  wq: GPUBuffer;
+  delayPop: GPUBuffer;
+  synapses: number;
+}
+
+export interface BuiltOutgoing {
+  pre: SpikingPopPlan;
+  names: string[];
+  parts: RowPart[];
+  synapses: number;
+}
+
+function constants(c: Record<string, number>): string {
+  return Object.entries(c).map(([k, v]) => `const ${k}: u32 = ${v >>> 0}u;`).join('\n');
+}
+
+/**
+ * Builds every presynaptic population's outgoing synapses on the GPU. `maxBindingBytes` bounds each
+ * part's arrays; `track` receives every buffer made (destroyed with the network).
+ */
+export async function buildOutgoing(gpu: Gpu, plan: SpikingPlan, maxBindingBytes: number, track: (b: GPUBuffer) => void): Promise<BuiltOutgoing[]> {
+  const { device } = gpu;
+  const gen = createBuffer(device, 'gen_info', genInfo(plan).byteLength, STORAGE, genInfo(plan));
+  const info = createBuffer(device, 'build_info', 16, GPUBufferUsage.UNIFORM);
+  const lib = [philox, synapseGen].join('\n');
+  const pipe = (name: string, template: string, c: Record<string, number>) => device.createComputePipeline({
+    label: name, layout: 'auto',
+    compute: { module: device.createShaderModule({ label: name, code: template.replace('//!splice constants', constants(c)).replace('//!splice lib', lib) }), entryPoint: 'main' },
+  });
+  const run = (pipeline: GPUComputePipeline, buffers: GPUBuffer[], threads: number) => {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+    pass.dispatchWorkgroups(Math.max(1, Math.min(65535, Math.ceil(threads / 256))));
+    pass.end();
+    device.queue.submit([enc.finish()]);
+  };
+  const out: BuiltOutgoing[] = [];
+  const maxSyn = Math.floor(maxBindingBytes / 4);
+  for (const pre of plan.pops) {
+    const host = plan.outgoing.find((o) => o.pre === pre);
+    const gens = plan.generated.map((g, i) => ({ g, i })).filter(({ g }) => g.pre === pre);
+    if (!host && gens.length === 0) continue;
+    const N = pre.size;
+    // Row lengths: host-built rows plus a GPU count of the generated synapses.
+    const hostLen = new Float64Array(N);
+    if (host) for (let j = 0; j < N; j++) hostLen[j] = host.rowPtr[j + 1] - host.rowPtr[j];
+    let counts = new Uint32Array(N);
+    if (gens.length) {
+      const countBuf = createBuffer(device, `counts of "${pre.name}"`, N * 4, STORAGE);
+      for (const { g, i } of gens) run(pipe(`build-count "${g.name}"`, buildCount, { GEN: i, N_SYN: g.synapses }), [gen, countBuf, info], g.synapses);
+      counts = new Uint32Array(await guardGpu(gpu, `counting the synapses of "${pre.name}"`, readBuffer(device, countBuf, 0, N * 4)));
+      countBuf.destroy();
+    }
+    const rowPtr = new Float64Array(N + 1);
+    for (let j = 0; j < N; j++) rowPtr[j + 1] = rowPtr[j] + hostLen[j] + counts[j];
+    // Parts: consecutive rows whose synapses fit one binding.
+    const bounds: [number, number][] = [];
+    for (let j0 = 0; j0 < N;) {
+      let j1 = j0 + 1;
+      while (j1 < N && rowPtr[j1 + 1] - rowPtr[j0] <= maxSyn) j1++;
+      if (rowPtr[j1] - rowPtr[j0] > maxSyn) throw new SpecError(`projections from "${pre.name}"`, `neuron ${j0} has ${rowPtr[j1] - rowPtr[j0]} synapses, more than one storage binding holds`);
+      bounds.push([j0, j1]);
+      j0 = j1;
+    }
+    const parts: RowPart[] = [];
+    for (const [j0, j1] of bounds) {
+      const S = rowPtr[j1] - rowPtr[j0];
+      const local = Uint32Array.from({ length: j1 - j0 + 1 }, (_, k) => rowPtr[j0 + k] - rowPtr[j0]);
+      const label = `synapses from "${pre.name}" rows ${j0}..${j1 - 1}`;
+      const target = createBuffer(device, `${label}:syn_target`, Math.max(S, 1) * 4, STORAGE);
+      const wq = createBuffer(device, `${label}:wq`, Math.max(S, 1) * 4, STORAGE);
+      const delayPop = createBuffer(device, `${label}:delay_pop`, Math.max(S, 1) * 4, STORAGE);
+      if (host && host.target.length) {
+        // Host-built synapses take the start of each row.
+        const t = new Uint32Array(S), w = new Int32Array(S), d = new Uint32Array(S);
+        for (let j = j0; j < j1; j++) {
+          const at = local[j - j0], from = host.rowPtr[j], len = hostLen[j];
+          t.set(host.target.subarray(from, from + len), at);
+          w.set(host.wq.subarray(from, from + len), at);
+          d.set(host.delayPop.subarray(from, from + len), at);
+        }
+        device.queue.writeBuffer(target, 0, t);
+        device.queue.writeBuffer(wq, 0, w);
+        device.queue.writeBuffer(delayPop, 0, d);
+      }
+      if (gens.length) {
+        const cursor = Uint32Array.from({ length: j1 - j0 }, (_, k) => local[k] + hostLen[j0 + k]);
+        const cursorBuf = createBuffer(device, `${label}:cursor`, cursor.byteLength, STORAGE, cursor);
+        for (const { g, i } of gens) {
+          const c = { GEN: i, N_SYN: g.synapses, ROW0: j0, ROW1: j1, TARGET_BASE: g.post.ringBase + g.port * plan.batch * g.post.size, POST_POP: g.post.index };
+          run(pipe(`build-place "${g.name}" rows ${j0}..${j1 - 1}`, buildPlace, c), [gen, cursorBuf, target, wq, delayPop, info], g.synapses);
+        }
+        await guardGpu(gpu, `placing the synapses from "${pre.name}"`, device.queue.onSubmittedWorkDone());
+        cursorBuf.destroy();
+      }
+      const rowPtrBuf = createBuffer(device, `${label}:row_ptr`, local.byteLength, STORAGE, local);
+      for (const b of [rowPtrBuf, target, wq, delayPop]) track(b);
+      parts.push({ row0: j0, row1: j1, rowPtr: rowPtrBuf, target, wq, delayPop, synapses: S });
+    }
+    const names = [...(host?.projections.map((p) => p.name) ?? []), ...gens.map(({ g }) => g.name)];
+    out.push({ pre, names, parts, synapses: rowPtr[N] });
+  }
+  gen.destroy();
+  info.destroy();
+  return out;
+}

@@ -1,0 +1,30 @@
+// build-place: writes the synapses of generated projection GEN whose presynaptic neuron lies in rows
+// [ROW0, ROW1) into one part of the merged outgoing arrays (a part fits one storage binding): position =
+// atomicAdd(cursor[pre - ROW0], 1). The order within a row depends on the GPU, the synapses do not, and
+// input sums are order-independent. Bindings: group 0 = gen_info, cursor, syn_target, wq, delay_pop, build_info.
+//!splice constants
+//!splice lib
+
+@group(0) @binding(0) var<storage, read> gen_info: array<u32>;
+@group(0) @binding(1) var<storage, read_write> cursor: array<atomic<u32>>;
+@group(0) @binding(2) var<storage, read_write> syn_target: array<u32>;
+@group(0) @binding(3) var<storage, read_write> wq: array<i32>;
+@group(0) @binding(4) var<storage, read_write> delay_pop: array<u32>;
+@group(0) @binding(5) var<uniform> build_info: vec4<u32>;  // x: always 0 (keep)
+
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, build_info.x != 0u);
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let threads = nwg.x * 256u;
+  for (var q = gid.x; q < N_SYN; q += threads) {
+    let s = gen_synapse(GEN, q);
+    if (s.pre < ROW0 || s.pre >= ROW1) { continue; }
+    let pos = atomicAdd(&cursor[s.pre - ROW0], 1u);
+    syn_target[pos] = TARGET_BASE + s.post;
+    wq[pos] = s.wq;
+    delay_pop[pos] = s.delay | (POST_POP << 16u);
+  }
+}
