@@ -32,7 +32,7 @@ export async function runSpikingToDirectory(req: SpikingRunRequest): Promise<{ s
     counts.set(r.name, new Float64Array(plan.batch));
   }
   const log = req.progress ?? (() => undefined);
-  const stored = plan.projections.reduce((a, p) => a + p.synapses, 0);
+  const stored = [...plan.projections, ...plan.generated].reduce((a, p) => a + p.synapses, 0);
   const procedural = plan.procedural.reduce((a, p) => a + p.synapses, 0);
   log(`lamina: spiking network, ${plan.pops.reduce((a, p) => a + p.size, 0)} neurons x ${plan.batch}, ${stored} stored${procedural ? ` and ${procedural} procedural` : ''} synapses, ${req.steps} steps of ${plan.dt} ms on ${sim.gpu.info.description || sim.gpu.info.device} (built in ${sim.buildSeconds.toFixed(2)} s)`);
   let last = performance.now();
@@ -68,7 +68,10 @@ export async function runSpikingToDirectory(req: SpikingRunRequest): Promise<{ s
     adapter: adapterReport(sim.gpu),
     timings: { build_s: sim.buildSeconds, run_wall_s: timing.wallSeconds, realtime_factor: timing.wallSeconds / seconds },
     kernels: sim.kernelLabels,
-    synapses: [...plan.projections, ...plan.procedural].map((p) => ({ name: p.name, count: p.synapses, procedural: 'wMean' in p, fixed_point_scale: p.post.scales[p.port] })),
+    synapses: [...plan.projections, ...plan.generated, ...plan.procedural].map((p) => ({
+      name: p.name, count: p.synapses, kind: 'wMean' in p ? 'procedural' : 'rule' in p ? 'generated on the GPU' : 'built on the host',
+      fixed_point_scale: p.post.scales[p.port],
+    })),
     spec: sim.spec,
   };
   writeFileSync(join(req.out, 'meta.json'), JSON.stringify(meta, null, 1));
