@@ -21,13 +21,6 @@ fn keep(x: f32) -> f32 {
   return select(x, 0.0, step_info.never != 0u);
 }
 
-// Sum of three uniforms on (0, 1), shifted and scaled to mean 0 and variance 1 (range (-3, 3)): with
-// A_i the top 22 bits, z = (2 (A1 + A2 + A3) + 3 - 3 * 2^22) / 2^22, every step exact.
-fn z3(bits: vec4<u32>) -> f32 {
-  let d = 2 * (i32(bits.y >> 10u) + i32(bits.z >> 10u) + i32(bits.w >> 10u)) + 3 - 3 * 4194304;
-  return f32(d) * 2.384185791015625e-7;
-}
-
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -57,12 +50,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       for (var k = row_ptr[row_base + j] + lid; k < end; k += 64u) {
         let r = philox4x32(vec4<u32>(k, 0u, 0u, stream), vec2<u32>(seed, 0x4C414D49u));
         let post = philox_mulhi(r.x, post_n);
-        var w = w_mean + keep(w_sd * z3(r));
+        var w = w_mean + keep(w_sd * philox_z3(r));
         if (sign == 1u) { w = max(w, 0.0); }
         if (sign == 2u) { w = min(w, 0.0); }
         let wq = i32(floor(keep(w * scale) + 0.5));
         let r2 = philox4x32(vec4<u32>(k, 1u, 0u, stream), vec2<u32>(seed, 0x4C414D49u));
-        let d = u32(max(floor(keep(d_mean + keep(d_sd * z3(r2))) + 0.5), 1.0));
+        let d = u32(max(floor(keep(d_mean + keep(d_sd * philox_z3(r2))) + 0.5), 1.0));
         let slot = (step + d) % slots;
         atomicAdd(&ring[ring_base + slot * slot_stride + b * post_n + post], wq);
       }

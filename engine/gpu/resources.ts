@@ -3,19 +3,8 @@ import './globals.ts';
 import { GpuError } from '../errors.ts';
 
 /** Runs `fn` inside validation and out-of-memory error scopes; throws a GpuError naming `what`. */
-export async function scoped<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
-  device.pushErrorScope('out-of-memory');
-  device.pushErrorScope('validation');
-  let result: T;
-  try {
-    result = fn();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
-    if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
-  }
-  return result;
+export function scoped<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
+  return scopedAsync(device, what, async () => fn());
 }
 
 /** scoped() for asynchronous work. */

@@ -12,7 +12,7 @@ import buildPlace from '../../shaders/build-place.wgsl';
 import { SpecError } from '../errors.ts';
 import { createBuffer, guardGpu, readBuffer, STORAGE } from '../gpu/resources.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { KEY_HI, mulhi32, philox4x32, uniform23 } from '../util/philox.ts';
+import { KEY_HI, mulhi32, philox4x32, uniform23, z3FromBits } from '../util/philox.ts';
 import { STREAM_BUILD, type GenDistribution, type GeneratedPlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
 
 const F = Math.fround;
@@ -33,12 +33,8 @@ export function genInfo(plan: SpikingPlan): Uint32Array {
   return words;
 }
 
-function genZ3(r: Uint32Array): number {
-  return (2 * ((r[1] >>> 10) + (r[2] >>> 10) + (r[3] >>> 10)) + 3 - 3 * 4194304) * 2.384185791015625e-7;
-}
-
 function genValue(d: GenDistribution, r: Uint32Array): number {
-  if (d.kind === 1) return F(d.a + F(d.b * genZ3(r)));
+  if (d.kind === 1) return F(d.a + F(d.b * z3FromBits(r)));
   if (d.kind === 2) return F(d.a + F(d.b * uniform23(r[1])));
   return d.a;
 }

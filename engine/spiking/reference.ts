@@ -4,7 +4,7 @@
  * by inversion with Philox uniforms, refractory counters. With model code made of + - * and comparisons
  * its spike trains are bit-identical to the GPU's.
  */
-import { KEY_HI, mulhi32, philox4x32, uniform23 } from '../util/philox.ts';
+import { KEY_HI, mulhi32, philox4x32, uniform23, z3FromBits } from '../util/philox.ts';
 import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan, type SpikingProjPlan } from './plan.ts';
 import { generateSynapses } from './build.ts';
 import type { ModelEnv } from '../models/neuron.ts';
@@ -144,18 +144,17 @@ export class SpikingReference {
     const post = p.post, B = this.plan.batch, P = post.model.ports.length;
     const scale = F(2 ** post.scales[p.port]);
     const stream = (STREAM_PROCEDURAL | p.index) >>> 0;
-    const z3 = (r: Uint32Array) => (2 * ((r[1] >>> 10) + (r[2] >>> 10) + (r[3] >>> 10)) + 3 - 3 * 4194304) * 2.384185791015625e-7;
     for (const sp of spikes) {
       if (sp.pop !== p.pre.index) continue;
       for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
         const r = philox4x32(k, 0, 0, stream, p.seed, KEY_HI);
         const target = mulhi32(r[0], post.size);
-        let w = F(p.wMean + F(p.wSd * z3(r)));
+        let w = F(p.wMean + F(p.wSd * z3FromBits(r)));
         if (p.sign === 1) w = Math.max(w, 0);
         if (p.sign === 2) w = Math.min(w, 0);
         const wq = Math.floor(F(F(w * scale) + 0.5)) | 0;
         const r2 = philox4x32(k, 1, 0, stream, p.seed, KEY_HI);
-        const d = Math.max(Math.floor(F(F(p.dMean + F(p.dSd * z3(r2))) + 0.5)), 1);
+        const d = Math.max(Math.floor(F(F(p.dMean + F(p.dSd * z3FromBits(r2))) + 0.5)), 1);
         const slot = (this.step + d) % post.slots;
         const idx = post.ringBase + ((slot * P + p.port) * B + sp.instance) * post.size + target;
         this.ring[idx] = (this.ring[idx] + wq) | 0;

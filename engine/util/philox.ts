@@ -42,6 +42,11 @@ export function uniform23(x: number): number {
   return ((x >>> 9) + 0.5) * 1.1920928955078125e-7;
 }
 
+/** philox_z3: the sum of three 22-bit uniforms of bits[1..3], scaled to mean 0 and variance 1, exactly. */
+export function z3FromBits(r: Uint32Array): number {
+  return (2 * ((r[1] >>> 10) + (r[2] >>> 10) + (r[3] >>> 10)) + 3 - 3 * 4194304) * 2.384185791015625e-7;
+}
+
 /** Standard normal by Box-Muller, rounded to float32 at each step as the GPU computes it. */
 export function normalFromBits(b0: number, b1: number): number {
   const f = Math.fround;

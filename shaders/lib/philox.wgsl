@@ -34,3 +34,10 @@ fn philox_normal(bits: vec4<u32>) -> f32 {
   let u2 = philox_uniform(bits.y);
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
+
+// Sum of three uniforms from bits.y, .z, .w (top 22 bits each), shifted and scaled to mean 0 and
+// variance 1 (range (-3, 3)): built in integers and converted once, so every device gets the same bits.
+fn philox_z3(bits: vec4<u32>) -> f32 {
+  let d = 2 * (i32(bits.y >> 10u) + i32(bits.z >> 10u) + i32(bits.w >> 10u)) + 3 - 3 * 4194304;
+  return f32(d) * 2.384185791015625e-7;
+}

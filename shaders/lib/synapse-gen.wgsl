@@ -15,15 +15,9 @@ struct GenSyn {
   delay: u32,
 }
 
-// Sum of three 22-bit uniforms, shifted and scaled to mean 0 and variance 1 (range (-3, 3)), exactly.
-fn gen_z3(bits: vec4<u32>) -> f32 {
-  let d = 2 * (i32(bits.y >> 10u) + i32(bits.z >> 10u) + i32(bits.w >> 10u)) + 3 - 3 * 4194304;
-  return f32(d) * 2.384185791015625e-7;
-}
-
 // kind 0: a; kind 1: a + b z; kind 2: a + b u.
 fn gen_value(kind: u32, a: f32, b: f32, bits: vec4<u32>) -> f32 {
-  if (kind == 1u) { return a + keep(b * gen_z3(bits)); }
+  if (kind == 1u) { return a + keep(b * philox_z3(bits)); }
   if (kind == 2u) { return a + keep(b * philox_uniform(bits.y)); }
   return a;
 }
