@@ -1,9 +1,11 @@
-// neuron-update: one step of a spiking population. One invocation = one (neuron i, instance b).
+// neuron-update: one step of every spiking population of one neuron model (populations of the same model
+// share one kernel; their sizes and offsets come from the generated pop_info table). One invocation = one
+// (population, instance b, neuron i).
 // Takes this step's synaptic input from the int32 ring (and clears it), adds Poisson input, runs the
 // model's update code, checks the threshold (never while refractory), runs the reset code, and appends
 // a spike to this step's spike list (parity step % 2) and, when recorded, to the spike bitset.
 // The model's code is spliced in at the named places; everything else is the engine's.
-// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits (recording ring).
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits (all spike recorders' rings).
 //!splice constants
 //!splice lib
 
@@ -20,11 +22,11 @@ fn from_fixed(v: i32, inv_scale: f32) -> f32 {
 }
 
 // Poisson count with P(0) = L = exp(-lambda): multiply uniforms until the product is <= L.
-fn poisson_count(L: f32, i: u32, b: u32, input: u32) -> u32 {
+fn poisson_count(L: f32, pop: u32, i: u32, b: u32, input: u32) -> u32 {
   var k = 0u;
   var p = 1.0;
   for (var call = 0u; call < 4096u; call++) {
-    let bits = philox4x32(vec4<u32>(i, step_info.step, b, (1u << 28u) | (POP << 16u) | (call << 4u) | input),
+    let bits = philox4x32(vec4<u32>(i, step_info.step, b, (1u << 28u) | (pop << 16u) | (call << 4u) | input),
                           vec2<u32>(seeds[b], 0x4C414D49u));
     for (var q = 0u; q < 4u; q++) {
       p = p * philox_uniform(bits[q]);
@@ -40,24 +42,29 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let step = step_info.step;
   let parity = step % 2u;
   let flat = gid.x + gid.y * nwg.x * 64u;
-  // The other parity's list was consumed by the previous step's synapse-spike dispatches.
-  if (flat == 0u) { atomicStore(&spike_count[POP * 2u + 1u - parity], 0u); }
-  if (flat >= N * BATCH) { return; }
-  let b = flat / N;
-  let i = flat % N;
-  let g = NEURON_BASE + flat;
-  let slot = step % SLOTS;
+  // The other parity's lists were consumed by the previous step's synapse dispatches.
+  if (flat == 0u) {
+    for (var q = 0u; q < NPOPS; q++) { atomicStore(&spike_count[pop_info(q).pop * 2u + 1u - parity], 0u); }
+  }
+  if (flat >= TOTAL) { return; }
+  let k = find_pop(flat);
+  let P = pop_info(k);
+  let local = flat - P.first;
+  let b = local / P.n;
+  let i = local % P.n;
+  let g = P.neuron_base + local;
+  let slot = step % P.slots;
   //!splice load
   //!splice inputs
   let refractory = refrac[g] > 0u;
   //!splice update
   if (!refractory && /*!splice threshold*/) {
     //!splice reset
-    refrac[g] = u32(params[PARAM_BASE + b * PARAM_COUNT + PARAM_COUNT - 1u]);
-    let k = atomicAdd(&spike_count[POP * 2u + parity], 1u);
-    spikes[SPIKE_BASE + parity * BATCH * N + k] = flat;
-    if (RECORD_SPIKES) {
-      atomicOr(&spike_bits[(step_info.slots[REC / 4u][REC % 4u] * BATCH + b) * WORDS + i / 32u], 1u << (i % 32u));
+    refrac[g] = u32(params[P.param_base + b * P.param_count + P.param_count - 1u]);
+    let s = atomicAdd(&spike_count[P.pop * 2u + parity], 1u);
+    spikes[P.spike_base + parity * BATCH * P.n + s] = local;
+    if (P.rec != 0xFFFFFFFFu) {
+      atomicOr(&spike_bits[P.bits_base + (step_info.slots[P.rec / 4u][P.rec % 4u] * BATCH + b) * P.words + i / 32u], 1u << (i % 32u));
     }
   } else if (refractory) {
     refrac[g] = refrac[g] - 1u;

@@ -39,28 +39,56 @@ function splice(template: string, parts: Record<string, string>): string {
   return out;
 }
 
-/** neuron-update for one population; `rec` is the spike recorder's slot index, or -1. */
-export function neuronUpdateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: number): string {
-  const m = pop.model, B = plan.batch, N = pop.size;
-  const consts: Constants = {
-    N, BATCH: B, POP: pop.index, NEURON_BASE: pop.neuronBase, SLOTS: pop.slots, PORTS: m.ports.length,
-    PARAM_BASE: pop.paramBase, PARAM_COUNT: pop.paramCount, SPIKE_BASE: pop.spikeBase, STATE_BASE: pop.stateBase,
-    RECORD_SPIKES: rec >= 0, REC: Math.max(rec, 0), WORDS: Math.ceil(N / 32), DT: Math.fround(plan.dt),
-  };
+/** Where each population's spike recorder writes in the shared spike_bits buffer. */
+export interface SpikeRecordSlot {
+  pop: number;
+  /** Recorder index (its slot in the per-step uniform). */
+  rec: number;
+  /** Offset of its region in spike_bits (u32 words). */
+  bitsBase: number;
+}
+
+/** neuron-update for populations `pops` of one model (one dispatch); `recs` places their spike recorders. */
+export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: SpikeRecordSlot[]): string {
+  const m = pops[0].model, B = plan.batch;
+  for (const p of pops) if (p.model.name !== m.name) throw new Error('neuron-update: populations of one kernel must share a model');
+  if (m.ports.length > 4) throw new Error(`model ${m.name}: at most 4 ports`);
+  let first = 0;
+  const firsts = pops.map((p) => { const f = first; first += B * p.size; return f; });
+  const consts: Constants = { BATCH: B, NPOPS: pops.length, TOTAL: first, DT: Math.fround(plan.dt) };
+  const u = (v: number) => `${v >>> 0}u`;
+  const info = pops.map((p, k) => {
+    const rec = recs.find((r) => r.pop === p.index);
+    const inv = [0, 1, 2, 3].map((q) => f32Literal(q < m.ports.length ? 2 ** -p.scales[q] : 0));
+    const fields = [p.size, firsts[k], p.neuronBase, p.stateBase, p.paramBase, p.paramCount, p.ringBase, p.slots, p.spikeBase, p.index,
+      p.hasDc ? 1 : 0, rec ? rec.rec : 0xffffffff, rec ? rec.bitsBase : 0, Math.ceil(p.size / 32)].map(u);
+    return `    case ${k}u: { return PopInfo(${[...fields, ...inv].join(', ')}); }`;
+  });
+  const lib = [
+    bindings, philox,
+    'struct PopInfo { n: u32, first: u32, neuron_base: u32, state_base: u32, param_base: u32, param_count: u32, ring_base: u32,',
+    '  slots: u32, spike_base: u32, pop: u32, has_dc: u32, rec: u32, bits_base: u32, words: u32, inv0: f32, inv1: f32, inv2: f32, inv3: f32 }',
+    `fn pop_info(k: u32) -> PopInfo {\n  switch k {\n${info.slice(1).join('\n')}\n    default: { return PopInfo(${info[0].replace(/^.*PopInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
+    `fn find_pop(flat: u32) -> u32 {\n${firsts.slice(1).map((f, k) => `  if (flat < ${u(f)}) { return ${u(k)}; }`).join('\n')}\n  return ${u(pops.length - 1)};\n}`,
+  ];
   const load = [
-    ...m.stateNames.map((s, v) => `var s_${s} = state[STATE_BASE + (${v}u * BATCH + b) * N + i];`),
-    ...[...m.paramNames, ...m.derivedNames].map((p, k) => `let p_${p} = params[PARAM_BASE + b * PARAM_COUNT + ${k}u];`),
+    ...m.stateNames.map((s, v) => `var s_${s} = state[P.state_base + (${v}u * BATCH + b) * P.n + i];`),
+    ...[...m.paramNames, ...m.derivedNames].map((p, k) => `let p_${p} = params[P.param_base + b * P.param_count + ${k}u];`),
   ];
   const inputs = m.ports.map((port, q) =>
-    `var in_${port} = from_fixed(atomicExchange(&ring[${pop.ringBase}u + ((slot * PORTS + ${q}u) * BATCH + b) * N + i], 0), ${f32Literal(2 ** -pop.scales[q])});`);
-  pop.poisson.forEach((src, k) => {
-    inputs.push(`in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${src.tableBase}u + flat], i, b, ${k}u)) * ${f32Literal(src.weight)});`);
-  });
-  inputs.push(pop.hasDc ? 'let I_ext = inputs[g];' : 'let I_ext = 0.0;');
-  const store = m.stateNames.map((s, v) => `state[STATE_BASE + (${v}u * BATCH + b) * N + i] = s_${s};`);
+    `var in_${port} = from_fixed(atomicExchange(&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i], 0), P.inv${q});`);
+  // Poisson inputs differ per population: one case each, added in the reference's order.
+  const cases = pops.map((p, k) => {
+    const lines = p.poisson.map((src, s) =>
+      `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + local], ${u(p.index)}, i, b, ${s}u)) * ${f32Literal(src.weight)});`);
+    return lines.length ? `    case ${k}u: { ${lines.join(' ')} }` : '';
+  }).filter(Boolean);
+  if (cases.length) inputs.push(`switch k {\n${cases.join('\n')}\n    default: {}\n  }`);
+  inputs.push('var I_ext = 0.0;', 'if (P.has_dc != 0u) { I_ext = inputs[g]; }');
+  const store = m.stateNames.map((s, v) => `state[P.state_base + (${v}u * BATCH + b) * P.n + i] = s_${s};`);
   return splice(neuronUpdate, {
     constants: constantsBlock(consts),
-    lib: [bindings, philox].join('\n'),
+    lib: lib.join('\n'),
     load: load.join('\n  '),
     inputs: inputs.join('\n  '),
     update: m.wgsl.update,

@@ -42,7 +42,7 @@ interface Kernel {
   workgroups: [number, number, number];
 }
 
-interface SpikeRec { name: string; pop: number; index: number; words: number; bits: GPUBuffer; capacity: number }
+interface SpikeRec { name: string; pop: number; index: number; words: number; bits: GPUBuffer; bitsBase: number; capacity: number }
 interface StateRec extends RecorderInfo { index: number; kernel: Kernel; ring: GPUBuffer; capacity: number }
 
 export class SpikingSimulation {
@@ -103,15 +103,18 @@ export class SpikingSimulation {
       const group1 = (kind: SpikingKernel, label: string, buffers: GPUBuffer[]) => device.createBindGroup({
         label, layout: layouts[kind], entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
-      // Spike recorders: one bitset row per step of a chunk.
-      const spikeRecs: SpikeRec[] = records.spikes.map((r) => {
-        const pop = plan.pops[r.pop];
-        const words = Math.ceil(pop.size / 32);
-        const bytes = chunkSteps * plan.batch * words * 4;
-        check(`record[${r.index}]`, bytes);
-        return { ...r, words, bits: buf(`recorder "${r.name}":bits`, bytes), capacity: chunkSteps };
+      // Spike recorders: one bitset row per step of a chunk, all in one buffer (one binding for every
+      // neuron-update kernel).
+      let bitsWords = 0;
+      const regions = records.spikes.map((r) => {
+        const words = Math.ceil(plan.pops[r.pop].size / 32);
+        const base = bitsWords;
+        bitsWords += chunkSteps * plan.batch * words;
+        return { ...r, words, bitsBase: base };
       });
-      const dummy = buf('no spike recorder', 16);
+      check('record (spike bitsets of one chunk)', bitsWords * 4);
+      const spikeBits = buf('spike_bits', Math.max(bitsWords, 4) * 4);
+      const spikeRecs: SpikeRec[] = regions.map((r) => ({ ...r, bits: spikeBits, capacity: chunkSteps }));
       // Given spike trains go into the rings first, then every population updates.
       const kernels: Kernel[] = plan.sources.map((src) => {
         const label = `spike-source "${src.name}" -> ${src.pop.name}`;
@@ -121,13 +124,16 @@ export class SpikingSimulation {
           workgroups: grid(Math.max(1, Math.ceil(src.maxPerStep / 64)), device),
         };
       });
-      kernels.push(...plan.pops.map((pop) => {
-        const rec = spikeRecs.find((r) => r.pop === pop.index);
-        const label = `neuron-update population "${pop.name}" (${pop.model.name})`;
+      // One neuron-update dispatch per neuron model: populations of the same model share the kernel.
+      const models = [...new Set(plan.pops.map((p) => p.model.name))];
+      kernels.push(...models.map((name) => {
+        const pops = plan.pops.filter((p) => p.model.name === name);
+        const label = `neuron-update ${name} (${pops.map((p) => `"${p.name}"`).join(', ')})`;
+        const recs = spikeRecs.map((r) => ({ pop: r.pop, rec: r.index, bitsBase: r.bitsBase }));
         return {
-          label, pipeline: pipeline('neuron-update', label, neuronUpdateWgsl(plan, pop, rec ? rec.index : -1)),
-          group1: group1('neuron-update', label, [rec ? rec.bits : dummy]),
-          workgroups: grid(Math.ceil((pop.size * plan.batch) / 64), device),
+          label, pipeline: pipeline('neuron-update', label, neuronUpdateWgsl(plan, pops, recs)),
+          group1: group1('neuron-update', label, [spikeBits]),
+          workgroups: grid(Math.ceil(pops.reduce((a, p) => a + p.size * plan.batch, 0) / 64), device),
         };
       }));
       for (const out of built) {
@@ -209,7 +215,7 @@ export class SpikingSimulation {
       device.pushErrorScope('out-of-memory');
       device.pushErrorScope('validation');
       const enc = device.createCommandEncoder({ label: `spiking steps ${n0}..${n0 + count - 1}` });
-      for (const r of this.spikeRecs) enc.clearBuffer(r.bits);
+      if (this.spikeRecs.length) enc.clearBuffer(this.spikeRecs[0].bits);
       const pass = enc.beginComputePass();
       const dispatch = (k: Kernel, offset: number) => {
         pass.setPipeline(k.pipeline);
@@ -222,16 +228,16 @@ export class SpikingSimulation {
         this.stateRecs.forEach((r) => { if (fires(r.every, n0 + s)) dispatch(r.kernel, s * STEP_STRIDE); });
       }
       pass.end();
-      const parts: { buffer: GPUBuffer; bytes: number }[] = [
-        ...this.spikeRecs.map((r) => ({ buffer: r.bits, bytes: count * this.plan.batch * r.words * 4 })),
-        ...this.stateRecs.map((r, k) => ({ buffer: r.ring, bytes: rows[k] * r.batch * r.width * 4 })),
+      const parts: { buffer: GPUBuffer; offset: number; bytes: number }[] = [
+        ...this.spikeRecs.map((r) => ({ buffer: r.bits, offset: r.bitsBase * 4, bytes: count * this.plan.batch * r.words * 4 })),
+        ...this.stateRecs.map((r, k) => ({ buffer: r.ring, offset: 0, bytes: rows[k] * r.batch * r.width * 4 })),
       ];
       const total = parts.reduce((a, p) => a + p.bytes, 0);
       let staging: GPUBuffer | undefined;
       if (total > 0) {
         staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
         let off = 0;
-        for (const p of parts) { if (p.bytes) enc.copyBufferToBuffer(p.buffer, 0, staging, off, p.bytes); off += p.bytes; }
+        for (const p of parts) { if (p.bytes) enc.copyBufferToBuffer(p.buffer, p.offset, staging, off, p.bytes); off += p.bytes; }
       }
       device.queue.submit([enc.finish()]);
       const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {

@@ -58,8 +58,8 @@ describe('kernel bindings match the declared layouts', () => {
 describe('spiking kernel bindings match the declared layouts', () => {
   const { plan } = compileSpiking(twoPopulationSpiking(), { batch: 2 });
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
-    ['neuron-update', neuronUpdateWgsl(plan, plan.pops[0], 0)],
-    ['neuron-update', neuronUpdateWgsl(plan, plan.pops[1], -1)],
+    ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
+    ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
     ['synapse-spike', synapseSpikeWgsl(plan, plan.pops[0], plan.pops, 0, plan.pops[0].size)],
     ['record-state', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],
