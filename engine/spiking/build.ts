@@ -69,7 +69,7 @@ export function generateSynapses(g: GeneratedPlan): { pre: Uint32Array; post: Ui
   return { pre, post, wq, delay };
 }
 
-/** One part of a presynaptic population's rows [row0, row1), with its own buffers. */
+/** One part of the network-wide rows [row0, row1), with its own buffers (each fits one binding). */
 export interface RowPart {
   row0: number;
   row1: number;
@@ -80,8 +80,12 @@ export interface RowPart {
   synapses: number;
 }
 
-export interface BuiltOutgoing {
-  pre: SpikingPopPlan;
+/**
+ * Every stored synapse of the network by presynaptic neuron: the rows of population pres[k].pop start at
+ * pres[k].rowBase (populations with stored outgoing synapses only, in population order).
+ */
+export interface BuiltSynapses {
+  pres: { pop: SpikingPopPlan; rowBase: number }[];
   names: string[];
   parts: RowPart[];
   synapses: number;
@@ -92,11 +96,22 @@ function constants(c: Record<string, number>): string {
 }
 
 /**
- * Builds every presynaptic population's outgoing synapses on the GPU. `maxBindingBytes` bounds each
- * part's arrays; `track` receives every buffer made (destroyed with the network).
+ * Builds the stored synapses on the GPU: counts rows (host-built rows plus build-count), scans them on the
+ * host, splits the rows into parts of at most `maxBindingBytes` per array, uploads host-built synapses at
+ * the start of their rows and places generated ones with build-place. `track` receives every buffer kept.
  */
-export async function buildOutgoing(gpu: Gpu, plan: SpikingPlan, maxBindingBytes: number, track: (b: GPUBuffer) => void): Promise<BuiltOutgoing[]> {
+export async function buildSynapses(gpu: Gpu, plan: SpikingPlan, maxBindingBytes: number, track: (b: GPUBuffer) => void): Promise<BuiltSynapses | undefined> {
   const { device } = gpu;
+  const pres: BuiltSynapses['pres'] = [];
+  let rows = 0;
+  for (const pop of plan.pops) {
+    if (plan.outgoing.some((o) => o.pre === pop) || plan.generated.some((g) => g.pre === pop)) {
+      pres.push({ pop, rowBase: rows });
+      rows += pop.size;
+    }
+  }
+  if (rows === 0) return undefined;
+  const rowBase = new Map(pres.map((p) => [p.pop, p.rowBase]));
   const gen = createBuffer(device, 'gen_info', genInfo(plan).byteLength, STORAGE, genInfo(plan));
   const info = createBuffer(device, 'build_info', 16, GPUBufferUsage.UNIFORM);
   const lib = [philox, synapseGen].join('\n');
@@ -113,73 +128,74 @@ export async function buildOutgoing(gpu: Gpu, plan: SpikingPlan, maxBindingBytes
     pass.end();
     device.queue.submit([enc.finish()]);
   };
-  const out: BuiltOutgoing[] = [];
+  // Row lengths: host-built rows plus a GPU count of the generated synapses.
+  const hostLen = new Float64Array(rows);
+  for (const o of plan.outgoing) {
+    const base = rowBase.get(o.pre)!;
+    for (let j = 0; j < o.pre.size; j++) hostLen[base + j] = o.rowPtr[j + 1] - o.rowPtr[j];
+  }
+  let counts = new Uint32Array(rows);
+  if (plan.generated.length) {
+    const countBuf = createBuffer(device, 'synapse counts', rows * 4, STORAGE);
+    plan.generated.forEach((g, i) => run(pipe(`build-count "${g.name}"`, buildCount, { GEN: i, N_SYN: g.synapses, PRE_ROW_BASE: rowBase.get(g.pre)! }), [gen, countBuf, info], g.synapses));
+    counts = new Uint32Array(await guardGpu(gpu, 'counting the stored synapses', readBuffer(device, countBuf, 0, rows * 4)));
+    countBuf.destroy();
+  }
+  const rowPtr = new Float64Array(rows + 1);
+  for (let r = 0; r < rows; r++) rowPtr[r + 1] = rowPtr[r] + hostLen[r] + counts[r];
+  // Parts: consecutive rows whose synapses fit one binding.
   const maxSyn = Math.floor(maxBindingBytes / 4);
-  for (const pre of plan.pops) {
-    const host = plan.outgoing.find((o) => o.pre === pre);
-    const gens = plan.generated.map((g, i) => ({ g, i })).filter(({ g }) => g.pre === pre);
-    if (!host && gens.length === 0) continue;
-    const N = pre.size;
-    // Row lengths: host-built rows plus a GPU count of the generated synapses.
-    const hostLen = new Float64Array(N);
-    if (host) for (let j = 0; j < N; j++) hostLen[j] = host.rowPtr[j + 1] - host.rowPtr[j];
-    let counts = new Uint32Array(N);
-    if (gens.length) {
-      const countBuf = createBuffer(device, `counts of "${pre.name}"`, N * 4, STORAGE);
-      for (const { g, i } of gens) run(pipe(`build-count "${g.name}"`, buildCount, { GEN: i, N_SYN: g.synapses }), [gen, countBuf, info], g.synapses);
-      counts = new Uint32Array(await guardGpu(gpu, `counting the synapses of "${pre.name}"`, readBuffer(device, countBuf, 0, N * 4)));
-      countBuf.destroy();
-    }
-    const rowPtr = new Float64Array(N + 1);
-    for (let j = 0; j < N; j++) rowPtr[j + 1] = rowPtr[j] + hostLen[j] + counts[j];
-    // Parts: consecutive rows whose synapses fit one binding.
-    const bounds: [number, number][] = [];
-    for (let j0 = 0; j0 < N;) {
-      let j1 = j0 + 1;
-      while (j1 < N && rowPtr[j1 + 1] - rowPtr[j0] <= maxSyn) j1++;
-      if (rowPtr[j1] - rowPtr[j0] > maxSyn) throw new SpecError(`projections from "${pre.name}"`, `neuron ${j0} has ${rowPtr[j1] - rowPtr[j0]} synapses, more than one storage binding holds`);
-      bounds.push([j0, j1]);
-      j0 = j1;
-    }
-    const parts: RowPart[] = [];
-    for (const [j0, j1] of bounds) {
-      const S = rowPtr[j1] - rowPtr[j0];
-      const local = Uint32Array.from({ length: j1 - j0 + 1 }, (_, k) => rowPtr[j0 + k] - rowPtr[j0]);
-      const label = `synapses from "${pre.name}" rows ${j0}..${j1 - 1}`;
-      const target = createBuffer(device, `${label}:syn_target`, Math.max(S, 1) * 4, STORAGE);
-      const wq = createBuffer(device, `${label}:wq`, Math.max(S, 1) * 4, STORAGE);
-      const delayPop = createBuffer(device, `${label}:delay_pop`, Math.max(S, 1) * 4, STORAGE);
-      if (host && host.target.length) {
-        // Host-built synapses take the start of each row.
-        const t = new Uint32Array(S), w = new Int32Array(S), d = new Uint32Array(S);
-        for (let j = j0; j < j1; j++) {
-          const at = local[j - j0], from = host.rowPtr[j], len = hostLen[j];
-          t.set(host.target.subarray(from, from + len), at);
-          w.set(host.wq.subarray(from, from + len), at);
-          d.set(host.delayPop.subarray(from, from + len), at);
+  const bounds: [number, number][] = [];
+  for (let r0 = 0; r0 < rows;) {
+    let r1 = r0 + 1;
+    while (r1 < rows && rowPtr[r1 + 1] - rowPtr[r0] <= maxSyn) r1++;
+    if (rowPtr[r1] - rowPtr[r0] > maxSyn) throw new SpecError('projections', `row ${r0} has ${rowPtr[r1] - rowPtr[r0]} synapses, more than one storage binding holds`);
+    bounds.push([r0, r1]);
+    r0 = r1;
+  }
+  const parts: RowPart[] = [];
+  for (const [r0, r1] of bounds) {
+    const S = rowPtr[r1] - rowPtr[r0];
+    const local = Uint32Array.from({ length: r1 - r0 + 1 }, (_, k) => rowPtr[r0 + k] - rowPtr[r0]);
+    const label = `synapses, rows ${r0}..${r1 - 1}`;
+    const target = createBuffer(device, `${label}:syn_target`, Math.max(S, 1) * 4, STORAGE);
+    const wq = createBuffer(device, `${label}:wq`, Math.max(S, 1) * 4, STORAGE);
+    const delayPop = createBuffer(device, `${label}:delay_pop`, Math.max(S, 1) * 4, STORAGE);
+    const hostHere = plan.outgoing.filter((o) => o.target.length && rowBase.get(o.pre)! < r1 && rowBase.get(o.pre)! + o.pre.size > r0);
+    if (hostHere.length) {
+      // Host-built synapses take the start of each row.
+      const t = new Uint32Array(S), w = new Int32Array(S), d = new Uint32Array(S);
+      for (const o of hostHere) {
+        const base = rowBase.get(o.pre)!;
+        for (let j = Math.max(0, r0 - base); j < Math.min(o.pre.size, r1 - base); j++) {
+          const at = local[base + j - r0], from = o.rowPtr[j], len = o.rowPtr[j + 1] - from;
+          t.set(o.target.subarray(from, from + len), at);
+          w.set(o.wq.subarray(from, from + len), at);
+          d.set(o.delayPop.subarray(from, from + len), at);
         }
-        device.queue.writeBuffer(target, 0, t);
-        device.queue.writeBuffer(wq, 0, w);
-        device.queue.writeBuffer(delayPop, 0, d);
       }
-      if (gens.length) {
-        const cursor = Uint32Array.from({ length: j1 - j0 }, (_, k) => local[k] + hostLen[j0 + k]);
-        const cursorBuf = createBuffer(device, `${label}:cursor`, cursor.byteLength, STORAGE, cursor);
-        for (const { g, i } of gens) {
-          const c = { GEN: i, N_SYN: g.synapses, ROW0: j0, ROW1: j1, TARGET_BASE: g.post.ringBase + g.port * plan.batch * g.post.size, POST_POP: g.post.index };
-          run(pipe(`build-place "${g.name}" rows ${j0}..${j1 - 1}`, buildPlace, c), [gen, cursorBuf, target, wq, delayPop, info], g.synapses);
-        }
-        await guardGpu(gpu, `placing the synapses from "${pre.name}"`, device.queue.onSubmittedWorkDone());
-        cursorBuf.destroy();
-      }
-      const rowPtrBuf = createBuffer(device, `${label}:row_ptr`, local.byteLength, STORAGE, local);
-      for (const b of [rowPtrBuf, target, wq, delayPop]) track(b);
-      parts.push({ row0: j0, row1: j1, rowPtr: rowPtrBuf, target, wq, delayPop, synapses: S });
+      device.queue.writeBuffer(target, 0, t);
+      device.queue.writeBuffer(wq, 0, w);
+      device.queue.writeBuffer(delayPop, 0, d);
     }
-    const names = [...(host?.projections.map((p) => p.name) ?? []), ...gens.map(({ g }) => g.name)];
-    out.push({ pre, names, parts, synapses: rowPtr[N] });
+    if (plan.generated.length) {
+      const cursor = Uint32Array.from({ length: r1 - r0 }, (_, k) => local[k] + hostLen[r0 + k]);
+      const cursorBuf = createBuffer(device, `${label}:cursor`, cursor.byteLength, STORAGE, cursor);
+      plan.generated.forEach((g, i) => {
+        const base = rowBase.get(g.pre)!;
+        if (base >= r1 || base + g.pre.size <= r0) return;
+        const c = { GEN: i, N_SYN: g.synapses, ROW0: r0, ROW1: r1, PRE_ROW_BASE: base, TARGET_BASE: g.post.ringBase + g.port * plan.batch * g.post.size, POST_POP: g.post.index };
+        run(pipe(`build-place "${g.name}" rows ${r0}..${r1 - 1}`, buildPlace, c), [gen, cursorBuf, target, wq, delayPop, info], g.synapses);
+      });
+      await guardGpu(gpu, 'placing the stored synapses', device.queue.onSubmittedWorkDone());
+      cursorBuf.destroy();
+    }
+    const rowPtrBuf = createBuffer(device, `${label}:row_ptr`, local.byteLength, STORAGE, local);
+    for (const b of [rowPtrBuf, target, wq, delayPop]) track(b);
+    parts.push({ row0: r0, row1: r1, rowPtr: rowPtrBuf, target, wq, delayPop, synapses: S });
   }
   gen.destroy();
   info.destroy();
-  return out;
+  const names = [...plan.outgoing.flatMap((o) => o.projections.map((p) => p.name)), ...plan.generated.map((g) => g.name)];
+  return { pres, names, parts, synapses: rowPtr[rows] };
 }

@@ -99,17 +99,21 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
 }
 
 /**
- * synapse-spike for the stored projections leaving population `pre` (targets `posts`), rows [row0, row1);
- * target tables as generated switch functions.
+ * synapse-spike for every stored synapse, rows [row0, row1) of the network-wide rows (`pres`: the
+ * presynaptic populations and where their rows start); target tables as generated switch functions.
  */
-export function synapseSpikeWgsl(plan: SpikingPlan, pre: SpikingPopPlan, posts: SpikingPopPlan[], row0: number, row1: number): string {
-  const consts: Constants = { BATCH: plan.batch, PRE_POP: pre.index, PRE_N: pre.size, PRE_SPIKE_BASE: pre.spikeBase, ROW0: row0, ROW1: row1 };
+export function synapseSpikeWgsl(plan: SpikingPlan, pres: { pop: SpikingPopPlan; rowBase: number }[], row0: number, row1: number): string {
+  const consts: Constants = { BATCH: plan.batch, NPRE: pres.length, ROW0: row0, ROW1: row1 };
+  const posts = plan.pops;
   const table = (name: string, value: (p: SpikingPopPlan) => number) =>
     `fn ${name}(p: u32) -> u32 {\n  switch p {\n${posts.map((p) => `    case ${p.index}u: { return ${value(p)}u; }`).join('\n')}\n    default: { return 1u; }\n  }\n}`;
+  const preCases = pres.map((p, q) => `    case ${q}u: { return PreInfo(${p.pop.index}u, ${p.pop.spikeBase}u, ${p.pop.size}u, ${p.rowBase}u); }`);
   const tables = [
     table('post_slots', (p) => p.slots),
     table('post_slot_stride', (p) => p.model.ports.length * plan.batch * p.size),
     table('post_n', (p) => p.size),
+    'struct PreInfo { pop: u32, spike_base: u32, n: u32, row_base: u32 }',
+    `fn pre_info(q: u32) -> PreInfo {\n  switch q {\n${preCases.slice(1).join('\n')}\n    default: { return PreInfo(${preCases[0].replace(/^.*PreInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
   ];
   return splice(synapseSpike, { constants: constantsBlock(consts), lib: [bindings, ...tables].join('\n') });
 }

@@ -8,7 +8,7 @@ import { GpuError, SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
 import { entry, STEP_STRIDE } from '../gpu/layouts.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, scopedAsync, STORAGE } from '../gpu/resources.ts';
-import { buildOutgoing } from './build.ts';
+import { buildSynapses } from './build.ts';
 import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking } from './compile.ts';
@@ -78,7 +78,7 @@ export class SpikingSimulation {
     const all: GPUBuffer[] = [];
     // Stored synapses: generated and laid out on the GPU, in parts that fit one binding each.
     const built = await scopedAsync(device, 'building the stored synapses',
-      () => buildOutgoing(gpu, plan, Math.min(limit, opts.maxBindingBytes ?? Infinity), (b) => all.push(b)));
+      () => buildSynapses(gpu, plan, Math.min(limit, opts.maxBindingBytes ?? Infinity), (b) => all.push(b)));
     return scoped(device, 'building the spiking network', () => {
       const buf = (label: string, data: ArrayBufferView | number, usage = STORAGE) => {
         const b = typeof data === 'number' ? createBuffer(device, label, data, usage) : createBuffer(device, label, data.byteLength, usage, data);
@@ -136,17 +136,15 @@ export class SpikingSimulation {
           workgroups: grid(Math.ceil(pops.reduce((a, p) => a + p.size * plan.batch, 0) / 64), device),
         };
       }));
-      for (const out of built) {
-        const posts = [...new Set([...plan.projections, ...plan.generated].filter((p) => p.pre === out.pre).map((p) => p.post))];
-        for (const part of out.parts) {
-          const rows = out.parts.length > 1 ? ` rows ${part.row0}..${part.row1 - 1}` : '';
-          const label = `synapse-spike from "${out.pre.name}"${rows} (${out.names.join(', ')})`;
-          kernels.push({
-            label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, out.pre, posts, part.row0, part.row1)),
-            group1: group1('synapse-spike', label, [part.rowPtr, part.target, part.wq, part.delayPop]),
-            workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), out.pre.size * plan.batch)), 1, 1],
-          });
-        }
+      // One synapse-spike dispatch per part of the stored synapses (one part where they fit one binding).
+      for (const part of built?.parts ?? []) {
+        const rows = built!.parts.length > 1 ? ` rows ${part.row0}..${part.row1 - 1}` : '';
+        const label = `synapse-spike${rows} (${built!.names.join(', ')})`;
+        kernels.push({
+          label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, built!.pres, part.row0, part.row1)),
+          group1: group1('synapse-spike', label, [part.rowPtr, part.target, part.wq, part.delayPop]),
+          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), part.row1 - part.row0)), 1, 1],
+        });
       }
       for (const pre of plan.pops) {
         const projs = plan.procedural.filter((p) => p.pre === pre);

@@ -60,7 +60,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
-    ['synapse-spike', synapseSpikeWgsl(plan, plan.pops[0], plan.pops, 0, plan.pops[0].size)],
+    ['synapse-spike', synapseSpikeWgsl(plan, [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], 0, 157)],
     ['record-state', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],
     ['spike-source', spikeSourceWgsl(plan, compileSpiking({
