@@ -1,6 +1,6 @@
-// synapse-procedural: event-driven propagation through procedural fixed-total projections leaving one
-// population: synapses are never stored. For each spike (workgroup w takes spikes w, w + G, ...) and each
-// outgoing projection q, the 64 threads regenerate the spiking neuron's synapses k = row_ptr[j] ..
+// synapse-procedural: event-driven propagation through every procedural fixed-total projection of the
+// network, in one dispatch: synapses are never stored. For each projection q and each spike of its
+// presynaptic population (workgroup w takes spikes w, w + G, ...), the 64 threads regenerate the spiking neuron's synapses k = row_ptr[j] ..
 // row_ptr[j + 1]: post = mulhi(r.x, N_post), weight = mean + sd * z(r), delay = mean + sd * z(r') in
 // steps, with r, r' from Philox keyed by (seed, LAMI) and counted by (k, 0 or 1, 0, stream), and add the
 // int32 fixed-point weight into the target's input ring.
@@ -15,7 +15,7 @@
 @group(1) @binding(0) var<storage, read> row_ptr: array<u32>;
 @group(1) @binding(1) var<storage, read> proj_info: array<u32>;
 
-const PROJ_WORDS = 13u;
+const PROJ_WORDS = 16u;
 
 fn keep(x: f32) -> f32 {
   return select(x, 0.0, step_info.never != 0u);
@@ -26,13 +26,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) lid: u32) {
   let step = step_info.step;
   let parity = step % 2u;
-  let count = atomicLoad(&spike_count[PRE_POP * 2u + parity]);
-  for (var s = wid.x; s < count; s += nwg.x) {
-    let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
-    let b = e / PRE_N;
-    let j = e % PRE_N;
-    for (var q = 0u; q < NPROJ; q++) {
-      let o = q * PROJ_WORDS;
+  for (var q = 0u; q < NPROJ; q++) {
+    let o = q * PROJ_WORDS;
+    let pre_pop = proj_info[o + 13u];
+    let pre_spike_base = proj_info[o + 14u];
+    let pre_n = proj_info[o + 15u];
+    let count = atomicLoad(&spike_count[pre_pop * 2u + parity]);
+    for (var s = wid.x; s < count; s += nwg.x) {
+      let e = spikes[pre_spike_base + parity * BATCH * pre_n + s];
+      let b = e / pre_n;
+      let j = e % pre_n;
       let row_base = proj_info[o];
       let post_n = proj_info[o + 1u];
       let ring_base = proj_info[o + 2u];

@@ -123,16 +123,15 @@ export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable
   return splice(recordState, { constants: constantsBlock(consts), lib: bindings });
 }
 
-/** synapse-procedural for the procedural projections leaving one population (parameters: proceduralInfo). */
+/** synapse-procedural for every procedural projection of the network, one dispatch (parameters: proceduralInfo). */
 export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]): string {
-  const pre = projs[0].pre;
-  const consts: Constants = { BATCH: plan.batch, PRE_POP: pre.index, PRE_N: pre.size, PRE_SPIKE_BASE: pre.spikeBase, NPROJ: projs.length };
+  const consts: Constants = { BATCH: plan.batch, NPROJ: projs.length };
   return splice(synapseProcedural, { constants: constantsBlock(consts), lib: [bindings, philox].join('\n') });
 }
 
-/** The proj_info words of synapse-procedural (13 per projection; floats as their bits). */
+/** The proj_info words of synapse-procedural (16 per projection; floats as their bits). */
 export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBases: number[]): Uint32Array {
-  const words = new Uint32Array(projs.length * 13);
+  const words = new Uint32Array(projs.length * 16);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);
   const bits = (v: number) => { f[0] = v; return u[0]; };
   projs.forEach((p, q) => {
@@ -141,7 +140,8 @@ export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBa
       rowBases[q], post.size, post.ringBase + p.port * B * post.size, post.model.ports.length * B * post.size, post.slots,
       p.seed >>> 0, (STREAM_PROCEDURAL | p.index) >>> 0, p.sign,
       bits(p.wMean), bits(p.wSd), bits(p.dMean), bits(p.dSd), bits(2 ** post.scales[p.port]),
-    ], q * 13);
+      p.pre.index, p.pre.spikeBase, p.pre.size,
+    ], q * 16);
   });
   return words;
 }

@@ -146,19 +146,20 @@ export class SpikingSimulation {
           workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), part.row1 - part.row0)), 1, 1],
         });
       }
-      for (const pre of plan.pops) {
-        const projs = plan.procedural.filter((p) => p.pre === pre);
-        if (projs.length === 0) continue;
+      // One synapse-procedural dispatch for every procedural projection.
+      if (plan.procedural.length) {
+        const projs = plan.procedural;
         const rowBases: number[] = [];
         let total = 0;
         for (const p of projs) { rowBases.push(total); total += p.rowPtr.length; }
         const rows = new Uint32Array(total);
         projs.forEach((p, q) => rows.set(p.rowPtr, rowBases[q]));
-        const label = `synapse-procedural from "${pre.name}" (${projs.map((p) => `${p.name} -> ${p.post.name}`).join(', ')})`;
+        const label = `synapse-procedural (${projs.map((p) => `${p.name}: ${p.pre.name} -> ${p.post.name}`).join(', ')})`;
+        const most = Math.max(...projs.map((p) => p.pre.size));
         kernels.push({
           label, pipeline: pipeline('synapse-procedural', label, synapseProceduralWgsl(plan, projs)),
-          group1: group1('synapse-procedural', label, [buf(`${label}:row_ptr`, rows), buf(`${label}:proj_info`, proceduralInfo(plan, projs, rowBases))]),
-          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), pre.size * plan.batch)), 1, 1],
+          group1: group1('synapse-procedural', label, [buf('procedural:row_ptr', rows), buf('procedural:proj_info', proceduralInfo(plan, projs, rowBases))]),
+          workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), most * plan.batch)), 1, 1],
         });
       }
       const stateRecs: StateRec[] = records.state.map((r) => {
