@@ -139,7 +139,8 @@ export class SpikingSimulation {
       // One synapse-spike dispatch per part of the stored synapses (one part where they fit one binding).
       for (const part of built?.parts ?? []) {
         const rows = built!.parts.length > 1 ? ` rows ${part.row0}..${part.row1 - 1}` : '';
-        const label = `synapse-spike${rows} (${built!.names.join(', ')})`;
+        const names = built!.names;
+        const label = `synapse-spike${rows} (${names.length} projection${names.length > 1 ? 's' : ''}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', ...' : ''})`;
         kernels.push({
           label, pipeline: pipeline('synapse-spike', label, synapseSpikeWgsl(plan, built!.pres, part.row0, part.row1)),
           group1: group1('synapse-spike', label, [part.rowPtr, part.target, part.wq, part.delayPop]),
@@ -154,7 +155,7 @@ export class SpikingSimulation {
         for (const p of projs) { rowBases.push(total); total += p.rowPtr.length; }
         const rows = new Uint32Array(total);
         projs.forEach((p, q) => rows.set(p.rowPtr, rowBases[q]));
-        const label = `synapse-procedural (${projs.map((p) => `${p.name}: ${p.pre.name} -> ${p.post.name}`).join(', ')})`;
+        const label = `synapse-procedural (${projs.length} projection${projs.length > 1 ? 's' : ''}: ${projs.slice(0, 4).map((p) => p.name).join(', ')}${projs.length > 4 ? ', ...' : ''})`;
         const most = Math.max(...projs.map((p) => p.pre.size));
         kernels.push({
           label, pipeline: pipeline('synapse-procedural', label, synapseProceduralWgsl(plan, projs)),
