@@ -8,5 +8,5 @@ source .gpu-carry/enter.sh
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
 export LAMINA_BACKEND=vulkan
 timeout 200 node .gpu-carry/dist/device-check.js --out /tmp/ring 2>&1 | grep -v '^Warning' | tee "$OUT/device-check.log"
-timeout 350 node .gpu-carry/dist/spiking-bench.js --no-brian2 --scaling 4000,16000,64000,256000,1000000 \
-  --procedural-from 256000 --microcircuit 1 --json "$OUT/spiking-bench.json" "$@" 2>&1 | grep -v '^Warning' | tee "$OUT/spiking-bench.log"
+timeout 480 node .gpu-carry/dist/spiking-bench.js --no-brian2 --scaling 4000,16000,64000,256000,1000000 \
+  --procedural-from 256000 --microcircuit 1 --record-seconds 10 --json "$OUT/spiking-bench.json" "$@" 2>&1 | grep -v '^Warning' | tee "$OUT/spiking-bench.log"

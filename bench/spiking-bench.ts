@@ -10,11 +10,16 @@
  *   microcircuit (with --microcircuit SECONDS): the full-scale Potjans-Diesmann microcircuit (Poisson
  *             background), procedural and stored synapses: build time and real-time factor over SECONDS
  *             biological seconds after a 0.1 s warm-up.
+ *   recording (with --record-seconds S): the full-scale microcircuit (stored synapses) for S biological
+ *             seconds with every spike recorded to .npy as it comes: spikes written, file size and the
+ *             process's peak resident memory, which must not grow with the run's length.
  *   node dist/spiking-bench.mjs [--repeats 3] [--json FILE] [--no-brian2] [--backend B] [--microcircuit 1]
+ *     [--record-seconds 10]
  *     [--scaling 4000,16000,64000,256000,1000000] [--procedural-from 256000] [--scaling-steps 1000]
  */
 import { parseArgs } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { runToDirectory } from '../engine/runner.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -34,7 +39,7 @@ const { values: o } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' }, json: { type: 'string' }, 'no-brian2': { type: 'boolean' }, backend: { type: 'string' },
     scaling: { type: 'string', default: '4000,16000,64000' }, 'procedural-from': { type: 'string', default: '256000' },
-    'scaling-steps': { type: 'string', default: '1000' }, microcircuit: { type: 'string' },
+    'scaling-steps': { type: 'string', default: '1000' }, microcircuit: { type: 'string' }, 'record-seconds': { type: 'string' },
   },
 });
 const repeats = Number(o.repeats);
@@ -140,6 +145,24 @@ if (o.microcircuit) {
     console.error(`microcircuit full scale (${procedural ? 'procedural' : 'stored, built on the GPU'}): real-time factor ${(t.wallSeconds / seconds).toFixed(3)} (build ${build.toFixed(2)} s)`);
   }
   result.microcircuit = rows;
+}
+if (o['record-seconds']) {
+  const seconds = Number(o['record-seconds']);
+  const out = mkdtempSync(join(tmpdir(), 'lamina-record-'));
+  let peak = process.memoryUsage().rss;
+  const rssAt: number[] = [];
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); rssAt.push(process.memoryUsage().rss); }, 250);
+  const t0 = performance.now();
+  const { summary } = await runToDirectory({ target: 'microcircuit', out, scale: 1, steps: Math.round(seconds * 10000), backend: o.backend, progress: (m) => console.error(m) });
+  clearInterval(timer);
+  const files = readdirSync(out).filter((f) => f.startsWith('spikes_'));
+  const bytes = files.reduce((a, f) => a + statSync(join(out, f)).size, 0);
+  const spikes = (summary.populations as { spikes: number[] }[]).reduce((a, p) => a + p.spikes[0], 0);
+  result.recording = {
+    biological_s: seconds, wall_s: (performance.now() - t0) / 1000, spikes, spike_file_bytes: bytes,
+    peak_rss_mib: peak / 2 ** 20, rss_first_quarter_mib: Math.max(...rssAt.slice(0, Math.max(1, rssAt.length >> 2))) / 2 ** 20,
+  };
+  console.error(`recording ${seconds} s of the full microcircuit: ${spikes} spikes (${(bytes / 2 ** 20).toFixed(1)} MiB on disk), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
 }
 if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1));
 console.log(JSON.stringify(result, null, 1));
