@@ -9,7 +9,7 @@ import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
 import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
-import { buildSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
+import { buildHostSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
 import { compileInputs } from './inputs.ts';
 import {
   STREAM_INIT, type GenDistribution, type GeneratedPlan, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan,
@@ -239,7 +239,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       });
       return undefined;
     }
-    const syn = buildSynapses(conn, {
+    const syn = buildHostSynapses(conn, {
       nPre: pre.size, nPost: post.size, seed: projSeed, projIndex: index,
       recurrent: pre === post, weight: distribution(po.weight, `${f}.weight`),
       sign: po.sign === undefined ? undefined : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const),

@@ -74,7 +74,7 @@ export interface BuildOptions {
 }
 
 /** Builds a projection's synapses sorted by presynaptic neuron (stable: draw order within a row). */
-export function buildSynapses(c: ConnectivitySpec, o: BuildOptions): Synapses {
+export function buildHostSynapses(c: ConnectivitySpec, o: BuildOptions): Synapses {
   const { pre, post } = pairs(c, o.nPre, o.nPost, o.seed, o.projIndex, o.recurrent, `${o.field}.connectivity`);
   const n = pre.length;
   const rowPtr = new Uint32Array(o.nPre + 1);
