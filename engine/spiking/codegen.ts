@@ -9,6 +9,7 @@ import synapseSpike from '../../shaders/synapse-spike.wgsl';
 import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import spikeSource from '../../shaders/spike-source.wgsl';
 import recordState from '../../shaders/spiking/record-state.wgsl';
+import recordRate from '../../shaders/spiking/record-rate.wgsl';
 import { toWgsl, parseExpr } from '../models/expr.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
 
@@ -154,4 +155,9 @@ export function spikeSourceWgsl(plan: SpikingPlan, src: SpikeSourcePlan): string
   };
   const wq = `const WQ: i32 = ${src.wq | 0};`;
   return splice(spikeSource, { constants: `${constantsBlock(consts)}\n${wq}`, lib: bindings });
+}
+
+export function recordRateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: number): string {
+  const consts: Constants = { BATCH: plan.batch, N: pop.size, POP: pop.index, SPIKE_BASE: pop.spikeBase, REC: rec };
+  return splice(recordRate, { constants: constantsBlock(consts), lib: bindings });
 }

@@ -16,7 +16,7 @@ export const SPIKING_GROUP0: readonly { name: string; kind: BindingKind }[] = [
   { name: 'inputs', kind: 'read-only-storage' },
 ];
 
-export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-state';
+export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-state' | 'record-rate';
 
 export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind: BindingKind }[]> = {
   'neuron-update': [{ name: 'spike_bits', kind: 'storage' }],
@@ -29,4 +29,5 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind
   'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage' }, { name: 'neurons', kind: 'read-only-storage' }],
   'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage' }, { name: 'proj_info', kind: 'read-only-storage' }],
   'record-state': [{ name: 'units', kind: 'read-only-storage' }, { name: 'rec_ring', kind: 'storage' }],
+  'record-rate': [{ name: 'counts', kind: 'storage' }],
 };

@@ -13,7 +13,7 @@ import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../recor
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking } from './compile.ts';
 import type { SpikingPlan } from './plan.ts';
-import { neuronUpdateWgsl, proceduralInfo, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
+import { neuronUpdateWgsl, proceduralInfo, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1, type SpikingKernel } from './layouts.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from './spec.ts';
 
@@ -44,6 +44,8 @@ interface Kernel {
 
 interface SpikeRec { name: string; pop: number; index: number; words: number; bits: GPUBuffer; bitsBase: number; capacity: number }
 interface StateRec extends RecorderInfo { index: number; kernel: Kernel; ring: GPUBuffer; capacity: number }
+/** Population rate: spike counts per step on the GPU, summed into bins of `every` steps on the host. */
+interface RateRec extends RecorderInfo { index: number; pop: number; kernel: Kernel; counts: GPUBuffer; acc: Float64Array }
 
 export class SpikingSimulation {
   step = 0;
@@ -55,6 +57,7 @@ export class SpikingSimulation {
     private readonly stepKernels: Kernel[],
     private readonly spikeRecs: SpikeRec[],
     private readonly stateRecs: StateRec[],
+    private readonly rateRecs: RateRec[],
     private readonly group0: GPUBindGroup,
     private readonly buffers: { steps: GPUBuffer; state: GPUBuffer; refrac: GPUBuffer; all: GPUBuffer[] },
     readonly chunkSteps: number,
@@ -180,7 +183,17 @@ export class SpikingSimulation {
           },
         };
       });
-      return new SpikingSimulation(gpu, plan, spec, kernels, spikeRecs, stateRecs, group0, { steps, state, refrac, all },
+      const rateRecs: RateRec[] = records.rates.map((r) => {
+        const pop = plan.pops[r.pop];
+        const counts = buf(`recorder "${r.name}":counts`, chunkSteps * plan.batch * 4);
+        const label = `record-rate "${r.name}"`;
+        return {
+          name: r.name, population: pop.name, what: 'rate', reduce: 'none', every: r.every, units: new Uint32Array(0), width: 1,
+          batch: plan.batch, index: r.index, pop: r.pop, counts, acc: new Float64Array(plan.batch),
+          kernel: { label, pipeline: pipeline('record-rate', label, recordRateWgsl(plan, pop, r.index)), group1: group1('record-rate', label, [counts]), workgroups: [1, 1, 1] },
+        };
+      });
+      return new SpikingSimulation(gpu, plan, spec, kernels, spikeRecs, stateRecs, rateRecs, group0, { steps, state, refrac, all },
         chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
     });
   }
@@ -197,7 +210,7 @@ export class SpikingSimulation {
   async run(steps: number, opts: { onSpikes?: SpikeHandler; sink?: RecordSink; onProgress?: (done: number, total: number) => void } = {}): Promise<{ wallSeconds: number }> {
     const { device } = this.gpu;
     const t0 = performance.now();
-    for (const r of this.stateRecs) await opts.sink?.begin?.(r, plannedRows(r.every, this.step, steps));
+    for (const r of [...this.stateRecs, ...this.rateRecs]) await opts.sink?.begin?.(r, plannedRows(r.every, this.step, steps));
     const inFlight: Promise<void>[] = [];
     let delivered: Promise<void> = Promise.resolve();
     for (let done = 0; done < steps;) {
@@ -208,7 +221,7 @@ export class SpikingSimulation {
       for (let s = 0; s < count; s++) {
         const o = (s * STEP_STRIDE) / 4;
         info[o] = n0 + s;
-        for (const r of this.spikeRecs) info[o + 4 + r.index] = s;
+        for (const r of [...this.spikeRecs, ...this.rateRecs]) info[o + 4 + r.index] = s;
         this.stateRecs.forEach((r, k) => { if (fires(r.every, n0 + s)) info[o + 4 + r.index] = rows[k]++; });
       }
       device.queue.writeBuffer(this.buffers.steps, 0, info);
@@ -216,6 +229,7 @@ export class SpikingSimulation {
       device.pushErrorScope('validation');
       const enc = device.createCommandEncoder({ label: `spiking steps ${n0}..${n0 + count - 1}` });
       if (this.spikeRecs.length) enc.clearBuffer(this.spikeRecs[0].bits);
+      for (const r of this.rateRecs) enc.clearBuffer(r.counts);
       const pass = enc.beginComputePass();
       const dispatch = (k: Kernel, offset: number) => {
         pass.setPipeline(k.pipeline);
@@ -226,11 +240,13 @@ export class SpikingSimulation {
       for (let s = 0; s < count; s++) {
         for (const k of this.stepKernels) dispatch(k, s * STEP_STRIDE);
         this.stateRecs.forEach((r) => { if (fires(r.every, n0 + s)) dispatch(r.kernel, s * STEP_STRIDE); });
+        for (const r of this.rateRecs) dispatch(r.kernel, s * STEP_STRIDE);
       }
       pass.end();
       const parts: { buffer: GPUBuffer; offset: number; bytes: number }[] = [
         ...this.spikeRecs.map((r) => ({ buffer: r.bits, offset: r.bitsBase * 4, bytes: count * this.plan.batch * r.words * 4 })),
         ...this.stateRecs.map((r, k) => ({ buffer: r.ring, offset: 0, bytes: rows[k] * r.batch * r.width * 4 })),
+        ...this.rateRecs.map((r) => ({ buffer: r.counts, offset: 0, bytes: count * r.batch * 4 })),
       ];
       const total = parts.reduce((a, p) => a + p.bytes, 0);
       let staging: GPUBuffer | undefined;
@@ -263,6 +279,19 @@ export class SpikingSimulation {
           if (rows[k] > 0) await opts.sink?.write(r, new Float32Array(data, off, n), rows[k]);
           off += n * 4;
         }
+        for (const r of this.rateRecs) {
+          const counts = new Uint32Array(data, off, count * r.batch);
+          off += counts.byteLength;
+          const size = this.plan.pops[r.pop].size;
+          for (let s = 0; s < count; s++) {
+            for (let b = 0; b < r.batch; b++) r.acc[b] += counts[s * r.batch + b];
+            if (fires(r.every, n0 + s)) {
+              const row = Float32Array.from(r.acc, (c) => (c / size / (r.every * this.plan.dt)) * 1000);
+              r.acc.fill(0);
+              await opts.sink?.write(r, row, 1);
+            }
+          }
+        }
       });
       delivered.catch(() => undefined);
       inFlight.push(delivered);
@@ -272,7 +301,7 @@ export class SpikingSimulation {
       opts.onProgress?.(done, steps);
     }
     await delivered;
-    for (const r of this.stateRecs) await opts.sink?.end?.(r);
+    for (const r of [...this.stateRecs, ...this.rateRecs]) await opts.sink?.end?.(r);
     return { wallSeconds: (performance.now() - t0) / 1000 };
   }
 
@@ -322,6 +351,7 @@ export function decodeBits(words: Uint32Array, steps: number, batch: number, wor
 
 interface ValidRecorders {
   spikes: { name: string; pop: number; index: number }[];
+  rates: { name: string; pop: number; index: number; every: number }[];
   state: { name: string; pop: number; index: number; variable: number; units: Uint32Array; every: number }[];
 }
 
@@ -329,7 +359,7 @@ function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRecorders
   const list = (spec.record ?? []) as SpikingRecorderSpec[];
   if (!Array.isArray(list)) throw new SpecError('record', 'expected an array');
   if (list.length > 60) throw new SpecError('record', `at most 60 recorders, got ${list.length}`);
-  const out: ValidRecorders = { spikes: [], state: [] };
+  const out: ValidRecorders = { spikes: [], rates: [], state: [] };
   const names = new Set<string>();
   list.forEach((r, index) => {
     const f = `record[${index}]`;
@@ -345,12 +375,16 @@ function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRecorders
       out.spikes.push({ name: r.name, pop: pop.index, index });
       return;
     }
-    const variable = pop.model.stateNames.indexOf(r.what);
-    if (variable < 0) throw new SpecError(`${f}.what`, `"spikes" or a state variable of ${pop.model.name} (${pop.model.stateNames.join(', ')}), got "${r.what}"`);
-    const units = r.units ?? Array.from({ length: pop.size }, (_, i) => i);
-    units.forEach((u, k) => { if (!Number.isInteger(u) || u < 0 || u >= pop.size) throw new SpecError(`${f}.units[${k}]`, `must be an integer in [0, ${pop.size})`); });
     const every = r.every ?? 1;
     if (!Number.isInteger(every) || every < 1) throw new SpecError(`${f}.every`, 'must be an integer >= 1');
+    if (r.what === 'rate') {
+      out.rates.push({ name: r.name, pop: pop.index, index, every });
+      return;
+    }
+    const variable = pop.model.stateNames.indexOf(r.what);
+    if (variable < 0) throw new SpecError(`${f}.what`, `"spikes", "rate" or a state variable of ${pop.model.name} (${pop.model.stateNames.join(', ')}), got "${r.what}"`);
+    const units = r.units ?? Array.from({ length: pop.size }, (_, i) => i);
+    units.forEach((u, k) => { if (!Number.isInteger(u) || u < 0 || u >= pop.size) throw new SpecError(`${f}.units[${k}]`, `must be an integer in [0, ${pop.size})`); });
     out.state.push({ name: r.name, pop: pop.index, index, variable, units: Uint32Array.from(units), every });
   });
   return out;

@@ -63,7 +63,7 @@ export type SpikingInputSpec =
 export interface SpikingRecorderSpec {
   name: string;
   population: string;
-  /** 'spikes' or the name of a state variable. */
+  /** 'spikes', 'rate' (population rate in Hz per instance, over bins of `every` steps) or a state variable. */
   what: string;
   /** Neurons to record (state variables); default all. Spikes are always recorded for all. */
   units?: number[];

@@ -98,6 +98,23 @@ describe('stored synapses built on the GPU', () => {
   });
 });
 
+describe('population rate recorder', () => {
+  it('bins spike counts per instance into rates (Hz), across chunk boundaries', async () => {
+    const spec = twoPopulationSpiking();
+    spec.record = [...spec.record!, { name: 'rateE', population: 'E', what: 'rate', every: 10 }];
+    const g = await gpuRun(spec, 2, 200, 37);
+    const rate = g.sink.data.get('rateE')!;
+    expect(rate.rows).toBe(20);
+    for (let row = 0; row < 20; row++) {
+      for (let b = 0; b < 2; b++) {
+        const n = g.spikes.filter((s) => { const [r, t, inst] = s.split(':'); return r === 'sE' && Number(inst) === b && Math.floor(Number(t) / 10) === row; }).length;
+        expect(rate.values[row * 2 + b]).toBeCloseTo((n / 120 / 1.0) * 1000, 3);
+      }
+    }
+    expect(rate.values.some((v) => v > 0)).toBe(true);
+  });
+});
+
 describe('given spike trains', () => {
   it('arrive in the step of their time, summed per neuron, identical to the CPU twin', async () => {
     const spec: SpikingSpec = {
