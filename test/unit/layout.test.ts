@@ -49,7 +49,7 @@ describe('kernel bindings match the declared layouts', () => {
           checked++;
         }
       }
-      expect(checked).toBeGreaterThanOrEqual(name === 'record-rate' ? 2 : 3);
+      expect(checked).toBeGreaterThanOrEqual(3);
       expect(reflect.entry.compute.map((e) => e.name)).toEqual(['main']);
     });
   }
