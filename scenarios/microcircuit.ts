@@ -30,7 +30,7 @@ export const REFERENCE_RATES_HZ = [0.971, 2.868, 4.746, 5.396, 8.142, 9.078, 0.9
 
 function build(opts: ScenarioOptions): SpikingScenarioRun {
   const scale = opts.scale ?? 0.05;
-  if (!(scale >= 0.01 && scale <= 1)) throw new SpecError('--scale', `must be in [0.01, 1], got ${scale}`);
+  if (!(scale >= 0.05 && scale <= 1)) throw new SpecError('--scale', `must be in [0.05, 1], got ${scale}`);
   const background = opts.background ?? 'poisson';
   const dt = opts.dt ?? model.dt_ms;
   const steps = opts.steps ?? Math.round(1200 / dt);
