@@ -112,7 +112,8 @@ export async function buildSynapses(gpu: Gpu, plan: SpikingPlan, maxBindingBytes
   }
   if (rows === 0) return undefined;
   const rowBase = new Map(pres.map((p) => [p.pop, p.rowBase]));
-  const gen = createBuffer(device, 'gen_info', genInfo(plan).byteLength, STORAGE, genInfo(plan));
+  const words = genInfo(plan);
+  const gen = createBuffer(device, 'gen_info', words.byteLength, STORAGE, words);
   const info = createBuffer(device, 'build_info', 16, GPUBufferUsage.UNIFORM);
   const lib = [philox, synapseGen].join('\n');
   const pipe = (name: string, template: string, c: Record<string, number>) => device.createComputePipeline({

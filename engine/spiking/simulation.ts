@@ -315,13 +315,6 @@ export class SpikingSimulation {
     return { state: new Float32Array(state), refrac: new Uint32Array(refrac) };
   }
 
-  /** Reads one of the network's buffers by its label (e.g. "ring"), for inspection and tests. */
-  async readBuffer(label: string): Promise<ArrayBuffer> {
-    const b = this.buffers.all.find((x) => x.label === label);
-    if (!b) throw new Error(`no buffer labelled "${label}"`);
-    return this.guard(`reading buffer "${label}"`, readBuffer(this.gpu.device, b, 0, b.size));
-  }
-
   destroy(): void {
     for (const b of this.buffers.all) b.destroy();
   }
