@@ -73,16 +73,26 @@ export interface BuildOptions {
   field: string;
 }
 
+/**
+ * Counting sort of synapses by presynaptic neuron (stable): rowPtr over the nPre rows, and order[s] = the
+ * index of the synapse that goes to sorted position s.
+ */
+export function sortByPre(pre: Uint32Array, nPre: number): { rowPtr: Uint32Array; order: Uint32Array } {
+  const n = pre.length;
+  const rowPtr = new Uint32Array(nPre + 1);
+  for (let k = 0; k < n; k++) rowPtr[pre[k] + 1]++;
+  for (let j = 0; j < nPre; j++) rowPtr[j + 1] += rowPtr[j];
+  const fill = rowPtr.slice(0, nPre);
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[fill[pre[k]]++] = k;
+  return { rowPtr, order };
+}
+
 /** Builds a projection's synapses sorted by presynaptic neuron (stable: draw order within a row). */
 export function buildHostSynapses(c: ConnectivitySpec, o: BuildOptions): Synapses {
   const { pre, post } = pairs(c, o.nPre, o.nPost, o.seed, o.projIndex, o.recurrent, `${o.field}.connectivity`);
   const n = pre.length;
-  const rowPtr = new Uint32Array(o.nPre + 1);
-  for (let k = 0; k < n; k++) rowPtr[pre[k] + 1]++;
-  for (let j = 0; j < o.nPre; j++) rowPtr[j + 1] += rowPtr[j];
-  const fill = rowPtr.slice(0, o.nPre);
-  const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[fill[pre[k]]++] = k;
+  const { rowPtr, order } = sortByPre(pre, o.nPre);
   const sorted = new Uint32Array(n);
   const weight = new Float64Array(n);
   const delay = new Uint32Array(n);

@@ -7,6 +7,7 @@
 import { KEY_HI, mulhi32, philox4x32, uniform23, z3FromBits } from '../util/philox.ts';
 import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan, type SpikingProjPlan } from './plan.ts';
 import { generateSynapses } from './build.ts';
+import { sortByPre } from './connectivity.ts';
 import type { ModelEnv } from '../models/neuron.ts';
 
 const F = Math.fround;
@@ -53,16 +54,11 @@ export class SpikingReference {
     this.ring = new Int32Array(plan.ringLength);
     this.generated = plan.generated.map((g) => {
       const s = generateSynapses(g);
-      const rowPtr = new Uint32Array(g.pre.size + 1);
-      for (const j of s.pre) rowPtr[j + 1]++;
-      for (let j = 0; j < g.pre.size; j++) rowPtr[j + 1] += rowPtr[j];
-      const fill = rowPtr.slice(0, g.pre.size);
-      const postIdx = new Uint32Array(g.synapses), wq = new Int32Array(g.synapses), delay = new Uint32Array(g.synapses);
-      for (let q = 0; q < g.synapses; q++) {
-        const at = fill[s.pre[q]]++;
-        postIdx[at] = s.post[q]; wq[at] = s.wq[q]; delay[at] = s.delay[q];
-      }
-      return { pre: g.pre, post: g.post, port: g.port, rowPtr, postIdx, wq, delay };
+      const { rowPtr, order } = sortByPre(s.pre, g.pre.size);
+      return {
+        pre: g.pre, post: g.post, port: g.port, rowPtr,
+        postIdx: order.map((q) => s.post[q]), wq: Int32Array.from(order, (q) => s.wq[q]), delay: order.map((q) => s.delay[q]),
+      };
     });
     this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
       const row = plan.paramTable.subarray(pop.paramBase + b * pop.paramCount, pop.paramBase + (b + 1) * pop.paramCount);
