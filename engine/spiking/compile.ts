@@ -194,46 +194,40 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       };
     }
     const projSeed = po.seed === undefined ? seed : integer(po.seed, `${f}.seed`, 0);
-    if (conn.type === 'fixed-total' && conn.procedural) {
-      const weight = distribution(po.weight, `${f}.weight`);
-      const delay = po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`);
-      const normalOrConst = (d: Distribution, field: string): [number, number] => {
-        if (typeof d === 'number') return [d, 0];
-        if ('normal' in d) return d.normal;
-        throw new SpecError(field, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
-      };
-      const [wm, ws] = normalOrConst(weight, `${f}.weight`);
-      const [dm, ds] = normalOrConst(delay, `${f}.delay`);
+    // Synapses drawn on the GPU (generated at build time or regenerated at every spike): float32
+    // distributions (delays in steps), sign as a code, and bounds for the fixed-point scale and the ring.
+    const drawn = () => {
+      const wd = genDistribution(distribution(po.weight, `${f}.weight`), 1);
+      const dd = genDistribution(po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt);
       const sign = po.sign === undefined ? 0 : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const) === 'excitatory' ? 1 : 2;
-      const rowPtr = multinomialRows(conn.n, pre.size, projSeed, index);
-      // Bound on the input of the most connected neuron (probabilistic: mean in-degree + 6 sd + 10).
-      const k = conn.n / post.size;
-      const wMax = Math.abs(wm) + 3 * ws;
-      procBound[post.index][port] += (k + 6 * Math.sqrt(k) + 10) * wMax;
-      const maxDelay = Math.max(1, Math.floor((dm + 3 * ds) / dt + 0.5));
-      post.slots = Math.max(post.slots, maxDelay + 2); // one spare slot for float32 rounding of the bound
+      // One spare ring slot for float32 rounding of the delay bound.
+      post.slots = Math.max(post.slots, Math.max(1, Math.floor(genMaxAbs(dd) + 0.5)) + 2);
+      return { wd, dd, sign };
+    };
+    // Fixed total: the in-degree of the most connected neuron, bounded by mean + 6 sd + 10 (probabilistic).
+    const totalInDegree = (n: number) => n / post.size + 6 * Math.sqrt(n / post.size) + 10;
+    if (conn.type === 'fixed-total' && conn.procedural) {
+      const { wd, dd, sign } = drawn();
+      if (wd.kind === 2) throw new SpecError(`${f}.weight`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
+      if (dd.kind === 2) throw new SpecError(`${f}.delay`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
+      procBound[post.index][port] += totalInDegree(conn.n) * genMaxAbs(wd);
       procedural.push({
-        name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr, synapses: conn.n,
-        wMean: Math.fround(wm), wSd: Math.fround(ws), sign, dMean: Math.fround(dm / dt), dSd: Math.fround(ds / dt),
+        name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr: multinomialRows(conn.n, pre.size, projSeed, index),
+        synapses: conn.n, wMean: wd.a, wSd: wd.b, sign, dMean: dd.a, dSd: dd.b,
       });
       return undefined;
     }
     if (conn.type === 'fixed-indegree' || conn.type === 'fixed-total') {
       // Generated on the GPU at build time (engine/spiking/build.ts).
-      const wd = genDistribution(distribution(po.weight, `${f}.weight`), 1);
-      const dd = genDistribution(po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt);
-      const sign = po.sign === undefined ? 0 : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const) === 'excitatory' ? 1 : 2;
+      const { wd, dd, sign } = drawn();
       const rule = conn.type === 'fixed-total' ? 0 : 1;
       const k = conn.type === 'fixed-indegree' ? conn.k : 0;
       const synapses = conn.type === 'fixed-total' ? conn.n : k * post.size;
       const excludeSelf = conn.type === 'fixed-indegree' && pre === post && !conn.allowAutapses;
       if (excludeSelf && pre.size < 2 && k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
       if (synapses > 0xffffffff) throw new SpecError(`${cf}`, `${synapses} synapses: at most 2^32 - 1 per projection`);
-      // Fixed-point bound: exact for fixed in-degree, mean + 6 sd + 10 of the in-degree for fixed total.
-      const mean = synapses / post.size;
-      const inDegree = rule === 1 ? k : mean + 6 * Math.sqrt(mean) + 10;
-      procBound[post.index][port] += inDegree * genMaxAbs(wd);
-      post.slots = Math.max(post.slots, Math.max(1, Math.floor(genMaxAbs(dd) + 0.5)) + 2);
+      // Fixed-point bound: exact for fixed in-degree.
+      procBound[post.index][port] += (rule === 1 ? k : totalInDegree(synapses)) * genMaxAbs(wd);
       generated.push({
         name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd,
       });
