@@ -11,6 +11,7 @@ import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueN
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { buildHostSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
 import { compileInputs } from './inputs.ts';
+import { compileModulators, compilePlastic, plasticMaxAbs, type PlasticPlan } from './plasticity.ts';
 import {
   STREAM_INIT, type GenDistribution, type GeneratedPlan, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan,
   type SpikingProjPlan,
@@ -68,7 +69,7 @@ function distribution(v: unknown, field: string): Distribution {
 
 /** Validates and compiles; `batch` and `seed` override the spec's. */
 export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: number } = {}): { spec: SpikingSpec; plan: SpikingPlan } {
-  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'populations', 'projections', 'inputs', 'record', 'batch', 'name', 'description']);
+  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description']);
   const dt = positive(o.dt, 'dt');
   const seed = opts.seed ?? (o.seed === undefined ? 0 : integer(o.seed, 'seed', 0));
   const spec = raw as SpikingSpec;
@@ -156,7 +157,10 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     });
   });
 
+  const modulators = compileModulators(o.modulators, dt, { B, perInstance, usedKeys });
+
   // Projections.
+  const plastic: PlasticPlan[] = [];
   const projList = o.projections === undefined ? [] : o.projections;
   if (!Array.isArray(projList)) throw new SpecError('projections', 'expected an array');
   const maxAbs = pops.map((p) => p.model.ports.map(() => new Float64Array(p.size)));
@@ -165,7 +169,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const procBound = pops.map((p) => p.model.ports.map(() => 0));
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
-    const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed']);
+    const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity']);
     const pre = byName.get(str(po.from, `${f}.from`));
     const post = byName.get(str(po.to, `${f}.to`));
     if (!pre) throw new SpecError(`${f}.from`, `no population named "${po.from}"`);
@@ -206,6 +210,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     };
     // Fixed total: the in-degree of the most connected neuron, bounded by mean + 6 sd + 10 (probabilistic).
     const totalInDegree = (n: number) => n / post.size + 6 * Math.sqrt(n / post.size) + 10;
+    const isPlastic = po.plasticity !== undefined;
+    if (isPlastic && conn.type === 'fixed-total' && conn.procedural) throw new SpecError(`${cf}.procedural`, 'a plastic projection stores its weights: procedural connectivity cannot be plastic');
     if (conn.type === 'fixed-total' && conn.procedural) {
       const { wd, dd, sign } = drawn();
       if (wd.kind === 2) throw new SpecError(`${f}.weight`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
@@ -217,7 +223,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       });
       return undefined;
     }
-    if (conn.type === 'fixed-indegree' || conn.type === 'fixed-total') {
+    if (!isPlastic && (conn.type === 'fixed-indegree' || conn.type === 'fixed-total')) {
       // Generated on the GPU at build time (engine/spiking/build.ts).
       const { wd, dd, sign } = drawn();
       const rule = conn.type === 'fixed-total' ? 0 : 1;
@@ -239,13 +245,21 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       sign: po.sign === undefined ? undefined : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const),
       delay: po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt, field: f,
     });
-    for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += Math.abs(syn.weight[k]);
     let maxDelay = 1;
     for (const d of syn.delay) maxDelay = Math.max(maxDelay, d);
     post.slots = Math.max(post.slots, maxDelay + 1);
-    return { name: str(po.name, `${f}.name`), index, pre, post, port, syn };
+    const name = str(po.name, `${f}.name`);
+    if (isPlastic) {
+      const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys });
+      const bound = plasticMaxAbs(p);
+      for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += bound;
+      plastic.push(p);
+      return undefined;
+    }
+    for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += Math.abs(syn.weight[k]);
+    return { name, index, pre, post, port, syn };
   });
-  uniqueNames([...built.filter((b) => b !== undefined), ...procedural, ...generated], 'projections');
+  uniqueNames([...built.filter((b) => b !== undefined), ...procedural, ...generated, ...plastic], 'projections');
 
   // Inputs: Poisson (through a port, counted in float), DC (into I_ext) and given spike trains.
   const { dc, poissonTables, sources, inputLength: inputLen } = compileInputs(o.inputs, { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound });
@@ -265,6 +279,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const wq = Int32Array.from(syn.weight, (w) => Math.round(w * scale));
     return { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length };
   });
+  for (const p of plastic) p.scale = p.post.scales[p.port];
   for (const s of sources) s.wq = Math.round(s.weight * 2 ** s.pop.scales[s.port]);
   const outgoing = pops.map((pre) => mergeOutgoing(pre, projections.filter((p) => p.pre === pre), B)).filter((o) => o.projections.length > 0);
   const inputTable = new Float32Array(Math.max(inputLen, 1));
@@ -276,7 +291,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   return {
     spec,
     plan: {
-      dt, batch: B, pops, projections, outgoing, generated, procedural, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+      dt, batch: B, pops, projections, outgoing, generated, procedural, plastic, modulators, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
       spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
     },
   };

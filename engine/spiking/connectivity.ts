@@ -1,6 +1,6 @@
 /**
- * Spiking connectivity built on the host (fixed-probability and explicit lists; fixed-indegree and
- * fixed-total are generated on the GPU, engine/spiking/build.ts): synapses stored by presynaptic neuron
+ * Spiking connectivity built on the host (fixed-probability and explicit lists, and every rule of a plastic
+ * projection; static fixed-indegree and fixed-total are generated on the GPU, engine/spiking/build.ts): synapses stored by presynaptic neuron
  * (CSR over pre) for event-driven propagation, with per-synapse weight and delay in steps.
  * Every random draw comes from a Philox stream keyed by the projection's seed and counted by
  * (projection index, row), so the result does not depend on build order.
@@ -45,9 +45,25 @@ function pairs(c: ConnectivitySpec, nPre: number, nPost: number, seed: number, p
       }
       break;
     }
-    case 'fixed-indegree':
-    case 'fixed-total':
-      throw new Error(`${c.type} synapses are generated on the GPU (engine/spiking/build.ts), not here`);
+    // Static fixed-indegree and fixed-total projections are generated on the GPU (engine/spiking/build.ts);
+    // these host draws serve plastic projections, which are built on the host.
+    case 'fixed-indegree': {
+      const excludeSelf = recurrent && c.allowAutapses === false;
+      for (let i = 0; i < nPost; i++) {
+        const rng = new PhiloxStream(seed, proj, i, PURPOSE.pairs);
+        for (let q = 0; q < c.k; q++) {
+          let j = Math.floor(rng.uniform() * (excludeSelf ? nPre - 1 : nPre));
+          if (excludeSelf && j >= i) j++;
+          pre.push(j); post.push(i);
+        }
+      }
+      break;
+    }
+    case 'fixed-total': {
+      const rng = new PhiloxStream(seed, proj, 0, PURPOSE.pairs);
+      for (let q = 0; q < c.n; q++) { pre.push(Math.floor(rng.uniform() * nPre)); post.push(Math.floor(rng.uniform() * nPost)); }
+      break;
+    }
     case 'explicit':
       c.pre.forEach((j, k) => {
         if (!Number.isInteger(j) || j < 0 || j >= nPre) throw new SpecError(`${field}.pre[${k}]`, `must be an integer in [0, ${nPre}), got ${j}`);

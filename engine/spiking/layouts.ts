@@ -16,7 +16,8 @@ export const SPIKING_GROUP0: readonly { name: string; kind: BindingKind }[] = [
   { name: 'inputs', kind: 'read-only-storage' },
 ];
 
-export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-state' | 'record-rate';
+export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-state' | 'record-rate'
+  | 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
 
 export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind: BindingKind }[]> = {
   'neuron-update': [{ name: 'spike_bits', kind: 'storage' }],
@@ -30,4 +31,28 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind
   'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage' }, { name: 'proj_info', kind: 'read-only-storage' }],
   'record-state': [{ name: 'units', kind: 'read-only-storage' }, { name: 'rec_ring', kind: 'storage' }],
   'record-rate': [{ name: 'counts', kind: 'storage' }],
+  'plastic-trace': [{ name: 'pconst', kind: 'read-only-storage' }, { name: 'tr', kind: 'storage' }],
+  'plastic-pre': [
+    { name: 'row_ptr', kind: 'read-only-storage' },
+    { name: 'post_idx', kind: 'read-only-storage' },
+    { name: 'delay', kind: 'read-only-storage' },
+    { name: 'pconst', kind: 'read-only-storage' },
+    { name: 'tr', kind: 'read-only-storage' },
+    { name: 'wel', kind: 'storage' },
+    { name: 'mods', kind: 'read-only-storage' },
+  ],
+  'plastic-post': [
+    { name: 'col_ptr', kind: 'read-only-storage' },
+    { name: 'col_syn', kind: 'read-only-storage' },
+    { name: 'pre_idx', kind: 'read-only-storage' },
+    { name: 'pconst', kind: 'read-only-storage' },
+    { name: 'tr', kind: 'read-only-storage' },
+    { name: 'wel', kind: 'storage' },
+    { name: 'mods', kind: 'read-only-storage' },
+  ],
+  'plastic-eligibility': [
+    { name: 'pconst', kind: 'read-only-storage' },
+    { name: 'wel', kind: 'storage' },
+    { name: 'mods', kind: 'read-only-storage' },
+  ],
 };

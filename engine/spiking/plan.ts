@@ -3,6 +3,7 @@
  * CPU reference both execute.
  */
 import type { CompiledModel } from '../models/neuron.ts';
+import type { ModulatorPlan, PlasticPlan } from './plasticity.ts';
 
 /** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
 export const STREAM_INIT = 2;
@@ -142,6 +143,9 @@ export interface SpikingPlan {
   outgoing: OutgoingPlan[];
   generated: GeneratedPlan[];
   procedural: ProceduralPlan[];
+  /** Plastic projections (host-built, weights per instance; engine/spiking/plasticity.ts). */
+  plastic: PlasticPlan[];
+  modulators: ModulatorPlan[];
   stateInit: Float32Array;
   paramTable: Float32Array;
   neuronCount: number;

@@ -9,6 +9,7 @@ import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourc
 import { generateSynapses } from './build.ts';
 import { sortByPre } from './connectivity.ts';
 import type { ModelEnv } from '../models/neuron.ts';
+import { modulatorValue, type PlasticPlan } from './plasticity.ts';
 
 const F = Math.fround;
 
@@ -45,6 +46,10 @@ export class SpikingReference {
   readonly refrac: Int32Array;
   readonly ring: Int32Array;
   private readonly params: Record<string, number>[][];
+  /** Per plastic projection: weights then eligibilities (B x S each), and lazy traces (value, last step). */
+  readonly plastic: { plan: PlasticPlan; wel: Float32Array; trVal: Float32Array; trLast: Uint32Array }[];
+  /** Host modulators' values per instance (setModulator). */
+  private readonly hostModulators: Float32Array[];
   /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
   private readonly generated: Pick<SpikingProjPlan, 'pre' | 'post' | 'port' | 'rowPtr' | 'postIdx' | 'wq' | 'delay'>[];
 
@@ -60,6 +65,14 @@ export class SpikingReference {
         postIdx: order.map((q) => s.post[q]), wq: Int32Array.from(order, (q) => s.wq[q]), delay: order.map((q) => s.delay[q]),
       };
     });
+    this.plastic = plan.plastic.map((p) => {
+      const B = plan.batch, S = p.synapses;
+      const wel = new Float32Array((p.threeFactor ? 2 : 1) * B * S);
+      for (let b = 0; b < B; b++) wel.set(p.w0, b * S);
+      const n = B * (p.pre.size + p.post.size);
+      return { plan: p, wel, trVal: new Float32Array(n), trLast: new Uint32Array(n) };
+    });
+    this.hostModulators = plan.modulators.map((m) => m.baseline.slice());
     this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
       const row = plan.paramTable.subarray(pop.paramBase + b * pop.paramCount, pop.paramBase + (b + 1) * pop.paramCount);
       const names = [...pop.model.paramNames, ...pop.model.derivedNames, '__ref_steps'];
@@ -119,8 +132,81 @@ export class SpikingReference {
       }
     }
     for (const proj of this.plan.procedural) this.propagateProcedural(proj, spikes);
+    for (const p of this.plastic) this.plasticStep(p, spikes);
     this.step++;
     return spikes;
+  }
+
+  setModulator(name: string, values: number[]): void {
+    this.hostModulators[this.plan.modulators.findIndex((m) => m.name === name)] = Float32Array.from(values);
+  }
+
+  /** Modulator q's value in instance b at the current step. */
+  private modulator(q: number, b: number): number {
+    return modulatorValue(this.plan.modulators[q], b, this.step, this.hostModulators[q]);
+  }
+
+  /** The twin of plastic-trace, plastic-pre, plastic-post and plastic-eligibility, in that order. */
+  private plasticStep(ps: SpikingReference['plastic'][number], spikes: Spike[]): void {
+    const { plan: p, wel, trVal, trLast } = ps;
+    const B = this.plan.batch, S = p.synapses, n = this.step, post = p.post, P = post.model.ports.length;
+    const trace = (k: number, table: Float32Array) => {
+      const age = n - trLast[k];
+      return age < table.length ? F(trVal[k] * table[age]) : 0;
+    };
+    const postBase = B * p.pre.size;
+    for (const sp of spikes) {
+      if (sp.pop === p.pre.index) {
+        const k = sp.instance * p.pre.size + sp.neuron;
+        trVal[k] = F(trace(k, p.tablePlus) + 1);
+        trLast[k] = n;
+      }
+      if (sp.pop === post.index) {
+        const k = postBase + sp.instance * post.size + sp.neuron;
+        trVal[k] = F(trace(k, p.tableMinus) + 1);
+        trLast[k] = n;
+      }
+    }
+    const gate = !p.threeFactor && p.modulator >= 0;
+    const scale = F(2 ** p.scale);
+    const clip = (w: number) => Math.min(Math.max(w, p.wMin), p.wMax);
+    for (const sp of spikes) {
+      if (sp.pop !== p.pre.index) continue;
+      const b = sp.instance, c = p.cMinus[b], m = gate ? this.modulator(p.modulator, b) : 1;
+      for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
+        const i = p.postIdx[k], wi = b * S + k, w = wel[wi];
+        const slot = (n + p.delay[k]) % post.slots;
+        const r = post.ringBase + ((slot * P + p.port) * B + b) * post.size + i;
+        this.ring[r] = (this.ring[r] + (Math.floor(F(F(w * scale) + 0.5)) | 0)) | 0;
+        let dw = F(c * trace(postBase + b * post.size + i, p.tableMinus));
+        if (p.soft) dw = F(dw * F(w - p.wMin));
+        if (gate) dw = F(dw * m);
+        if (p.threeFactor) wel[B * S + wi] = F(wel[B * S + wi] - dw);
+        else wel[wi] = clip(F(w - dw));
+      }
+    }
+    for (const sp of spikes) {
+      if (sp.pop !== post.index) continue;
+      const b = sp.instance, c = p.cPlus[b], m = gate ? this.modulator(p.modulator, b) : 1;
+      for (let k = p.colPtr[sp.neuron]; k < p.colPtr[sp.neuron + 1]; k++) {
+        const syn = p.colSyn[k], wi = b * S + syn;
+        let dw = F(c * trace(b * p.pre.size + p.preIdx[syn], p.tablePlus));
+        if (p.soft) dw = F(dw * F(p.wMax - wel[wi]));
+        if (gate) dw = F(dw * m);
+        if (p.threeFactor) wel[B * S + wi] = F(wel[B * S + wi] + dw);
+        else wel[wi] = clip(F(wel[wi] + dw));
+      }
+    }
+    if (p.threeFactor) {
+      for (let b = 0; b < B; b++) {
+        const k = F(p.kElig[b] * this.modulator(p.modulator, b));
+        for (let s = 0; s < S; s++) {
+          const e = wel[B * S + b * S + s];
+          wel[b * S + s] = clip(F(wel[b * S + s] + F(k * e)));
+          wel[B * S + b * S + s] = F(e * p.decayElig);
+        }
+      }
+    }
   }
 
   /** Given spike trains: this step's events into the current ring slot (as spike-source). */

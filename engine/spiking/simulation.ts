@@ -13,7 +13,8 @@ import { fires, plannedRows, type RecordSink, type RecorderInfo } from '../recor
 import { grid } from '../schedule/kernels.ts';
 import { compileSpiking } from './compile.ts';
 import type { SpikingPlan } from './plan.ts';
-import { neuronUpdateWgsl, proceduralInfo, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
+import { neuronUpdateWgsl, plasticWgsl, proceduralInfo, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
+import { modulatorValue, plasticConstants, type PlasticPlan } from './plasticity.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1, type SpikingKernel } from './layouts.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from './spec.ts';
 
@@ -46,6 +47,12 @@ interface SpikeRec { name: string; pop: number; index: number; words: number; bi
 interface StateRec extends RecorderInfo { index: number; kernel: Kernel; ring: GPUBuffer; capacity: number }
 /** Population rate: spike counts per step on the GPU, summed into bins of `every` steps on the host. */
 interface RateRec extends RecorderInfo { index: number; pop: number; kernel: Kernel; counts: GPUBuffer; acc: Float64Array }
+/** Weight snapshots of a plastic projection: copies of its weights into a ring, one row per snapshot. */
+interface WeightRec extends RecorderInfo { index: number; plastic: Plastic; ring: GPUBuffer }
+/** Modulator values per instance, taken from the chunk's modulator table on the host. */
+interface ModRec extends RecorderInfo { index: number; modulator: number }
+/** A plastic projection on the GPU: weights then eligibilities per instance (wel), traces (tr). */
+interface Plastic { plan: PlasticPlan; wel: GPUBuffer; tr: GPUBuffer; kernels: Kernel[] }
 
 export class SpikingSimulation {
   step = 0;
@@ -58,8 +65,11 @@ export class SpikingSimulation {
     private readonly spikeRecs: SpikeRec[],
     private readonly stateRecs: StateRec[],
     private readonly rateRecs: RateRec[],
+    private readonly weightRecs: WeightRec[],
+    private readonly modRecs: ModRec[],
+    private readonly plastic: Plastic[],
     private readonly group0: GPUBindGroup,
-    private readonly buffers: { steps: GPUBuffer; state: GPUBuffer; refrac: GPUBuffer; all: GPUBuffer[] },
+    private readonly buffers: { steps: GPUBuffer; state: GPUBuffer; refrac: GPUBuffer; mods: GPUBuffer; all: GPUBuffer[] },
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
@@ -166,6 +176,47 @@ export class SpikingSimulation {
           workgroups: [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), most * plan.batch)), 1, 1],
         });
       }
+      // Plastic projections: trace, presynaptic and postsynaptic passes (and the third factor), after
+      // every static synapse dispatch of the step. The modulator table holds one row per step of a chunk.
+      const nmod = Math.max(plan.modulators.length, 1);
+      const mods = buf('modulators', chunkSteps * plan.batch * nmod * 4);
+      const workgroupsFor = (n: number): [number, number, number] => [Math.max(1, Math.min(opts.spikeWorkgroups ?? defaultSpikeWorkgroups(gpu), n)), 1, 1];
+      const plastic: Plastic[] = plan.plastic.map((p) => {
+        const B = plan.batch, S = p.synapses;
+        check(`projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`, (p.threeFactor ? 2 : 1) * B * S * 4);
+        const wel0 = new Float32Array(Math.max((p.threeFactor ? 2 : 1) * B * S, 1));
+        for (let b = 0; b < B; b++) wel0.set(p.w0, b * S);
+        const label = `plastic "${p.name}" (${p.pre.name} -> ${p.post.name})`;
+        const wel = buf(`${label}:weights`, wel0, STORAGE | GPUBufferUsage.COPY_SRC);
+        const tr = buf(`${label}:traces`, Math.max(2 * B * (p.pre.size + p.post.size), 1) * 4);
+        const pconst = buf(`${label}:constants`, plasticConstants(p).data);
+        const u32 = (name: string, a: Uint32Array) => buf(`${label}:${name}`, a.length ? a : new Uint32Array(1));
+        const kernel = (kind: 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility', bufs: GPUBuffer[], workgroups: [number, number, number]): Kernel => ({
+          label: `${kind} ${label}`, pipeline: pipeline(kind, `${kind} ${label}`, plasticWgsl(plan, p, kind)),
+          group1: group1(kind, `${kind} ${label}`, bufs), workgroups,
+        });
+        const kernels = [
+          kernel('plastic-trace', [pconst, tr], grid(Math.ceil((B * Math.max(p.pre.size, p.post.size)) / 64), device)),
+          kernel('plastic-pre', [u32('row_ptr', p.rowPtr), u32('post_idx', p.postIdx), u32('delay', p.delay), pconst, tr, wel, mods], workgroupsFor(B * p.pre.size)),
+          kernel('plastic-post', [u32('col_ptr', p.colPtr), u32('col_syn', p.colSyn), u32('pre_idx', p.preIdx), pconst, tr, wel, mods], workgroupsFor(B * p.post.size)),
+        ];
+        if (p.threeFactor) kernels.push(kernel('plastic-eligibility', [pconst, wel, mods], grid(Math.ceil((B * S) / 64), device)));
+        return { plan: p, wel, tr, kernels };
+      });
+      for (const p of plastic) kernels.push(...p.kernels);
+      const weightRecs: WeightRec[] = records.weights.map((r) => {
+        const p = plastic[r.plastic];
+        const width = p.plan.synapses;
+        const capacity = Math.ceil(chunkSteps / r.every) + 1;
+        return {
+          name: r.name, population: p.plan.name, what: 'weights', reduce: 'none', every: r.every, units: new Uint32Array(0), width, batch: plan.batch,
+          index: r.index, plastic: p, ring: buf(`recorder "${r.name}":ring`, Math.max(capacity * plan.batch * width, 1) * 4, STORAGE | GPUBufferUsage.COPY_DST),
+        };
+      });
+      const modRecs: ModRec[] = records.modulators.map((r) => ({
+        name: r.name, population: plan.modulators[r.modulator].name, what: 'modulator', reduce: 'none', every: r.every, units: new Uint32Array(0), width: 1,
+        batch: plan.batch, index: r.index, modulator: r.modulator,
+      }));
       const stateRecs: StateRec[] = records.state.map((r) => {
         const pop = plan.pops[r.pop];
         const capacity = Math.ceil(chunkSteps / r.every) + 1;
@@ -193,9 +244,60 @@ export class SpikingSimulation {
           kernel: { label, pipeline: pipeline('record-rate', label, recordRateWgsl(plan, pop, r.index)), group1: group1('record-rate', label, [counts]), workgroups: [1, 1, 1] },
         };
       });
-      return new SpikingSimulation(gpu, plan, spec, kernels, spikeRecs, stateRecs, rateRecs, group0, { steps, state, refrac, all },
+      const sim = new SpikingSimulation(gpu, plan, spec, kernels, spikeRecs, stateRecs, rateRecs, weightRecs, modRecs, plastic, group0, { steps, state, refrac, mods, all },
         chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+      plan.modulators.forEach((m, q) => { sim.hostModulators[q] = m.baseline.slice(); });
+      return sim;
     });
+  }
+
+  /** Values of host modulators (per modulator index, per instance), as last set by setModulator. */
+  private readonly hostModulators: Float32Array[] = [];
+
+  /**
+   * Sets a host modulator's value per instance (one number for all instances, or one each), from the
+   * next run() on; e.g. a reward prediction error computed on the host between trials.
+   */
+  setModulator(name: string, values: number | number[]): void {
+    const q = this.plan.modulators.findIndex((m) => m.name === name);
+    if (q < 0) throw new SpecError('setModulator', `no modulator named "${name}"`);
+    if (this.plan.modulators[q].kind !== 'host') throw new SpecError('setModulator', `modulator "${name}" follows its schedule; only host modulators are set from the host`);
+    const B = this.plan.batch;
+    const v = typeof values === 'number' ? new Array<number>(B).fill(values) : values;
+    if (v.length !== B || v.some((x) => !Number.isFinite(x))) throw new SpecError('setModulator', `expected a finite number or ${B} finite numbers, got ${JSON.stringify(values)}`);
+    this.hostModulators[q] = Float32Array.from(v);
+  }
+
+  /** The synapses of a plastic projection (shared by all instances), in the order of its weights. */
+  synapses(projection: string): { pre: Uint32Array; post: Uint32Array; delay: Uint32Array } {
+    const p = this.plasticNamed(projection).plan;
+    return { pre: p.preIdx, post: p.postIdx, delay: p.delay };
+  }
+
+  private plasticNamed(name: string): Plastic {
+    const p = this.plastic.find((x) => x.plan.name === name);
+    if (!p) throw new SpecError('projection', `no plastic projection named "${name}"${this.plastic.length ? ` (plastic: ${this.plastic.map((x) => x.plan.name).join(', ')})` : ''}`);
+    return p;
+  }
+
+  /** Current weights of a plastic projection: B x S float32 (instance-major, synapses in synapses() order). */
+  async readWeights(projection: string, what: 'weights' | 'eligibility' = 'weights'): Promise<Float32Array> {
+    const p = this.plasticNamed(projection);
+    if (what === 'eligibility' && !p.plan.threeFactor) throw new SpecError('readWeights', `projection "${projection}" has no eligibility trace (rule stdp)`);
+    const n = this.plan.batch * p.plan.synapses;
+    const bytes = await this.guard(`reading the weights of "${projection}"`, readBuffer(this.gpu.device, p.wel, what === 'weights' ? 0 : n * 4, n * 4));
+    return new Float32Array(bytes);
+  }
+
+  /** Replaces the weights of a plastic projection: S values (every instance) or B x S. */
+  writeWeights(projection: string, data: Float32Array | Float64Array | number[]): void {
+    const p = this.plasticNamed(projection);
+    const B = this.plan.batch, S = p.plan.synapses;
+    if (data.length !== S && data.length !== B * S) throw new SpecError('writeWeights', `projection "${projection}" has ${S} synapses x ${B} instances: expected ${S} or ${B * S} values, got ${data.length}`);
+    const w = new Float32Array(B * S);
+    for (let b = 0; b < B; b++) for (let s = 0; s < S; s++) w[b * S + s] = data[data.length === S ? s : b * S + s];
+    for (let k = 0; k < w.length; k++) if (!Number.isFinite(w[k])) throw new SpecError('writeWeights', `value ${k} is not finite`);
+    this.gpu.device.queue.writeBuffer(p.wel, 0, w);
   }
 
   get kernelLabels(): string[] {
@@ -210,7 +312,7 @@ export class SpikingSimulation {
   async run(steps: number, opts: { onSpikes?: SpikeHandler; sink?: RecordSink; onProgress?: (done: number, total: number) => void } = {}): Promise<{ wallSeconds: number }> {
     const { device } = this.gpu;
     const t0 = performance.now();
-    for (const r of [...this.stateRecs, ...this.rateRecs]) await opts.sink?.begin?.(r, plannedRows(r.every, this.step, steps));
+    for (const r of [...this.stateRecs, ...this.rateRecs, ...this.weightRecs, ...this.modRecs]) await opts.sink?.begin?.(r, plannedRows(r.every, this.step, steps));
     const inFlight: Promise<void>[] = [];
     let delivered: Promise<void> = Promise.resolve();
     for (let done = 0; done < steps;) {
@@ -221,16 +323,20 @@ export class SpikingSimulation {
       for (let s = 0; s < count; s++) {
         const o = (s * STEP_STRIDE) / 4;
         info[o] = n0 + s;
+        info[o + 2] = s;
         for (const r of [...this.spikeRecs, ...this.rateRecs]) info[o + 4 + r.index] = s;
         this.stateRecs.forEach((r, k) => { if (fires(r.every, n0 + s)) info[o + 4 + r.index] = rows[k]++; });
       }
       device.queue.writeBuffer(this.buffers.steps, 0, info);
+      const modTable = this.modulatorTable(n0, count);
+      if (this.plan.modulators.length) device.queue.writeBuffer(this.buffers.mods, 0, modTable);
+      const weightRows = this.weightRecs.map(() => 0);
       device.pushErrorScope('out-of-memory');
       device.pushErrorScope('validation');
       const enc = device.createCommandEncoder({ label: `spiking steps ${n0}..${n0 + count - 1}` });
       if (this.spikeRecs.length) enc.clearBuffer(this.spikeRecs[0].bits);
       for (const r of this.rateRecs) enc.clearBuffer(r.counts);
-      const pass = enc.beginComputePass();
+      let pass = enc.beginComputePass();
       const dispatch = (k: Kernel, offset: number) => {
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, this.group0, [offset]);
@@ -241,12 +347,23 @@ export class SpikingSimulation {
         for (const k of this.stepKernels) dispatch(k, s * STEP_STRIDE);
         this.stateRecs.forEach((r) => { if (fires(r.every, n0 + s)) dispatch(r.kernel, s * STEP_STRIDE); });
         for (const r of this.rateRecs) dispatch(r.kernel, s * STEP_STRIDE);
+        const snapshots = this.weightRecs.filter((r) => fires(r.every, n0 + s));
+        if (snapshots.length) {
+          // Weight snapshots are buffer copies, which go between compute passes.
+          pass.end();
+          for (const r of snapshots) {
+            const bytes = r.batch * r.width * 4;
+            enc.copyBufferToBuffer(r.plastic.wel, 0, r.ring, weightRows[this.weightRecs.indexOf(r)]++ * bytes, bytes);
+          }
+          pass = enc.beginComputePass();
+        }
       }
       pass.end();
       const parts: { buffer: GPUBuffer; offset: number; bytes: number }[] = [
         ...this.spikeRecs.map((r) => ({ buffer: r.bits, offset: r.bitsBase * 4, bytes: count * this.plan.batch * r.words * 4 })),
         ...this.stateRecs.map((r, k) => ({ buffer: r.ring, offset: 0, bytes: rows[k] * r.batch * r.width * 4 })),
         ...this.rateRecs.map((r) => ({ buffer: r.counts, offset: 0, bytes: count * r.batch * 4 })),
+        ...this.weightRecs.map((r, k) => ({ buffer: r.ring, offset: 0, bytes: weightRows[k] * r.batch * r.width * 4 })),
       ];
       const total = parts.reduce((a, p) => a + p.bytes, 0);
       let staging: GPUBuffer | undefined;
@@ -264,6 +381,12 @@ export class SpikingSimulation {
       const ready = this.guard(`spiking steps ${n0}..${n0 + count - 1}`,
         errors.then(() => (staging ? staging.mapAsync(GPUMapMode.READ) : device.queue.onSubmittedWorkDone())));
       delivered = Promise.all([delivered, ready]).then(async () => {
+        for (const r of this.modRecs) {
+          const nmod = Math.max(this.plan.modulators.length, 1);
+          for (let s = 0; s < count; s++) {
+            if (fires(r.every, n0 + s)) await opts.sink?.write(r, modTable.slice((s * r.batch) * nmod, (s + 1) * r.batch * nmod).filter((_, k) => k % nmod === r.modulator), 1);
+          }
+        }
         if (!staging) return;
         const data = staging.getMappedRange().slice(0);
         staging.unmap();
@@ -292,6 +415,11 @@ export class SpikingSimulation {
             }
           }
         }
+        for (const [k, r] of this.weightRecs.entries()) {
+          const n = weightRows[k] * r.batch * r.width;
+          if (weightRows[k] > 0) await opts.sink?.write(r, new Float32Array(data, off, n), weightRows[k]);
+          off += n * 4;
+        }
       });
       delivered.catch(() => undefined);
       inFlight.push(delivered);
@@ -301,8 +429,18 @@ export class SpikingSimulation {
       opts.onProgress?.(done, steps);
     }
     await delivered;
-    for (const r of [...this.stateRecs, ...this.rateRecs]) await opts.sink?.end?.(r);
+    for (const r of [...this.stateRecs, ...this.rateRecs, ...this.weightRecs, ...this.modRecs]) await opts.sink?.end?.(r);
     return { wallSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Modulator values of steps n0 .. n0 + count - 1: (step, instance, modulator) float32, as the kernels read them. */
+  private modulatorTable(n0: number, count: number): Float32Array<ArrayBuffer> {
+    const mods = this.plan.modulators, B = this.plan.batch, M = Math.max(mods.length, 1);
+    const table = new Float32Array(count * B * M);
+    for (let s = 0; s < count; s++) {
+      for (let b = 0; b < B; b++) mods.forEach((m, q) => { table[(s * B + b) * M + q] = modulatorValue(m, b, n0 + s, this.hostModulators[q]); });
+    }
+    return table;
   }
 
   /** Reads all state variables (plan layout) and the refractory counters. */
@@ -343,6 +481,8 @@ export function decodeBits(words: Uint32Array, steps: number, batch: number, wor
 }
 
 interface ValidRecorders {
+  weights: { name: string; plastic: number; index: number; every: number }[];
+  modulators: { name: string; modulator: number; index: number; every: number }[];
   spikes: { name: string; pop: number; index: number }[];
   rates: { name: string; pop: number; index: number; every: number }[];
   state: { name: string; pop: number; index: number; variable: number; units: Uint32Array; every: number }[];
@@ -352,15 +492,31 @@ function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRecorders
   const list = (spec.record ?? []) as SpikingRecorderSpec[];
   if (!Array.isArray(list)) throw new SpecError('record', 'expected an array');
   if (list.length > 60) throw new SpecError('record', `at most 60 recorders, got ${list.length}`);
-  const out: ValidRecorders = { spikes: [], rates: [], state: [] };
+  const out: ValidRecorders = { weights: [], modulators: [], spikes: [], rates: [], state: [] };
   const names = new Set<string>();
   list.forEach((r, index) => {
     const f = `record[${index}]`;
     if (typeof r !== 'object' || r === null) throw new SpecError(f, 'expected an object');
-    for (const k of Object.keys(r)) if (!['name', 'population', 'what', 'units', 'every'].includes(k)) throw new SpecError(`${f}.${k}`, 'unknown field (allowed: name, population, what, units, every)');
+    for (const k of Object.keys(r)) if (!['name', 'population', 'projection', 'modulator', 'what', 'units', 'every'].includes(k)) throw new SpecError(`${f}.${k}`, 'unknown field (allowed: name, population, projection, modulator, what, units, every)');
     if (typeof r.name !== 'string' || !r.name) throw new SpecError(`${f}.name`, 'expected a non-empty string');
     if (names.has(r.name)) throw new SpecError(`${f}.name`, `duplicate name "${r.name}"`);
     names.add(r.name);
+    const every = r.every ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new SpecError(`${f}.every`, 'must be an integer >= 1');
+    if (r.what === 'weights' || r.what === 'modulator') {
+      if (r.population !== undefined || r.units !== undefined) throw new SpecError(`${f}.${r.population !== undefined ? 'population' : 'units'}`, `not used when recording ${r.what === 'weights' ? 'weights (name the projection)' : 'a modulator (name it)'}`);
+      if (r.what === 'weights') {
+        const plastic = plan.plastic.findIndex((p) => p.name === r.projection);
+        if (plastic < 0) throw new SpecError(`${f}.projection`, `no plastic projection named "${r.projection}"${plan.plastic.length ? ` (plastic: ${plan.plastic.map((p) => p.name).join(', ')})` : ''}`);
+        out.weights.push({ name: r.name, plastic, index, every });
+      } else {
+        const modulator = plan.modulators.findIndex((m) => m.name === r.modulator);
+        if (modulator < 0) throw new SpecError(`${f}.modulator`, `no modulator named "${r.modulator}"`);
+        out.modulators.push({ name: r.name, modulator, index, every });
+      }
+      return;
+    }
+    if (r.projection !== undefined || r.modulator !== undefined) throw new SpecError(`${f}.${r.projection !== undefined ? 'projection' : 'modulator'}`, `only with what "weights" or "modulator"`);
     const pop = plan.pops.find((p) => p.name === r.population);
     if (!pop) throw new SpecError(`${f}.population`, `no population named "${r.population}"`);
     if (r.what === 'spikes') {
@@ -368,14 +524,12 @@ function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRecorders
       out.spikes.push({ name: r.name, pop: pop.index, index });
       return;
     }
-    const every = r.every ?? 1;
-    if (!Number.isInteger(every) || every < 1) throw new SpecError(`${f}.every`, 'must be an integer >= 1');
     if (r.what === 'rate') {
       out.rates.push({ name: r.name, pop: pop.index, index, every });
       return;
     }
     const variable = pop.model.stateNames.indexOf(r.what);
-    if (variable < 0) throw new SpecError(`${f}.what`, `"spikes", "rate" or a state variable of ${pop.model.name} (${pop.model.stateNames.join(', ')}), got "${r.what}"`);
+    if (variable < 0) throw new SpecError(`${f}.what`, `"spikes", "rate", "weights", "modulator" or a state variable of ${pop.model.name} (${pop.model.stateNames.join(', ')}), got "${r.what}"`);
     const units = r.units ?? Array.from({ length: pop.size }, (_, i) => i);
     units.forEach((u, k) => { if (!Number.isInteger(u) || u < 0 || u >= pop.size) throw new SpecError(`${f}.units[${k}]`, `must be an integer in [0, ${pop.size})`); });
     out.state.push({ name: r.name, pop: pop.index, index, variable, units: Uint32Array.from(units), every });

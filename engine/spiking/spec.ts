@@ -3,6 +3,7 @@
  * port (pA for current ports of lif_psc_exp, leak-conductance units for lif_coba).
  */
 import type { NeuronModelSpec } from '../models/neuron.ts';
+import type { TimeCourse } from '../model/spec.ts';
 
 export type Distribution = number | { uniform: [number, number] } | { normal: [number, number] };
 
@@ -47,7 +48,56 @@ export interface SpikingProjectionSpec {
   /** Delay [ms], a constant or a distribution; rounded to whole steps, at least one step. */
   delay?: Distribution;
   seed?: number;
+  /** Synaptic plasticity (weights per instance, stored; see PlasticitySpec). */
+  plasticity?: PlasticitySpec;
 }
+
+/**
+ * Pair-based STDP with all-to-all pairing through exponential traces (x_j of the presynaptic neuron,
+ * y_i of the postsynaptic one; each jumps by 1 at its neuron's spike and decays with tauPlus / tauMinus).
+ * Spike times are the somatic ones: the pairing ignores the transmission delay. Per step, after the
+ * neuron update: at a presynaptic spike the synapse first delivers its current weight, then depresses,
+ * dw = -eta * aMinus * y_i (additive) or -eta * aMinus * y_i * (w - wMin) (multiplicative); at a
+ * postsynaptic spike it potentiates, dw = eta * aPlus * x_j (additive) or eta * aPlus * x_j * (wMax - w)
+ * (multiplicative). Both traces already include this step's spikes, so a pair at zero lag both
+ * potentiates and depresses. Weights are clipped to [wMin, wMax].
+ *
+ * Rule 'three-factor': the same STDP changes go into an eligibility trace e per synapse instead of w;
+ * after the spike updates of each step, w += dt * eta * D(t) * e (clipped), then e decays by
+ * exp(-dt / tauEligibility). D is the value of `modulator` for the instance. With rule 'stdp' a given
+ * `modulator` multiplies every change (a gate).
+ */
+export interface PlasticitySpec {
+  rule: 'stdp' | 'three-factor';
+  /** 'additive' (default: hard bounds) or 'multiplicative' (soft bounds). */
+  variant?: 'additive' | 'multiplicative';
+  /** Trace time constants [ms], default 20. */
+  tauPlus?: number;
+  tauMinus?: number;
+  /** Change per pair, in weight units (additive) or as a fraction of the distance to the bound (multiplicative). */
+  aPlus: number;
+  aMinus: number;
+  /** Weight bounds (default wMin 0). The input ring's fixed-point range is set from them. */
+  wMin?: number;
+  wMax: number;
+  /** Learning rate multiplying every change, default 1; per instance: batch.params["projections.NAME.eta"]. */
+  eta?: number;
+  /** Eligibility time constant [ms] (three-factor, required there). */
+  tauEligibility?: number;
+  /** A modulator's name: the third factor (three-factor, required) or a gate (stdp). */
+  modulator?: string;
+}
+
+/**
+ * A global signal per instance (e.g. dopamine), one value per step.
+ *  - schedule: baseline + amplitude * time course (per instance: batch.params["modulators.NAME.amplitude"]
+ *    and [".baseline"]), evaluated on the host per chunk in float32.
+ *  - host: held at the value last given by SpikingSimulation.setModulator (e.g. a reward prediction
+ *    error computed between trials); init before the first call.
+ */
+export type SpikingModulatorSpec =
+  | { name: string; type: 'schedule'; time: TimeCourse; amplitude?: number; baseline?: number }
+  | { name: string; type: 'host'; init?: number };
 
 export type SpikingInputSpec =
   /** Independent Poisson spike trains into every neuron of the target, through `port` with `weight`. */
@@ -62,8 +112,13 @@ export type SpikingInputSpec =
 
 export interface SpikingRecorderSpec {
   name: string;
-  population: string;
-  /** 'spikes', 'rate' (population rate in Hz per instance, over bins of `every` steps) or a state variable. */
+  /** The recorded population (spikes, rate, state variables). */
+  population?: string;
+  /** The recorded plastic projection (what: 'weights': every synapse's weight, per instance, in the order of SpikingSimulation.synapses()). */
+  projection?: string;
+  /** The recorded modulator (what: 'modulator': its value per instance). */
+  modulator?: string;
+  /** 'spikes', 'rate' (population rate in Hz per instance, over bins of `every` steps), a state variable, 'weights' or 'modulator'. */
   what: string;
   /** Neurons to record (state variables); default all. Spikes are always recorded for all. */
   units?: number[];
@@ -80,5 +135,6 @@ export interface SpikingSpec {
   projections?: SpikingProjectionSpec[];
   inputs?: SpikingInputSpec[];
   record?: SpikingRecorderSpec[];
+  modulators?: SpikingModulatorSpec[];
   batch?: { size: number; params?: Record<string, number[]> };
 }

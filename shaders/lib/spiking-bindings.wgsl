@@ -6,7 +6,8 @@
 struct SpikeStepInfo {
   step: u32,                      // global step index n
   never: u32,                     // always 0; read by keep() so that products are not fused into FMAs
-  pad1: u32, pad2: u32,
+  local: u32,                     // index of the step within its chunk (rows of per-chunk tables such as mods)
+  pad2: u32,
   slots: array<vec4<u32>, 15>,    // per recorder: its row in the GPU ring buffer for this step
 }
 

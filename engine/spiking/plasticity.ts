@@ -1,0 +1,208 @@
+/**
+ * Plastic spiking projections and modulators: compiled from the spec into plans that both the GPU
+ * kernels (shaders/spiking/plastic-*.wgsl) and the CPU twin (engine/spiking/reference.ts) execute.
+ *
+ * A plastic projection is stored on the host-built path (its synapses are drawn on the host, whatever the
+ * connectivity rule) with float32 weights per instance (instances learn apart), a CSR over presynaptic
+ * neurons (delivery and depression) and a column index over postsynaptic neurons (potentiation), so that
+ * each update pass touches every synapse at most once: no two threads write one weight, and the result
+ * does not depend on thread order. Weights are quantized to the port's fixed point at delivery.
+ *
+ * Traces are lazy: per neuron, the value just after its last spike and that step; the value at step t is
+ * value * table[t - last] with table[k] = exp(-k dt / tau) (float64 on the host, then float32; 0 beyond
+ * the table, where it is below 2^-60). Every float operation is a single + - * or min/max, each product
+ * kept from FMA contraction, so GPU and twin agree bit for bit.
+ */
+import { SpecError } from '../errors.ts';
+import { finite, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
+import type { SpikingPopPlan } from './plan.ts';
+import type { Synapses } from './connectivity.ts';
+
+const F = Math.fround;
+
+export interface PlasticPlan {
+  name: string;
+  /** Index of the spec projection. */
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  threeFactor: boolean;
+  /** Multiplicative (soft-bound) variant. */
+  soft: boolean;
+  synapses: number;
+  /** CSR over presynaptic neurons: synapse s of row j, its target and delay in steps. */
+  rowPtr: Uint32Array;
+  postIdx: Uint32Array;
+  preIdx: Uint32Array;
+  delay: Uint32Array;
+  /** Column index: the synapses onto postsynaptic neuron i are colSyn[colPtr[i] .. colPtr[i + 1]]. */
+  colPtr: Uint32Array;
+  colSyn: Uint32Array;
+  /** Initial weights (float32), the same for every instance. */
+  w0: Float32Array;
+  wMin: number;
+  wMax: number;
+  /** Per instance: eta * aPlus, eta * aMinus, dt * eta (float32). */
+  cPlus: Float32Array;
+  cMinus: Float32Array;
+  kElig: Float32Array;
+  /** Trace decay tables (exp(-k dt / tau), float32) and the eligibility decay per step. */
+  tablePlus: Float32Array;
+  tableMinus: Float32Array;
+  decayElig: number;
+  /** Index of the modulator (third factor or gate), or -1. */
+  modulator: number;
+  /** Fixed-point scale exponent of the target port (set once the scales are known). */
+  scale: number;
+}
+
+export interface ModulatorPlan {
+  name: string;
+  index: number;
+  kind: 'schedule' | 'host';
+  /** Per instance (float32): baseline and amplitude of a schedule; the initial value of a host modulator. */
+  baseline: Float32Array;
+  amplitude: Float32Array;
+  time: { kind: 'constant' } | { kind: 'pulse'; start: number; stop: number } | { kind: 'array'; every: number; values: Float32Array };
+}
+
+/** Per-instance parameters a plastic projection or modulator can take from batch.params. */
+export interface PerInstance {
+  B: number;
+  perInstance: Map<string, number[]>;
+  usedKeys: Set<string>;
+}
+
+function instanceValues(ctx: PerInstance, key: string, dflt: number): Float64Array {
+  ctx.usedKeys.add(key);
+  const v = ctx.perInstance.get(key);
+  return Float64Array.from({ length: ctx.B }, (_, b) => (v ? v[b] : dflt));
+}
+
+/** exp(-k dt / tau) for k = 0, 1, ... while above 2^-60 (at most 2^20 entries), in float32. */
+export function decayTable(dt: number, tau: number): Float32Array {
+  const n = Math.min(1 << 20, Math.max(2, Math.ceil((60 * Math.LN2 * tau) / dt) + 1));
+  return Float32Array.from({ length: n }, (_, k) => Math.exp((-k * dt) / tau));
+}
+
+export function compileModulators(raw: unknown, dt: number, ctx: PerInstance): ModulatorPlan[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new SpecError('modulators', 'expected an array');
+  const mods = raw.map((m, index): ModulatorPlan => {
+    const f = `modulators[${index}]`;
+    const o = object(m, f, ['name', 'type', 'time', 'amplitude', 'baseline', 'init']);
+    const name = str(o.name, `${f}.name`);
+    const type = oneOf(o.type, `${f}.type`, ['schedule', 'host'] as const);
+    if (type === 'host') {
+      for (const k of ['time', 'amplitude', 'baseline']) if (o[k] !== undefined) throw new SpecError(`${f}.${k}`, 'not used by a host modulator (set its value with setModulator)');
+      const init = o.init === undefined ? 0 : finite(o.init, `${f}.init`);
+      return { name, index, kind: 'host', baseline: new Float32Array(ctx.B).fill(init), amplitude: new Float32Array(ctx.B), time: { kind: 'constant' } };
+    }
+    if (o.init !== undefined) throw new SpecError(`${f}.init`, 'only for host modulators (a schedule starts at its own value)');
+    const amp = instanceValues(ctx, `modulators.${name}.amplitude`, o.amplitude === undefined ? 1 : finite(o.amplitude, `${f}.amplitude`));
+    const base = instanceValues(ctx, `modulators.${name}.baseline`, o.baseline === undefined ? 0 : finite(o.baseline, `${f}.baseline`));
+    return { name, index, kind: 'schedule', baseline: Float32Array.from(base), amplitude: Float32Array.from(amp), time: timeCourse(o.time, `${f}.time`, dt) };
+  });
+  uniqueNames(mods, 'modulators');
+  return mods;
+}
+
+function timeCourse(v: unknown, field: string, dt: number): ModulatorPlan['time'] {
+  const o = object(v, field, ['type', 'start', 'duration', 'dt', 'values']);
+  const type = oneOf(o.type, `${field}.type`, ['constant', 'pulse', 'array'] as const);
+  if (type === 'constant') return { kind: 'constant' };
+  if (type === 'pulse') {
+    const start = Math.round(finite(o.start, `${field}.start`) / dt);
+    const duration = finite(o.duration, `${field}.duration`);
+    if (duration < 0) throw new SpecError(`${field}.duration`, 'must be >= 0');
+    return { kind: 'pulse', start, stop: start + Math.round(duration / dt) };
+  }
+  const every = positive(o.dt, `${field}.dt`) / dt;
+  if (Math.abs(every - Math.round(every)) > 1e-6 || Math.round(every) < 1) throw new SpecError(`${field}.dt`, `must be a whole multiple of the time step ${dt} ms`);
+  const values = numArray(o.values, `${field}.values`);
+  if (values.length === 0) throw new SpecError(`${field}.values`, 'expected at least one value');
+  return { kind: 'array', every: Math.round(every), values: Float32Array.from(values) };
+}
+
+/** Value of a modulator in instance b at step n (float32): what the kernels read. `host` holds set values. */
+export function modulatorValue(m: ModulatorPlan, b: number, n: number, host?: Float32Array): number {
+  if (m.kind === 'host') return host ? host[b] : m.baseline[b];
+  const t = m.time;
+  let u: number;
+  if (t.kind === 'constant') u = 1;
+  else if (t.kind === 'pulse') u = n >= t.start && n < t.stop ? 1 : 0;
+  else u = t.values[Math.min(Math.floor(n / t.every), t.values.length - 1)];
+  return F(m.baseline[b] + F(m.amplitude[b] * u));
+}
+
+/** Validates `plasticity` and makes the plan of a plastic projection from its host-built synapses. */
+export function compilePlastic(
+  raw: unknown, f: string,
+  proj: { name: string; index: number; pre: SpikingPopPlan; post: SpikingPopPlan; port: number; syn: Synapses },
+  dt: number, mods: ModulatorPlan[], ctx: PerInstance,
+): PlasticPlan {
+  const o = object(raw, f, ['rule', 'variant', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'eta', 'tauEligibility', 'modulator']);
+  const rule = oneOf(o.rule, `${f}.rule`, ['stdp', 'three-factor'] as const);
+  const variant = o.variant === undefined ? 'additive' : oneOf(o.variant, `${f}.variant`, ['additive', 'multiplicative'] as const);
+  const tauPlus = o.tauPlus === undefined ? 20 : positive(o.tauPlus, `${f}.tauPlus`);
+  const tauMinus = o.tauMinus === undefined ? 20 : positive(o.tauMinus, `${f}.tauMinus`);
+  const aPlus = finite(o.aPlus, `${f}.aPlus`);
+  const aMinus = finite(o.aMinus, `${f}.aMinus`);
+  const wMin = o.wMin === undefined ? 0 : finite(o.wMin, `${f}.wMin`);
+  const wMax = finite(o.wMax, `${f}.wMax`);
+  if (!(wMax > wMin)) throw new SpecError(`${f}.wMax`, `must be > wMin (${wMin}), got ${wMax}`);
+  const eta = instanceValues(ctx, `projections.${proj.name}.eta`, o.eta === undefined ? 1 : finite(o.eta, `${f}.eta`));
+  let modulator = -1;
+  if (o.modulator !== undefined) {
+    const name = str(o.modulator, `${f}.modulator`);
+    modulator = mods.findIndex((m) => m.name === name);
+    if (modulator < 0) throw new SpecError(`${f}.modulator`, `no modulator named "${name}"${mods.length ? ` (modulators: ${mods.map((m) => m.name).join(', ')})` : ' (spec.modulators is empty)'}`);
+  }
+  let decayElig = 1;
+  if (rule === 'three-factor') {
+    if (o.tauEligibility === undefined) throw new SpecError(`${f}.tauEligibility`, 'is required for the three-factor rule');
+    if (modulator < 0) throw new SpecError(`${f}.modulator`, 'is required for the three-factor rule (the third factor)');
+    decayElig = F(Math.exp(-dt / positive(o.tauEligibility, `${f}.tauEligibility`)));
+  } else if (o.tauEligibility !== undefined) {
+    throw new SpecError(`${f}.tauEligibility`, 'only for rule "three-factor"');
+  }
+  const { syn, pre, post } = proj;
+  const S = syn.post.length;
+  if (S > 0x7fffffff) throw new SpecError(f, `${S} synapses: too many for one plastic projection`);
+  const preIdx = new Uint32Array(S);
+  for (let j = 0; j < pre.size; j++) preIdx.fill(j, syn.rowPtr[j], syn.rowPtr[j + 1]);
+  // Column index by counting sort over the postsynaptic neuron (stable: row order within a column).
+  const colPtr = new Uint32Array(post.size + 1);
+  for (let s = 0; s < S; s++) colPtr[syn.post[s] + 1]++;
+  for (let i = 0; i < post.size; i++) colPtr[i + 1] += colPtr[i];
+  const fill = colPtr.slice(0, post.size);
+  const colSyn = new Uint32Array(S);
+  for (let s = 0; s < S; s++) colSyn[fill[syn.post[s]]++] = s;
+  const w0 = Float32Array.from(syn.weight, (w) => Math.min(Math.max(w, wMin), wMax));
+  return {
+    name: proj.name, index: proj.index, pre, post, port: proj.port, threeFactor: rule === 'three-factor', soft: variant === 'multiplicative',
+    synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax),
+    cPlus: Float32Array.from(eta, (e) => e * aPlus), cMinus: Float32Array.from(eta, (e) => e * aMinus), kElig: Float32Array.from(eta, (e) => dt * e),
+    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), decayElig, modulator, scale: 24,
+  };
+}
+
+/** Largest |w| a plastic synapse can take (for the fixed-point range of its port). */
+export function plasticMaxAbs(p: { wMin: number; wMax: number }): number {
+  return Math.max(Math.abs(p.wMin), Math.abs(p.wMax));
+}
+
+/** The pconst table of a plastic projection's kernels: scalars, then the decay tables and per-instance coefficients. */
+export function plasticConstants(p: PlasticPlan): { data: Float32Array; offsets: { tp: number; tm: number; cp: number; cm: number; ke: number } } {
+  const B = p.cPlus.length;
+  const tp = 4, tm = tp + p.tablePlus.length, cp = tm + p.tableMinus.length, cm = cp + B, ke = cm + B;
+  const data = new Float32Array(ke + B);
+  data.set([p.wMin, p.wMax, p.decayElig, 2 ** p.scale]);
+  data.set(p.tablePlus, tp);
+  data.set(p.tableMinus, tm);
+  data.set(p.cPlus, cp);
+  data.set(p.cMinus, cm);
+  data.set(p.kElig, ke);
+  return { data, offsets: { tp, tm, cp, cm, ke } };
+}

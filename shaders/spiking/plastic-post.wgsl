@@ -1,0 +1,58 @@
+// plastic-post: the postsynaptic side of one plastic projection. For each postsynaptic spike of this
+// step (workgroup w takes spikes w, w + G, ...), its 64 threads walk the neuron's column (col_syn lists
+// the synapses onto it): each potentiates by c+ * x (x: the presynaptic trace now; multiplicative: times
+// (wMax - w); gated by the modulator with rule stdp), into w (clipped) or into the eligibility e.
+// Dispatched after plastic-pre, so a synapse whose two neurons spiked in the same step is depressed first.
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = col_ptr, col_syn, pre_idx, pconst, tr, wel, mods.
+//!splice constants
+//!splice lib
+
+@group(1) @binding(0) var<storage, read> col_ptr: array<u32>;
+@group(1) @binding(1) var<storage, read> col_syn: array<u32>;
+@group(1) @binding(2) var<storage, read> pre_idx: array<u32>;
+@group(1) @binding(3) var<storage, read> pconst: array<f32>;
+@group(1) @binding(4) var<storage, read> tr: array<u32>;
+@group(1) @binding(5) var<storage, read_write> wel: array<f32>;
+@group(1) @binding(6) var<storage, read> mods: array<f32>;
+
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
+
+fn trace_at(base: u32, table_off: u32, table_len: u32, step: u32) -> f32 {
+  let age = step - tr[base + 1u];
+  if (age >= table_len) { return 0.0; }
+  return keep(bitcast<f32>(tr[base]) * pconst[table_off + age]);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let step = step_info.step;
+  let parity = step % 2u;
+  let count = atomicLoad(&spike_count[POST_POP * 2u + parity]);
+  let w_min = pconst[0];
+  let w_max = pconst[1];
+  for (var s = wid.x; s < count; s += nwg.x) {
+    let e = spikes[POST_SPIKE_BASE + parity * BATCH * POST_N + s];
+    let b = e / POST_N;
+    let i = e % POST_N;
+    let c = pconst[CP_OFF + b];
+    var m = 1.0;
+    if (GATE) { m = mods[(step_info.local * BATCH + b) * NMOD + MOD]; }
+    let end = col_ptr[i + 1u];
+    for (var k = col_ptr[i] + lid; k < end; k += 64u) {
+      let syn = col_syn[k];
+      let wi = b * S + syn;
+      let x = trace_at(2u * (b * PRE_N + pre_idx[syn]), TP_OFF, TP_LEN, step);
+      var dw = keep(c * x);
+      if (SOFT) { dw = keep(dw * (w_max - wel[wi])); }
+      if (GATE) { dw = keep(dw * m); }
+      if (THREE) {
+        wel[BATCH * S + wi] = wel[BATCH * S + wi] + dw;
+      } else {
+        wel[wi] = clamp(wel[wi] + dw, w_min, w_max);
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// plastic-pre: the presynaptic side of one plastic projection. For each presynaptic spike of this step
+// (workgroup w takes spikes w, w + G, ...), its 64 threads walk the neuron's row: each synapse delivers
+// its current weight (quantized to the port's int32 fixed point, added into the target's input ring at
+// step + delay), then depresses by c- * y (y: the postsynaptic trace now; multiplicative: times
+// (w - wMin); gated by the modulator with rule stdp), into w (clipped) or, for the three-factor rule,
+// into the eligibility e. Each synapse of an instance is touched by one invocation.
+// Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr, post_idx, delay, pconst, tr, wel, mods.
+//!splice constants
+//!splice lib
+
+@group(1) @binding(0) var<storage, read> row_ptr: array<u32>;
+@group(1) @binding(1) var<storage, read> post_idx: array<u32>;
+@group(1) @binding(2) var<storage, read> delay: array<u32>;
+@group(1) @binding(3) var<storage, read> pconst: array<f32>;
+@group(1) @binding(4) var<storage, read> tr: array<u32>;
+@group(1) @binding(5) var<storage, read_write> wel: array<f32>;
+@group(1) @binding(6) var<storage, read> mods: array<f32>;
+
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
+
+fn trace_at(base: u32, table_off: u32, table_len: u32, step: u32) -> f32 {
+  let age = step - tr[base + 1u];
+  if (age >= table_len) { return 0.0; }
+  return keep(bitcast<f32>(tr[base]) * pconst[table_off + age]);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let step = step_info.step;
+  let parity = step % 2u;
+  let count = atomicLoad(&spike_count[PRE_POP * 2u + parity]);
+  let w_min = pconst[0];
+  let w_max = pconst[1];
+  let scale = pconst[3];
+  for (var s = wid.x; s < count; s += nwg.x) {
+    let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
+    let b = e / PRE_N;
+    let j = e % PRE_N;
+    let c = pconst[CM_OFF + b];
+    var m = 1.0;
+    if (GATE) { m = mods[(step_info.local * BATCH + b) * NMOD + MOD]; }
+    let end = row_ptr[j + 1u];
+    for (var k = row_ptr[j] + lid; k < end; k += 64u) {
+      let i = post_idx[k];
+      let wi = b * S + k;
+      let w = wel[wi];
+      let slot = (step + delay[k]) % SLOTS;
+      atomicAdd(&ring[RING_BASE + slot * SLOT_STRIDE + b * POST_N + i], i32(floor(keep(w * scale) + 0.5)));
+      let y = trace_at(2u * (BATCH * PRE_N + b * POST_N + i), TM_OFF, TM_LEN, step);
+      var dw = keep(c * y);
+      if (SOFT) { dw = keep(dw * (w - w_min)); }
+      if (GATE) { dw = keep(dw * m); }
+      if (THREE) {
+        wel[BATCH * S + wi] = wel[BATCH * S + wi] - dw;
+      } else {
+        wel[wi] = clamp(w - dw, w_min, w_max);
+      }
+    }
+  }
+}
