@@ -9,6 +9,8 @@ import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
 import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
+import { readFileSync } from 'node:fs';
+import { readNpy } from '../record/npy.ts';
 import { buildHostSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
 import { compileInputs } from './inputs.ts';
 import { compileModulators, compilePlastic, plasticMaxAbs, type PlasticPlan } from './plasticity.ts';
@@ -177,7 +179,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const port = post.model.ports.indexOf(str(po.port, `${f}.port`));
     if (port < 0) throw new SpecError(`${f}.port`, `model ${post.model.name} has ports ${post.model.ports.join(', ')}, not "${po.port}"`);
     const cf = `${f}.connectivity`;
-    const c = object(po.connectivity, cf, ['type', 'p', 'k', 'n', 'pre', 'post', 'weights', 'delays', 'allowAutapses', 'procedural']);
+    const c = object(po.connectivity, cf, ['type', 'p', 'k', 'n', 'pre', 'post', 'weights', 'delays', 'allowAutapses', 'procedural', 'file', 'weightsFile', 'instance']);
     const type = oneOf(c.type, `${cf}.type`, ['fixed-probability', 'fixed-indegree', 'fixed-total', 'explicit'] as const);
     let conn;
     if (type === 'fixed-probability') {
@@ -189,6 +191,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       if (pre === post && !conn.allowAutapses && pre.size < 2 && conn.k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
     } else if (type === 'fixed-total') {
       conn = { type, n: integer(c.n, `${cf}.n`, 0), procedural: c.procedural === true };
+    } else if (c.file !== undefined) {
+      conn = { type, ...loadSynapseFiles(c, cf, dt) };
     } else {
       const preIdx = numArray(c.pre, `${cf}.pre`);
       conn = {
@@ -333,4 +337,37 @@ function genMaxAbs(d: GenDistribution): number {
   if (d.kind === 0) return Math.abs(d.a);
   if (d.kind === 1) return Math.abs(d.a) + 3 * Math.abs(d.b);
   return Math.max(Math.abs(d.a), Math.abs(d.a + d.b));
+}
+
+/**
+ * Explicit synapses from .npy files as the spiking runner saves them: `file` an (S, 3) integer table of
+ * (pre, post, delay in steps) rows (synapses_NAME.npy), `weightsFile` S weights or a (B, S) table
+ * (weights_NAME.npy; row `instance`, default 0, is used).
+ */
+function loadSynapseFiles(c: Record<string, unknown>, cf: string, dt: number): { pre: number[]; post: number[]; delays: number[]; weights?: number[] } {
+  const load = (field: string) => {
+    const path = str(c[field], `${cf}.${field}`);
+    try {
+      return readNpy(readFileSync(path));
+    } catch (e) {
+      throw new SpecError(`${cf}.${field}`, `cannot read ${path}: ${(e as Error).message}`);
+    }
+  };
+  for (const k of ['pre', 'post', 'weights', 'delays']) if (c[k] !== undefined) throw new SpecError(`${cf}.${k}`, 'give either file or the pre/post arrays, not both');
+  const t = load('file');
+  if (t.shape.length !== 2 || t.shape[1] !== 3 || t.fortranOrder) throw new SpecError(`${cf}.file`, `expected a C-order (S, 3) table of (pre, post, delay in steps), got shape (${t.shape.join(', ')})`);
+  const S = t.shape[0];
+  const col = (k: number) => Array.from({ length: S }, (_, s) => Number(t.data[s * 3 + k]));
+  const out: { pre: number[]; post: number[]; delays: number[]; weights?: number[] } = { pre: col(0), post: col(1), delays: col(2).map((d) => d * dt) };
+  if (c.weightsFile !== undefined) {
+    const w = load('weightsFile');
+    const rows = w.shape.length === 1 ? 1 : w.shape[0];
+    if (w.data.length !== rows * S || w.shape.length > 2 || w.fortranOrder) throw new SpecError(`${cf}.weightsFile`, `expected ${S} weights or a C-order (B, ${S}) table, got shape (${w.shape.join(', ')})`);
+    const b = c.instance === undefined ? 0 : integer(c.instance, `${cf}.instance`, 0);
+    if (b >= rows) throw new SpecError(`${cf}.instance`, `the file holds ${rows} instance${rows > 1 ? 's' : ''}, got ${b}`);
+    out.weights = Array.from(w.data.subarray(b * S, (b + 1) * S), Number);
+  } else if (c.instance !== undefined) {
+    throw new SpecError(`${cf}.instance`, 'only with weightsFile');
+  }
+  return out;
 }

@@ -9,6 +9,9 @@ import { SpecError } from '../errors.ts';
 import { PhiloxStream } from '../util/philox.ts';
 import type { ConnectivitySpec, Distribution } from './spec.ts';
 
+/** A connectivity rule with its data in the spec (explicit lists from files are read by compile.ts first). */
+export type HostConnectivity = Exclude<ConnectivitySpec, { file: string }>;
+
 export interface Synapses {
   /** rowPtr[j] .. rowPtr[j + 1]: the synapses of presynaptic neuron j. */
   rowPtr: Uint32Array;
@@ -29,7 +32,7 @@ export function draw(d: Distribution, rng: PhiloxStream): number {
 }
 
 /** (pre, post) pairs of a rule, in a deterministic order. */
-function pairs(c: ConnectivitySpec, nPre: number, nPost: number, seed: number, proj: number, recurrent: boolean, field: string): { pre: Uint32Array; post: Uint32Array } {
+function pairs(c: HostConnectivity, nPre: number, nPost: number, seed: number, proj: number, recurrent: boolean, field: string): { pre: Uint32Array; post: Uint32Array } {
   const pre: number[] = [];
   const post: number[] = [];
   switch (c.type) {
@@ -105,7 +108,7 @@ export function sortByPre(pre: Uint32Array, nPre: number): { rowPtr: Uint32Array
 }
 
 /** Builds a projection's synapses sorted by presynaptic neuron (stable: draw order within a row). */
-export function buildHostSynapses(c: ConnectivitySpec, o: BuildOptions): Synapses {
+export function buildHostSynapses(c: HostConnectivity, o: BuildOptions): Synapses {
   const { pre, post } = pairs(c, o.nPre, o.nPost, o.seed, o.projIndex, o.recurrent, `${o.field}.connectivity`);
   const n = pre.length;
   const { rowPtr, order } = sortByPre(pre, o.nPre);

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adapterReport } from '../gpu/device.ts';
-import { NpyRowsWriter, NpySink } from '../record/npy.ts';
+import { NpyRowsWriter, NpySink, writeNpy } from '../record/npy.ts';
 import { SpikingSimulation } from './simulation.ts';
 
 export interface SpikingRunRequest {
@@ -55,21 +55,35 @@ export async function runSpikingToDirectory(req: SpikingRunRequest): Promise<{ s
     },
   });
   for (const w of writers.values()) w.close();
+  // Plastic projections: the learned weights (B, S) and the synapse table (S, 3: pre, post, delay in steps),
+  // loadable again with connectivity { type: 'explicit', file, weightsFile }.
+  const plastic = [];
+  for (const p of plan.plastic) {
+    const w = await sim.readWeights(p.name);
+    writeNpy(join(req.out, `weights_${p.name}.npy`), w, [plan.batch, p.synapses]);
+    const table = new Int32Array(p.synapses * 3);
+    for (let s = 0; s < p.synapses; s++) table.set([p.preIdx[s], p.postIdx[s], p.delay[s]], 3 * s);
+    writeNpy(join(req.out, `synapses_${p.name}.npy`), table, [p.synapses, 3]);
+    let sum = 0;
+    for (const x of w) sum += x;
+    plastic.push({ projection: p.name, synapses: p.synapses, weights_file: `weights_${p.name}.npy`, synapses_file: `synapses_${p.name}.npy`, mean_weight: sum / Math.max(w.length, 1) });
+  }
   const seconds = (req.steps * plan.dt) / 1000;
   const populations = (sim.spec.record ?? []).filter((r) => r.what === 'spikes').map((r) => {
     const size = plan.pops.find((p) => p.name === r.population)!.size;
     const c = counts.get(r.name)!;
     return { population: r.population, recorder: r.name, file: `${r.name}.npy`, spikes: [...c], mean_rate_hz: [...c].map((n) => n / size / seconds) };
   });
-  const summary = { steps: req.steps, biological_seconds: seconds, populations };
+  const summary = { steps: req.steps, biological_seconds: seconds, populations, ...(plastic.length ? { plastic } : {}) };
   const meta = {
     ...req.meta, date: new Date().toISOString(), command: process.argv.slice(1).join(' '),
     batch: plan.batch, steps: req.steps, dt_ms: plan.dt, instance_seeds: [...plan.seeds],
     adapter: adapterReport(sim.gpu),
     timings: { build_s: sim.buildSeconds, run_wall_s: timing.wallSeconds, realtime_factor: timing.wallSeconds / seconds },
     kernels: sim.kernelLabels,
-    synapses: [...plan.projections, ...plan.generated, ...plan.procedural].map((p) => ({
-      name: p.name, count: p.synapses, kind: 'wMean' in p ? 'procedural' : 'rule' in p ? 'generated on the GPU' : 'built on the host',
+    synapses: [...plan.projections, ...plan.generated, ...plan.procedural, ...plan.plastic].map((p) => ({
+      name: p.name, count: p.synapses,
+      kind: 'wMean' in p ? 'procedural' : 'rule' in p ? 'generated on the GPU' : 'w0' in p ? `plastic (${p.threeFactor ? 'three-factor' : 'stdp'}), built on the host` : 'built on the host',
       fixed_point_scale: p.post.scales[p.port],
     })),
     spec: sim.spec,

@@ -32,7 +32,13 @@ export type ConnectivitySpec =
    */
   | { type: 'fixed-total'; n: number; procedural?: boolean }
   /** Explicit lists of presynaptic and postsynaptic indices (e.g. loaded from .npy). */
-  | { type: 'explicit'; pre: number[]; post: number[]; weights?: number[]; delays?: number[] };
+  | { type: 'explicit'; pre: number[]; post: number[]; weights?: number[]; delays?: number[] }
+  /**
+   * Explicit synapses from .npy files, as a run saves a plastic projection: `file` (S, 3) rows of (pre,
+   * post, delay in steps) (synapses_NAME.npy), `weightsFile` S weights or (B, S) (weights_NAME.npy, row
+   * `instance`, default 0); without weightsFile the projection's `weight` applies.
+   */
+  | { type: 'explicit'; file: string; weightsFile?: string; instance?: number };
 
 export interface SpikingProjectionSpec {
   name: string;

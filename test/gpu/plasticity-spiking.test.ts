@@ -11,6 +11,11 @@ import { SpikingReference } from '../../engine/spiking/reference.ts';
 import { SpikingSimulation } from '../../engine/spiking/simulation.ts';
 import type { SpikingSpec } from '../../engine/spiking/spec.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
+import { runSpikingToDirectory } from '../../engine/spiking/runner.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNpy } from '../../engine/record/npy.ts';
 import { twoPopulationSpiking } from '../spiking-specs.ts';
 
 /** The two-population network with plastic E->E (additive STDP) and E->I (multiplicative, gated, or three-factor). */
@@ -198,6 +203,38 @@ describe('spiking plasticity: weights API and errors', () => {
     expect(() => sim.setModulator('nope', 1)).toThrow(/no modulator/);
     await expect(sim.readWeights('EI', 'eligibility')).rejects.toThrow(/no eligibility/);
     sim.destroy();
+  });
+
+  it('a run saves learned weights as .npy, and a spec loads them back', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lamina-plastic-'));
+    const spec = plasticSpec({ batch: 2 });
+    spec.batch!.params!['projections.EE.eta'] = [1, 3];
+    await runSpikingToDirectory({ spec, out, steps: 200 });
+    const w = readNpy(readFileSync(join(out, 'weights_EE.npy')));
+    const table = readNpy(readFileSync(join(out, 'synapses_EE.npy')));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.plastic.map((p: { projection: string }) => p.projection)).toEqual(['EE', 'EI']);
+    const rec = readNpy(readFileSync(join(out, 'wEE.npy')));
+    expect(rec.shape).toEqual([5, 2, table.shape[0]]);
+    expect(w.shape).toEqual([2, table.shape[0]]);
+    // The last snapshot (after step 200) is the saved final state.
+    expect(Array.from(rec.data.subarray(4 * w.data.length))).toEqual(Array.from(w.data));
+    // Load instance 1 back: same synapses, its learned weights as the initial ones.
+    const again = plasticSpec();
+    again.projections![0].connectivity = { type: 'explicit', file: join(out, 'synapses_EE.npy'), weightsFile: join(out, 'weights_EE.npy'), instance: 1 };
+    const { plan } = compileSpiking(again);
+    const p = plan.plastic.find((x) => x.name === 'EE')!;
+    const S = table.shape[0];
+    expect(p.synapses).toBe(S);
+    const orig = compileSpiking(plasticSpec()).plan.plastic[0];
+    expect(Array.from(p.preIdx)).toEqual(Array.from(orig.preIdx));
+    expect(Array.from(p.postIdx)).toEqual(Array.from(orig.postIdx));
+    expect(Array.from(p.delay)).toEqual(Array.from(orig.delay));
+    expect(same(p.w0, (w.data as Float32Array).slice(S, 2 * S))).toBe(true);
+    again.projections![0].connectivity = { type: 'explicit', file: join(out, 'synapses_EE.npy'), weightsFile: join(out, 'weights_EE.npy'), instance: 2 };
+    expect(() => compileSpiking(again)).toThrow(/holds 2 instances/);
+    again.projections![0].connectivity = { type: 'explicit', file: join(out, 'missing.npy') };
+    expect(() => compileSpiking(again)).toThrow(/cannot read/);
   });
 
   const bad: [string, (s: SpikingSpec) => void, RegExp][] = [
