@@ -179,7 +179,7 @@ export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKe
     TP_OFF: offsets.tp, TP_LEN: p.tablePlus.length, TM_OFF: offsets.tm, TM_LEN: p.tableMinus.length,
     CP_OFF: offsets.cp, CM_OFF: offsets.cm, KE_OFF: offsets.ke,
     RING_BASE: post.ringBase + p.port * B * post.size, SLOT_STRIDE: post.model.ports.length * B * post.size, SLOTS: post.slots,
-    NMOD: Math.max(plan.modulators.length, 1), MOD: Math.max(p.modulator, 0),
+    NMOD: Math.max(plan.modulators.length, 1), MOD: Math.max(p.modulator, 0), GAIN_MOD: Math.max(p.gain, 0), HAS_GAIN: p.gain >= 0,
     SOFT: p.soft, THREE: p.threeFactor, GATE: !p.threeFactor && p.modulator >= 0,
   };
   const template = { 'plastic-trace': plasticTrace, 'plastic-pre': plasticPre, 'plastic-post': plasticPost, 'plastic-eligibility': plasticEligibility }[kernel];

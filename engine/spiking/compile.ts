@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { readNpy } from '../record/npy.ts';
 import { buildHostSynapses, fixedPointScale, multinomialRows } from './connectivity.ts';
 import { compileInputs } from './inputs.ts';
-import { compileModulators, compilePlastic, plasticMaxAbs, type PlasticPlan } from './plasticity.ts';
+import { compileModulators, compilePlastic, gainModulator, plasticMaxAbs, type PlasticPlan } from './plasticity.ts';
 import {
   STREAM_INIT, type GenDistribution, type GeneratedPlan, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan,
   type SpikingProjPlan,
@@ -171,7 +171,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const procBound = pops.map((p) => p.model.ports.map(() => 0));
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
-    const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity']);
+    const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity', 'gainModulator']);
     const pre = byName.get(str(po.from, `${f}.from`));
     const post = byName.get(str(po.to, `${f}.to`));
     if (!pre) throw new SpecError(`${f}.from`, `no population named "${po.from}"`);
@@ -215,6 +215,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     // Fixed total: the in-degree of the most connected neuron, bounded by mean + 6 sd + 10 (probabilistic).
     const totalInDegree = (n: number) => n / post.size + 6 * Math.sqrt(n / post.size) + 10;
     const isPlastic = po.plasticity !== undefined;
+    if (po.gainModulator !== undefined && !isPlastic) throw new SpecError(`${f}.gainModulator`, 'only plastic projections (float weights) take a gain modulator');
     if (isPlastic && conn.type === 'fixed-total' && conn.procedural) throw new SpecError(`${cf}.procedural`, 'a plastic projection stores its weights: procedural connectivity cannot be plastic');
     if (conn.type === 'fixed-total' && conn.procedural) {
       const { wd, dd, sign } = drawn();
@@ -255,7 +256,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const name = str(po.name, `${f}.name`);
     if (isPlastic) {
       const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys });
-      const bound = plasticMaxAbs(p);
+      p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
+      const bound = plasticMaxAbs(p, modulators);
       for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += bound;
       plastic.push(p);
       return undefined;

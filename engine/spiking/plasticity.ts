@@ -53,6 +53,8 @@ export interface PlasticPlan {
   decayElig: number;
   /** Index of the modulator (third factor or gate), or -1. */
   modulator: number;
+  /** Index of the modulator multiplying delivered weights, or -1. */
+  gain: number;
   /** Fixed-point scale exponent of the target port (set once the scales are known). */
   scale: number;
 }
@@ -184,13 +186,32 @@ export function compilePlastic(
     name: proj.name, index: proj.index, pre, post, port: proj.port, threeFactor: rule === 'three-factor', soft: variant === 'multiplicative',
     synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax),
     cPlus: Float32Array.from(eta, (e) => e * aPlus), cMinus: Float32Array.from(eta, (e) => e * aMinus), kElig: Float32Array.from(eta, (e) => dt * e),
-    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), decayElig, modulator, scale: 24,
+    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), decayElig, modulator, gain: -1, scale: 24,
   };
 }
 
-/** Largest |w| a plastic synapse can take (for the fixed-point range of its port). */
-export function plasticMaxAbs(p: { wMin: number; wMax: number }): number {
-  return Math.max(Math.abs(p.wMin), Math.abs(p.wMax));
+/** Largest |w * gain| a plastic synapse can deliver (for the fixed-point range of its port). */
+export function plasticMaxAbs(p: { wMin: number; wMax: number; gain: number }, mods: ModulatorPlan[]): number {
+  return Math.max(Math.abs(p.wMin), Math.abs(p.wMax)) * (p.gain >= 0 ? modulatorMaxAbs(mods[p.gain]) : 1);
+}
+
+/** Largest |value| a schedule modulator takes over its time course, in any instance. */
+export function modulatorMaxAbs(m: ModulatorPlan): number {
+  const t = m.time;
+  const us = t.kind === 'constant' ? [1] : t.kind === 'pulse' ? [0, 1] : Array.from(t.values);
+  let max = 0;
+  for (let b = 0; b < m.baseline.length; b++) for (const u of us) max = Math.max(max, Math.abs(m.baseline[b] + m.amplitude[b] * u));
+  return max;
+}
+
+/** Resolves a projection's gainModulator (a schedule modulator: its range bounds the fixed point). */
+export function gainModulator(raw: unknown, field: string, mods: ModulatorPlan[]): number {
+  if (raw === undefined) return -1;
+  const name = str(raw, field);
+  const q = mods.findIndex((m) => m.name === name);
+  if (q < 0) throw new SpecError(field, `no modulator named "${name}"`);
+  if (mods[q].kind !== 'schedule') throw new SpecError(field, `modulator "${name}" is set from the host, so its range is unknown: a gain must follow a schedule`);
+  return q;
 }
 
 /** The pconst table of a plastic projection's kernels: scalars, then the decay tables and per-instance coefficients. */

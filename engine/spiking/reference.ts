@@ -173,11 +173,12 @@ export class SpikingReference {
     for (const sp of spikes) {
       if (sp.pop !== p.pre.index) continue;
       const b = sp.instance, c = p.cMinus[b], m = gate ? this.modulator(p.modulator, b) : 1;
+      const gain = p.gain >= 0 ? this.modulator(p.gain, b) : 1;
       for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
         const i = p.postIdx[k], wi = b * S + k, w = wel[wi];
         const slot = (n + p.delay[k]) % post.slots;
         const r = post.ringBase + ((slot * P + p.port) * B + b) * post.size + i;
-        this.ring[r] = (this.ring[r] + (Math.floor(F(F(w * scale) + 0.5)) | 0)) | 0;
+        this.ring[r] = (this.ring[r] + (Math.floor(F(F(F(w * gain) * scale) + 0.5)) | 0)) | 0;
         let dw = F(c * trace(postBase + b * post.size + i, p.tableMinus));
         if (p.soft) dw = F(dw * F(w - p.wMin));
         if (gate) dw = F(dw * m);

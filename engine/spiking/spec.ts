@@ -56,6 +56,12 @@ export interface SpikingProjectionSpec {
   seed?: number;
   /** Synaptic plasticity (weights per instance, stored; see PlasticitySpec). */
   plasticity?: PlasticitySpec;
+  /**
+   * A schedule modulator whose value multiplies every delivered weight (plastic projections): e.g.
+   * acetylcholine suppressing recurrent transmission during exploration. The fixed-point range allows
+   * for the largest value the schedule takes.
+   */
+  gainModulator?: string;
 }
 
 /**

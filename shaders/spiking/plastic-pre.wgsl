@@ -1,7 +1,7 @@
 // plastic-pre: the presynaptic side of one plastic projection. For each presynaptic spike of this step
 // (workgroup w takes spikes w, w + G, ...), its 64 threads walk the neuron's row: each synapse delivers
-// its current weight (quantized to the port's int32 fixed point, added into the target's input ring at
-// step + delay), then depresses by c- * y (y: the postsynaptic trace now; multiplicative: times
+// its current weight times the gain modulator (quantized to the port's int32 fixed point, added into
+// the target's input ring at step + delay), then depresses by c- * y (y: the postsynaptic trace now; multiplicative: times
 // (w - wMin); gated by the modulator with rule stdp), into w (clipped) or, for the three-factor rule,
 // into the eligibility e. Each synapse of an instance is touched by one invocation.
 // Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
@@ -43,13 +43,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let c = pconst[CM_OFF + b];
     var m = 1.0;
     if (GATE) { m = mods[(step_info.local * BATCH + b) * NMOD + MOD]; }
+    var gain = 1.0;
+    if (HAS_GAIN) { gain = mods[(step_info.local * BATCH + b) * NMOD + GAIN_MOD]; }
     let end = row_ptr[j + 1u];
     for (var k = row_ptr[j] + lid; k < end; k += 64u) {
       let i = post_idx[k];
       let wi = b * S + k;
       let w = wel[wi];
       let slot = (step + delay[k]) % SLOTS;
-      atomicAdd(&ring[RING_BASE + slot * SLOT_STRIDE + b * POST_N + i], i32(floor(keep(w * scale) + 0.5)));
+      atomicAdd(&ring[RING_BASE + slot * SLOT_STRIDE + b * POST_N + i], i32(floor(keep(keep(w * gain) * scale) + 0.5)));
       let y = trace_at(2u * (BATCH * PRE_N + b * POST_N + i), TM_OFF, TM_LEN, step);
       var dw = keep(c * y);
       if (SOFT) { dw = keep(dw * (w - w_min)); }

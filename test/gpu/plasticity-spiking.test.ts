@@ -27,6 +27,8 @@ function plasticSpec(opts: { threeFactor?: boolean; batch?: number } = {}): Spik
     { name: 'da', type: 'host', init: 0.5 },
   ];
   spec.projections![0].plasticity = { rule: 'stdp', aPlus: 3, aMinus: 3.3, wMax: 160, tauPlus: 16.8, tauMinus: 33.7 };
+  // Delivered E->E weights scaled by the schedule (0.25, 1.75 during the pulse).
+  spec.projections![0].gainModulator = 'gate';
   spec.projections![1].plasticity = opts.threeFactor
     ? { rule: 'three-factor', aPlus: 2, aMinus: 2.1, wMax: 200, tauEligibility: 12, modulator: 'da' }
     : { rule: 'stdp', variant: 'multiplicative', aPlus: 0.05, aMinus: 0.06, wMin: 10, wMax: 200, modulator: 'gate' };
@@ -244,6 +246,8 @@ describe('spiking plasticity: weights API and errors', () => {
     ['unknown modulator', (s) => { s.projections![0].plasticity!.modulator = 'serotonin'; }, /no modulator named "serotonin"/],
     ['wMax <= wMin', (s) => { s.projections![0].plasticity!.wMin = 200; }, /wMax.*must be > wMin/],
     ['unknown field', (s) => { (s.projections![0].plasticity as unknown as Record<string, number>).tau = 3; }, /plasticity\.tau.*unknown field/],
+    ['a gain on a static projection', (s) => { s.projections![2].gainModulator = 'gate'; }, /only plastic projections/],
+    ['a gain from a host modulator', (s) => { s.projections![0].gainModulator = 'da'; }, /gain must follow a schedule/],
     ['weights of a static projection', (s) => { s.record!.push({ name: 'x', projection: 'IE', what: 'weights' }); }, /no plastic projection named "IE"/],
   ];
   for (const [name, edit, message] of bad) {
