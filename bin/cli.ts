@@ -23,7 +23,9 @@ Run options:
   --out DIR          output directory (default: results/<name>)
   --backend B        vulkan | metal | d3d12 | opengles (default: LAMINA_BACKEND, else Dawn's choice)
   --adapter NAME     adapter name or a part of it, e.g. llvmpipe (an unknown name lists the adapters)
-  --scale S          microcircuit: network scale, 0.05 to 1 (default 0.05)
+  --scale S          network scale (default 1 unless noted): microcircuit neurons and in-degrees,
+                     0.05 to 1 (default 0.05); belief-state: units x S, up to 1; hippocampal-replay: track
+                     length and cell counts x S, 0.25 to 4
   --background B     microcircuit: poisson (default) or dc
   --procedural       microcircuit: regenerate synapses at each spike instead of storing them
   --quiet            no progress on stderr

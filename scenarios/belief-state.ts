@@ -1,0 +1,272 @@
+/**
+ * Belief state (the seed chapter's POMDP view): a recurrent network driven by noisy observations of a
+ * hidden Markov world carries the exact Bayesian belief in its state, readable by a linear decoder.
+ *
+ * World (host, float64, seeded): K = 3 hidden states, a sticky chain (stay with probability `stay` per
+ * observation, otherwise jump to one of the others); every `obsDt` ms it emits o = e_s + sigma z (e_s the
+ * one-hot vector of state s, z standard normal in K dimensions). Exact belief b_t(s) = P(s_t | o_0..o_t)
+ * by the forward algorithm (engine/analysis/hmm.ts).
+ *
+ * Network (GPU): N tanh units, tau dx/dt = -x + W tanh(x) + U o(t), W gaussian with gain g, U_id standard
+ * normal times `inputScale`. The observation enters as K inputs (one per component d): profile U[:, d]
+ * and a scalar time course 'array' sampled every obsDt ms holding o_t[d], so the spec (written to
+ * meta.json) holds K numbers per observation rather than N. All rates are recorded once per observation,
+ * after the last step that observation is held, so row t has seen o_0..o_t.
+ *
+ * Readout (host): after `washout` observations, the first `trainFraction` of rows train a ridge decoder
+ * rates + bias -> b_t (engine/analysis/regression.ts); lambda is chosen on the last quarter of the
+ * training rows, then refitted on all of them. The rest is the test segment. Baselines get the same
+ * treatment: raw current observation o_t + bias (the comparison the checks use), the last `window`
+ * observations, and the constant training-mean belief. Errors: mean absolute error over test rows and
+ * states. Same seed = same world, weights and result.
+ *
+ * Options: --steps sets the run length (observations = steps / (obsDt / dt)); --scale s sets N = s * 300;
+ * --seed the world, weights and readout split. Runs one instance (the observations are one input shared
+ * by every instance, so a batch would repeat the same run).
+ */
+import { forwardFilter, sampleChain, stickyTransitions } from '../engine/analysis/hmm.ts';
+import { esc } from '../engine/analysis/plot.ts';
+import { meanAbsError, predict, ridgeSelect } from '../engine/analysis/regression.ts';
+import { SpecError } from '../engine/errors.ts';
+import type { InputSpec, NetworkSpec } from '../engine/model/spec.ts';
+import type { MemorySink } from '../engine/record/recorders.ts';
+import { PhiloxStream } from '../engine/util/philox.ts';
+import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
+
+export const BELIEF_DEFAULTS = {
+  /** Hidden states; per-observation stay probability; observation noise sigma (means one-hot). */
+  K: 3, stay: 0.98, sigma: 1,
+  /** Time step and observation interval [ms]. */
+  dt: 1, obsDt: 5,
+  /** Units at scale 1; time constant [ms]; recurrent gain; input weight scale. */
+  N: 300, tau: 10, g: 1, inputScale: 1,
+  /** Observations in the default run (100 s of simulated time). */
+  observations: 20000,
+  /** Observations dropped before the readout (network transient); training share of the rest. */
+  washout: 50, trainFraction: 0.7,
+  /** Observations in the window baseline; ridge penalties tried. */
+  window: 10, lambdas: [1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000],
+  /**
+   * Checks: the network's test MAE at most these fractions of the raw-observation and window readouts'
+   * MAE, and at most maxDecodedMae. Measured: seeds 1-12 at the test size (800 observations, 100 units)
+   * gave ratios 0.26-0.37 and 0.44-0.63, MAE 0.063-0.113; seeds 1-5 at full size gave 0.17-0.20,
+   * 0.33-0.38 and 0.051-0.059.
+   */
+  maxRatioToRaw: 0.5, maxRatioToWindow: 0.8, maxDecodedMae: 0.15,
+};
+
+/** Purpose word of the world's Philox streams (distinct from noise 0, connectivity 1, init 2). */
+const WORLD_STREAM = 0x574f524c;
+
+export interface World {
+  states: Int32Array;
+  /** n x K observations. */
+  obs: Float64Array;
+  /** n x K exact filtered belief. */
+  belief: Float64Array;
+  /** N x K input weights U. */
+  inputWeights: Float64Array;
+}
+
+/** The hidden chain, its observations, the exact belief and the input weights, all from `seed`. */
+export function makeWorld(seed: number, n: number, N: number, p = BELIEF_DEFAULTS): World {
+  const K = p.K;
+  const trans = stickyTransitions(K, p.stay);
+  const initial = new Float64Array(K).fill(1 / K);
+  const chainRng = new PhiloxStream(seed, 0, 0, WORLD_STREAM);
+  const states = sampleChain(trans, initial, K, n, () => chainRng.uniform());
+  const noiseRng = new PhiloxStream(seed, 1, 0, WORLD_STREAM);
+  const obs = new Float64Array(n * K), logLik = new Float64Array(n * K);
+  for (let t = 0; t < n; t++) {
+    for (let d = 0; d < K; d++) obs[t * K + d] = (d === states[t] ? 1 : 0) + p.sigma * noiseRng.normal();
+    for (let s = 0; s < K; s++) {
+      let q = 0;
+      for (let d = 0; d < K; d++) q += (obs[t * K + d] - (d === s ? 1 : 0)) ** 2;
+      logLik[t * K + s] = -q / (2 * p.sigma * p.sigma);
+    }
+  }
+  const inRng = new PhiloxStream(seed, 2, 0, WORLD_STREAM);
+  const inputWeights = Float64Array.from({ length: N * K }, () => p.inputScale * inRng.normal());
+  return { states, obs, belief: forwardFilter(trans, initial, K, logLik).belief, inputWeights };
+}
+
+function build(opts: ScenarioOptions): ScenarioRun {
+  const p = BELIEF_DEFAULTS;
+  if (opts.batch !== undefined && opts.batch !== 1) throw new SpecError('--batch', `belief-state runs one instance (its observations are one input shared by all instances), got ${opts.batch}`);
+  const scale = opts.scale ?? 1;
+  if (!(scale > 0 && scale <= 1)) throw new SpecError('--scale', `must be in (0, 1], got ${scale}`);
+  const dt = opts.dt ?? p.dt;
+  const every = Math.round(p.obsDt / dt);
+  if (every < 1 || Math.abs(every * dt - p.obsDt) > 1e-9 * p.obsDt) throw new SpecError('--dt', `must divide the observation interval ${p.obsDt} ms, got ${dt}`);
+  const steps = opts.steps ?? p.observations * every;
+  const n = Math.floor(steps / every);
+  const minObs = p.washout + 2 * p.window + 40;
+  if (n < minObs) throw new SpecError('--steps', `belief-state needs at least ${minObs} observations (${minObs * every} steps), got ${steps} steps`);
+  const N = Math.max(10, Math.round(p.N * scale));
+  const seed = opts.seed ?? 1;
+  const world = makeWorld(seed, n, N, p);
+  const inputs: InputSpec[] = Array.from({ length: p.K }, (_, d) => ({
+    name: `obs${d}`, target: 'rnn',
+    profile: Array.from({ length: N }, (_, i) => world.inputWeights[i * p.K + d]),
+    time: { type: 'array', dt: p.obsDt, values: Array.from({ length: n }, (_, t) => world.obs[t * p.K + d]) },
+  }));
+  const spec: NetworkSpec = {
+    dt, integrator: 'exponential', seed,
+    populations: [{ name: 'rnn', size: N, tau: p.tau, activation: 'tanh' }],
+    projections: [{ name: 'recurrent', from: 'rnn', to: 'rnn', weights: { type: 'gaussian', g: p.g } }],
+    inputs,
+    record: [{ name: 'rates', population: 'rnn', what: 'rate', every }],
+  };
+  return { spec, steps, params: { ...p, dt, N, scale, seed, observations: n, recordEvery: every, steps } };
+}
+
+interface Decoder { name: string; label: string; features: number; mae: number; lambda: number; agreement: number; accuracy: number; decoded: Float64Array }
+
+function argmax(v: ArrayLike<number>, from: number, k: number): number {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (v[from + j] > v[from + best]) best = j;
+  return best;
+}
+
+function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
+  const p = BELIEF_DEFAULTS, K = p.K;
+  const pr = run.params as { seed: number; N: number; observations: number };
+  const d = rec.data.get('rates')!;
+  const n = Math.min(d.rows, pr.observations), N = d.width;
+  const world = makeWorld(pr.seed, pr.observations, pr.N, p);
+  const rows = n - p.washout;
+  const nTrain = Math.floor(rows * p.trainFraction), nTest = rows - nTrain;
+  const target = world.belief.subarray(p.washout * K, n * K);
+  const testTarget = target.subarray(nTrain * K);
+
+  // Feature matrices over the rows after the washout: rates, the current observation, a window of them.
+  const rates = Float64Array.from(d.values.subarray(p.washout * N, n * N));
+  const raw = world.obs.subarray(p.washout * K, n * K);
+  const W = p.window;
+  const windowed = new Float64Array(rows * W * K);
+  for (let t = 0; t < rows; t++) for (let w = 0; w < W; w++) for (let j = 0; j < K; j++) windowed[(t * W + w) * K + j] = world.obs[(p.washout + t - w) * K + j];
+
+  const decode = (name: string, label: string, x: Float64Array, features: number): Decoder => {
+    const sel = ridgeSelect(x.subarray(0, nTrain * features), target.subarray(0, nTrain * K), nTrain, features, K, p.lambdas);
+    const decoded = predict(sel.fit, x, rows);
+    const test = decoded.subarray(nTrain * K);
+    let agree = 0, correct = 0;
+    for (let t = 0; t < nTest; t++) {
+      const a = argmax(test, t * K, K);
+      if (a === argmax(testTarget, t * K, K)) agree++;
+      if (a === world.states[p.washout + nTrain + t]) correct++;
+    }
+    return { name, label, features, mae: meanAbsError(test, testTarget), lambda: sel.fit.lambda, agreement: agree / nTest, accuracy: correct / nTest, decoded };
+  };
+  const network = decode('network', `network rates (${N} units)`, rates, N);
+  const rawObs = decode('raw_observation', 'raw current observation', Float64Array.from(raw), K);
+  const window = decode('observation_window', `last ${W} observations`, windowed, W * K);
+  // Constant decoder: the training-mean belief.
+  const mean = new Float64Array(K);
+  for (let t = 0; t < nTrain; t++) for (let j = 0; j < K; j++) mean[j] += target[t * K + j] / nTrain;
+  const constant = Float64Array.from({ length: nTest * K }, (_, k) => mean[k % K]);
+  const constantMae = meanAbsError(constant, testTarget);
+  let exactCorrect = 0;
+  for (let t = 0; t < nTest; t++) if (argmax(testTarget, t * K, K) === world.states[p.washout + nTrain + t]) exactCorrect++;
+
+  const ratio = network.mae / rawObs.mae;
+  let finite = true;
+  for (let k = 0; k < d.values.length; k++) if (!Number.isFinite(d.values[k])) { finite = false; break; }
+  const checks: Check[] = [
+    { name: 'rates are finite', pass: finite, detail: `${d.rows} rows x ${N} units` },
+    { name: `decoded belief beats the raw-observation readout (MAE ratio <= ${p.maxRatioToRaw})`, pass: ratio <= p.maxRatioToRaw, detail: `network MAE ${network.mae.toFixed(4)} vs raw-observation MAE ${rawObs.mae.toFixed(4)} (ratio ${ratio.toFixed(3)})` },
+    { name: `decoded belief beats the ${W}-observation window readout (MAE ratio <= ${p.maxRatioToWindow})`, pass: network.mae <= p.maxRatioToWindow * window.mae, detail: `network MAE ${network.mae.toFixed(4)} vs window MAE ${window.mae.toFixed(4)} (ratio ${(network.mae / window.mae).toFixed(3)})` },
+    { name: `decoded belief MAE <= ${p.maxDecodedMae}`, pass: network.mae <= p.maxDecodedMae, detail: `MAE ${network.mae.toFixed(4)} over ${nTest} test observations x ${K} states (constant readout: ${constantMae.toFixed(4)})` },
+  ];
+  const row = (x: Decoder) => ({ decoder: x.name, features: x.features, lambda: x.lambda, mae: x.mae, argmax_agreement_with_exact: x.agreement, hidden_state_accuracy: x.accuracy });
+  const summary = {
+    scenario: 'belief-state', units: { time: 'ms', mae: 'probability (mean over test observations and states)' },
+    world: { states: K, stay: p.stay, sigma: p.sigma, observation_interval_ms: p.obsDt, observations: n, seed: pr.seed },
+    network: { units: N, tau_ms: p.tau, g: p.g, input_scale: p.inputScale, dt_ms: run.spec.dt },
+    readout: { washout: p.washout, train_observations: nTrain, test_observations: nTest, lambda_grid: p.lambdas, selection: 'contiguous hold-out: last 25% of the training rows' },
+    mae: { network: network.mae, raw_observation: rawObs.mae, observation_window: window.mae, constant: constantMae, ratio_network_to_raw: ratio },
+    decoders: [row(network), row(rawObs), row(window), { decoder: 'constant', features: 0, mae: constantMae }],
+    exact_belief_hidden_state_accuracy: exactCorrect / nTest,
+    checks, pass: checks.every((c) => c.pass),
+  };
+  const time = Float64Array.from({ length: rows }, (_, t) => (p.washout + t + 1) * p.obsDt);
+  return {
+    summary,
+    arrays: {
+      hidden_state: { data: world.states.subarray(0, n), shape: [n] },
+      observations: { data: world.obs.subarray(0, n * K), shape: [n, K] },
+      belief_exact: { data: world.belief.subarray(0, n * K), shape: [n, K] },
+      belief_network: { data: network.decoded, shape: [rows, K] },
+      belief_raw_observation: { data: rawObs.decoded, shape: [rows, K] },
+      readout_time_ms: { data: time, shape: [rows] },
+    },
+    figures: {
+      'belief-traces.svg': traces(world, target, network.decoded, rawObs.decoded, p.washout + nTrain, nTrain, Math.min(nTest, 400)),
+      'decoder-mae.svg': bars([...[network, window, rawObs].map((x) => ({ label: x.label, mae: x.mae })), { label: 'constant (training mean)', mae: constantMae }]),
+    },
+  };
+}
+
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+
+/** One panel per state over `len` test observations: exact, network-decoded and raw-decoded belief. */
+function traces(world: World, exact: Float64Array, net: Float64Array, raw: Float64Array, obs0: number, row0: number, len: number): string {
+  const K = BELIEF_DEFAULTS.K, W = 640, H = 110, left = 50, top = 58, gap = 26;
+  const x = (t: number) => (left + (t / Math.max(1, len - 1)) * W).toFixed(1);
+  const y = (k: number, v: number) => (top + k * (H + gap) + H - ((Math.min(Math.max(v, -0.2), 1.2) + 0.2) / 1.4) * H).toFixed(1);
+  const line = (k: number, v: Float64Array, style: string) =>
+    `<polyline points="${Array.from({ length: len }, (_, t) => `${x(t)},${y(k, v[(row0 + t) * K + k])}`).join(' ')}" fill="none" ${style}/>`;
+  const panels = Array.from({ length: K }, (_, k) => {
+    // Shade the stretches where the hidden state is k.
+    const shade: string[] = [];
+    for (let t = 0; t < len;) {
+      if (world.states[obs0 + t] !== k) { t++; continue; }
+      const s = t;
+      while (t < len && world.states[obs0 + t] === k) t++;
+      shade.push(`<rect x="${x(s)}" y="${top + k * (H + gap)}" width="${((Math.max(1, t - s) / Math.max(1, len - 1)) * W).toFixed(1)}" height="${H}" fill="#eee"/>`);
+    }
+    const y0 = top + k * (H + gap);
+    return `${shade.join('')}<rect x="${left}" y="${y0}" width="${W}" height="${H}" fill="none" stroke="#888"/>
+<line x1="${left}" x2="${left + W}" y1="${y(k, 0)}" y2="${y(k, 0)}" stroke="#ccc"/><line x1="${left}" x2="${left + W}" y1="${y(k, 1)}" y2="${y(k, 1)}" stroke="#ccc"/>
+${line(k, raw, 'stroke="#aaa" stroke-width="0.8"')}${line(k, exact, 'stroke="black" stroke-width="1.4"')}${line(k, net, `stroke="${COLOURS[0]}" stroke-width="1.1"`)}
+<text x="${left - 5}" y="${y(k, 1)}" font-size="9" text-anchor="end" dominant-baseline="middle">1</text><text x="${left - 5}" y="${y(k, 0)}" font-size="9" text-anchor="end" dominant-baseline="middle">0</text>
+<text x="${left + 4}" y="${y0 + 12}" font-size="11">${esc(`P(state ${k})`)}</text>`;
+  });
+  const t0 = (obs0 + 1) * BELIEF_DEFAULTS.obsDt, t1 = (obs0 + len) * BELIEF_DEFAULTS.obsDt;
+  const bottom = top + K * (H + gap);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + W + 20}" height="${bottom + 10}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="8" y="16" font-size="13">${esc('Belief state: exact Bayesian filter vs linear readouts (test segment)')}</text>
+<text x="8" y="32" font-size="11"><tspan fill="black">${esc('black: exact belief')}</tspan>; <tspan fill="${COLOURS[0]}">${esc('blue: decoded from network rates')}</tspan>; <tspan fill="#888">${esc('grey: decoded from the raw observation')}</tspan></text>
+<text x="8" y="46" font-size="11">${esc('shaded: the hidden state is this one')}</text>
+${panels.join('\n')}
+<text x="${left}" y="${bottom - 12}" font-size="10">${t0.toFixed(0)} ms</text><text x="${left + W}" y="${bottom - 12}" font-size="10" text-anchor="end">${t1.toFixed(0)} ms</text>
+</svg>
+`;
+}
+
+/** Horizontal bars of the test MAE of each decoder. */
+function bars(items: { label: string; mae: number }[]): string {
+  const left = 190, W = 380, H = 26, top = 40;
+  const hi = Math.max(...items.map((i) => i.mae)) * 1.15;
+  const rows = items.map((it, k) => {
+    const y = top + k * (H + 8);
+    const w = (it.mae / hi) * W;
+    return `<text x="${left - 6}" y="${y + H / 2}" font-size="11" text-anchor="end" dominant-baseline="middle">${esc(it.label)}</text>
+<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${H}" fill="${COLOURS[k % COLOURS.length]}"/>
+<text x="${(left + w + 4).toFixed(1)}" y="${y + H / 2}" font-size="11" dominant-baseline="middle">${it.mae.toFixed(4)}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + W + 70}" height="${top + items.length * (H + 8) + 10}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="8" y="18" font-size="13">${esc('Mean absolute error of the decoded belief (test segment)')}</text>
+${rows.join('\n')}
+</svg>
+`;
+}
+
+export const beliefState: Scenario = {
+  name: 'belief-state',
+  description: 'POMDP belief state: a tanh network driven by noisy observations of a hidden Markov world; a ridge readout of its rates tracks the exact Bayesian belief.',
+  build,
+  analyze,
+};
