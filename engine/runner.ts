@@ -1,10 +1,11 @@
 /**
  * Runs a scenario or a JSON spec to an output directory: recorder arrays as .npy (streamed),
- * meta.json (spec, seed, adapter, versions, timings), summary.json and figures.
+ * meta.json (spec, seed, adapter, versions, timings), summary.json and figures; for rate networks with
+ * plastic projections, the final weights of each as weights_NAME.npy (batch x post x pre).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SpecError } from './errors.ts';
 import { adapterReport } from './gpu/device.ts';
 import type { NetworkSpec } from './model/spec.ts';
@@ -56,8 +57,30 @@ function isSpikingSpec(raw: unknown): boolean {
   return Array.isArray(pops) && pops.some((p) => typeof p === 'object' && p !== null && 'model' in p);
 }
 
+/** Weights given as { type: 'npy', file } with a relative path are read relative to the spec file. */
+function resolveWeightFiles(raw: Record<string, unknown>, specPath: string): void {
+  if (!Array.isArray(raw.projections)) return;
+  for (const p of raw.projections) {
+    const w = (p as { weights?: { type?: unknown; file?: unknown } })?.weights;
+    if (w?.type === 'npy' && typeof w.file === 'string' && w.file !== '' && !isAbsolute(w.file)) w.file = resolve(dirname(specPath), w.file);
+  }
+}
+
+/** Writes the final weights of every plastic projection to DIR/weights_NAME.npy; returns what it wrote. */
+async function writePlasticWeights(sim: Simulation, out: string): Promise<{ projection: string; file: string; shape: number[] }[]> {
+  const written = [];
+  for (const p of sim.plan.projections.filter((q) => q.plastic)) {
+    const file = `weights_${p.name}.npy`;
+    const shape = [sim.plan.batch, p.post.size, p.pre.size];
+    writeNpy(join(out, file), await sim.readWeights(p.name), shape);
+    written.push({ projection: p.name, file, shape });
+  }
+  return written;
+}
+
 function specRun(req: RunRequest): ScenarioRun {
   const raw = loadSpecFile(req.target) as Record<string, unknown>;
+  if (typeof raw === 'object' && raw) resolveWeightFiles(raw, req.target);
   if (req.dt !== undefined && typeof raw === 'object' && raw) raw.dt = req.dt;
   const spec: NetworkSpec = validateSpec(raw);
   const steps = req.steps ?? spec.steps ?? 1000;
@@ -119,6 +142,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
       }
     },
   });
+  const plasticWeights = await writePlasticWeights(sim, req.out);
   let summary: Record<string, unknown> & { pass?: boolean };
   if (scenario) {
     const result = scenario.analyze(run, memory);
@@ -126,7 +150,11 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
     for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
     summary = result.summary;
   } else {
-    summary = { spec: req.target, steps: run.steps, recorders: sim.recorders.map((r) => ({ name: r.name, file: `${r.name}.npy`, shape: [Math.floor(run.steps / r.every), r.batch, r.width] })) };
+    summary = {
+      spec: req.target, steps: run.steps,
+      recorders: sim.recorders.map((r) => ({ name: r.name, file: `${r.name}.npy`, shape: [Math.floor(run.steps / r.every), r.batch, ...(r.shape ?? [r.width])] })),
+      ...(plasticWeights.length ? { weights: plasticWeights } : {}),
+    };
   }
   const meta = {
     lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(),
@@ -139,6 +167,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
       realtime_factor: timing.wallSeconds / ((run.steps * run.spec.dt) / 1000),
     },
     kernels: sim.kernelNames.map((k) => k.label),
+    ...(plasticWeights.length ? { plastic_weights: plasticWeights } : {}),
     params: run.params,
     spec: run.spec,
   };

@@ -18,5 +18,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var k = row_ptr[i]; k < row_ptr[i + 1u]; k++) {
     acc += values[k] * rate_in[PRE_BASE + b * PRE_N + col_idx[k]];
   }
-  epilogue(b, i, inst_table[b * INST_K + GAIN_PARAM] * acc);
+  epilogue(b, i, proj_gain(b) * acc);
 }

@@ -28,7 +28,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var b = 0u; b < BATCH; b++) {
       var v = 0.0;
       for (var q = 0u; q < TPR / sg_size; q++) { v += partial[b * WG + first + q]; }
-      epilogue(b, ROW0 + row, inst_table[b * INST_K + GAIN_PARAM] * v);
+      epilogue(b, ROW0 + row, proj_gain(b) * v);
     }
   }
 }

@@ -116,7 +116,7 @@ fn finish_row(row: u32, b: u32, slice: u32, lo: vec4<f32>, hi: vec4<f32>) {
       if (SPLIT > 1u) {
         partials[(slice * BATCH + bn) * POST_N + ROW0 + row] = v[n];
       } else {
-        epilogue(bn, ROW0 + row, inst_table[bn * INST_K + GAIN_PARAM] * v[n]);
+        epilogue(bn, ROW0 + row, proj_gain(bn) * v[n]);
       }
     }
   }

@@ -30,7 +30,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   if (row < PART_ROWS && lane == 0u) {
     for (var b = 0u; b < BATCH; b++) {
-      epilogue(b, ROW0 + row, inst_table[b * INST_K + GAIN_PARAM] * partial[b * WG + lid]);
+      epilogue(b, ROW0 + row, proj_gain(b) * partial[b * WG + lid]);
     }
   }
 }

@@ -14,5 +14,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = flat % POST_N;
   var v = 0.0;
   for (var s = 0u; s < SPLIT; s++) { v += partials[(s * BATCH + b) * POST_N + i]; }
-  epilogue(b, i, inst_table[b * INST_K + GAIN_PARAM] * v);
+  epilogue(b, i, proj_gain(b) * v);
 }

@@ -34,3 +34,20 @@ export function randomTwoPopulationSpec(seed: number, nE: number, nI: number): N
     ],
   };
 }
+
+/**
+ * A stable two-population network for plasticity tests (E: tanh with noise, I: relu; recurrent gain
+ * below 1 so that float32 rounding is not amplified over hundreds of steps): EE gaussian, IE dense,
+ * EI sparse (CSR), II fixed in-degree, a cosine pulse into E and a sampled wave into I. Callers add
+ * plasticity, modulators and recorders.
+ */
+export function plasticTwoPopulationSpec(seed: number, nE: number, nI: number): NetworkSpec {
+  const spec = randomTwoPopulationSpec(seed, nE, nI);
+  const rng = new PhiloxStream(seed, 98, 0);
+  spec.populations[0].noise = 0.3;
+  spec.projections![0].weights = { type: 'gaussian', g: 0.8, seed };
+  spec.projections![1].weights = { type: 'dense', values: Array.from({ length: nI * nE }, () => (rng.uniform() - 0.3) * 0.3) };
+  spec.inputs![0].time = { type: 'pulse', start: 5, duration: 40 };
+  spec.record = [];
+  return spec;
+}

@@ -18,8 +18,14 @@ import synapseReduce from '../../shaders/synapse-reduce.wgsl';
 import synapseCsr from '../../shaders/synapse-csr.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
 import recordMean from '../../shaders/record-mean.wgsl';
+import synapseDensePlastic from '../../shaders/synapse-dense-plastic.wgsl';
+import plasticity from '../../shaders/plasticity.wgsl';
+import modulators from '../../shaders/modulators.wgsl';
+import recordWeights from '../../shaders/record-weights.wgsl';
+import recordModulator from '../../shaders/record-modulator.wgsl';
 import type { KernelName } from '../gpu/layouts.ts';
-import { ACTIVATION_CODE, type InputPlan, type PopPlan, type NetworkPlan } from '../model/compile.ts';
+import { ACTIVATION_CODE, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../model/compile.ts';
+import { MOD_WORDS } from '../model/modulation.ts';
 
 const TEMPLATES: Record<KernelName, string> = {
   'rate-update': rateUpdate,
@@ -30,6 +36,11 @@ const TEMPLATES: Record<KernelName, string> = {
   'synapse-csr': synapseCsr,
   'record-gather': recordGather,
   'record-mean': recordMean,
+  'synapse-dense-plastic': synapseDensePlastic,
+  'plasticity': plasticity,
+  'modulators': modulators,
+  'record-weights': recordWeights,
+  'record-modulator': recordModulator,
 };
 
 /** Constants: numbers become u32 unless listed as signed; booleans stay bool. */
@@ -44,17 +55,54 @@ function constantsBlock(c: Constants): string {
   }).join('\n');
 }
 
+/** The factor a time course contributes at `step` (' * ...'; nothing for a constant course). */
+function courseTerm(t: TimePlan, size: number): string {
+  if (t.kind === 'pulse') return ` * select(0.0, 1.0, step >= ${t.startStep}u && step < ${t.stopStep}u)`;
+  if (t.kind === 'array') {
+    const sample = `min(step / ${t.everySteps}u, ${t.samples - 1}u)`;
+    return t.perUnit ? ` * input_data[${t.dataOffset}u + ${sample} * ${size}u + i]` : ` * input_data[${t.dataOffset}u + ${sample}]`;
+  }
+  return '';
+}
+
 function inputTerm(inp: InputPlan, size: number): string {
   const amp = `inst_table[b * INST_K + ${inp.ampParam}u]`;
   const profile = inp.profileOffset >= 0 ? ` * unit_table[${inp.profileOffset}u + i]` : '';
-  const t = inp.time;
-  let course = '';
-  if (t.kind === 'pulse') course = ` * select(0.0, 1.0, step >= ${t.startStep}u && step < ${t.stopStep}u)`;
-  if (t.kind === 'array') {
-    const sample = `min(step / ${t.everySteps}u, ${t.samples - 1}u)`;
-    course = t.perUnit ? ` * input_data[${t.dataOffset}u + ${sample} * ${size}u + i]` : ` * input_data[${t.dataOffset}u + ${sample}]`;
-  }
-  return `  v += ${amp}${profile}${course};  // input "${inp.name}"`;
+  return `  v += ${amp}${profile}${courseTerm(inp.time, size)};  // input "${inp.name}"`;
+}
+
+/** The generated body of the modulators kernel: one block per computed modulator (shaders/modulators.wgsl). */
+export function modulatorsCode(plan: NetworkPlan): string {
+  const blocks = plan.modulators.map((m) => {
+    const value = `modulators[b * MOD_K + ${m.index}u]`;
+    const o = m.index * MOD_WORDS;
+    if (m.kind === 'host') return `  // modulator "${m.name}": set by the host`;
+    if (m.kind === 'schedule') {
+      return `  if (lid == 0u) {  // modulator "${m.name}" (schedule)\n    ${value} = mod_params[${o}u] + inst_table[b * INST_K + ${m.ampParam}u]${courseTerm(m.time, 1)};\n  }`;
+    }
+    const n = m.pop.size;
+    const pred = `modulators[BATCH * MOD_K + b * MOD_K + ${m.index}u]`;
+    return [
+      `  {  // modulator "${m.name}" (activity of "${m.pop.name}")`,
+      '    var acc = 0.0;',
+      `    for (var i = lid; i < ${n}u; i += 256u) { acc += unit_table[${m.profileOffset}u + i] * rate_in[${m.pop.base}u + b * ${n}u + i]; }`,
+      '    let r = workgroup_sum(acc, lid);',
+      '    if (lid == 0u) {',
+      `      let p = ${pred};`,
+      '      let d = r - p;',
+      `      ${value} = mod_params[${o}u] + mod_params[${o + 1}u] * d;`,
+      `      ${pred} = p + mod_params[${o + 2}u] * d;`,
+      '    }',
+      '  }',
+    ].join('\n');
+  });
+  return `fn update_modulators(b: u32, lid: u32) {\n  let step = step_info.step;\n${blocks.join('\n')}\n}`;
+}
+
+/** The projection's gain for instance b: its instance-table gain, times its gain modulator if any. */
+function projGain(gainModulator: number): string {
+  const mod = gainModulator >= 0 ? ` * modulators[b * MOD_K + ${gainModulator}u]` : '';
+  return `fn proj_gain(b: u32) -> f32 {\n  return inst_table[b * INST_K + GAIN_PARAM]${mod};\n}`;
 }
 
 /** The generated part of the library for a population: its external input. */
@@ -81,13 +129,24 @@ function epilogue(mode: EpilogueMode): string {
 export function unitConstants(plan: NetworkPlan, pop: PopPlan): Constants {
   return {
     UNIT_N: pop.size, UNIT_BASE: pop.base, UNIT_TABLE: pop.tableBase, BATCH: plan.batch,
-    ACTIVATION: ACTIVATION_CODE[pop.activation], NOISE_PARAM: pop.noiseParam, INST_K: plan.instK,
+    ACTIVATION: ACTIVATION_CODE[pop.activation], NOISE_PARAM: pop.noiseParam, INST_K: plan.instK, MOD_K: plan.modK,
   };
 }
 
-export function assemble(kernel: KernelName, constants: Constants, lib?: { pop: PopPlan; epilogue?: EpilogueMode }): string {
+/**
+ * The library of a kernel that updates a population: the rate unit, its inputs and, for a projection
+ * kernel, the epilogue and the projection's gain (gainModulator: index of its gain modulator or -1).
+ */
+export interface UnitLib {
+  pop: PopPlan;
+  epilogue?: EpilogueMode;
+  gainModulator?: number;
+}
+
+export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
   const parts = [constantsBlock(constants), bindings];
-  const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) : ''] : [];
+  const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
+  if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
   const src = TEMPLATES[kernel]
     .replace('//!splice constants', parts.join('\n'))

@@ -16,11 +16,13 @@ export const GROUP0: readonly { name: string; kind: BindingKind }[] = [
   { name: 'inst_table', kind: 'read-only-storage' },
   { name: 'seeds', kind: 'read-only-storage' },
   { name: 'input_data', kind: 'read-only-storage' },
+  { name: 'modulators', kind: 'storage' },
 ];
 
 export type KernelName =
   | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-tiled' | 'synapse-reduce' | 'synapse-csr'
-  | 'record-gather' | 'record-mean';
+  | 'record-gather' | 'record-mean'
+  | 'synapse-dense-plastic' | 'plasticity' | 'modulators' | 'record-weights' | 'record-modulator';
 
 const DENSE_TILED = [
   { name: 'weights', kind: 'read-only-storage' },
@@ -45,6 +47,18 @@ export const GROUP1: Record<KernelName, readonly { name: string; kind: BindingKi
   ],
   'record-gather': RECORD,
   'record-mean': RECORD,
+  'synapse-dense-plastic': [{ name: 'weights', kind: 'read-only-storage' }],
+  'plasticity': [
+    { name: 'weights', kind: 'storage' },
+    { name: 'eligibility', kind: 'storage' },
+    { name: 'rule_params', kind: 'read-only-storage' },
+  ],
+  'modulators': [{ name: 'mod_params', kind: 'read-only-storage' }],
+  'record-weights': [
+    { name: 'weights', kind: 'read-only-storage' },
+    { name: 'ring', kind: 'storage' },
+  ],
+  'record-modulator': [{ name: 'ring', kind: 'storage' }],
 };
 
 /** Byte stride of one step's StepInfo in the dynamic uniform buffer. */

@@ -4,7 +4,9 @@
  * each population. The plan is what both the GPU runtime and the CPU reference execute.
  */
 import { SpecError } from '../errors.ts';
+import { readNpyMatrix } from '../record/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './connectivity.ts';
+import { MOD_WORDS, plasticPlan, type ModulatorPlan, type PlasticPlan } from './modulation.ts';
 import type { Activation, NetworkSpec, TimeCourse } from './spec.ts';
 
 export const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, relu: 1, sigmoid: 2, softplus: 3, linear: 4 };
@@ -34,9 +36,14 @@ export interface ProjPlan {
   specIndex: number;
   pre: PopPlan;
   post: PopPlan;
+  /** Initial weights, post x pre (for a plastic projection: every instance's starting matrix). */
   dense?: Float32Array;
   csr?: Csr;
   gainParam: number;
+  /** Index of the modulator that multiplies the gain, or -1. */
+  gainModulator: number;
+  /** Learning rule; its weights are per instance (B x post x pre). */
+  plastic?: PlasticPlan;
 }
 
 export type TimePlan =
@@ -66,6 +73,11 @@ export interface NetworkPlan {
   instColumns: string[];
   seeds: Uint32Array;
   inputData: Float32Array;
+  modulators: ModulatorPlan[];
+  /** Stride of the modulator buffer per instance: max(modulators, 1). */
+  modK: number;
+  /** MOD_WORDS float parameters per modulator (see modulation.ts). */
+  modParams: Float32Array;
 }
 
 export interface CompileOptions {
@@ -176,14 +188,33 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     });
   });
 
+  // Float parameters of the modulators kernel: schedule [baseline]; activity [offset, scale, dt / tauBaseline].
+  const modParams = new Float32Array(Math.max(spec.modulators?.length ?? 0, 1) * MOD_WORDS);
+  const modulators: ModulatorPlan[] = (spec.modulators ?? []).map((m, index) => {
+    if (m.type === 'host') return { name: m.name, index, kind: 'host', init: m.init ?? 0 };
+    if (m.type === 'schedule') {
+      modParams[index * MOD_WORDS] = m.baseline ?? 0;
+      const key = `modulators.${m.name}.amplitude`;
+      return { name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), time: timePlan(m.time, dt, `modulators[${index}].time`, 1, inputData) };
+    }
+    modParams.set([m.offset ?? 0, m.scale ?? 1, m.tauBaseline === undefined ? 0 : dt / m.tauBaseline], index * MOD_WORDS);
+    const pop = byName.get(m.population)!;
+    const profileOffset = unitCols.reduce((s, c) => s + c.length, 0);
+    unitCols.push(m.profile ? Float64Array.from(m.profile) : new Float64Array(pop.size).fill(1 / pop.size));
+    return { name: m.name, index, kind: 'activity', pop, profileOffset };
+  });
+  const modIndex = (name: string | undefined) => (name === undefined ? -1 : modulators.findIndex((m) => m.name === name));
+
   const projections: ProjPlan[] = [];
   (spec.projections ?? []).forEach((pr, specIndex) => {
     const pre = byName.get(pr.from)!, post = byName.get(pr.to)!;
     const gainKey = `projections.${pr.name}.gain`;
     const gain = pr.gain ?? 1;
     const seed = ('seed' in pr.weights && pr.weights.seed !== undefined) ? pr.weights.seed : baseSeed;
-    const add = (plan: Omit<ProjPlan, 'pre' | 'post' | 'specIndex'>) => {
-      const full = { ...plan, pre, post, specIndex };
+    const etaKey = `projections.${pr.name}.eta`;
+    const plastic = pr.plasticity && plasticPlan(pr.plasticity, dt, column(etaKey, pr.plasticity.eta, etaKey), modIndex(pr.plasticity.modulator));
+    const add = (plan: Omit<ProjPlan, 'pre' | 'post' | 'specIndex' | 'gainModulator' | 'plastic'>) => {
+      const full: ProjPlan = { ...plan, pre, post, specIndex, gainModulator: modIndex(pr.gainModulator), plastic };
       projections.push(full);
       post.incoming.push(full);
     };
@@ -194,6 +225,9 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
         break;
       case 'csr':
         add({ name: pr.name, csr: { rowPtr: Uint32Array.from(w.rowPtr), colIdx: Uint32Array.from(w.colIdx), values: Float32Array.from(w.values) }, gainParam: column(gainKey, gain, gainKey) });
+        break;
+      case 'npy':
+        add({ name: pr.name, dense: readNpyMatrix(w.file, post.size, pre.size, `projections[${specIndex}].weights.file`), gainParam: column(gainKey, gain, gainKey) });
         break;
       case 'gaussian':
         add({ name: pr.name, dense: gaussianMatrix(post.size, pre.size, w.g, seed, specIndex), gainParam: column(gainKey, gain, gainKey) });
@@ -232,5 +266,6 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   return {
     dt, batch: B, pops, projections, stateLength: base, unitTable, instTable, instK,
     instColumns: columns.map((c) => c.name), seeds, inputData: Float32Array.from(inputData.length ? inputData : [0]),
+    modulators, modK: Math.max(modulators.length, 1), modParams,
   };
 }

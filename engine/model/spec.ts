@@ -3,9 +3,11 @@
  * Times are in milliseconds, angles in radians, rates and states are dimensionless.
  *
  * Dynamics of every unit i of a population:
- *   tau_i dx_i/dt = -x_i + sum_projections gain_b * (W r(x_pre))_i + bias_i + I_i(t) + noise,
- * with r = activation(x). The noise is an Ornstein-Uhlenbeck drive whose stationary standard deviation
- * for an isolated unit is `noise` (tau dx = -x dt + noise * sqrt(2 tau) dW).
+ *   tau_i dx_i/dt = -x_i + sum_projections gain_b * m_b(t) * (W_b r(x_pre))_i + bias_i + I_i(t) + noise,
+ * with r = activation(x), m_b(t) the projection's gain modulator (1 without one) and W_b = W unless the
+ * projection is plastic (then per instance, changed by its learning rule every step). The noise is an
+ * Ornstein-Uhlenbeck drive whose stationary standard deviation for an isolated unit is `noise`
+ * (tau dx = -x dt + noise * sqrt(2 tau) dW).
  */
 
 export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'softplus' | 'linear';
@@ -35,7 +37,41 @@ export type WeightsSpec =
   /** Dense random W_ij = g / sqrt(N_pre) * z_ij, z standard normal from the projection's seed. */
   | { type: 'gaussian'; g: number; seed?: number }
   /** Sparse: every postsynaptic unit receives exactly k distinct presynaptic partners of weight `weight`. */
-  | { type: 'fixed-indegree'; k: number; weight: number; seed?: number; allowAutapses?: boolean };
+  | { type: 'fixed-indegree'; k: number; weight: number; seed?: number; allowAutapses?: boolean }
+  /**
+   * A post x pre float32 or float64 .npy file (e.g. weights_NAME.npy saved by a plastic run: give one
+   * instance's matrix). A relative path is resolved against the working directory (the CLI resolves it
+   * against the spec file's directory).
+   */
+  | { type: 'npy'; file: string };
+
+export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
+
+/**
+ * Learning rule of a plastic projection, applied once per step after the step's rate update, with the
+ * new rates r_j (pre) and r_i (post), m the gating modulator's value (1 without one) and eta_b the
+ * instance's learning rate:
+ *   hebbian:      dw = dt * (eta_b * m * r_i * r_j - decay * w)
+ *   oja:          dw = dt * eta_b * m * r_i * (r_j - r_i * w)
+ *   three-factor: e <- e * exp(-dt / tauEligibility) + dt * r_i * r_j;  dw = dt * eta_b * m * e
+ * then w <- clip(w + dw, wMin, wMax). Weights become per instance (B x post x pre), every instance
+ * starting from the projection's initial matrix; eligibilities start at 0.
+ */
+export interface PlasticitySpec {
+  rule: PlasticityRule;
+  /** Learning rate [1/ms]; per instance through batch.params["projections.NAME.eta"]. */
+  eta: number;
+  /** Hebbian only: passive weight decay rate [1/ms], not scaled by eta or the modulator. Default 0. */
+  decay?: number;
+  /** Three-factor only (required there): time constant of the eligibility trace [ms]. */
+  tauEligibility?: number;
+  /** Name of a modulator whose value multiplies the weight change (required for three-factor). */
+  modulator?: string;
+  /** Lower clip bound of the weights. Default: none. */
+  wMin?: number;
+  /** Upper clip bound of the weights. Default: none. */
+  wMax?: number;
+}
 
 export interface ProjectionSpec {
   name: string;
@@ -44,6 +80,10 @@ export interface ProjectionSpec {
   /** Multiplies the whole projection; per instance through batch.params["projections.NAME.gain"]. */
   gain?: number;
   weights: WeightsSpec;
+  /** Makes the weights plastic (dense, gaussian, ring and npy weights only). */
+  plasticity?: PlasticitySpec;
+  /** Name of a modulator: the projection's effective gain is gain_b * (its value this step, instance b). */
+  gainModulator?: string;
 }
 
 export type TimeCourse =
@@ -71,7 +111,8 @@ export interface InputSpec {
   time?: TimeCourse;
 }
 
-export interface RecorderSpec {
+/** Records a population's rates or states. */
+export interface PopulationRecorderSpec {
   name: string;
   population: string;
   /** 'rate' = r(x) (default), 'state' = x. */
@@ -84,12 +125,65 @@ export interface RecorderSpec {
   reduce?: 'none' | 'mean';
 }
 
+/** Records the full weights of a plastic projection: rows of B x post x pre after the step's update. */
+export interface WeightRecorderSpec {
+  name: string;
+  projection: string;
+  what: 'weights';
+  /** Record every k steps (after steps k, 2k, ...). Default 1. */
+  every?: number;
+}
+
+/** Records a modulator's value per instance: rows of B values (the value used in that step). */
+export interface ModulatorRecorderSpec {
+  name: string;
+  modulator: string;
+  what: 'modulator';
+  /** Record every k steps (after steps k, 2k, ...). Default 1. */
+  every?: number;
+}
+
+export type RecorderSpec = PopulationRecorderSpec | WeightRecorderSpec | ModulatorRecorderSpec;
+
+/**
+ * A scalar per instance, computed once per step before the projections (see README, "Plasticity and
+ * neuromodulation"). It gates plasticity (PlasticitySpec.modulator) and scales gains
+ * (ProjectionSpec.gainModulator).
+ */
+export type ModulatorSpec =
+  /** value = baseline + amplitude_b * timecourse(t); the time course has scalar values. */
+  | { name: string; type: 'schedule'; time: TimeCourse;
+      /** Per instance through batch.params["modulators.NAME.amplitude"]. Default 1. */
+      amplitude?: number;
+      /** Default 0. */
+      baseline?: number }
+  /**
+   * A readout of a population's rates at the start of the step (the previous step's rates):
+   * R = sum_i profile_i r_i; value = offset + scale * (R - b), with b a running prediction of R
+   * (b <- b + (dt / tauBaseline) (R - b) after the value is computed; b starts at 0). Without
+   * tauBaseline, b = 0.
+   */
+  | { name: string; type: 'activity'; population: string;
+      /** Readout weight per unit. Default 1/N each (the population mean). */
+      profile?: number[];
+      /** Time constant of the running prediction [ms]. Default: no prediction. */
+      tauBaseline?: number;
+      /** Default 1. */
+      scale?: number;
+      /** Default 0. */
+      offset?: number }
+  /** Set from the host between run() calls: Simulation.setModulator(name, values per instance). */
+  | { name: string; type: 'host';
+      /** Value until the host sets one. Default 0. */
+      init?: number };
+
 export interface BatchSpec {
   /** Number of independent instances B run in the same dispatches. */
   size: number;
   /**
    * Per-instance values, each an array of length size. Keys: "seed",
-   * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only),
+   * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
+   * "projections.NAME.eta" (plastic only), "modulators.NAME.amplitude" (schedule modulators),
    * "populations.NAME.noise".
    */
   params?: Record<string, number[]>;
@@ -107,9 +201,13 @@ export interface NetworkSpec {
   populations: PopulationSpec[];
   projections?: ProjectionSpec[];
   inputs?: InputSpec[];
+  modulators?: ModulatorSpec[];
   record?: RecorderSpec[];
   batch?: BatchSpec;
 }
 
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'softplus', 'linear'];
 export const INTEGRATORS: readonly Integrator[] = ['euler', 'exponential'];
+export const PLASTICITY_RULES: readonly PlasticityRule[] = ['hebbian', 'oja', 'three-factor'];
+/** Weight types materialized as a dense matrix (the ones that can be plastic). */
+export const DENSE_WEIGHT_TYPES = ['dense', 'gaussian', 'ring', 'npy'] as const;

@@ -3,78 +3,19 @@
  * (`populations[1].tau[7]`). Accepts untrusted JSON and returns a typed NetworkSpec.
  */
 import { SpecError } from '../errors.ts';
+import { describe, finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from './checks.ts';
 import {
   ACTIVATIONS, INTEGRATORS, type InputSpec, type NetworkSpec, type PopulationSpec, type ProjectionSpec,
   type RecorderSpec,
 } from './spec.ts';
+import { modulationRecorder, modulator, projectionModulation, timeCourse } from './validate-modulation.ts';
 
-type Obj = Record<string, unknown>;
-
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function object(v: unknown, field: string, allowed: readonly string[]): Obj {
-  if (!isObj(v)) throw new SpecError(field, `expected an object, got ${describe(v)}`);
-  for (const key of Object.keys(v)) {
-    if (!allowed.includes(key)) throw new SpecError(`${field}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
-  }
-  return v;
-}
-
-export function describe(v: unknown): string {
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (v === null) return 'null';
-  return typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : String(v);
-}
-
-export function finite(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(field, `expected a finite number, got ${describe(v)}`);
-  return v;
-}
-
-export function positive(v: unknown, field: string): number {
-  const x = finite(v, field);
-  if (!(x > 0)) throw new SpecError(field, `must be > 0, got ${x}`);
-  return x;
-}
-
-export function integer(v: unknown, field: string, min: number): number {
-  const x = finite(v, field);
-  if (!Number.isInteger(x) || x < min) throw new SpecError(field, `expected an integer >= ${min}, got ${x}`);
-  return x;
-}
-
-export function str(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw new SpecError(field, `expected a non-empty string, got ${describe(v)}`);
-  return v;
-}
-
-export function oneOf<T extends string>(v: unknown, field: string, options: readonly T[]): T {
-  if (typeof v !== 'string' || !options.includes(v as T)) {
-    throw new SpecError(field, `expected one of ${options.join(' | ')}, got ${describe(v)}`);
-  }
-  return v as T;
-}
-
-export function numArray(v: unknown, field: string, length?: number, check = finite): number[] {
-  if (!Array.isArray(v)) throw new SpecError(field, `expected an array of numbers, got ${describe(v)}`);
-  if (length !== undefined && v.length !== length) throw new SpecError(field, `expected length ${length}, got ${v.length}`);
-  return v.map((x, k) => check(x, `${field}[${k}]`));
-}
+// The checks are shared with the spiking validator, which imports them from here.
+export { describe, finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from './checks.ts';
 
 /** A scalar or a per-unit array of the population's size. */
 function scalarOrPerUnit(v: unknown, field: string, size: number, check = finite): number | number[] {
   return Array.isArray(v) ? numArray(v, field, size, check) : check(v, field);
-}
-
-export function uniqueNames(items: { name: string }[], field: string): Map<string, number> {
-  const seen = new Map<string, number>();
-  items.forEach((it, k) => {
-    if (seen.has(it.name)) throw new SpecError(`${field}[${k}].name`, `duplicate name "${it.name}"`);
-    seen.set(it.name, k);
-  });
-  return seen;
 }
 
 function population(v: unknown, f: string): PopulationSpec {
@@ -95,8 +36,8 @@ function population(v: unknown, f: string): PopulationSpec {
   return p;
 }
 
-function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>): ProjectionSpec {
-  const o = object(v, f, ['name', 'from', 'to', 'gain', 'weights']);
+function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, modulators: Set<string>): ProjectionSpec {
+  const o = object(v, f, ['name', 'from', 'to', 'gain', 'weights', 'plasticity', 'gainModulator']);
   const name = str(o.name, `${f}.name`);
   const from = str(o.from, `${f}.from`);
   const to = str(o.to, `${f}.to`);
@@ -105,7 +46,7 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>): P
   if (!post) throw new SpecError(`${f}.to`, `no population named "${to}"`);
   const wf = `${f}.weights`;
   const w = isObj(o.weights) ? o.weights : object(o.weights, wf, []);
-  const type = oneOf(w.type, `${wf}.type`, ['dense', 'csr', 'ring', 'gaussian', 'fixed-indegree'] as const);
+  const type = oneOf(w.type, `${wf}.type`, ['dense', 'csr', 'ring', 'gaussian', 'fixed-indegree', 'npy'] as const);
   const p: ProjectionSpec = { name, from, to, weights: { type: 'ring', J0: 0, J1: 0, gamma: 0 } };
   if (o.gain !== undefined) p.gain = finite(o.gain, `${f}.gain`);
   switch (type) {
@@ -158,7 +99,12 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>): P
       };
       break;
     }
+    case 'npy':
+      object(w, wf, ['type', 'file']);
+      p.weights = { type, file: str(w.file, `${wf}.file`) };
+      break;
   }
+  projectionModulation(o, p, f, modulators);
   return p;
 }
 
@@ -177,31 +123,17 @@ function input(v: unknown, f: string, pops: Map<string, PopulationSpec>): InputS
       inp.profile = { type: 'cosine', center: finite(pr.center, `${f}.profile.center`), rectify: pr.rectify === true };
     }
   }
-  if (o.time !== undefined) {
-    const tf = `${f}.time`;
-    const t = isObj(o.time) ? o.time : object(o.time, tf, []);
-    const type = oneOf(t.type, `${tf}.type`, ['constant', 'pulse', 'array'] as const);
-    if (type === 'constant') { object(t, tf, ['type']); inp.time = { type }; }
-    if (type === 'pulse') {
-      object(t, tf, ['type', 'start', 'duration']);
-      const start = finite(t.start, `${tf}.start`);
-      if (start < 0) throw new SpecError(`${tf}.start`, `must be >= 0, got ${start}`);
-      inp.time = { type, start, duration: positive(t.duration, `${tf}.duration`) };
-    }
-    if (type === 'array') {
-      object(t, tf, ['type', 'dt', 'values']);
-      const dt = positive(t.dt, `${tf}.dt`);
-      if (!Array.isArray(t.values) || t.values.length === 0) throw new SpecError(`${tf}.values`, 'expected a non-empty array');
-      const values = Array.isArray(t.values[0])
-        ? t.values.map((row, k) => numArray(row, `${tf}.values[${k}]`, pop.size))
-        : numArray(t.values, `${tf}.values`);
-      inp.time = { type, dt, values };
-    }
-  }
+  if (o.time !== undefined) inp.time = timeCourse(o.time, `${f}.time`, pop.size);
   return inp;
 }
 
-function recorder(v: unknown, f: string, pops: Map<string, PopulationSpec>): RecorderSpec {
+function recorder(v: unknown, f: string, spec: NetworkSpec, pops: Map<string, PopulationSpec>): RecorderSpec {
+  if (isObj(v) && (v.projection !== undefined || v.modulator !== undefined || v.what === 'weights' || v.what === 'modulator')) {
+    if (v.projection === undefined && v.modulator === undefined) {
+      throw new SpecError(`${f}.${v.what === 'weights' ? 'projection' : 'modulator'}`, `required when what is "${v.what}"`);
+    }
+    return modulationRecorder(v, f, spec.projections ?? [], new Set((spec.modulators ?? []).map((m) => m.name)));
+  }
   const o = object(v, f, ['name', 'population', 'what', 'units', 'every', 'reduce']);
   const population = str(o.population, `${f}.population`);
   const pop = pops.get(population);
@@ -227,14 +159,16 @@ function batchParamKeys(spec: NetworkSpec): Set<string> {
   for (const p of spec.projections ?? []) {
     keys.add(`projections.${p.name}.gain`);
     if (p.weights.type === 'ring') keys.add(`projections.${p.name}.gamma`);
+    if (p.plasticity) keys.add(`projections.${p.name}.eta`);
   }
+  for (const m of spec.modulators ?? []) if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`);
   for (const p of spec.populations) keys.add(`populations.${p.name}.noise`);
   return keys;
 }
 
 /** Validates untrusted input (parsed JSON or a TS object) and returns a NetworkSpec. */
 export function validateSpec(v: unknown): NetworkSpec {
-  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'populations', 'projections', 'inputs', 'record', 'batch', 'name', 'description']);
+  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'name', 'description']);
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
   if (o.steps !== undefined) spec.steps = integer(o.steps, 'steps', 1);
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);
@@ -249,11 +183,14 @@ export function validateSpec(v: unknown): NetworkSpec {
     if (!Array.isArray(o[key])) throw new SpecError(key, `expected an array, got ${describe(o[key])}`);
     return o[key] as unknown[];
   };
-  spec.projections = list('projections').map((p, k) => projection(p, `projections[${k}]`, pops));
+  spec.modulators = list('modulators').map((m, k) => modulator(m, `modulators[${k}]`, pops));
+  uniqueNames(spec.modulators, 'modulators');
+  const modulators = new Set(spec.modulators.map((m) => m.name));
+  spec.projections = list('projections').map((p, k) => projection(p, `projections[${k}]`, pops, modulators));
   uniqueNames(spec.projections, 'projections');
   spec.inputs = list('inputs').map((p, k) => input(p, `inputs[${k}]`, pops));
   uniqueNames(spec.inputs, 'inputs');
-  spec.record = list('record').map((p, k) => recorder(p, `record[${k}]`, pops));
+  spec.record = list('record').map((p, k) => recorder(p, `record[${k}]`, spec, pops));
   uniqueNames(spec.record, 'record');
   if (o.batch !== undefined) {
     const b = object(o.batch, 'batch', ['size', 'params']);
@@ -266,6 +203,10 @@ export function validateSpec(v: unknown): NetworkSpec {
         spec.batch.params[key] = numArray(vals, `batch.params.${key}`, size);
         if (key === 'seed') spec.batch.params[key].forEach((s, k) => integer(s, `batch.params.seed[${k}]`, 0));
         if (key.endsWith('.noise')) spec.batch.params[key].forEach((s, k) => { if (s < 0) throw new SpecError(`batch.params.${key}[${k}]`, 'must be >= 0'); });
+        const proj = key.endsWith('.gamma') ? spec.projections.find((p) => key === `projections.${p.name}.gamma`) : undefined;
+        if (proj?.plasticity) {
+          throw new SpecError(`batch.params.${key}`, 'a plastic projection starts every instance from the same matrix; per-instance gamma is not supported (set weights.gamma)');
+        }
       }
     }
   }

@@ -2,8 +2,9 @@
  * NumPy .npy files (format version 1.0): numpy.load reads them with the right shape and dtype.
  * NpySink streams recorder rows to one file per recorder as they arrive, so host memory stays bounded.
  */
-import { closeSync, openSync, writeSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SpecError } from '../errors.ts';
 import type { RecordSink, RecorderInfo } from './recorders.ts';
 
 export type NpyArray = Float32Array | Float64Array | Int32Array | Uint32Array;
@@ -39,26 +40,67 @@ export function writeNpy(path: string, data: NpyArray, shape: number[]): void {
   writeFileSync(path, Buffer.concat([npyHeader(descr(data), shape), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
-/** Parses a .npy file written by writeNpy (for tests and for loading arrays given to the CLI). */
-export function readNpy(buf: Buffer): { dtype: string; shape: number[]; data: NpyArray } {
-  if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error('not a .npy file');
-  const len = buf.readUInt16LE(8);
-  const dict = buf.toString('latin1', 10, 10 + len);
-  const dtype = /'descr': '([^']+)'/.exec(dict)![1];
-  const shape = /'shape': \(([^)]*)\)/.exec(dict)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const bytes = buf.subarray(10 + len);
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const data = dtype === '<f4' ? new Float32Array(ab) : dtype === '<f8' ? new Float64Array(ab) : dtype === '<i4' ? new Int32Array(ab) : new Uint32Array(ab);
-  return { dtype, shape, data };
+const DTYPES: Record<string, { bytes: number; make: (ab: ArrayBuffer) => NpyArray }> = {
+  '<f4': { bytes: 4, make: (ab) => new Float32Array(ab) },
+  '<f8': { bytes: 8, make: (ab) => new Float64Array(ab) },
+  '<i4': { bytes: 4, make: (ab) => new Int32Array(ab) },
+  '<u4': { bytes: 4, make: (ab) => new Uint32Array(ab) },
+};
+
+/**
+ * Parses a .npy file (format versions 1.0, 2.0 and 3.0; little-endian float32, float64, int32 or uint32;
+ * C or Fortran order). `fortranOrder` true means the data is column-major as stored in the file.
+ */
+export function readNpy(buf: Buffer): { dtype: string; shape: number[]; fortranOrder: boolean; data: NpyArray } {
+  if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error('not a .npy file (no \\x93NUMPY magic)');
+  const major = buf[6];
+  if (major < 1 || major > 3) throw new Error(`unsupported .npy format version ${major}.${buf[7]}`);
+  const [len, start] = major === 1 ? [buf.readUInt16LE(8), 10] : [buf.readUInt32LE(8), 12];
+  const dict = buf.toString(major === 3 ? 'utf8' : 'latin1', start, start + len);
+  const dtype = /'descr':\s*'([^']+)'/.exec(dict)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(dict)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(dict)?.[1];
+  if (dtype === undefined || shapeText === undefined || fortran === undefined) throw new Error(`malformed .npy header: ${dict.trim()}`);
+  const kind = DTYPES[dtype];
+  if (!kind) throw new Error(`unsupported .npy dtype '${dtype}' (supported: ${Object.keys(DTYPES).join(', ')})`);
+  const shape = shapeText.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`malformed .npy shape (${shapeText})`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const bytes = buf.subarray(start + len);
+  if (bytes.length < count * kind.bytes) throw new Error(`.npy data truncated: shape (${shape.join(', ')}) needs ${count * kind.bytes} bytes, the file holds ${bytes.length}`);
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + count * kind.bytes) as ArrayBuffer;
+  return { dtype, shape, fortranOrder: fortran === 'True', data: kind.make(ab) };
 }
 
-/** Streams each recorder to DIR/NAME.npy with shape (rows, batch, width). */
+/**
+ * A rows x cols float32 or float64 .npy file as a row-major float32 matrix (weights given as
+ * { type: 'npy', file }). Errors are SpecErrors naming `field`.
+ */
+export function readNpyMatrix(path: string, rows: number, cols: number, field: string): Float32Array {
+  let npy: ReturnType<typeof readNpy>;
+  try {
+    npy = readNpy(readFileSync(path));
+  } catch (e) {
+    throw new SpecError(field, `cannot load "${path}": ${(e as Error).message}`);
+  }
+  if (npy.dtype !== '<f4' && npy.dtype !== '<f8') throw new SpecError(field, `"${path}" holds ${npy.dtype}; expected float32 or float64`);
+  if (npy.shape.length !== 2 || npy.shape[0] !== rows || npy.shape[1] !== cols) {
+    throw new SpecError(field, `"${path}" has shape (${npy.shape.join(', ')}); expected (${rows}, ${cols}) = (post, pre)`);
+  }
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) out[i * cols + j] = npy.data[npy.fortranOrder ? j * rows + i : i * cols + j];
+  }
+  return out;
+}
+
+/** Streams each recorder to DIR/NAME.npy with shape (rows, batch, width), or (rows, batch, ...shape) when the recorder gives one. */
 export class NpySink implements RecordSink {
   private files = new Map<string, { fd: number; expected: number; written: number }>();
   constructor(private readonly dir: string) {}
   begin(rec: RecorderInfo, totalRows: number): void {
     const fd = openSync(join(this.dir, `${rec.name}.npy`), 'w');
-    writeSync(fd, npyHeader('<f4', [totalRows, rec.batch, rec.width]));
+    writeSync(fd, npyHeader('<f4', [totalRows, rec.batch, ...(rec.shape ?? [rec.width])]));
     this.files.set(rec.name, { fd, expected: totalRows, written: 0 });
   }
   write(rec: RecorderInfo, rows: Float32Array, count: number): void {

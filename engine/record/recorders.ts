@@ -5,6 +5,7 @@
  */
 import { assemble, type Constants } from '../codegen/assemble.ts';
 import { SpecError } from '../errors.ts';
+import type { KernelName } from '../gpu/layouts.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import type { NetworkPlan } from '../model/compile.ts';
 import type { RecorderSpec } from '../model/spec.ts';
@@ -15,8 +16,9 @@ export const MAX_RECORDERS = 60;
 
 export interface RecorderInfo {
   name: string;
+  /** The recorded population; for 'weights' the projection, for 'modulator' the modulator. */
   population: string;
-  what: 'rate' | 'state';
+  what: 'rate' | 'state' | 'weights' | 'modulator';
   reduce: 'none' | 'mean';
   every: number;
   /** Recorded unit indices (for 'mean': the units averaged). */
@@ -24,6 +26,8 @@ export interface RecorderInfo {
   /** Values per instance in one row: units.length, or 1 for 'mean'. */
   width: number;
   batch: number;
+  /** Shape of one instance's values in a row, when not [width]: [post, pre] for 'weights', [] for 'modulator'. */
+  shape?: number[];
 }
 
 export interface Recorder extends RecorderInfo {
@@ -46,36 +50,64 @@ export function fires(every: number, n: number): boolean {
   return (n + 1) % every === 0;
 }
 
-export function buildRecorders(ctx: KernelContext, specs: RecorderSpec[], chunkSteps: number): Recorder[] {
-  const { plan, device } = ctx;
-  if (specs.length > MAX_RECORDERS) throw new SpecError('record', `at most ${MAX_RECORDERS} recorders, got ${specs.length}`);
-  return specs.map((r, index) => {
+/** What each recorder of the spec records, as the GPU runtime and the CPU twin both deliver it. */
+export function recorderInfos(plan: NetworkPlan, specs: RecorderSpec[]): RecorderInfo[] {
+  return specs.map((r) => {
+    const every = r.every ?? 1;
+    const none = new Uint32Array(0);
+    if ('projection' in r) {
+      const proj = plan.projections.find((p) => p.name === r.projection)!;
+      const width = proj.post.size * proj.pre.size;
+      return { name: r.name, population: r.projection, what: 'weights', reduce: 'none', every, units: none, width, batch: plan.batch, shape: [proj.post.size, proj.pre.size] };
+    }
+    if ('modulator' in r) {
+      return { name: r.name, population: r.modulator, what: 'modulator', reduce: 'none', every, units: none, width: 1, batch: plan.batch, shape: [] };
+    }
     const pop = plan.pops.find((p) => p.name === r.population)!;
     const units = r.units ? Uint32Array.from(r.units) : Uint32Array.from({ length: pop.size }, (_, i) => i);
     const reduce = r.reduce ?? 'none';
-    const every = r.every ?? 1;
-    const width = reduce === 'mean' ? 1 : units.length;
-    const capacity = Math.ceil(chunkSteps / every) + 1;
-    const ringBytes = capacity * plan.batch * width * 4;
-    if (ringBytes > device.limits.maxStorageBufferBindingSize) {
-      throw new SpecError(`record[${index}]`, `one chunk of recordings needs ${(ringBytes / 2 ** 20).toFixed(1)} MiB on the GPU, over the adapter's per-binding limit; record fewer units or less often`);
+    return { name: r.name, population: r.population, what: r.what ?? 'rate', reduce, every, units, width: reduce === 'mean' ? 1 : units.length, batch: plan.batch };
+  });
+}
+
+function recordKernel(ctx: KernelContext, info: RecorderInfo, index: number, label: string, ring: GPUBuffer): Kernel {
+  const { plan, device } = ctx;
+  const group1 = (name: KernelName, buffers: GPUBuffer[]) => device.createBindGroup({
+    label, layout: ctx.layouts.group1.get(name)!, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  const make = (name: KernelName, consts: Constants, buffers: GPUBuffer[], workgroups: [number, number, number]): Kernel => ({
+    label: `${name} ${label}`, name, pipeline: pipeline(ctx, name, `${name} ${label}`, assemble(name, consts)), group1: group1(name, buffers), workgroups,
+  });
+  if (info.what === 'weights') {
+    const total = plan.batch * info.width;
+    return make('record-weights', { TOTAL: total, REC: index }, [ctx.plastic.get(info.population)!.weights, ring], grid(Math.ceil(total / 64), device));
+  }
+  if (info.what === 'modulator') {
+    const mod = plan.modulators.find((m) => m.name === info.population)!;
+    return make('record-modulator', { BATCH: plan.batch, MOD_K: plan.modK, MOD: mod.index, REC: index }, [ring], [Math.ceil(plan.batch / 64), 1, 1]);
+  }
+  const pop = plan.pops.find((p) => p.name === info.population)!;
+  const unitsBuf = createBuffer(device, `${label}:units`, info.units.byteLength, STORAGE, info.units);
+  ctx.buffers.push(unitsBuf);
+  const name = info.reduce === 'mean' ? 'record-mean' : 'record-gather';
+  const consts: Constants = { UNIT_N: pop.size, UNIT_BASE: pop.base, BATCH: plan.batch, M: info.units.length, REC: index, RECORD_STATE: info.what === 'state' };
+  return make(name, consts, [unitsBuf, ring], info.reduce === 'mean' ? [plan.batch, 1, 1] : grid(Math.ceil((info.units.length * plan.batch) / 64), device));
+}
+
+/** Recorders with their ring buffers and kernels (after the step kernels: weights recorders need their buffers). */
+export function buildRecorders(ctx: KernelContext, specs: RecorderSpec[], chunkSteps: number): Recorder[] {
+  const { plan, device } = ctx;
+  if (specs.length > MAX_RECORDERS) throw new SpecError('record', `at most ${MAX_RECORDERS} recorders, got ${specs.length}`);
+  return recorderInfos(plan, specs).map((info, index) => {
+    const capacity = Math.ceil(chunkSteps / info.every) + 1;
+    const ringBytes = capacity * plan.batch * info.width * 4;
+    if (ringBytes > Math.min(device.limits.maxStorageBufferBindingSize, ctx.maxBindingBytes ?? Infinity)) {
+      throw new SpecError(`record[${index}]`, `one chunk of recordings (${capacity} rows) needs ${(ringBytes / 2 ** 20).toFixed(1)} MiB on the GPU, over the adapter's per-binding limit; record ${info.what === 'weights' ? 'less often (every), or use a smaller chunkSteps' : 'fewer units or less often'}`);
     }
-    const label = `recorder "${r.name}"`;
-    const unitsBuf = createBuffer(device, `${label}:units`, units.byteLength, STORAGE, units);
+    const label = `recorder "${info.name}"`;
     const ring = createBuffer(device, `${label}:ring`, ringBytes, STORAGE);
-    ctx.buffers.push(unitsBuf, ring);
-    const name = reduce === 'mean' ? 'record-mean' : 'record-gather';
-    const consts: Constants = { UNIT_N: pop.size, UNIT_BASE: pop.base, BATCH: plan.batch, M: units.length, REC: index, RECORD_STATE: r.what === 'state' };
-    const kernel: Kernel = {
-      label: `${name} ${label}`, name,
-      pipeline: pipeline(ctx, name, `${name} ${label}`, assemble(name, consts)),
-      group1: device.createBindGroup({
-        label, layout: ctx.layouts.group1.get(name)!,
-        entries: [{ binding: 0, resource: { buffer: unitsBuf } }, { binding: 1, resource: { buffer: ring } }],
-      }),
-      workgroups: reduce === 'mean' ? [plan.batch, 1, 1] : grid(Math.ceil((units.length * plan.batch) / 64), device),
-    };
-    return { name: r.name, population: r.population, what: r.what ?? 'rate', reduce, every, units, width, batch: plan.batch, index, kernel, ring, capacity };
+    ctx.buffers.push(ring);
+    return { ...info, index, kernel: recordKernel(ctx, info, index, label, ring), ring, capacity };
   });
 }
 

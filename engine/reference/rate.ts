@@ -1,14 +1,17 @@
 /**
  * CPU float32 reference twin of the rate kernels (Math.fround after every operation), executing the
- * same NetworkPlan: synapse-dense / synapse-dense-tiled / synapse-reduce / synapse-csr (y = gain * W r),
- * rate-update (the unit update with inputs and Philox noise) and the recorders. Sums run in index order;
- * the GPU sums in tiles, so the two agree to rounding (test/tolerances.ts), not bit for bit.
+ * same NetworkPlan in the same step order (engine/schedule/simulation.ts): modulators, then
+ * synapse-dense / synapse-dense-tiled / synapse-reduce / synapse-csr / synapse-dense-plastic
+ * (y = gain * W r), rate-update (the unit update with inputs and Philox noise), plasticity and the
+ * recorders. Sums run in index order; the GPU sums in tiles, so the two agree to rounding
+ * (test/tolerances.ts), not bit for bit.
  */
 import type { Activation } from '../model/spec.ts';
 import type { NetworkPlan, PopPlan, InputPlan } from '../model/compile.ts';
 import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
-import { fires, type RecordSink, type RecorderInfo, plannedRows } from '../record/recorders.ts';
+import { fires, plannedRows, recorderInfos, type RecordSink } from '../record/recorders.ts';
 import type { RecorderSpec } from '../model/spec.ts';
+import { PlasticState } from './plasticity.ts';
 
 const f = Math.fround;
 
@@ -40,6 +43,8 @@ export class ReferenceSimulation {
   rate: Float32Array;
   private next: Float32Array;
   private syn: Float32Array;
+  /** Per-instance weights of plastic projections, eligibilities and modulators. */
+  readonly plastic: PlasticState;
 
   constructor(readonly plan: NetworkPlan, readonly record: RecorderSpec[] = []) {
     this.state = new Float32Array(plan.stateLength);
@@ -54,6 +59,32 @@ export class ReferenceSimulation {
     }
     this.next = new Float32Array(plan.stateLength);
     this.syn = new Float32Array(plan.stateLength);
+    this.plastic = new PlasticState(plan);
+  }
+
+  /** A copy of a plastic projection's weights (B x post x pre), as Simulation.readWeights gives them. */
+  readWeights(projection: string): Float32Array {
+    const w = this.plastic.weights.get(projection);
+    if (!w) throw new Error(`no plastic projection named "${projection}"`);
+    return w.slice();
+  }
+
+  /** As Simulation.writeWeights: B x post x pre values, or one post x pre matrix for every instance. */
+  writeWeights(projection: string, data: ArrayLike<number>): void {
+    const w = this.plastic.weights.get(projection);
+    if (!w) throw new Error(`no plastic projection named "${projection}"`);
+    const one = w.length / this.plan.batch;
+    if (data.length !== w.length && data.length !== one) throw new Error(`writeWeights("${projection}"): expected ${w.length} or ${one} values, got ${data.length}`);
+    for (let k = 0; k < w.length; k++) w[k] = data[k % data.length];
+  }
+
+  /** As Simulation.setModulator (host modulators). */
+  setModulator(name: string, values: number | ArrayLike<number>): void {
+    const m = this.plan.modulators.find((q) => q.name === name && q.kind === 'host');
+    if (!m) throw new Error(`no host modulator named "${name}"`);
+    for (let b = 0; b < this.plan.batch; b++) {
+      this.plastic.modulators[b * this.plan.modK + m.index] = typeof values === 'number' ? values : values[b];
+    }
   }
 
   /** The noise sample xi for unit g of instance b at `step` (as the GPU draws it). */
@@ -79,21 +110,24 @@ export class ReferenceSimulation {
     this.next[g] = activationF32(pop.activation, x);
   }
 
-  /** One step of every population. */
+  /** One step: modulators, every population, plasticity. */
   advance(): void {
     const { plan } = this;
+    this.plastic.updateModulators(this.rate, this.step);
     for (const pop of plan.pops) {
       this.syn.fill(0, pop.base, pop.base + plan.batch * pop.size);
       for (const proj of pop.incoming) {
         const pre = proj.pre;
+        const plastic = proj.plastic ? this.plastic.weights.get(proj.name)! : undefined;
         for (let b = 0; b < plan.batch; b++) {
-          const gain = plan.instTable[b * plan.instK + proj.gainParam];
+          const gain = this.plastic.gain(proj, b);
           const r0 = pre.base + b * pre.size;
+          const dense = plastic ? plastic.subarray(b * pop.size * pre.size) : proj.dense;
           for (let i = 0; i < pop.size; i++) {
             let acc = 0;
-            if (proj.dense) {
+            if (dense) {
               const row = i * pre.size;
-              for (let j = 0; j < pre.size; j++) acc = f(acc + f(proj.dense[row + j] * this.rate[r0 + j]));
+              for (let j = 0; j < pre.size; j++) acc = f(acc + f(dense[row + j] * this.rate[r0 + j]));
             } else {
               const { rowPtr, colIdx, values } = proj.csr!;
               for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) acc = f(acc + f(values[k] * this.rate[r0 + colIdx[k]]));
@@ -107,24 +141,26 @@ export class ReferenceSimulation {
         for (let i = 0; i < pop.size; i++) this.updateUnit(pop, b, i, this.syn[pop.base + b * pop.size + i]);
       }
     }
+    for (const proj of plan.projections) if (proj.plastic) this.plastic.learn(proj, this.next);
     [this.rate, this.next] = [this.next, this.rate];
     this.step++;
   }
 
   /** Runs `steps` steps, delivering recorder rows to the sink as the GPU runtime does. */
   run(steps: number, sink?: RecordSink): void {
-    const infos: RecorderInfo[] = this.record.map((r) => {
-      const pop = this.plan.pops.find((p) => p.name === r.population)!;
-      const units = r.units ? Uint32Array.from(r.units) : Uint32Array.from({ length: pop.size }, (_, i) => i);
-      const reduce = r.reduce ?? 'none';
-      return { name: r.name, population: r.population, what: r.what ?? 'rate', reduce, every: r.every ?? 1, units, width: reduce === 'mean' ? 1 : units.length, batch: this.plan.batch };
-    });
+    const infos = recorderInfos(this.plan, this.record);
     for (const info of infos) sink?.begin?.(info, plannedRows(info.every, this.step, steps));
     for (let s = 0; s < steps; s++) {
       const n = this.step;
       this.advance();
       infos.forEach((info) => {
         if (!sink || !fires(info.every, n)) return;
+        if (info.what === 'weights') { sink.write(info, this.readWeights(info.population), 1); return; }
+        if (info.what === 'modulator') {
+          const index = this.plan.modulators.findIndex((m) => m.name === info.population);
+          sink.write(info, Float32Array.from({ length: info.batch }, (_, b) => this.plastic.modulator(b, index)), 1);
+          return;
+        }
         const pop = this.plan.pops.find((p) => p.name === info.population)!;
         const src = info.what === 'state' ? this.state : this.rate;
         const row = new Float32Array(info.batch * info.width);

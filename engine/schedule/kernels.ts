@@ -1,14 +1,16 @@
 /**
- * Builds the per-step kernel list of a network once: one projection kernel per incoming projection of
- * each population (the last one finishes the population's step in its epilogue), or a rate-update
- * kernel for a population without input projections. Pipelines and bind groups are made here, never in
- * the step loop.
+ * Builds the per-step kernel list of a network once: the modulators kernel (when a modulator is computed
+ * on the GPU), one projection kernel per incoming projection of each population (the last one finishes
+ * the population's step in its epilogue), or a rate-update kernel for a population without input
+ * projections, then one plasticity kernel per plastic projection. Pipelines and bind groups are made
+ * here, never in the step loop.
  */
 import { assemble, unitConstants, type EpilogueMode, type Constants } from '../codegen/assemble.ts';
 import { SpecError } from '../errors.ts';
 import type { KernelName } from '../gpu/layouts.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import type { NetworkPlan, PopPlan, ProjPlan } from '../model/compile.ts';
+import { modulatorsKernel, plasticityKernel, plasticProjectionKernel, type PlasticBuffers } from './plasticity-kernels.ts';
 
 export interface Kernel {
   label: string;
@@ -27,6 +29,8 @@ export interface KernelContext {
   /** Lower per-binding limit than the adapter's (tests use it to exercise splitting). */
   maxBindingBytes?: number;
   tuning?: KernelTuning;
+  /** Per-instance weights of the plastic projections, by name (filled while building the kernels). */
+  plastic: Map<string, PlasticBuffers>;
 }
 
 /** Kernel-shape choices (defaults chosen from measurements on an H100; see bench/RESULTS.md). */
@@ -97,12 +101,13 @@ function checkSize(ctx: KernelContext, field: string, bytes: number): void {
 }
 
 function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMode): Kernel[] {
+  if (proj.plastic) return [plasticProjectionKernel(ctx, proj, mode)];
   const { device, plan } = ctx;
   const post = proj.post;
   const label = `projection "${proj.name}" (${proj.pre.name} -> ${post.name})`;
   const field = `projections[${proj.specIndex}].weights`;
   const base: Constants = { ...unitConstants(plan, post), POST_N: post.size, PRE_N: proj.pre.size, PRE_BASE: proj.pre.base, GAIN_PARAM: proj.gainParam };
-  const lib = { pop: post, epilogue: mode };
+  const lib = { pop: post, epilogue: mode, gainModulator: proj.gainModulator };
   if (proj.csr) {
     const { rowPtr, colIdx, values } = proj.csr;
     checkSize(ctx, field, colIdx.byteLength);
@@ -195,7 +200,12 @@ function populationKernels(ctx: KernelContext, pop: PopPlan): Kernel[] {
   });
 }
 
-/** Every kernel of one step, in dispatch order. */
+/** Every kernel of one step, in dispatch order: modulators, populations, plasticity. */
 export function buildStepKernels(ctx: KernelContext): Kernel[] {
-  return ctx.plan.pops.flatMap((pop) => populationKernels(ctx, pop));
+  const modulators = modulatorsKernel(ctx);
+  return [
+    ...(modulators ? [modulators] : []),
+    ...ctx.plan.pops.flatMap((pop) => populationKernels(ctx, pop)),
+    ...ctx.plan.projections.filter((p) => p.plastic).map((p) => plasticityKernel(ctx, p)),
+  ];
 }

@@ -4,6 +4,18 @@
  * into a dynamic uniform buffer, encodes every dispatch of the chunk in one compute pass, copies the
  * recorders' ring buffers to a staging buffer and moves on; readbacks complete asynchronously, with a
  * bounded number of chunks in flight.
+ *
+ * Dispatch order of step n (rates r(n) in rate_in, r(n+1) written to rate_out):
+ *   1. modulators (only if a schedule or activity modulator exists): every modulator's value for step n
+ *      into the modulator buffer; activity modulators read r(n), schedules the time course at step n;
+ *      host modulators keep the value last written by setModulator().
+ *   2. for each population in spec order, its incoming projections in spec order (the last one finishes
+ *      the population's update in its epilogue) or rate-update: x(n+1), r(n+1) from r(n), with gains
+ *      gain_b * modulator (gainModulator). Plastic projections read their per-instance weights W_b(n).
+ *   3. plasticity, for each plastic projection in spec order: W_b(n+1) from r(n+1) and the modulators of
+ *      step n (eligibility first for three-factor).
+ *   4. recorders that fire after step n (rates/states r(n+1), x(n+1), weights W(n+1), modulators of step n).
+ * The CPU twin (engine/reference/rate.ts) runs the same order.
  */
 import { GpuError, SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
@@ -15,6 +27,7 @@ import { validateSpec } from '../model/validate.ts';
 import { buildRecorders, fires, plannedRows, type Recorder, type RecordSink } from '../record/recorders.ts';
 import { activationF32 } from '../reference/rate.ts';
 import { buildStepKernels, type Kernel, type KernelContext, type KernelTuning } from './kernels.ts';
+import type { PlasticBuffers } from './plasticity-kernels.ts';
 
 export interface SimulationOptions extends CompileOptions, DeviceOptions {
   /** Steps encoded per submission (default 256). */
@@ -49,7 +62,8 @@ export class Simulation {
     private readonly kernels: Kernel[],
     readonly recorders: Recorder[],
     private readonly group0: GPUBindGroup[],
-    private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; all: GPUBuffer[] },
+    private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; modulators: GPUBuffer; all: GPUBuffer[] },
+    private readonly plastic: Map<string, PlasticBuffers>,
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
@@ -67,7 +81,10 @@ export class Simulation {
       throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
     }
     const all: GPUBuffer[] = [];
-    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning };
+    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map() };
+    if (plan.batch > device.limits.maxComputeWorkgroupsPerDimension && plan.modulators.length > 0) {
+      throw new SpecError('batch', `modulators run one workgroup per instance; this adapter allows ${device.limits.maxComputeWorkgroupsPerDimension}, got batch ${plan.batch}`);
+    }
     return scoped(device, 'building the network', () => {
       const bytes = plan.stateLength * 4;
       const init = new Float32Array(plan.stateLength);
@@ -86,16 +103,20 @@ export class Simulation {
       const seeds = createBuffer(device, 'seeds', plan.seeds.byteLength, STORAGE, plan.seeds);
       const inputData = createBuffer(device, 'input_data', plan.inputData.byteLength, STORAGE, plan.inputData);
       const steps = createBuffer(device, 'step_info', chunkSteps * STEP_STRIDE, GPUBufferUsage.UNIFORM);
-      all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps);
+      // Values (B x modK), then the activity modulators' running predictions (B x modK, start at 0).
+      const mod0 = new Float32Array(2 * plan.batch * plan.modK);
+      for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) mod0[b * plan.modK + m.index] = m.init;
+      const modulators = createBuffer(device, 'modulators', mod0.byteLength, STORAGE, mod0);
+      all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators);
       const group0 = [0, 1].map((parity) => device.createBindGroup({
         label: `group0:network (step parity ${parity})`, layout: ctx.layouts.group0,
-        entries: [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData].map((buffer, binding) => ({
+        entries: [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators].map((buffer, binding) => ({
           binding, resource: binding === 0 ? { buffer, size: STEP_STRIDE } : { buffer },
         })),
       }));
       const kernels = buildStepKernels(ctx);
       const recorders = buildRecorders(ctx, spec.record ?? [], chunkSteps);
-      return new Simulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, all }, chunkSteps,
+      return new Simulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
         opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
     });
   }
@@ -207,6 +228,70 @@ export class Simulation {
       readBuffer(device, this.buffers.rates[this.step % 2], 0, bytes),
     ]));
     return { state: new Float32Array(state), rate: new Float32Array(rate) };
+  }
+
+  private plasticBuffers(projection: string, what: string): PlasticBuffers {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const p = this.plastic.get(projection);
+    if (!p) {
+      const plastic = [...this.plastic.keys()];
+      throw new SpecError(`${what}("${projection}")`, `no plastic projection named "${projection}" (plastic: ${plastic.length ? plastic.join(', ') : 'none'})`);
+    }
+    return p;
+  }
+
+  /** The current weights of a plastic projection: B x post x pre, row-major (instance, post, pre). */
+  async readWeights(projection: string): Promise<Float32Array> {
+    const p = this.plasticBuffers(projection, 'readWeights');
+    const bytes = await this.guard(`reading the weights of "${projection}"`, readBuffer(this.gpu.device, p.weights, 0, p.length * 4));
+    return new Float32Array(bytes);
+  }
+
+  /**
+   * Replaces the weights of a plastic projection (from the next step on): B x post x pre values, or one
+   * post x pre matrix for every instance. Eligibility traces are kept.
+   */
+  writeWeights(projection: string, data: ArrayLike<number>): void {
+    const p = this.plasticBuffers(projection, 'writeWeights');
+    const one = p.proj.post.size * p.proj.pre.size;
+    const { batch } = this.plan;
+    if (data.length !== p.length && data.length !== one) {
+      throw new SpecError(`writeWeights("${projection}").data`, `expected ${p.length} values (batch ${batch} x post ${p.proj.post.size} x pre ${p.proj.pre.size}) or ${one} (post x pre, for every instance), got ${data.length}`);
+    }
+    const src = Float32Array.from(data);
+    src.forEach((w, k) => { if (!Number.isFinite(w)) throw new SpecError(`writeWeights("${projection}").data[${k}]`, `expected a finite float32, got ${data[k]}`); });
+    const full = new Float32Array(p.length);
+    for (let off = 0; off < p.length; off += src.length) full.set(src, off);
+    this.gpu.device.queue.writeBuffer(p.weights, 0, full);
+  }
+
+  /**
+   * Sets a host modulator (type 'host') for the following steps: one value per instance, or one number
+   * for all. Takes effect in queue order, after the steps already submitted; no per-step round trip.
+   */
+  setModulator(name: string, values: number | ArrayLike<number>): void {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const m = this.plan.modulators.find((q) => q.name === name);
+    const hosts = this.plan.modulators.filter((q) => q.kind === 'host').map((q) => q.name);
+    if (!m || m.kind !== 'host') {
+      throw new SpecError(`setModulator("${name}")`, `${m ? `modulator "${name}" is of type "${m.kind}"` : `no modulator named "${name}"`}; host modulators: ${hosts.length ? hosts.join(', ') : 'none'}`);
+    }
+    const { batch, modK } = this.plan;
+    const vals = typeof values === 'number' ? new Array<number>(batch).fill(values) : Array.from(values);
+    if (vals.length !== batch) throw new SpecError(`setModulator("${name}").values`, `expected ${batch} values (one per instance), got ${vals.length}`);
+    vals.forEach((v, b) => { if (!Number.isFinite(v)) throw new SpecError(`setModulator("${name}").values[${b}]`, `expected a finite number, got ${v}`); });
+    // One float per instance at stride modK: write the instances' slots one by one.
+    for (let b = 0; b < batch; b++) this.gpu.device.queue.writeBuffer(this.buffers.modulators, (b * modK + m.index) * 4, Float32Array.of(vals[b]));
+  }
+
+  /** Every modulator's current value (the one used by the last step; host modulators as last set): B x modulators. */
+  async readModulators(): Promise<Float32Array> {
+    const { batch, modK, modulators } = this.plan;
+    const bytes = await this.guard('reading the modulators', readBuffer(this.gpu.device, this.buffers.modulators, 0, batch * modK * 4));
+    const all = new Float32Array(bytes);
+    const out = new Float32Array(batch * modulators.length);
+    for (let b = 0; b < batch; b++) for (let k = 0; k < modulators.length; k++) out[b * modulators.length + k] = all[b * modK + k];
+    return out;
   }
 
   /** Submits `count` steps without recording and waits for completion; for benchmarks. */

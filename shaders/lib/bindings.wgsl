@@ -2,7 +2,9 @@
 // same bindings; test/unit/layout.test.ts checks them against this file with wgsl_reflect).
 // State arrays hold every population: unit i of instance b of population p sits at
 // POP_BASE(p) + b * N(p) + i. rate_in holds r(x) at the start of the step, rate_out receives it at the end
-// (the two rate buffers swap every step).
+// (the two rate buffers swap every step). `modulators` holds every modulator's value for this step,
+// value k of instance b at b * MOD_K + k, then the activity modulators' running predictions at
+// BATCH * MOD_K + b * MOD_K + k (written by the modulators kernel and by the host, read by the rest).
 
 struct StepInfo {
   step: u32,                      // global step index n: this step advances t = n*dt to (n+1)*dt
@@ -19,3 +21,4 @@ struct StepInfo {
 @group(0) @binding(6) var<storage, read> inst_table: array<f32>;
 @group(0) @binding(7) var<storage, read> seeds: array<u32>;
 @group(0) @binding(8) var<storage, read> input_data: array<f32>;
+@group(0) @binding(9) var<storage, read_write> modulators: array<f32>;

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
-import { assemble, unitConstants, type Constants } from '../../engine/codegen/assemble.ts';
+import { assemble, modulatorsCode, unitConstants, type Constants } from '../../engine/codegen/assemble.ts';
 import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
 import { compile } from '../../engine/model/compile.ts';
 import { validateSpec } from '../../engine/model/validate.ts';
-import { randomTwoPopulationSpec } from '../specs.ts';
+import { plasticTwoPopulationSpec, randomTwoPopulationSpec } from '../specs.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/spiking/layouts.ts';
 import { compileSpiking } from '../../engine/spiking/compile.ts';
 import { neuronUpdateWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
@@ -51,6 +51,46 @@ describe('kernel bindings match the declared layouts', () => {
       }
       expect(checked).toBeGreaterThanOrEqual(3);
       expect(reflect.entry.compute.map((e) => e.name)).toEqual(['main']);
+    });
+  }
+});
+
+describe('plasticity and modulator kernel bindings match the declared layouts', () => {
+  const spec = plasticTwoPopulationSpec(2, 16, 8);
+  spec.modulators = [
+    { name: 'da', type: 'schedule', time: { type: 'pulse', start: 1, duration: 2 } },
+    { name: 'act', type: 'activity', population: 'I', tauBaseline: 20 },
+  ];
+  spec.projections![0].plasticity = { rule: 'three-factor', eta: 0.1, tauEligibility: 50, modulator: 'da', wMin: -1 };
+  spec.projections![0].gainModulator = 'act';
+  const plan = compile(validateSpec(spec), { batch: 2 });
+  const proj = plan.projections[0];
+  const pop = proj.post;
+  const cases: [KernelName, string][] = [
+    ['synapse-dense-plastic', assemble('synapse-dense-plastic', { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, WG: 64, TPR: 1, ROWS: 64 }, { pop, epilogue: 'finish', gainModulator: 1 })],
+    ['plasticity', assemble('plasticity', { BATCH: 2, POST_N: 16, PRE_N: 16, POST_BASE: 0, PRE_BASE: 0, INST_K: plan.instK, ETA_PARAM: 0, MOD_K: 2, MOD: 0, HAS_MOD: true, RULE: 2, HAS_WMIN: true, HAS_WMAX: false })],
+    ['modulators', assemble('modulators', { BATCH: 2, INST_K: plan.instK, MOD_K: 2 }, undefined, modulatorsCode(plan))],
+    ['record-weights', assemble('record-weights', { TOTAL: 512, REC: 0 })],
+    ['record-modulator', assemble('record-modulator', { BATCH: 2, MOD_K: 2, MOD: 1, REC: 2 })],
+  ];
+  for (const [name, code] of cases) {
+    it(name, () => {
+      const reflect = new WgslReflect(code);
+      const groups = reflect.getBindGroups();
+      let checked = 0;
+      for (const [g, declared] of [[0, GROUP0], [1, GROUP1[name]]] as const) {
+        for (const [binding, v] of (groups[g] ?? []).entries()) {
+          if (!v) continue;
+          expect(declared[binding], `${name}: group ${g} binding ${binding} (${v.name}) is not declared`).toBeDefined();
+          expect(v.name).toBe(declared[binding].name);
+          expect(kindOf(v as never)).toBe(declared[binding].kind);
+          checked++;
+        }
+      }
+      // Every group-1 binding the host declares is in the shader; group 0 declares the modulator buffer.
+      expect((groups[1] ?? []).filter(Boolean).length).toBe(GROUP1[name].length);
+      expect(groups[0]?.[9]?.name).toBe('modulators');
+      expect(checked).toBeGreaterThanOrEqual(3);
     });
   }
 });

@@ -1,0 +1,69 @@
+/**
+ * Checks shared by the rate and spiking spec validators: each takes an untrusted value and the path of
+ * the field it came from, and throws a SpecError naming that path.
+ */
+import { SpecError } from '../errors.ts';
+
+type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function object(v: unknown, field: string, allowed: readonly string[]): Obj {
+  if (!isObj(v)) throw new SpecError(field, `expected an object, got ${describe(v)}`);
+  for (const key of Object.keys(v)) {
+    if (!allowed.includes(key)) throw new SpecError(`${field}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
+  }
+  return v;
+}
+
+export function describe(v: unknown): string {
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (v === null) return 'null';
+  return typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : String(v);
+}
+
+export function finite(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(field, `expected a finite number, got ${describe(v)}`);
+  return v;
+}
+
+export function positive(v: unknown, field: string): number {
+  const x = finite(v, field);
+  if (!(x > 0)) throw new SpecError(field, `must be > 0, got ${x}`);
+  return x;
+}
+
+export function integer(v: unknown, field: string, min: number): number {
+  const x = finite(v, field);
+  if (!Number.isInteger(x) || x < min) throw new SpecError(field, `expected an integer >= ${min}, got ${x}`);
+  return x;
+}
+
+export function str(v: unknown, field: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw new SpecError(field, `expected a non-empty string, got ${describe(v)}`);
+  return v;
+}
+
+export function oneOf<T extends string>(v: unknown, field: string, options: readonly T[]): T {
+  if (typeof v !== 'string' || !options.includes(v as T)) {
+    throw new SpecError(field, `expected one of ${options.join(' | ')}, got ${describe(v)}`);
+  }
+  return v as T;
+}
+
+export function numArray(v: unknown, field: string, length?: number, check = finite): number[] {
+  if (!Array.isArray(v)) throw new SpecError(field, `expected an array of numbers, got ${describe(v)}`);
+  if (length !== undefined && v.length !== length) throw new SpecError(field, `expected length ${length}, got ${v.length}`);
+  return v.map((x, k) => check(x, `${field}[${k}]`));
+}
+
+export function uniqueNames(items: { name: string }[], field: string): Map<string, number> {
+  const seen = new Map<string, number>();
+  items.forEach((it, k) => {
+    if (seen.has(it.name)) throw new SpecError(`${field}[${k}].name`, `duplicate name "${it.name}"`);
+    seen.set(it.name, k);
+  });
+  return seen;
+}
