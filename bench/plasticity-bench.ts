@@ -1,0 +1,80 @@
+/**
+ * Plasticity cost: a 100,000-neuron spiking network (the COBA model, 80 % excitatory, in-degree 80
+ * in total, 8 million recurrent synapses) with pair-based STDP on every recurrent synapse,
+ * against the same network without plasticity: steps per second and real-time factor.
+ *   static:  fixed in-degree, generated on the GPU, int32 weights shared by all instances.
+ *   stdp:    the same rule and statistics, built on the host, float32 weights with STDP traces on all four
+ *            recurrent projections (additive, bounds [0, 2 w0], changes of 1 % of w0 per pair).
+ *   three-factor: the same, with eligibility traces and a dopamine schedule (adds one pass over all
+ *            synapses per step).
+ *   node dist/plasticity-bench.mjs [--neurons 100000] [--steps 200] [--repeats 3] [--json FILE] [--backend B]
+ */
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { SpikingSimulation } from '../engine/spiking/simulation.ts';
+import { adapterReport } from '../engine/gpu/device.ts';
+import { coba } from '../scenarios/coba.ts';
+import type { PlasticitySpec, SpikingSpec } from '../engine/spiking/spec.ts';
+
+function stats(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], n: s.length };
+}
+
+const { values: o } = parseArgs({
+  options: {
+    neurons: { type: 'string', default: '100000' }, steps: { type: 'string', default: '200' }, repeats: { type: 'string', default: '3' },
+    json: { type: 'string' }, backend: { type: 'string' },
+  },
+});
+const n = Number(o.neurons), steps = Number(o.steps), repeats = Number(o.repeats);
+const K = 80;
+const result: Record<string, unknown> = { bench: 'plasticity', date: new Date().toISOString(), command: process.argv.slice(1).join(' '), neurons: n, in_degree: K };
+
+function network(kind: 'static' | 'stdp' | 'three-factor'): SpikingSpec {
+  const nE = Math.round(0.8 * n), nI = n - nE;
+  const base = coba.build({ steps: 100 }).spec;
+  const rule = (w: number): PlasticitySpec | undefined => kind === 'static' ? undefined
+    : kind === 'stdp' ? { rule: 'stdp', aPlus: 0.01 * w, aMinus: 0.0105 * w, wMin: 0, wMax: 2 * w }
+      : { rule: 'three-factor', aPlus: 0.01 * w, aMinus: 0.0105 * w, wMin: 0, wMax: 2 * w, tauEligibility: 200, modulator: 'dopamine' };
+  const proj = (name: string, from: string, to: string, port: string, nFrom: number, w: number) => ({
+    name, from, to, port, connectivity: { type: 'fixed-indegree' as const, k: Math.round((K * nFrom) / n) }, weight: w, delay: 0.1,
+    ...(rule(w) ? { plasticity: rule(w) } : {}),
+  });
+  return {
+    ...base,
+    populations: [{ ...base.populations[0], size: nE }, { ...base.populations[1], size: nI }],
+    projections: [proj('EE', 'E', 'E', 'exc', nE, 0.6), proj('EI', 'E', 'I', 'exc', nE, 0.6), proj('IE', 'I', 'E', 'inh', nI, 6.7), proj('II', 'I', 'I', 'inh', nI, 6.7)],
+    ...(kind === 'three-factor' ? { modulators: [{ name: 'dopamine', type: 'schedule' as const, time: { type: 'pulse' as const, start: 5, duration: 5 }, baseline: 0, amplitude: 1 }] } : {}),
+    record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }],
+  };
+}
+
+const rows = [];
+for (const kind of ['static', 'stdp', 'three-factor'] as const) {
+  const t0 = performance.now();
+  const sim = await SpikingSimulation.create(network(kind), { backend: o.backend });
+  const build = (performance.now() - t0) / 1000;
+  result.adapter ??= adapterReport(sim.gpu);
+  await sim.run(100);
+  const rates: number[] = [];
+  let spikes = 0;
+  for (let r = 0; r < repeats; r++) {
+    const t = await sim.run(steps, { onSpikes: (_n, s) => { spikes += s.length; } });
+    rates.push(steps / t.wallSeconds);
+  }
+  const synapses = [...sim.plan.generated, ...sim.plan.plastic].reduce((a, p) => a + p.synapses, 0);
+  sim.destroy();
+  const st = stats(rates);
+  const row = {
+    network: kind, synapses, build_s: build, steps_per_s: st, realtime_factor: 1 / (st.median * sim.plan.dt * 1e-3),
+    mean_rate_hz: spikes / n / (repeats * steps * sim.plan.dt * 1e-3), kernels_per_step: sim.kernelLabels.length,
+  };
+  rows.push(row);
+  console.error(`${kind}: ${st.median.toFixed(1)} steps/s (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)}), real-time factor ${row.realtime_factor.toFixed(1)}, ${row.mean_rate_hz.toFixed(1)} Hz, ${synapses} synapses, build ${build.toFixed(1)} s`);
+}
+const base = rows[0].steps_per_s.median;
+result.rows = rows.map((r) => ({ ...r, slowdown_vs_static: base / r.steps_per_s.median }));
+if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1));
+console.log(JSON.stringify(result, null, 1));
+process.exit(0);
