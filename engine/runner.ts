@@ -96,6 +96,19 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
+  if (scenario?.kind === 'protocol') {
+    mkdirSync(req.out, { recursive: true });
+    const t0 = performance.now();
+    const { result, meta } = await scenario.run({ ...req });
+    for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
+    for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
+    writeFileSync(join(req.out, 'meta.json'), JSON.stringify({
+      lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(), command: process.argv.slice(1).join(' '),
+      target: req.target, seed: req.seed, timings: { wall_s: (performance.now() - t0) / 1000 }, ...meta,
+    }, null, 1));
+    writeFileSync(join(req.out, 'summary.json'), JSON.stringify(result.summary, null, 1));
+    return { summary: result.summary, pass: result.summary.checks.every((c) => c.pass) };
+  }
   if (scenario?.kind === 'spiking') {
     const run = scenario.build(req);
     mkdirSync(req.out, { recursive: true });

@@ -1,14 +1,18 @@
-import type { Scenario, SpikingScenario } from './scenario.ts';
+import type { ProtocolScenario, Scenario, SpikingScenario } from './scenario.ts';
 import { ringAttractor } from './ring-attractor.ts';
 import { coba } from './coba.ts';
 import { microcircuit } from './microcircuit.ts';
 import { hippocampalReplay } from './hippocampal-replay.ts';
+import { dopamineSequence } from './dopamine-sequence.ts';
 import { beliefState } from './belief-state.ts';
+import { laminarPredictiveCoding } from './laminar-predictive-coding.ts';
 
-export const SCENARIOS: Record<string, Scenario | SpikingScenario> = {
+export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScenario> = {
   [ringAttractor.name]: ringAttractor,
   [coba.name]: coba,
   [microcircuit.name]: microcircuit,
   [hippocampalReplay.name]: hippocampalReplay,
+  [dopamineSequence.name]: dopamineSequence,
   [beliefState.name]: beliefState,
+  [laminarPredictiveCoding.name]: laminarPredictiveCoding,
 };

@@ -54,6 +54,23 @@ export interface SpikingScenarioRun {
   params: Record<string, unknown>;
 }
 
+/** What a protocol scenario's run returns: the result, plus what goes into meta.json. */
+export interface ProtocolOutcome {
+  result: ScenarioResult;
+  meta: Record<string, unknown>;
+}
+
+/**
+ * A scenario that drives its simulations itself (trials with host-side decisions between them, several
+ * phases or networks): the runner writes its arrays, figures, summary.json and meta.json.
+ */
+export interface ProtocolScenario {
+  kind: 'protocol';
+  name: string;
+  description: string;
+  run(opts: ScenarioOptions & { backend?: string; adapter?: string; progress?: (msg: string) => void }): Promise<ProtocolOutcome>;
+}
+
 /** A spiking scenario: its analysis reads the .npy files the run wrote into the output directory. */
 export interface SpikingScenario {
   kind: 'spiking';

@@ -3,7 +3,10 @@
 // 1 without one) and the rule constants in rule_params (host float64, rounded once):
 //   RULE 0 hebbian:      w += dt * (a * (r_i * r_j) - decay * w)
 //   RULE 1 oja:          w += dt * (a * (r_i * (r_j - r_i * w)))
-//   RULE 2 three-factor: e = e_decay * e + dt * (r_i * r_j);  w += dt * (a * e)
+//   RULE 2 three-factor: e = e_decay * e + dt * (c_i * r_j);  w += dt * (a * e), with c_i = r_i, or with
+//                        CENTER c_i = r_i - rbar_i: rbar_i the running average of r_i, kept after the
+//                        eligibilities in two parities (step % 2 is read, the other written by the j = 0
+//                        invocation: rbar' = rbar + k * (r_i - rbar), k = rule_params[5])
 // then w = clamp to [w_min, w_max] where given. One invocation = one synapse (b, i, j); each weight
 // (and eligibility) is read and written by exactly that invocation (deterministic).
 // Bindings: group 0; group 1 = weights (B x POST_N x PRE_N), eligibility (same shape, three-factor
@@ -32,7 +35,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   } else if (RULE == 1u) {
     w = w + dt * (a * (ri * (rj - ri * w)));
   } else {
-    let e = rule_params[2] * eligibility[flat] + dt * (ri * rj);
+    var ci = ri;
+    if (CENTER) {
+      let means = BATCH * POST_N * PRE_N + b * POST_N + i;
+      let parity = step_info.step % 2u;
+      let mean = eligibility[means + parity * BATCH * POST_N];
+      ci = ri - mean;
+      if (j == 0u) { eligibility[means + (1u - parity) * BATCH * POST_N] = mean + rule_params[5] * ci; }
+    }
+    let e = rule_params[2] * eligibility[flat] + dt * (ci * rj);
     eligibility[flat] = e;
     w = w + dt * (a * e);
   }

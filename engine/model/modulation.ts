@@ -25,8 +25,10 @@ export interface PlasticPlan {
   etaParam: number;
   /** Index of the gating modulator, or -1 (m = 1). */
   modulator: number;
-  /** The rule_params buffer (float32): dt, decay, exp(-dt / tauEligibility), wMin, wMax. */
+  /** The rule_params buffer (float32): dt, decay, exp(-dt / tauEligibility), wMin, wMax, 1 - exp(-dt / tauPostBaseline). */
   params: Float32Array;
+  /** Three-factor with tauPostBaseline: the coincidence uses r_i minus its running average. */
+  centerPost: boolean;
   hasWMin: boolean;
   hasWMax: boolean;
 }
@@ -35,7 +37,8 @@ export function plasticPlan(p: PlasticitySpec, dt: number, etaParam: number, mod
   const eligibilityDecay = p.tauEligibility === undefined ? 0 : Math.exp(-dt / p.tauEligibility);
   return {
     rule: p.rule, etaParam, modulator,
-    params: Float32Array.of(dt, p.decay ?? 0, eligibilityDecay, p.wMin ?? 0, p.wMax ?? 0),
+    params: Float32Array.of(dt, p.decay ?? 0, eligibilityDecay, p.wMin ?? 0, p.wMax ?? 0, p.tauPostBaseline === undefined ? 0 : 1 - Math.exp(-dt / p.tauPostBaseline)),
+    centerPost: p.tauPostBaseline !== undefined,
     hasWMin: p.wMin !== undefined, hasWMax: p.wMax !== undefined,
   };
 }

@@ -53,7 +53,11 @@ export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
  * instance's learning rate:
  *   hebbian:      dw = dt * (eta_b * m * r_i * r_j - decay * w)
  *   oja:          dw = dt * eta_b * m * r_i * (r_j - r_i * w)
- *   three-factor: e <- e * exp(-dt / tauEligibility) + dt * r_i * r_j;  dw = dt * eta_b * m * e
+ *   three-factor: e <- e * exp(-dt / tauEligibility) + dt * c_i * r_j;  dw = dt * eta_b * m * e, with
+ *                 c_i = r_i, or with tauPostBaseline c_i = r_i - rbar_i: rbar_i a running average of r_i
+ *                 (rbar <- rbar + (1 - exp(-dt / tauPostBaseline)) (r_i - rbar), from 0, updated after
+ *                 its use), so that the eligibility follows fluctuations of the postsynaptic rate (node
+ *                 perturbation: with a reward prediction error as m, E[dw] follows the reward gradient)
  * then w <- clip(w + dw, wMin, wMax). Weights become per instance (B x post x pre), every instance
  * starting from the projection's initial matrix; eligibilities start at 0.
  */
@@ -65,6 +69,8 @@ export interface PlasticitySpec {
   decay?: number;
   /** Three-factor only (required there): time constant of the eligibility trace [ms]. */
   tauEligibility?: number;
+  /** Three-factor only: time constant [ms] of the running average subtracted from the postsynaptic rate. */
+  tauPostBaseline?: number;
   /** Name of a modulator whose value multiplies the weight change (required for three-factor). */
   modulator?: string;
   /** Lower clip bound of the weights. Default: none. */

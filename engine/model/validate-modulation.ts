@@ -73,7 +73,7 @@ export function projectionModulation(o: Record<string, unknown>, p: ProjectionSp
   if (o.gainModulator !== undefined) p.gainModulator = modulatorName(o.gainModulator, `${f}.gainModulator`, modulators);
   if (o.plasticity === undefined) return;
   const pf = `${f}.plasticity`;
-  const q = object(o.plasticity, pf, ['rule', 'eta', 'decay', 'tauEligibility', 'modulator', 'wMin', 'wMax']);
+  const q = object(o.plasticity, pf, ['rule', 'eta', 'decay', 'tauEligibility', 'tauPostBaseline', 'modulator', 'wMin', 'wMax']);
   if (!(DENSE_WEIGHT_TYPES as readonly string[]).includes(p.weights.type)) {
     throw new SpecError(pf, `a plastic projection needs dense weights (${DENSE_WEIGHT_TYPES.join(', ')}), got "${p.weights.type}"`);
   }
@@ -91,6 +91,10 @@ export function projectionModulation(o: Record<string, unknown>, p: ProjectionSp
     throw new SpecError(`${pf}.tauEligibility`, `applies to rule "three-factor" only, not "${rule}"`);
   }
   if (q.tauEligibility !== undefined) plasticity.tauEligibility = positive(q.tauEligibility, `${pf}.tauEligibility`);
+  if (q.tauPostBaseline !== undefined) {
+    if (rule !== 'three-factor') throw new SpecError(`${pf}.tauPostBaseline`, `applies to rule "three-factor" only, not "${rule}"`);
+    plasticity.tauPostBaseline = positive(q.tauPostBaseline, `${pf}.tauPostBaseline`);
+  }
   if (q.modulator !== undefined) plasticity.modulator = modulatorName(q.modulator, `${pf}.modulator`, modulators);
   if (q.wMin !== undefined) plasticity.wMin = finite(q.wMin, `${pf}.wMin`);
   if (q.wMax !== undefined) plasticity.wMax = finite(q.wMax, `${pf}.wMax`);

@@ -26,7 +26,7 @@ export class PlasticState {
       const w = new Float32Array(plan.batch * n);
       for (let b = 0; b < plan.batch; b++) w.set(p.dense!, b * n);
       this.weights.set(p.name, w);
-      this.eligibility.set(p.name, new Float32Array(p.plastic.rule === 'three-factor' ? plan.batch * n : 0));
+      this.eligibility.set(p.name, new Float32Array(p.plastic.rule === 'three-factor' ? plan.batch * n + (p.plastic.centerPost ? 2 * plan.batch * p.post.size : 0) : 0));
     }
     this.modulators = new Float32Array(2 * plan.batch * plan.modK);
     for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) this.modulators[b * plan.modK + m.index] = m.init;
@@ -76,17 +76,24 @@ export class PlasticState {
   }
 
   /** The plasticity kernel of one projection, from the new rates. */
-  learn(proj: ProjPlan, rate: Float32Array): void {
+  learn(proj: ProjPlan, rate: Float32Array, step: number): void {
     const { plan } = this;
     const rule = proj.plastic!;
     const w = this.weights.get(proj.name)!, e = this.eligibility.get(proj.name)!;
-    const [dt, decay, eDecay, wMin, wMax] = rule.params;
+    const [dt, decay, eDecay, wMin, wMax, kMean] = rule.params;
+    const means = plan.batch * proj.post.size * proj.pre.size, parity = step % 2;
     const post = proj.post, pre = proj.pre;
     for (let b = 0; b < plan.batch; b++) {
       let a = plan.instTable[b * plan.instK + rule.etaParam];
       if (rule.modulator >= 0) a = f(a * this.modulator(b, rule.modulator));
       for (let i = 0; i < post.size; i++) {
         const ri = rate[post.base + b * post.size + i];
+        let ci = ri;
+        if (rule.centerPost) {
+          const mean = e[means + parity * plan.batch * post.size + b * post.size + i];
+          ci = f(ri - mean);
+          e[means + (1 - parity) * plan.batch * post.size + b * post.size + i] = f(mean + f(kMean * ci));
+        }
         for (let j = 0; j < pre.size; j++) {
           const k = (b * post.size + i) * pre.size + j;
           const rj = rate[pre.base + b * pre.size + j];
@@ -94,7 +101,7 @@ export class PlasticState {
           if (rule.rule === 'hebbian') x = f(x + f(dt * f(f(a * f(ri * rj)) - f(decay * x))));
           else if (rule.rule === 'oja') x = f(x + f(dt * f(a * f(ri * f(rj - f(ri * x))))));
           else {
-            e[k] = f(f(eDecay * e[k]) + f(dt * f(ri * rj)));
+            e[k] = f(f(eDecay * e[k]) + f(dt * f(ci * rj)));
             x = f(x + f(dt * f(a * e[k])));
           }
           if (rule.hasWMin) x = Math.max(x, wMin);

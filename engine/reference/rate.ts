@@ -141,7 +141,7 @@ export class ReferenceSimulation {
         for (let i = 0; i < pop.size; i++) this.updateUnit(pop, b, i, this.syn[pop.base + b * pop.size + i]);
       }
     }
-    for (const proj of plan.projections) if (proj.plastic) this.plastic.learn(proj, this.next);
+    for (const proj of plan.projections) if (proj.plastic) this.plastic.learn(proj, this.next, this.step);
     [this.rate, this.next] = [this.next, this.rate];
     this.step++;
   }

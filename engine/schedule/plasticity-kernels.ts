@@ -15,7 +15,10 @@ export interface PlasticBuffers {
   proj: ProjPlan;
   /** B x post x pre weights, row-major per instance. */
   weights: GPUBuffer;
-  /** Same shape (three-factor), else a 16-byte placeholder never written. */
+  /**
+   * Same shape (three-factor), then with tauPostBaseline the running averages of the postsynaptic rates
+   * (two parities of B x post: read one, write the other), else a 16-byte placeholder never written.
+   */
   eligibility: GPUBuffer;
   /** Floats in `weights`. */
   length: number;
@@ -36,7 +39,8 @@ export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffe
   for (let b = 0; b < plan.batch; b++) init.set(proj.dense!, b * perInstance);
   const label = `plastic projection "${proj.name}"`;
   const weights = createBuffer(device, `${label}:weights`, length * 4, STORAGE, init);
-  const eligibility = createBuffer(device, `${label}:eligibility`, proj.plastic!.rule === 'three-factor' ? length * 4 : 16, STORAGE);
+  const rule = proj.plastic!;
+  const eligibility = createBuffer(device, `${label}:eligibility`, rule.rule === 'three-factor' ? (length + (rule.centerPost ? 2 * plan.batch * proj.post.size : 0)) * 4 : 16, STORAGE);
   ctx.buffers.push(weights, eligibility);
   const buffers = { proj, weights, eligibility, length };
   ctx.plastic.set(proj.name, buffers);
@@ -90,7 +94,7 @@ export function plasticityKernel(ctx: KernelContext, proj: ProjPlan): Kernel {
   const code = assemble('plasticity', {
     BATCH: plan.batch, POST_N: proj.post.size, PRE_N: proj.pre.size, POST_BASE: proj.post.base, PRE_BASE: proj.pre.base,
     INST_K: plan.instK, ETA_PARAM: rule.etaParam, MOD_K: plan.modK, MOD: Math.max(rule.modulator, 0),
-    HAS_MOD: rule.modulator >= 0, RULE: RULE_CODE[rule.rule], HAS_WMIN: rule.hasWMin, HAS_WMAX: rule.hasWMax,
+    HAS_MOD: rule.modulator >= 0, RULE: RULE_CODE[rule.rule], HAS_WMIN: rule.hasWMin, HAS_WMAX: rule.hasWMax, CENTER: rule.centerPost,
   });
   return {
     label, name: 'plasticity', pipeline: pipeline(ctx, 'plasticity', label, code),

@@ -149,6 +149,22 @@ describe('rate plasticity: GPU vs CPU twin', () => {
     expect(Math.min(...c.values)).toBeLessThan(0);
   });
 
+  it('three-factor with a centred postsynaptic rate (tauPostBaseline), 300 steps', async () => {
+    const spec = withPlasticity(plasticTwoPopulationSpec(4, 24, 12), 0, { rule: 'three-factor', eta: 0.01, tauEligibility: 10, tauPostBaseline: 7, modulator: 'rpe' });
+    spec.modulators = [{ name: 'rpe', type: 'schedule', time: { type: 'array', dt: 5, values: [1, -1, 0.5, 2, -0.5] } }];
+    spec.batch = { size: 2 };
+    const r = await runBoth(spec, [{ steps: 160 }, { steps: 140 }]);
+    expectAgreement(r);
+    // Centring changes the result: the same run without it ends elsewhere.
+    const plain = structuredClone(spec);
+    delete plain.projections![0].plasticity!.tauPostBaseline;
+    const q = await runBoth(plain, [{ steps: 300 }]);
+    expect(maxRelDiff(q.gpuWeights.get(spec.projections![0].name)!, r.gpuWeights.get(spec.projections![0].name)!)).toBeGreaterThan(1e-3);
+    const bad = structuredClone(spec);
+    bad.projections![0].plasticity = { rule: 'hebbian', eta: 0.1, tauPostBaseline: 5 };
+    expect(() => validateSpec(bad)).toThrow(/tauPostBaseline.*three-factor/);
+  });
+
   it('gainModulator scales plastic, dense, sparse and fixed in-degree projections', async () => {
     const spec = withPlasticity(plasticTwoPopulationSpec(5, 24, 12), 0, { rule: 'hebbian', eta: 0.05, wMin: -0.4, wMax: 0.4 });
     spec.modulators = [
