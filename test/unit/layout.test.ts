@@ -11,7 +11,7 @@ import { validateSpec } from '../../engine/model/validate.ts';
 import { plasticTwoPopulationSpec, randomTwoPopulationSpec } from '../specs.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/spiking/layouts.ts';
 import { compileSpiking } from '../../engine/spiking/compile.ts';
-import { neuronUpdateWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
+import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 
 function kindOf(v: { resourceType: number; access: string }): BindingKind {
@@ -97,6 +97,12 @@ describe('plasticity and modulator kernel bindings match the declared layouts', 
 
 describe('spiking kernel bindings match the declared layouts', () => {
   const { plan } = compileSpiking(twoPopulationSpiking(), { batch: 2 });
+  // A three-factor projection with a gain: every plastic kernel's code paths.
+  const plasticSpec = twoPopulationSpiking();
+  plasticSpec.modulators = [{ name: 'da', type: 'schedule', time: { type: 'constant' } }];
+  plasticSpec.projections![0].plasticity = { rule: 'three-factor', aPlus: 1, aMinus: 1, wMax: 200, tauEligibility: 20, modulator: 'da' };
+  plasticSpec.projections![0].gainModulator = 'da';
+  const plastic = compileSpiking(plasticSpec, { batch: 2 });
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
@@ -108,6 +114,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
       dt: 0.1, populations: [{ name: 'n', size: 3, model: 'lif_psc_exp' }],
       inputs: [{ name: 's', target: 'n', type: 'spikes', times: [0.5], neurons: [1], weight: 10, port: 'exc' }],
     }).plan.sources[0])],
+    ...(['plastic-trace', 'plastic-pre', 'plastic-post', 'plastic-eligibility'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(plastic.plan, plastic.plan.plastic[0], k)]),
   ];
   for (const [name, code] of cases) {
     it(name, () => {
