@@ -30,6 +30,7 @@ import { esc } from '../engine/analysis/plot.ts';
 import { rasterSvg } from '../engine/analysis/raster.ts';
 import { linearFit } from '../engine/analysis/stats.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
+import { LIF_PSC_EXP } from '../engine/models/builtin-models.ts';
 import { readNpy } from '../engine/record/npy.ts';
 import type { SpikingPlan } from '../engine/spiking/plan.ts';
 import type { SpikingSpec } from '../engine/spiking/spec.ts';
@@ -45,15 +46,7 @@ export const PLACE_CELL: NeuronModelSpec = {
     t_ref: { value: 2, unit: 'ms' }, E_L: { value: -65, unit: 'mV' }, V_th: { value: -50, unit: 'mV' },
     V_reset: { value: -65, unit: 'mV' }, tau_w: { value: 300, unit: 'ms' }, b: { value: 150, unit: 'pA' },
   },
-  derived: {
-    P22: 'exp(-dt / tau_m)',
-    P11_exc: 'exp(-dt / tau_syn_exc)',
-    P11_inh: 'exp(-dt / tau_syn_inh)',
-    P21_exc: 'tau_syn_exc * tau_m / (C_m * (tau_m - tau_syn_exc)) * (exp(-dt / tau_m) - exp(-dt / tau_syn_exc))',
-    P21_inh: 'tau_syn_inh * tau_m / (C_m * (tau_m - tau_syn_inh)) * (exp(-dt / tau_m) - exp(-dt / tau_syn_inh))',
-    P20: 'tau_m / C_m * (1 - exp(-dt / tau_m))',
-    P_w: 'exp(-dt / tau_w)',
-  },
+  derived: { ...LIF_PSC_EXP.derived, P_w: 'exp(-dt / tau_w)' },
   state: { V: { init: 'E_L', unit: 'mV' }, I_exc: { init: 0, unit: 'pA' }, I_inh: { init: 0, unit: 'pA' }, w: { init: 0, unit: 'pA' } },
   ports: ['exc', 'inh', 'kick'],
   update: `

@@ -14,6 +14,7 @@ import plasticTrace from '../../shaders/spiking/plastic-trace.wgsl';
 import plasticPre from '../../shaders/spiking/plastic-pre.wgsl';
 import plasticPost from '../../shaders/spiking/plastic-post.wgsl';
 import plasticEligibility from '../../shaders/spiking/plastic-eligibility.wgsl';
+import plasticLib from '../../shaders/lib/plastic.wgsl';
 import { plasticConstants, type PlasticPlan } from './plasticity.ts';
 import { toWgsl, parseExpr } from '../models/expr.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from './plan.ts';
@@ -183,5 +184,7 @@ export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKe
     SOFT: p.soft, THREE: p.threeFactor, GATE: !p.threeFactor && p.modulator >= 0,
   };
   const template = { 'plastic-trace': plasticTrace, 'plastic-pre': plasticPre, 'plastic-post': plasticPost, 'plastic-eligibility': plasticEligibility }[kernel];
-  return splice(template, { constants: constantsBlock(consts), lib: bindings });
+  // plastic-eligibility has no traces: a placeholder tr keeps the shared trace_at compilable.
+  const tr = kernel === 'plastic-eligibility' ? 'var<private> tr: array<u32, 2>;\n' : '';
+  return splice(template, { constants: constantsBlock(consts), lib: `${bindings}\n${tr}${plasticLib}` });
 }

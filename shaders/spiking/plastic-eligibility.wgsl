@@ -1,17 +1,13 @@
 // plastic-eligibility: the third factor of one three-factor projection, one invocation per (instance b,
 // synapse s): w += (dt * eta_b * D_b) * e, clipped to [wMin, wMax], then e decays by exp(-dt / tauE).
 // D_b is the modulator's value for this step. Runs after plastic-pre and plastic-post of the step.
-// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = pconst, wel, mods.
+// Bindings (keep: lib/plastic.wgsl, whose trace_at is unused here): group 0 = lib/spiking-bindings.wgsl; group 1 = pconst, wel, mods.
 //!splice constants
 //!splice lib
 
 @group(1) @binding(0) var<storage, read> pconst: array<f32>;
 @group(1) @binding(1) var<storage, read_write> wel: array<f32>;
 @group(1) @binding(2) var<storage, read> mods: array<f32>;
-
-fn keep(x: f32) -> f32 {
-  return select(x, 0.0, step_info.never != 0u);
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -3,7 +3,7 @@
 // the synapses onto it): each potentiates by c+ * x (x: the presynaptic trace now; multiplicative: times
 // (wMax - w); gated by the modulator with rule stdp), into w (clipped) or into the eligibility e.
 // Dispatched after plastic-pre, so a synapse whose two neurons spiked in the same step is depressed first.
-// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = col_ptr, col_syn, pre_idx, pconst, tr, wel, mods.
+// Bindings (keep, trace_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = col_ptr, col_syn, pre_idx, pconst, tr, wel, mods.
 //!splice constants
 //!splice lib
 
@@ -14,16 +14,6 @@
 @group(1) @binding(4) var<storage, read> tr: array<u32>;
 @group(1) @binding(5) var<storage, read_write> wel: array<f32>;
 @group(1) @binding(6) var<storage, read> mods: array<f32>;
-
-fn keep(x: f32) -> f32 {
-  return select(x, 0.0, step_info.never != 0u);
-}
-
-fn trace_at(base: u32, table_off: u32, table_len: u32, step: u32) -> f32 {
-  let age = step - tr[base + 1u];
-  if (age >= table_len) { return 0.0; }
-  return keep(bitcast<f32>(tr[base]) * pconst[table_off + age]);
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -5,7 +5,7 @@
 // (w - wMin); gated by the modulator with rule stdp), into w (clipped) or, for the three-factor rule,
 // into the eligibility e. Each synapse of an instance is touched by one invocation.
 // Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
-// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr, post_idx, delay, pconst, tr, wel, mods.
+// Bindings (keep, trace_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr, post_idx, delay, pconst, tr, wel, mods.
 //!splice constants
 //!splice lib
 
@@ -16,16 +16,6 @@
 @group(1) @binding(4) var<storage, read> tr: array<u32>;
 @group(1) @binding(5) var<storage, read_write> wel: array<f32>;
 @group(1) @binding(6) var<storage, read> mods: array<f32>;
-
-fn keep(x: f32) -> f32 {
-  return select(x, 0.0, step_info.never != 0u);
-}
-
-fn trace_at(base: u32, table_off: u32, table_len: u32, step: u32) -> f32 {
-  let age = step - tr[base + 1u];
-  if (age >= table_len) { return 0.0; }
-  return keep(bitcast<f32>(tr[base]) * pconst[table_off + age]);
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -12,15 +12,8 @@
 @group(1) @binding(0) var<storage, read> pconst: array<f32>;
 @group(1) @binding(1) var<storage, read_write> tr: array<u32>;
 
-fn keep(x: f32) -> f32 {
-  return select(x, 0.0, step_info.never != 0u);
-}
-
 fn bump(base: u32, table_off: u32, table_len: u32, step: u32) {
-  let age = step - tr[base + 1u];
-  var v = 0.0;
-  if (age < table_len) { v = keep(bitcast<f32>(tr[base]) * pconst[table_off + age]); }
-  tr[base] = bitcast<u32>(v + 1.0);
+  tr[base] = bitcast<u32>(trace_at(base, table_off, table_len, step) + 1.0);
   tr[base + 1u] = step;
 }
 

@@ -1,0 +1,15 @@
+// Shared by the plastic kernels (shaders/spiking/plastic-*.wgsl): FMA blocking and lazy STDP traces.
+// Needs step_info (lib/spiking-bindings.wgsl), pconst (the projection's constants) and tr (its traces).
+
+// Blocks FMA contraction of a product into the sum it feeds (the CPU twin rounds both).
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
+
+// Trace at base (two words: value just after the last spike, that step) at `step`: value * table[age],
+// 0 past the end of the decay table.
+fn trace_at(base: u32, table_off: u32, table_len: u32, step: u32) -> f32 {
+  let age = step - tr[base + 1u];
+  if (age >= table_len) { return 0.0; }
+  return keep(bitcast<f32>(tr[base]) * pconst[table_off + age]);
+}
