@@ -14,7 +14,7 @@ import { adapterReport } from '../engine/gpu/device.ts';
 import type { NetworkSpec } from '../engine/model/spec.ts';
 import { TOLERANCE } from '../test/tolerances.ts';
 import { randomTwoPopulationSpec } from '../test/specs.ts';
-import { proceduralSpiking, twoPopulationSpiking } from '../test/spiking-specs.ts';
+import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../test/spiking-specs.ts';
 import { SpikingSimulation } from '../engine/spiking/simulation.ts';
 import { SpikingReference } from '../engine/spiking/reference.ts';
 import { createHash } from 'node:crypto';
@@ -61,6 +61,25 @@ for (const [name, spec] of [['lif_psc_exp', twoPopulationSpiking()], ['coba (spe
   const same = gpu.length === cpu.length && gpu.every((x, k) => x === cpu[k]);
   const digest = createHash('sha256').update(gpu.join(',')).digest('hex').slice(0, 16);
   console.log(`  spiking ${name}: ${gpu.length} spikes, ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${digest}`);
+  if (!same) failed = true;
+  sim.destroy();
+}
+// Spiking plasticity: STDP (additive with a gain, multiplicative gated) and three-factor, batch 3; the
+// weights must equal the CPU twin's bit for bit, and their digest is the same on every device.
+for (const threeFactor of [false, true]) {
+  const sim = await SpikingSimulation.create(plasticSpec({ threeFactor, batch: 3 }), { chunkSteps: 50 });
+  await sim.run(300);
+  const ref = new SpikingReference(sim.plan);
+  for (let t = 0; t < 300; t++) ref.advance();
+  const hash = createHash('sha256');
+  let same = true;
+  for (const [k, p] of sim.plan.plastic.entries()) {
+    const w = await sim.readWeights(p.name);
+    const r = ref.plastic[k].wel.subarray(0, w.length);
+    same &&= Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(r.buffer, r.byteOffset, r.byteLength));
+    hash.update(Buffer.from(w.buffer, w.byteOffset, w.byteLength));
+  }
+  console.log(`  plasticity ${threeFactor ? 'three-factor' : 'stdp'}: weights ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${hash.digest('hex').slice(0, 16)}`);
   if (!same) failed = true;
   sim.destroy();
 }

@@ -40,3 +40,26 @@ export function proceduralSpiking(): SpikingSpec {
   ];
   return spec;
 }
+
+/** The two-population network with plastic E->E (additive STDP) and E->I (multiplicative, gated, or three-factor). */
+export function plasticSpec(opts: { threeFactor?: boolean; batch?: number } = {}): SpikingSpec {
+  const spec = twoPopulationSpiking();
+  const B = opts.batch ?? 1;
+  spec.modulators = [
+    { name: 'gate', type: 'schedule', time: { type: 'pulse', start: 5, duration: 12 }, baseline: 0.25, amplitude: 1.5 },
+    { name: 'da', type: 'host', init: 0.5 },
+  ];
+  spec.projections![0].plasticity = { rule: 'stdp', aPlus: 3, aMinus: 3.3, wMax: 160, tauPlus: 16.8, tauMinus: 33.7 };
+  // Delivered E->E weights scaled by the schedule (0.25, 1.75 during the pulse).
+  spec.projections![0].gainModulator = 'gate';
+  spec.projections![1].plasticity = opts.threeFactor
+    ? { rule: 'three-factor', aPlus: 2, aMinus: 2.1, wMax: 200, tauEligibility: 12, modulator: 'da' }
+    : { rule: 'stdp', variant: 'multiplicative', aPlus: 0.05, aMinus: 0.06, wMin: 10, wMax: 200, modulator: 'gate' };
+  spec.record = [
+    { name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' },
+    { name: 'wEE', projection: 'EE', what: 'weights', every: 40 },
+    { name: 'mgate', modulator: 'gate', what: 'modulator', every: 10 },
+  ];
+  if (B > 1) spec.batch = { size: B, params: { 'projections.EE.eta': Array.from({ length: B }, (_, b) => 1 + b / 2), seed: Array.from({ length: B }, (_, b) => 3 + b) } };
+  return spec;
+}

@@ -4,6 +4,7 @@
  * snapshots and save/load; the STDP window against its closed form; errors for bad specs.
  */
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { SpecError } from '../../engine/errors.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
 import { compileSpiking } from '../../engine/spiking/compile.ts';
@@ -16,30 +17,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../../engine/record/npy.ts';
-import { twoPopulationSpiking } from '../spiking-specs.ts';
-
-/** The two-population network with plastic E->E (additive STDP) and E->I (multiplicative, gated, or three-factor). */
-function plasticSpec(opts: { threeFactor?: boolean; batch?: number } = {}): SpikingSpec {
-  const spec = twoPopulationSpiking();
-  const B = opts.batch ?? 1;
-  spec.modulators = [
-    { name: 'gate', type: 'schedule', time: { type: 'pulse', start: 5, duration: 12 }, baseline: 0.25, amplitude: 1.5 },
-    { name: 'da', type: 'host', init: 0.5 },
-  ];
-  spec.projections![0].plasticity = { rule: 'stdp', aPlus: 3, aMinus: 3.3, wMax: 160, tauPlus: 16.8, tauMinus: 33.7 };
-  // Delivered E->E weights scaled by the schedule (0.25, 1.75 during the pulse).
-  spec.projections![0].gainModulator = 'gate';
-  spec.projections![1].plasticity = opts.threeFactor
-    ? { rule: 'three-factor', aPlus: 2, aMinus: 2.1, wMax: 200, tauEligibility: 12, modulator: 'da' }
-    : { rule: 'stdp', variant: 'multiplicative', aPlus: 0.05, aMinus: 0.06, wMin: 10, wMax: 200, modulator: 'gate' };
-  spec.record = [
-    { name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' },
-    { name: 'wEE', projection: 'EE', what: 'weights', every: 40 },
-    { name: 'mgate', modulator: 'gate', what: 'modulator', every: 10 },
-  ];
-  if (B > 1) spec.batch = { size: B, params: { 'projections.EE.eta': Array.from({ length: B }, (_, b) => 1 + b / 2), seed: Array.from({ length: B }, (_, b) => 3 + b) } };
-  return spec;
-}
+import { plasticSpec } from '../spiking-specs.ts';
 
 interface Run { spikes: string[]; weights: Record<string, Float32Array>; elig?: Float32Array; sink: MemorySink; sim: SpikingSimulation }
 
@@ -135,6 +113,24 @@ describe('spiking plasticity: GPU vs CPU twin, bit for bit', () => {
       expect(same(four.weights[name].slice(3 * S), a.weights[name].slice(2 * S)), name).toBe(false);
     }
   });
+});
+
+describe('spiking plasticity: golden digests', () => {
+  // SHA-256 (first 16 hex digits) of every plastic weight after 300 steps, batch 3, computed on lavapipe;
+  // every device must give the same bits (bench/device-check.ts prints them on a lent GPU).
+  for (const [threeFactor, digest] of [[false, 'a0a7120cb819b056'], [true, 'c0a7971b11e2d741']] as const) {
+    it(`${threeFactor ? 'three-factor' : 'stdp'}: weight digest`, async () => {
+      const sim = await SpikingSimulation.create(plasticSpec({ threeFactor, batch: 3 }), { chunkSteps: 50 });
+      await sim.run(300);
+      const hash = createHash('sha256');
+      for (const p of sim.plan.plastic) {
+        const w = await sim.readWeights(p.name);
+        hash.update(Buffer.from(w.buffer, w.byteOffset, w.byteLength));
+      }
+      sim.destroy();
+      expect(hash.digest('hex').slice(0, 16)).toBe(digest);
+    });
+  }
 });
 
 describe('spiking plasticity: STDP window', () => {
