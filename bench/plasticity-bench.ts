@@ -5,8 +5,8 @@
  *   static:  fixed in-degree, generated on the GPU, int32 weights shared by all instances.
  *   stdp:    the same rule and statistics, built on the host, float32 weights with STDP traces on all four
  *            recurrent projections (additive, bounds [0, 2 w0], changes of 1 % of w0 per pair).
- *   three-factor: the same, with eligibility traces and a dopamine schedule (adds one pass over all
- *            synapses per step).
+ *   three-factor: the same, with eligibility traces and phasic dopamine (non-zero in 10 % of the steps;
+ *            each of those adds a pass over all synapses).
  *   node dist/plasticity-bench.mjs [--neurons 100000] [--steps 200] [--repeats 3] [--json FILE] [--backend B]
  */
 import { parseArgs } from 'node:util';
@@ -45,7 +45,8 @@ function network(kind: 'static' | 'stdp' | 'three-factor'): SpikingSpec {
     ...base,
     populations: [{ ...base.populations[0], size: nE }, { ...base.populations[1], size: nI }],
     projections: [proj('EE', 'E', 'E', 'exc', nE, 0.6), proj('EI', 'E', 'I', 'exc', nE, 0.6), proj('IE', 'I', 'E', 'inh', nI, 6.7), proj('II', 'I', 'I', 'inh', nI, 6.7)],
-    ...(kind === 'three-factor' ? { modulators: [{ name: 'dopamine', type: 'schedule' as const, time: { type: 'pulse' as const, start: 5, duration: 5 }, baseline: 0, amplitude: 1 }] } : {}),
+    // Phasic dopamine: non-zero in 1 ms of every 10 (10 % of the steps; the eligibility pass runs only then).
+    ...(kind === 'three-factor' ? { modulators: [{ name: 'dopamine', type: 'schedule' as const, time: { type: 'array' as const, dt: 1, values: Array.from({ length: Math.ceil(((100 + repeats * steps) * 0.1) + 1) }, (_, k) => (k % 10 === 0 ? 1 : 0)) }, baseline: 0, amplitude: 1 }] } : {}),
     record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }],
   };
 }

@@ -177,14 +177,16 @@ export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKe
   const consts: Constants = {
     BATCH: B, S: p.synapses, PRE_N: p.pre.size, POST_N: post.size, PRE_POP: p.pre.index, POST_POP: post.index,
     PRE_SPIKE_BASE: p.pre.spikeBase, POST_SPIKE_BASE: post.spikeBase,
-    TP_OFF: offsets.tp, TP_LEN: p.tablePlus.length, TM_OFF: offsets.tm, TM_LEN: p.tableMinus.length,
+    TP_OFF: offsets.tp, TP_LEN: p.tablePlus.length, TM_OFF: offsets.tm, TM_LEN: p.tableMinus.length, TE_OFF: offsets.te, TE_LEN: p.tableElig.length,
     CP_OFF: offsets.cp, CM_OFF: offsets.cm, KE_OFF: offsets.ke,
     RING_BASE: post.ringBase + p.port * B * post.size, SLOT_STRIDE: post.model.ports.length * B * post.size, SLOTS: post.slots,
     NMOD: Math.max(plan.modulators.length, 1), MOD: Math.max(p.modulator, 0), GAIN_MOD: Math.max(p.gain, 0), HAS_GAIN: p.gain >= 0,
     SOFT: p.soft, THREE: p.threeFactor, GATE: !p.threeFactor && p.modulator >= 0,
   };
   const template = { 'plastic-trace': plasticTrace, 'plastic-pre': plasticPre, 'plastic-post': plasticPost, 'plastic-eligibility': plasticEligibility }[kernel];
-  // plastic-eligibility has no traces: a placeholder tr keeps the shared trace_at compilable.
+  // Placeholders keep the shared functions compilable where a kernel has no traces (plastic-eligibility)
+  // or no eligibilities (plastic-trace).
   const tr = kernel === 'plastic-eligibility' ? 'var<private> tr: array<u32, 2>;\n' : '';
-  return splice(template, { constants: constantsBlock(consts), lib: `${bindings}\n${tr}${plasticLib}` });
+  const el = kernel === 'plastic-trace' ? 'var<private> wel: array<f32, 2>;\nvar<private> elast: array<u32, 2>;\n' : '';
+  return splice(template, { constants: constantsBlock(consts), lib: `${bindings}\n${tr}${el}${plasticLib}` });
 }

@@ -40,6 +40,7 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind
     { name: 'tr', kind: 'read-only-storage' },
     { name: 'wel', kind: 'storage' },
     { name: 'mods', kind: 'read-only-storage' },
+    { name: 'elast', kind: 'storage' },
   ],
   'plastic-post': [
     { name: 'col_ptr', kind: 'read-only-storage' },
@@ -49,10 +50,12 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly { name: string; kind
     { name: 'tr', kind: 'read-only-storage' },
     { name: 'wel', kind: 'storage' },
     { name: 'mods', kind: 'read-only-storage' },
+    { name: 'elast', kind: 'storage' },
   ],
   'plastic-eligibility': [
     { name: 'pconst', kind: 'read-only-storage' },
     { name: 'wel', kind: 'storage' },
     { name: 'mods', kind: 'read-only-storage' },
+    { name: 'elast', kind: 'read-only-storage' },
   ],
 };

@@ -10,7 +10,9 @@
  *
  * Traces are lazy: per neuron, the value just after its last spike and that step; the value at step t is
  * value * table[t - last] with table[k] = exp(-k dt / tau) (float64 on the host, then float32; 0 beyond
- * the table, where it is below 2^-60). Every float operation is a single + - * or min/max, each product
+ * the table, where it is below 2^-60). Eligibilities (three-factor) are lazy the same way: per synapse,
+ * its value after the last change and that step; so the pass that turns them into weight changes runs
+ * only in steps where some instance's dopamine is not zero (the host knows the modulators' values). Every float operation is a single + - * or min/max, each product
  * kept from FMA contraction, so GPU and twin agree bit for bit.
  */
 import { SpecError } from '../errors.ts';
@@ -47,10 +49,10 @@ export interface PlasticPlan {
   cPlus: Float32Array;
   cMinus: Float32Array;
   kElig: Float32Array;
-  /** Trace decay tables (exp(-k dt / tau), float32) and the eligibility decay per step. */
+  /** Decay tables (exp(-k dt / tau), float32) of the traces and of the eligibility (three-factor). */
   tablePlus: Float32Array;
   tableMinus: Float32Array;
-  decayElig: number;
+  tableElig: Float32Array;
   /** Index of the modulator (third factor or gate), or -1. */
   modulator: number;
   /** Index of the modulator multiplying delivered weights, or -1. */
@@ -161,11 +163,11 @@ export function compilePlastic(
     modulator = mods.findIndex((m) => m.name === name);
     if (modulator < 0) throw new SpecError(`${f}.modulator`, `no modulator named "${name}"${mods.length ? ` (modulators: ${mods.map((m) => m.name).join(', ')})` : ' (spec.modulators is empty)'}`);
   }
-  let decayElig = 1;
+  let tableElig: Float32Array = new Float32Array(1);
   if (rule === 'three-factor') {
     if (o.tauEligibility === undefined) throw new SpecError(`${f}.tauEligibility`, 'is required for the three-factor rule');
     if (modulator < 0) throw new SpecError(`${f}.modulator`, 'is required for the three-factor rule (the third factor)');
-    decayElig = F(Math.exp(-dt / positive(o.tauEligibility, `${f}.tauEligibility`)));
+    tableElig = decayTable(dt, positive(o.tauEligibility, `${f}.tauEligibility`));
   } else if (o.tauEligibility !== undefined) {
     throw new SpecError(`${f}.tauEligibility`, 'only for rule "three-factor"');
   }
@@ -186,7 +188,7 @@ export function compilePlastic(
     name: proj.name, index: proj.index, pre, post, port: proj.port, threeFactor: rule === 'three-factor', soft: variant === 'multiplicative',
     synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax),
     cPlus: Float32Array.from(eta, (e) => e * aPlus), cMinus: Float32Array.from(eta, (e) => e * aMinus), kElig: Float32Array.from(eta, (e) => dt * e),
-    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), decayElig, modulator, gain: -1, scale: 24,
+    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), tableElig, modulator, gain: -1, scale: 24,
   };
 }
 
@@ -215,15 +217,28 @@ export function gainModulator(raw: unknown, field: string, mods: ModulatorPlan[]
 }
 
 /** The pconst table of a plastic projection's kernels: scalars, then the decay tables and per-instance coefficients. */
-export function plasticConstants(p: PlasticPlan): { data: Float32Array; offsets: { tp: number; tm: number; cp: number; cm: number; ke: number } } {
+export function plasticConstants(p: PlasticPlan): { data: Float32Array; offsets: { tp: number; tm: number; te: number; cp: number; cm: number; ke: number } } {
   const B = p.cPlus.length;
-  const tp = 4, tm = tp + p.tablePlus.length, cp = tm + p.tableMinus.length, cm = cp + B, ke = cm + B;
+  const tp = 4, tm = tp + p.tablePlus.length, te = tm + p.tableMinus.length, cp = te + p.tableElig.length, cm = cp + B, ke = cm + B;
   const data = new Float32Array(ke + B);
-  data.set([p.wMin, p.wMax, p.decayElig, 2 ** p.scale]);
+  data.set([p.wMin, p.wMax, 0, 2 ** p.scale]);
   data.set(p.tablePlus, tp);
   data.set(p.tableMinus, tm);
+  data.set(p.tableElig, te);
   data.set(p.cPlus, cp);
   data.set(p.cMinus, cm);
   data.set(p.kElig, ke);
-  return { data, offsets: { tp, tm, cp, cm, ke } };
+  return { data, offsets: { tp, tm, te, cp, cm, ke } };
+}
+
+/**
+ * Eligibilities at step n from their lazy form (value after the last change, that step): value x
+ * table[n - last] in float32, 0 past the table (n is the next step to run: the decay of the last step run
+ * counts as one step, as the kernels do).
+ */
+export function eligibilityNow(values: Float32Array, last: Uint32Array, table: Float32Array, n: number): Float32Array {
+  return Float32Array.from(values, (v, k) => {
+    const age = n - last[k];
+    return age < table.length ? Math.fround(v * table[age]) : 0;
+  });
 }

@@ -9,7 +9,7 @@ import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourc
 import { generateSynapses } from './build.ts';
 import { sortByPre } from './connectivity.ts';
 import type { ModelEnv } from '../models/neuron.ts';
-import { modulatorValue, type PlasticPlan } from './plasticity.ts';
+import { eligibilityNow, modulatorValue, type PlasticPlan } from './plasticity.ts';
 
 const F = Math.fround;
 
@@ -47,7 +47,7 @@ export class SpikingReference {
   readonly ring: Int32Array;
   private readonly params: Record<string, number>[][];
   /** Per plastic projection: weights then eligibilities (B x S each), and lazy traces (value, last step). */
-  readonly plastic: { plan: PlasticPlan; wel: Float32Array; trVal: Float32Array; trLast: Uint32Array }[];
+  readonly plastic: { plan: PlasticPlan; wel: Float32Array; trVal: Float32Array; trLast: Uint32Array; eLast: Uint32Array }[];
   /** Host modulators' values per instance (setModulator). */
   private readonly hostModulators: Float32Array[];
   /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
@@ -70,7 +70,7 @@ export class SpikingReference {
       const wel = new Float32Array((p.threeFactor ? 2 : 1) * B * S);
       for (let b = 0; b < B; b++) wel.set(p.w0, b * S);
       const n = B * (p.pre.size + p.post.size);
-      return { plan: p, wel, trVal: new Float32Array(n), trLast: new Uint32Array(n) };
+      return { plan: p, wel, trVal: new Float32Array(n), trLast: new Uint32Array(n), eLast: new Uint32Array(p.threeFactor ? B * S : 0) };
     });
     this.hostModulators = plan.modulators.map((m) => m.baseline.slice());
     this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
@@ -137,6 +137,12 @@ export class SpikingReference {
     return spikes;
   }
 
+  /** Current eligibilities (three-factor) of plastic projection k, B x S, as readWeights(name, 'eligibility'). */
+  eligibility(k: number): Float32Array {
+    const ps = this.plastic[k], n = ps.plan.synapses * this.plan.batch;
+    return eligibilityNow(ps.wel.subarray(n), ps.eLast, ps.plan.tableElig, this.step);
+  }
+
   setModulator(name: string, values: number[]): void {
     this.hostModulators[this.plan.modulators.findIndex((m) => m.name === name)] = Float32Array.from(values);
   }
@@ -148,7 +154,11 @@ export class SpikingReference {
 
   /** The twin of plastic-trace, plastic-pre, plastic-post and plastic-eligibility, in that order. */
   private plasticStep(ps: SpikingReference['plastic'][number], spikes: Spike[]): void {
-    const { plan: p, wel, trVal, trLast } = ps;
+    const { plan: p, wel, trVal, trLast, eLast } = ps;
+    const eligAt = (wi: number) => {
+      const age = n - eLast[wi];
+      return age < p.tableElig.length ? F(wel[B * S + wi] * p.tableElig[age]) : 0;
+    };
     const B = this.plan.batch, S = p.synapses, n = this.step, post = p.post, P = post.model.ports.length;
     const trace = (k: number, table: Float32Array) => {
       const age = n - trLast[k];
@@ -182,8 +192,7 @@ export class SpikingReference {
         let dw = F(c * trace(postBase + b * post.size + i, p.tableMinus));
         if (p.soft) dw = F(dw * F(w - p.wMin));
         if (gate) dw = F(dw * m);
-        if (p.threeFactor) wel[B * S + wi] = F(wel[B * S + wi] - dw);
-        else wel[wi] = clip(F(w - dw));
+        if (p.threeFactor) { wel[B * S + wi] = F(eligAt(wi) - dw); eLast[wi] = n; } else wel[wi] = clip(F(w - dw));
       }
     }
     for (const sp of spikes) {
@@ -194,18 +203,16 @@ export class SpikingReference {
         let dw = F(c * trace(b * p.pre.size + p.preIdx[syn], p.tablePlus));
         if (p.soft) dw = F(dw * F(p.wMax - wel[wi]));
         if (gate) dw = F(dw * m);
-        if (p.threeFactor) wel[B * S + wi] = F(wel[B * S + wi] + dw);
-        else wel[wi] = clip(F(wel[wi] + dw));
+        if (p.threeFactor) { wel[B * S + wi] = F(eligAt(wi) + dw); eLast[wi] = n; } else wel[wi] = clip(F(wel[wi] + dw));
       }
     }
     if (p.threeFactor) {
+      // Where an instance's dopamine is zero its weights cannot change (the GPU skips such steps).
       for (let b = 0; b < B; b++) {
-        const k = F(p.kElig[b] * this.modulator(p.modulator, b));
-        for (let s = 0; s < S; s++) {
-          const e = wel[B * S + b * S + s];
-          wel[b * S + s] = clip(F(wel[b * S + s] + F(k * e)));
-          wel[B * S + b * S + s] = F(e * p.decayElig);
-        }
+        const D = this.modulator(p.modulator, b);
+        if (D === 0) continue;
+        const k = F(p.kElig[b] * D);
+        for (let s = 0; s < S; s++) wel[b * S + s] = clip(F(wel[b * S + s] + F(k * eligAt(b * S + s))));
       }
     }
   }

@@ -14,7 +14,7 @@ import { grid } from '../schedule/kernels.ts';
 import { compileSpiking } from './compile.ts';
 import type { SpikingPlan } from './plan.ts';
 import { neuronUpdateWgsl, plasticWgsl, proceduralInfo, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from './codegen.ts';
-import { modulatorValue, plasticConstants, type PlasticPlan } from './plasticity.ts';
+import { eligibilityNow, modulatorValue, plasticConstants, type PlasticPlan } from './plasticity.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1, type SpikingKernel } from './layouts.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from './spec.ts';
 
@@ -41,6 +41,8 @@ interface Kernel {
   pipeline: GPUComputePipeline;
   group1: GPUBindGroup;
   workgroups: [number, number, number];
+  /** Dispatched only in steps where this modulator is not zero in some instance. */
+  whenModulator?: number;
 }
 
 interface SpikeRec { name: string; pop: number; index: number; words: number; bits: GPUBuffer; bitsBase: number; capacity: number }
@@ -52,7 +54,7 @@ interface WeightRec extends RecorderInfo { index: number; plastic: Plastic; ring
 /** Modulator values per instance, taken from the chunk's modulator table on the host. */
 interface ModRec extends RecorderInfo { index: number; modulator: number }
 /** A plastic projection on the GPU: weights then eligibilities per instance (wel), traces (tr). */
-interface Plastic { plan: PlasticPlan; wel: GPUBuffer; tr: GPUBuffer; kernels: Kernel[] }
+interface Plastic { plan: PlasticPlan; wel: GPUBuffer; tr: GPUBuffer; elast: GPUBuffer; kernels: Kernel[] }
 
 export class SpikingSimulation {
   step = 0;
@@ -190,6 +192,7 @@ export class SpikingSimulation {
         const wel = buf(`${label}:weights`, wel0, STORAGE | GPUBufferUsage.COPY_SRC);
         const tr = buf(`${label}:traces`, Math.max(2 * B * (p.pre.size + p.post.size), 1) * 4);
         const pconst = buf(`${label}:constants`, plasticConstants(p).data);
+        const elast = buf(`${label}:eligibility steps`, Math.max(p.threeFactor ? B * S : 1, 1) * 4);
         const u32 = (name: string, a: Uint32Array) => buf(`${label}:${name}`, a.length ? a : new Uint32Array(1));
         const kernel = (kind: 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility', bufs: GPUBuffer[], workgroups: [number, number, number]): Kernel => ({
           label: `${kind} ${label}`, pipeline: pipeline(kind, `${kind} ${label}`, plasticWgsl(plan, p, kind)),
@@ -197,11 +200,11 @@ export class SpikingSimulation {
         });
         const kernels = [
           kernel('plastic-trace', [pconst, tr], grid(Math.ceil((B * Math.max(p.pre.size, p.post.size)) / 64), device)),
-          kernel('plastic-pre', [u32('row_ptr', p.rowPtr), u32('post_idx', p.postIdx), u32('delay', p.delay), pconst, tr, wel, mods], workgroupsFor(B * p.pre.size)),
-          kernel('plastic-post', [u32('col_ptr', p.colPtr), u32('col_syn', p.colSyn), u32('pre_idx', p.preIdx), pconst, tr, wel, mods], workgroupsFor(B * p.post.size)),
+          kernel('plastic-pre', [u32('row_ptr', p.rowPtr), u32('post_idx', p.postIdx), u32('delay', p.delay), pconst, tr, wel, mods, elast], workgroupsFor(B * p.pre.size)),
+          kernel('plastic-post', [u32('col_ptr', p.colPtr), u32('col_syn', p.colSyn), u32('pre_idx', p.preIdx), pconst, tr, wel, mods, elast], workgroupsFor(B * p.post.size)),
         ];
-        if (p.threeFactor) kernels.push(kernel('plastic-eligibility', [pconst, wel, mods], grid(Math.ceil((B * S) / 64), device)));
-        return { plan: p, wel, tr, kernels };
+        if (p.threeFactor) kernels.push({ ...kernel('plastic-eligibility', [pconst, wel, mods, elast], grid(Math.ceil((B * S) / 64), device)), whenModulator: p.modulator });
+        return { plan: p, wel, tr, elast, kernels };
       });
       for (const p of plastic) kernels.push(...p.kernels);
       const weightRecs: WeightRec[] = records.weights.map((r) => {
@@ -280,13 +283,19 @@ export class SpikingSimulation {
     return p;
   }
 
-  /** Current weights of a plastic projection: B x S float32 (instance-major, synapses in synapses() order). */
+  /**
+   * Current weights (or eligibilities, three-factor) of a plastic projection: B x S float32
+   * (instance-major, synapses in synapses() order).
+   */
   async readWeights(projection: string, what: 'weights' | 'eligibility' = 'weights'): Promise<Float32Array> {
     const p = this.plasticNamed(projection);
     if (what === 'eligibility' && !p.plan.threeFactor) throw new SpecError('readWeights', `projection "${projection}" has no eligibility trace (rule stdp)`);
     const n = this.plan.batch * p.plan.synapses;
     const bytes = await this.guard(`reading the weights of "${projection}"`, readBuffer(this.gpu.device, p.wel, what === 'weights' ? 0 : n * 4, n * 4));
-    return new Float32Array(bytes);
+    if (what === 'weights') return new Float32Array(bytes);
+    // Lazy eligibilities: value after the last change x decay since then, as the kernels compute it.
+    const steps = new Uint32Array(await this.guard(`reading the eligibilities of "${projection}"`, readBuffer(this.gpu.device, p.elast, 0, n * 4)));
+    return eligibilityNow(new Float32Array(bytes), steps, p.plan.tableElig, this.step);
   }
 
   /** Replaces the weights of a plastic projection: S values (every instance) or B x S. */
@@ -343,8 +352,10 @@ export class SpikingSimulation {
         pass.setBindGroup(1, k.group1);
         pass.dispatchWorkgroups(...k.workgroups);
       };
+      const M = Math.max(this.plan.modulators.length, 1), B = this.plan.batch;
+      const active = (q: number, s: number) => { for (let b = 0; b < B; b++) if (modTable[(s * B + b) * M + q] !== 0) return true; return false; };
       for (let s = 0; s < count; s++) {
-        for (const k of this.stepKernels) dispatch(k, s * STEP_STRIDE);
+        for (const k of this.stepKernels) if (k.whenModulator === undefined || active(k.whenModulator, s)) dispatch(k, s * STEP_STRIDE);
         this.stateRecs.forEach((r) => { if (fires(r.every, n0 + s)) dispatch(r.kernel, s * STEP_STRIDE); });
         for (const r of this.rateRecs) dispatch(r.kernel, s * STEP_STRIDE);
         const snapshots = this.weightRecs.filter((r) => fires(r.every, n0 + s));

@@ -1,13 +1,17 @@
 // plastic-eligibility: the third factor of one three-factor projection, one invocation per (instance b,
-// synapse s): w += (dt * eta_b * D_b) * e, clipped to [wMin, wMax], then e decays by exp(-dt / tauE).
-// D_b is the modulator's value for this step. Runs after plastic-pre and plastic-post of the step.
-// Bindings (keep: lib/plastic.wgsl, whose trace_at is unused here): group 0 = lib/spiking-bindings.wgsl; group 1 = pconst, wel, mods.
+// synapse s): w += (dt * eta_b * D_b) * e, clipped to [wMin, wMax], with e the synapse's eligibility at
+// this step (lazy: its value after the last change times the decay table at that change's age). D_b is
+// the modulator's value for this step. Runs after plastic-pre and plastic-post of the step, and only in
+// steps where some instance's D is not zero (the host skips the others: there w would not change).
+// Bindings (keep, elig_at: lib/plastic.wgsl; its trace_at is unused here): group 0 =
+// lib/spiking-bindings.wgsl; group 1 = pconst, wel, mods, elast.
 //!splice constants
 //!splice lib
 
 @group(1) @binding(0) var<storage, read> pconst: array<f32>;
 @group(1) @binding(1) var<storage, read_write> wel: array<f32>;
 @group(1) @binding(2) var<storage, read> mods: array<f32>;
+@group(1) @binding(3) var<storage, read> elast: array<u32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -15,7 +19,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (g >= BATCH * S) { return; }
   let b = g / S;
   let k = keep(pconst[KE_OFF + b] * mods[(step_info.local * BATCH + b) * NMOD + MOD]);
-  let e = wel[BATCH * S + g];
-  wel[g] = clamp(wel[g] + keep(k * e), pconst[0], pconst[1]);
-  wel[BATCH * S + g] = keep(e * pconst[2]);
+  wel[g] = clamp(wel[g] + keep(k * elig_at(g, step_info.step)), pconst[0], pconst[1]);
 }

@@ -3,7 +3,8 @@
 // the synapses onto it): each potentiates by c+ * x (x: the presynaptic trace now; multiplicative: times
 // (wMax - w); gated by the modulator with rule stdp), into w (clipped) or into the eligibility e.
 // Dispatched after plastic-pre, so a synapse whose two neurons spiked in the same step is depressed first.
-// Bindings (keep, trace_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = col_ptr, col_syn, pre_idx, pconst, tr, wel, mods.
+// Bindings (keep, trace_at, elig_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = col_ptr,
+// col_syn, pre_idx, pconst, tr, wel, mods, elast.
 //!splice constants
 //!splice lib
 
@@ -14,6 +15,7 @@
 @group(1) @binding(4) var<storage, read> tr: array<u32>;
 @group(1) @binding(5) var<storage, read_write> wel: array<f32>;
 @group(1) @binding(6) var<storage, read> mods: array<f32>;
+@group(1) @binding(7) var<storage, read_write> elast: array<u32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -39,7 +41,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       if (SOFT) { dw = keep(dw * (w_max - wel[wi])); }
       if (GATE) { dw = keep(dw * m); }
       if (THREE) {
-        wel[BATCH * S + wi] = wel[BATCH * S + wi] + dw;
+        wel[BATCH * S + wi] = elig_at(wi, step) + dw;
+        elast[wi] = step;
       } else {
         wel[wi] = clamp(wel[wi] + dw, w_min, w_max);
       }

@@ -5,7 +5,8 @@
 // (w - wMin); gated by the modulator with rule stdp), into w (clipped) or, for the three-factor rule,
 // into the eligibility e. Each synapse of an instance is touched by one invocation.
 // Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
-// Bindings (keep, trace_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr, post_idx, delay, pconst, tr, wel, mods.
+// Bindings (keep, trace_at, elig_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr,
+// post_idx, delay, pconst, tr, wel, mods, elast (step of each eligibility's last change).
 //!splice constants
 //!splice lib
 
@@ -16,6 +17,7 @@
 @group(1) @binding(4) var<storage, read> tr: array<u32>;
 @group(1) @binding(5) var<storage, read_write> wel: array<f32>;
 @group(1) @binding(6) var<storage, read> mods: array<f32>;
+@group(1) @binding(7) var<storage, read_write> elast: array<u32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -47,7 +49,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       if (SOFT) { dw = keep(dw * (w - w_min)); }
       if (GATE) { dw = keep(dw * m); }
       if (THREE) {
-        wel[BATCH * S + wi] = wel[BATCH * S + wi] - dw;
+        wel[BATCH * S + wi] = elig_at(wi, step) - dw;
+        elast[wi] = step;
       } else {
         wel[wi] = clamp(w - dw, w_min, w_max);
       }
