@@ -73,6 +73,7 @@ export const SEQUENCES = { A: [0, 1, 2, 3, 4], B: [4, 3, 2, 1, 0] };
 export function dopamineParams(opts: ScenarioOptions): DopamineParams {
   const p = { ...DOPAMINE_DEFAULTS };
   if (opts.dt !== undefined) p.dt = opts.dt;
+  if (opts.scale !== undefined) throw new SpecError('--scale', 'dopamine-sequence has no scale option (its size is fixed; --steps sets the number of trials)');
   if (opts.batch !== undefined && opts.batch !== 1) throw new SpecError('--batch', 'dopamine-sequence runs one learning network (its test phase is a batch of trials); use --seed for others');
   if (opts.steps !== undefined) p.trials = Math.max(2 * p.probeEvery, Math.round(opts.steps / (p.trialMs / p.dt)));
   if (!(p.dt > 0 && p.dt <= 0.5)) throw new SpecError('--dt', `dopamine-sequence takes dt in (0, 0.5] ms, got ${p.dt}`);

@@ -22,6 +22,7 @@ describe('dopamine-sequence scenario', () => {
     // Rewarded trials give positive errors, unrewarded ones negative, probes none.
     kinds.forEach((k, t) => expect(Math.sign(rpe[t])).toBe(k === 'A' ? 1 : k === 'B' ? -1 : 0));
     expect(() => dopamineParams({ batch: 2 })).toThrow(/--batch/);
+    expect(() => dopamineParams({ scale: 0.5 })).toThrow(/--scale/);
     expect(dopamineParams({ steps: 48 * (DOPAMINE_DEFAULTS.trialMs / DOPAMINE_DEFAULTS.dt) }).trials).toBe(48);
   });
 
