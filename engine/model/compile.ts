@@ -94,8 +94,13 @@ function perUnit(v: number | number[] | undefined, n: number, dflt: number): Flo
   return out;
 }
 
-function timePlan(t: TimeCourse | undefined, dt: number, field: string, n: number, data: number[]): TimePlan {
-  if (!t || t.type === 'constant') return { kind: 'constant' };
+/**
+ * The timing of a time course in steps, for every engine: a pulse is on in the steps n with
+ * start <= n dt < start + duration; an array holds each sample for everySteps steps.
+ */
+export function timeSteps(t: TimeCourse, dt: number, field: string):
+  { kind: 'constant' } | { kind: 'pulse'; startStep: number; stopStep: number } | { kind: 'array'; everySteps: number } {
+  if (t.type === 'constant') return { kind: 'constant' };
   const eps = 1e-9;
   if (t.type === 'pulse') {
     return { kind: 'pulse', startStep: Math.ceil(t.start / dt - eps), stopStep: Math.ceil((t.start + t.duration) / dt - eps) };
@@ -104,14 +109,20 @@ function timePlan(t: TimeCourse | undefined, dt: number, field: string, n: numbe
   if (Math.abs(ratio - Math.round(ratio)) > 1e-6 * ratio) {
     throw new SpecError(`${field}.dt`, `must be a whole multiple of the time step ${dt} ms, got ${t.dt}`);
   }
-  const perUnitData = Array.isArray(t.values[0]);
+  return { kind: 'array', everySteps: Math.round(ratio) };
+}
+
+function timePlan(t: TimeCourse | undefined, dt: number, field: string, data: number[]): TimePlan {
+  if (!t) return { kind: 'constant' };
+  const steps = timeSteps(t, dt, field);
+  if (steps.kind !== 'array') return steps;
+  const { values } = t as Extract<TimeCourse, { type: 'array' }>;
   const dataOffset = data.length;
-  for (const v of t.values) {
+  for (const v of values) {
     if (Array.isArray(v)) data.push(...v);
     else data.push(v);
   }
-  return { kind: 'array', everySteps: Math.round(ratio), samples: t.values.length, perUnit: perUnitData, dataOffset: perUnitData ? dataOffset : dataOffset };
-  void n;
+  return { ...steps, samples: values.length, perUnit: Array.isArray(values[0]), dataOffset };
 }
 
 export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPlan {
@@ -184,7 +195,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     const key = `inputs.${inp.name}.amplitude`;
     pop.inputs.push({
       name: inp.name, ampParam: column(key, inp.amplitude ?? 1, key), profileOffset,
-      time: timePlan(inp.time, dt, `inputs[${k}].time`, pop.size, inputData),
+      time: timePlan(inp.time, dt, `inputs[${k}].time`, inputData),
     });
   });
 
@@ -195,7 +206,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     if (m.type === 'schedule') {
       modParams[index * MOD_WORDS] = m.baseline ?? 0;
       const key = `modulators.${m.name}.amplitude`;
-      return { name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), time: timePlan(m.time, dt, `modulators[${index}].time`, 1, inputData) };
+      return { name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), time: timePlan(m.time, dt, `modulators[${index}].time`, inputData) };
     }
     modParams.set([m.offset ?? 0, m.scale ?? 1, m.tauBaseline === undefined ? 0 : dt / m.tauBaseline], index * MOD_WORDS);
     const pop = byName.get(m.population)!;

@@ -16,7 +16,10 @@
  * kept from FMA contraction, so GPU and twin agree bit for bit.
  */
 import { SpecError } from '../errors.ts';
-import { finite, numArray, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
+import { finite, object, oneOf, positive, str, uniqueNames } from '../model/validate.ts';
+import { timeSteps } from '../model/compile.ts';
+import type { TimeCourse } from '../model/spec.ts';
+import { timeCourse as validTimeCourse } from '../model/validate-modulation.ts';
 import type { SpikingPopPlan } from './plan.ts';
 import type { Synapses } from './connectivity.ts';
 
@@ -68,7 +71,8 @@ export interface ModulatorPlan {
   /** Per instance (float32): baseline and amplitude of a schedule; the initial value of a host modulator. */
   baseline: Float32Array;
   amplitude: Float32Array;
-  time: { kind: 'constant' } | { kind: 'pulse'; start: number; stop: number } | { kind: 'array'; every: number; values: Float32Array };
+  /** Timing in steps (engine/model/compile.ts: timeSteps, as for rate networks); array samples in float32. */
+  time: { kind: 'constant' } | { kind: 'pulse'; startStep: number; stopStep: number } | { kind: 'array'; everySteps: number; values: Float32Array };
 }
 
 /** Per-instance parameters a plastic projection or modulator can take from batch.params. */
@@ -112,21 +116,13 @@ export function compileModulators(raw: unknown, dt: number, ctx: PerInstance): M
   return mods;
 }
 
+/** A scalar time course, validated and timed as for rate networks. */
 function timeCourse(v: unknown, field: string, dt: number): ModulatorPlan['time'] {
-  const o = object(v, field, ['type', 'start', 'duration', 'dt', 'values']);
-  const type = oneOf(o.type, `${field}.type`, ['constant', 'pulse', 'array'] as const);
-  if (type === 'constant') return { kind: 'constant' };
-  if (type === 'pulse') {
-    const start = Math.round(finite(o.start, `${field}.start`) / dt);
-    const duration = finite(o.duration, `${field}.duration`);
-    if (duration < 0) throw new SpecError(`${field}.duration`, 'must be >= 0');
-    return { kind: 'pulse', start, stop: start + Math.round(duration / dt) };
-  }
-  const every = positive(o.dt, `${field}.dt`) / dt;
-  if (Math.abs(every - Math.round(every)) > 1e-6 || Math.round(every) < 1) throw new SpecError(`${field}.dt`, `must be a whole multiple of the time step ${dt} ms`);
-  const values = numArray(o.values, `${field}.values`);
-  if (values.length === 0) throw new SpecError(`${field}.values`, 'expected at least one value');
-  return { kind: 'array', every: Math.round(every), values: Float32Array.from(values) };
+  const t = validTimeCourse(v, field);
+  const steps = timeSteps(t, dt, field);
+  if (steps.kind !== 'array') return steps;
+  // Scalar samples only: the validator rejects per-unit rows for a modulator.
+  return { ...steps, values: Float32Array.from((t as Extract<TimeCourse, { type: 'array' }>).values as number[]) };
 }
 
 /** Value of a modulator in instance b at step n (float32): what the kernels read. `host` holds set values. */
@@ -135,8 +131,8 @@ export function modulatorValue(m: ModulatorPlan, b: number, n: number, host?: Fl
   const t = m.time;
   let u: number;
   if (t.kind === 'constant') u = 1;
-  else if (t.kind === 'pulse') u = n >= t.start && n < t.stop ? 1 : 0;
-  else u = t.values[Math.min(Math.floor(n / t.every), t.values.length - 1)];
+  else if (t.kind === 'pulse') u = n >= t.startStep && n < t.stopStep ? 1 : 0;
+  else u = t.values[Math.min(Math.floor(n / t.everySteps), t.values.length - 1)];
   return F(m.baseline[b] + F(m.amplitude[b] * u));
 }
 
