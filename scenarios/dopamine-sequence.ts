@@ -203,8 +203,10 @@ export async function learn(p: DopamineParams, seed: number, dev: Dev, progress?
   const t0 = performance.now();
   const steps = Math.round((p.trials * p.trialMs) / p.dt);
   let last = t0;
+  // Only the probe trials' spikes are kept (the learning trials' are imposed).
+  const inProbe = (step: number) => kinds[Math.floor((step * p.dt) / p.trialMs)] === 'probe';
   await sim.run(steps, {
-    onSpikes: (_r, s, b, n) => { for (let k = 0; k < s.length; k++) spikes.push({ step: s[k], instance: b[k], neuron: n[k] }); },
+    onSpikes: (_r, s, b, n) => { for (let k = 0; k < s.length; k++) if (inProbe(s[k])) spikes.push({ step: s[k], instance: b[k], neuron: n[k] }); },
     onProgress: (done, total) => {
       if (progress && (performance.now() - last > 2000 || done === total)) { last = performance.now(); progress(`lamina: dopamine-sequence learning, step ${done}/${total}`); }
     },
@@ -213,7 +215,6 @@ export async function learn(p: DopamineParams, seed: number, dev: Dev, progress?
   const byTrial = new Map<number, typeof spikes>();
   for (const s of spikes) {
     const t = Math.floor((s.step * p.dt) / p.trialMs);
-    if (kinds[t] !== 'probe') continue;
     if (!byTrial.has(t)) byTrial.set(t, []);
     byTrial.get(t)!.push(s);
   }
@@ -242,7 +243,6 @@ export interface VariabilityResult {
   loadingCorrelation: number;
   pc1: Float64Array;
   loadings: Float64Array;
-  rewards: number[];
 }
 
 /** T probe trials of the learned network as one batch, each with its own dopamine gain and noise. */
@@ -278,11 +278,9 @@ export async function testVariability(p: DopamineParams, seed: number, L: Learni
   sim.destroy();
   const bins = Math.round((p.groups * p.stepMs + 20) / p.binMs), K = p.groups, F = bins * K;
   const traj = new Float64Array(T * F);
-  const rewards: number[] = [];
   for (let t = 0; t < T; t++) {
     const r = groupRates(spikes, p, p.cueAtMs, bins, t);
     traj.set(r, t * F);
-    rewards.push(probeReward(r, p));
   }
   const mean = new Float64Array(F);
   for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) mean[f] += traj[t * F + f] / T;
@@ -294,7 +292,7 @@ export async function testVariability(p: DopamineParams, seed: number, L: Learni
   const sgn = dot < 0 ? -1 : 1;
   const pc1 = pc.component.map((v) => v * sgn), loadings = pc.scores.map((v) => v * sgn);
   return {
-    deltas, trajectories: traj, mean, bins, pc1, loadings, rewards,
+    deltas, trajectories: traj, mean, bins, pc1, loadings,
     varianceExplained: pc.varianceExplained, shapeCosine: cosine(pc1, mean), shapeCorrelation: pearson(pc1, mean), loadingCorrelation: pearson(loadings, deltas),
   };
 }

@@ -30,7 +30,7 @@ import { esc } from '../engine/analysis/plot.ts';
 import { rasterSvg } from '../engine/analysis/raster.ts';
 import { linearFit } from '../engine/analysis/stats.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
-import { LIF_PSC_EXP } from '../engine/models/builtin-models.ts';
+import { ADLIF_PSC_EXP } from '../engine/models/builtin-models.ts';
 import { readNpy } from '../engine/record/npy.ts';
 import type { SpikingPlan } from '../engine/spiking/plan.ts';
 import type { SpikingSpec } from '../engine/spiking/spec.ts';
@@ -46,17 +46,18 @@ export const PLACE_CELL: NeuronModelSpec = {
     t_ref: { value: 2, unit: 'ms' }, E_L: { value: -65, unit: 'mV' }, V_th: { value: -50, unit: 'mV' },
     V_reset: { value: -65, unit: 'mV' }, tau_w: { value: 300, unit: 'ms' }, b: { value: 150, unit: 'pA' },
   },
-  derived: { ...LIF_PSC_EXP.derived, P_w: 'exp(-dt / tau_w)' },
-  state: { V: { init: 'E_L', unit: 'mV' }, I_exc: { init: 0, unit: 'pA' }, I_inh: { init: 0, unit: 'pA' }, w: { init: 0, unit: 'pA' } },
-  ports: ['exc', 'inh', 'kick'],
+  // adlif_psc_exp's propagators, state, threshold, reset and refractory period; no I_e.
+  derived: ADLIF_PSC_EXP.derived,
+  state: ADLIF_PSC_EXP.state,
+  ports: [...ADLIF_PSC_EXP.ports, 'kick'],
   update: `
     V = refractory ? V : E_L + (V - E_L) * P22 + I_exc * P21_exc + I_inh * P21_inh + (I_ext - w) * P20 + in_kick;
     I_exc = I_exc * P11_exc + in_exc;
     I_inh = I_inh * P11_inh + in_inh;
     w = w * P_w;`,
-  threshold: 'V >= V_th',
-  reset: 'V = V_reset; w = w + b;',
-  refractory: 't_ref',
+  threshold: ADLIF_PSC_EXP.threshold,
+  reset: ADLIF_PSC_EXP.reset,
+  refractory: ADLIF_PSC_EXP.refractory,
 };
 
 export const REPLAY_DEFAULTS = {
