@@ -5,18 +5,18 @@
  *   node dist/device-check.mjs [--out DIR]
  */
 import { parseArgs } from 'node:util';
-import { Simulation } from '../engine/schedule/simulation.ts';
-import type { KernelTuning } from '../engine/schedule/kernels.ts';
+import { Simulation } from '../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../engine/run/rate-kernels.ts';
 import { ReferenceSimulation } from '../engine/reference/rate.ts';
 import { MemorySink } from '../engine/record/recorders.ts';
-import { runToDirectory } from '../engine/runner.ts';
+import { runToDirectory } from '../scenarios/run.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
-import type { NetworkSpec } from '../engine/model/spec.ts';
+import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { TOLERANCE } from '../test/tolerances.ts';
 import { randomTwoPopulationSpec } from '../test/specs.ts';
 import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../test/spiking-specs.ts';
-import { SpikingSimulation } from '../engine/spiking/simulation.ts';
-import { SpikingReference } from '../engine/spiking/reference.ts';
+import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
+import { SpikingReference } from '../engine/reference/spiking.ts';
 import { createHash } from 'node:crypto';
 
 async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?: KernelTuning): Promise<number> {

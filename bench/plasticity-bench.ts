@@ -11,10 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { SpikingSimulation } from '../engine/spiking/simulation.ts';
+import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import { coba } from '../scenarios/coba.ts';
-import type { PlasticitySpec, SpikingSpec } from '../engine/spiking/spec.ts';
+import type { PlasticitySpec, SpikingSpec } from '../engine/spec/spiking.ts';
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,10 +11,10 @@ import { writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import copyShader from '../shaders/bench-copy.wgsl';
 import { acquireGpu, adapterReport, type Gpu } from '../engine/gpu/device.ts';
-import { Simulation } from '../engine/schedule/simulation.ts';
-import type { KernelTuning } from '../engine/schedule/kernels.ts';
+import { Simulation } from '../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../engine/run/rate-kernels.ts';
 import emptyShader from '../shaders/bench-empty.wgsl';
-import type { NetworkSpec } from '../engine/model/spec.ts';
+import type { NetworkSpec } from '../engine/spec/rate.ts';
 
 interface Row {
   N: number; B: number; tuning: KernelTuning; steps_per_sample: number; repeats: number;

@@ -19,16 +19,16 @@
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { runToDirectory } from '../engine/runner.ts';
+import { runToDirectory } from '../scenarios/run.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { SpikingSimulation } from '../engine/spiking/simulation.ts';
+import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
-import { writeNpy } from '../engine/record/npy.ts';
+import { writeNpy } from '../engine/node/npy-files.ts';
 import { coba, exportNetwork } from '../scenarios/coba.ts';
 import { microcircuit } from '../scenarios/microcircuit.ts';
-import type { SpikingSpec } from '../engine/spiking/spec.ts';
+import type { SpikingSpec } from '../engine/spec/spiking.ts';
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, SpecError } from '../engine/errors.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
-import { runToDirectory, VERSION } from '../engine/runner.ts';
+import { runToDirectory } from '../scenarios/run.ts';
+import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 
 const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
@@ -13,7 +14,7 @@ const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 Usage:
   lamina run <scenario | spec.json> [options]   simulate and write results to --out
   lamina info [--json] [--backend B] [--adapter NAME]
-  lamina --help | --version
+  lamina --help | --version (-h | -v)
 
 Run options:
   --steps N          number of time steps (default: the scenario's, or "steps" in the spec, or 1000)
@@ -60,15 +61,15 @@ async function main(argv: string[]): Promise<number> {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
         scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' },
-        json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
+        json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const { values: o, positionals } = parsed;
-  if (o.help || positionals.length === 0) { console.log(HELP); return o.help ? 0 : 2; }
   if (o.version) { console.log(VERSION); return 0; }
+  if (o.help || positionals.length === 0) { console.log(HELP); return o.help ? 0 : 2; }
   const [command, target, ...extra] = positionals;
   if (command === 'info') {
     const gpu = await acquireGpu({ backend: o.backend, adapter: o.adapter });

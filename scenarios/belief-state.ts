@@ -25,10 +25,10 @@
  * by every instance, so a batch would repeat the same run).
  */
 import { forwardFilter, sampleChain, stickyTransitions } from '../engine/analysis/hmm.ts';
-import { esc } from '../engine/analysis/plot.ts';
+import { esc } from '../engine/plot/plot.ts';
 import { meanAbsError, predict, ridgeSelect } from '../engine/analysis/regression.ts';
 import { SpecError } from '../engine/errors.ts';
-import type { InputSpec, NetworkSpec } from '../engine/model/spec.ts';
+import type { InputSpec, NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import { PhiloxStream } from '../engine/util/philox.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';

@@ -11,11 +11,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpy } from '../engine/record/npy.ts';
+import { readNpy } from '../engine/node/npy-files.ts';
 import { spikeStatistics } from '../engine/analysis/spikes.ts';
-import { rasterSvg } from '../engine/analysis/raster.ts';
-import type { SpikingSpec } from '../engine/spiking/spec.ts';
-import type { SpikingPlan } from '../engine/spiking/plan.ts';
+import { rasterSvg } from '../engine/plot/raster.ts';
+import type { SpikingSpec } from '../engine/spec/spiking.ts';
+import type { SpikingPlan } from '../engine/plan/spiking.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
 import type { Check, ScenarioOptions, ScenarioResult, SpikingScenario, SpikingScenarioRun } from './scenario.ts';
 

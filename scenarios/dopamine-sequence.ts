@@ -35,12 +35,12 @@
  * with the gain. Trajectories are group rates in windows of binMs.
  */
 import { pearson } from '../engine/analysis/decoding.ts';
-import { esc } from '../engine/analysis/plot.ts';
+import { esc } from '../engine/plot/plot.ts';
 import { topPrincipalComponent } from '../engine/analysis/pca.ts';
 import { SpecError } from '../engine/errors.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
-import { SpikingSimulation } from '../engine/spiking/simulation.ts';
-import type { SpikingSpec } from '../engine/spiking/spec.ts';
+import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
+import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import { PhiloxStream } from '../engine/util/philox.ts';
 import { PLACE_CELL } from './hippocampal-replay.ts';
 import type { Check, ProtocolOutcome, ProtocolScenario, ScenarioOptions } from './scenario.ts';

@@ -54,9 +54,9 @@
  * Options: --scale s sets n56 = s * 200; --steps sets the run length (learnReps = steps / cycle steps -
  * baseline and test cycles); --dt must divide recordEveryMs; --seed the fixed weights U and V.
  */
-import { esc } from '../engine/analysis/plot.ts';
+import { esc } from '../engine/plot/plot.ts';
 import { SpecError } from '../engine/errors.ts';
-import type { InputSpec, NetworkSpec } from '../engine/model/spec.ts';
+import type { InputSpec, NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
 

@@ -15,10 +15,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import model from './data/potjans2014.json';
-import { readNpy } from '../engine/record/npy.ts';
+import { readNpy } from '../engine/node/npy-files.ts';
 import { spikeStatistics } from '../engine/analysis/spikes.ts';
-import { rasterSvg } from '../engine/analysis/raster.ts';
-import type { SpikingSpec, SpikingProjectionSpec, SpikingInputSpec } from '../engine/spiking/spec.ts';
+import { rasterSvg } from '../engine/plot/raster.ts';
+import type { SpikingSpec, SpikingProjectionSpec, SpikingInputSpec } from '../engine/spec/spiking.ts';
 import type { Check, ScenarioOptions, ScenarioResult, SpikingScenario, SpikingScenarioRun } from './scenario.ts';
 import { SpecError } from '../engine/errors.ts';
 

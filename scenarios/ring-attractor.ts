@@ -15,8 +15,8 @@
  * v = Delta / dt  ->  gamma (1 - e) / (dt J1) for small gamma, and gamma / (tau J1) as dt -> 0.
  */
 import { linearFit, populationVector, unwrap } from '../engine/analysis/stats.ts';
-import { esc, heatmapPng } from '../engine/analysis/plot.ts';
-import type { NetworkSpec } from '../engine/model/spec.ts';
+import { esc, heatmapPng } from '../engine/plot/plot.ts';
+import type { NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
 

@@ -1,8 +1,8 @@
 /** What a scenario provides: a network built from run options, and the analysis of its recordings. */
-import type { NetworkSpec } from '../engine/model/spec.ts';
+import type { NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
-import type { SpikingSpec } from '../engine/spiking/spec.ts';
-import type { SpikingPlan } from '../engine/spiking/plan.ts';
+import type { SpikingSpec } from '../engine/spec/spiking.ts';
+import type { SpikingPlan } from '../engine/plan/spiking.ts';
 
 export interface ScenarioOptions {
   steps?: number;

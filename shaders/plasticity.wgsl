@@ -12,6 +12,7 @@
 // Bindings: group 0; group 1 = weights (B x POST_N x PRE_N), eligibility (same shape, three-factor
 // only), rule_params [dt, decay, e_decay, w_min, w_max].
 //!splice constants
+//!splice lib
 
 @group(1) @binding(0) var<storage, read_write> weights: array<f32>;
 @group(1) @binding(1) var<storage, read_write> eligibility: array<f32>;

@@ -2,6 +2,7 @@
 // ring buffer row: ring[(slot * BATCH + b) * M + m] = src[UNIT_BASE + b * UNIT_N + units[m]].
 // One invocation = one (recorded unit m, instance b). Bindings: group 0; group 1 = units, ring.
 //!splice constants
+//!splice lib
 
 @group(1) @binding(0) var<storage, read> units: array<u32>;
 @group(1) @binding(1) var<storage, read_write> ring: array<f32>;

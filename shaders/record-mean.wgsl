@@ -2,6 +2,7 @@
 // ring[slot * BATCH + b]. One workgroup = one instance; a fixed-order tree sum (deterministic).
 // Bindings: group 0; group 1 = units, ring.
 //!splice constants
+//!splice lib
 
 @group(1) @binding(0) var<storage, read> units: array<u32>;
 @group(1) @binding(1) var<storage, read_write> ring: array<f32>;

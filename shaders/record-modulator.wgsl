@@ -2,6 +2,7 @@
 // ring[slot * BATCH + b] = modulators[b * MOD_K + MOD]. One invocation = one instance.
 // Bindings: group 0; group 1 = ring.
 //!splice constants
+//!splice lib
 
 @group(1) @binding(0) var<storage, read_write> ring: array<f32>;
 

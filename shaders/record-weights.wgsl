@@ -2,6 +2,7 @@
 // a GPU ring buffer row: ring[slot * TOTAL + e] = weights[e]. One invocation = one weight.
 // Bindings: group 0; group 1 = weights, ring.
 //!splice constants
+//!splice lib
 
 @group(1) @binding(0) var<storage, read> weights: array<f32>;
 @group(1) @binding(1) var<storage, read_write> ring: array<f32>;

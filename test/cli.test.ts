@@ -32,6 +32,15 @@ describe('lamina CLI', () => {
     expect(r.out).toContain('lamina run <scenario | spec.json>');
   });
 
+  it('--version and -v print the version from package.json and exit 0', () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = lamina(flag);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out.trim()).toBe(version);
+    }
+  });
+
   it('info --json describes the adapter', () => {
     const r = lamina('info', '--json');
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 /** Seeded random networks for GPU-versus-reference tests: two populations with different parameters. */
-import type { NetworkSpec } from '../engine/model/spec.ts';
+import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { PhiloxStream } from '../engine/util/philox.ts';
 
 export function randomTwoPopulationSpec(seed: number, nE: number, nI: number): NetworkSpec {

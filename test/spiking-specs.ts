@@ -1,5 +1,5 @@
 /** Seeded spiking networks for GPU-versus-reference tests: two populations, every connectivity kind. */
-import type { SpikingSpec } from '../engine/spiking/spec.ts';
+import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import { COBA_MODEL } from '../scenarios/coba.ts';
 
 export function twoPopulationSpiking(model = 'lif_psc_exp'): SpikingSpec {

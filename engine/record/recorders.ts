@@ -3,13 +3,13 @@
  * chunk into mappable staging buffers, read back asynchronously. Rows reach a RecordSink in order; host
  * memory holds at most a few chunks whatever the run length.
  */
-import { assemble, type Constants } from '../codegen/assemble.ts';
+import { assemble, type Constants } from '../codegen/rate.ts';
 import { SpecError } from '../errors.ts';
 import type { KernelName } from '../gpu/layouts.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
-import type { NetworkPlan } from '../model/compile.ts';
-import type { RecorderSpec } from '../model/spec.ts';
-import { grid, pipeline, type Kernel, type KernelContext } from '../schedule/kernels.ts';
+import type { NetworkPlan } from '../plan/rate.ts';
+import type { RecorderSpec } from '../spec/rate.ts';
+import { grid, pipeline, type Kernel, type KernelContext } from '../run/rate-kernels.ts';
 
 /** Most recorders one network may have (slots in the per-step uniform). */
 export const MAX_RECORDERS = 60;
@@ -135,3 +135,11 @@ export function plannedRows(every: number, fromStep: number, steps: number): num
 }
 
 export type { NetworkPlan };
+
+/** Forwards rows to several sinks (e.g. a file and an in-memory analysis). */
+export class TeeSink implements RecordSink {
+  constructor(private readonly sinks: RecordSink[]) {}
+  async begin(rec: RecorderInfo, rows: number) { for (const s of this.sinks) await s.begin?.(rec, rows); }
+  async write(rec: RecorderInfo, rows: Float32Array, count: number) { for (const s of this.sinks) await s.write(rec, rows, count); }
+  async end(rec: RecorderInfo) { for (const s of this.sinks) await s.end?.(rec); }
+}

@@ -6,12 +6,12 @@
  * recorders. Sums run in index order; the GPU sums in tiles, so the two agree to rounding
  * (test/tolerances.ts), not bit for bit.
  */
-import type { Activation } from '../model/spec.ts';
-import type { NetworkPlan, PopPlan, InputPlan } from '../model/compile.ts';
+import type { Activation } from '../spec/rate.ts';
+import type { NetworkPlan, PopPlan, InputPlan } from '../plan/rate.ts';
 import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
 import { fires, plannedRows, recorderInfos, type RecordSink } from '../record/recorders.ts';
-import type { RecorderSpec } from '../model/spec.ts';
-import { PlasticState } from './plasticity.ts';
+import type { RecorderSpec } from '../spec/rate.ts';
+import { PlasticState } from './rate-plasticity.ts';
 
 const f = Math.fround;
 

@@ -7,16 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { SpecError } from '../../engine/errors.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
-import { compileSpiking } from '../../engine/spiking/compile.ts';
-import { SpikingReference } from '../../engine/spiking/reference.ts';
-import { SpikingSimulation } from '../../engine/spiking/simulation.ts';
-import type { SpikingSpec } from '../../engine/spiking/spec.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
+import { SpikingReference } from '../../engine/reference/spiking.ts';
+import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
+import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
-import { runSpikingToDirectory } from '../../engine/spiking/runner.ts';
+import { runSpikingToDirectory } from '../../scenarios/run-spiking.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy } from '../../engine/record/npy.ts';
+import { readNpy } from '../../engine/node/npy-files.ts';
 import { plasticSpec } from '../spiking-specs.ts';
 
 interface Run { spikes: string[]; weights: Record<string, Float32Array>; elig?: Float32Array; sink: MemorySink; sim: SpikingSimulation }

@@ -5,11 +5,11 @@
  * kernel) and 70 (tiled GEMM with split-K).
  */
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../engine/schedule/simulation.ts';
-import type { KernelTuning } from '../../engine/schedule/kernels.ts';
+import { Simulation } from '../../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../../engine/run/rate-kernels.ts';
 import { ReferenceSimulation } from '../../engine/reference/rate.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
-import type { NetworkSpec } from '../../engine/model/spec.ts';
+import type { NetworkSpec } from '../../engine/spec/rate.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
 import { maxRelDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';

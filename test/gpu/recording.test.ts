@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpikingSimulation } from '../../engine/spiking/simulation.ts';
-import { NpyRowsWriter, readNpy } from '../../engine/record/npy.ts';
+import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
+import { NpyRowsWriter, readNpy } from '../../engine/node/npy-files.ts';
 import { twoPopulationSpiking } from '../spiking-specs.ts';
 
 describe('streamed spike recording', () => {

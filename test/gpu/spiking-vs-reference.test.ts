@@ -4,13 +4,13 @@
  * independence of every instance's result from the batch size.
  */
 import { describe, expect, it } from 'vitest';
-import { SpikingSimulation } from '../../engine/spiking/simulation.ts';
-import { SpikingReference } from '../../engine/spiking/reference.ts';
+import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
+import { SpikingReference } from '../../engine/reference/spiking.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
-import { compileSpiking } from '../../engine/spiking/compile.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { createHash } from 'node:crypto';
-import { generateSynapses } from '../../engine/spiking/build.ts';
-import type { SpikingSpec } from '../../engine/spiking/spec.ts';
+import { generateSynapses } from '../../engine/reference/synapse-build.ts';
+import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
 

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
-import { readNpy } from '../../engine/record/npy.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
+import { readNpy } from '../../engine/node/npy-files.ts';
 import { SpecError } from '../../engine/errors.ts';
 import { BELIEF_DEFAULTS, beliefState, makeWorld } from '../../scenarios/belief-state.ts';
 

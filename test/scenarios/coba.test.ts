@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
 
 function haveBrian2(): boolean {
   try { execFileSync('/usr/bin/python3', ['-c', 'import brian2'], { stdio: 'ignore' }); return true; } catch { return false; }

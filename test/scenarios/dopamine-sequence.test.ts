@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
 import { DOPAMINE_DEFAULTS, dopamineParams, rewardErrors, trialKinds } from '../../scenarios/dopamine-sequence.ts';
 
 describe('dopamine-sequence scenario', () => {

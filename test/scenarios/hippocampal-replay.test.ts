@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
 import { placeInput, replayParams } from '../../scenarios/hippocampal-replay.ts';
 
 describe('hippocampal-replay scenario', () => {

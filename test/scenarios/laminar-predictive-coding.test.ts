@@ -12,10 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
-import { readNpy } from '../../engine/record/npy.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
+import { readNpy } from '../../engine/node/npy-files.ts';
 import { SpecError } from '../../engine/errors.ts';
-import { validateSpec } from '../../engine/model/validate.ts';
+import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { LPC_DEFAULTS, TEST_BLOCK, buildSpec, laminarPredictiveCoding, lpcParams, protocol } from '../../scenarios/laminar-predictive-coding.ts';
 
 const STEPS = 6400, LEARN = 8;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
 
 describe('microcircuit scenario', () => {
   it('runs at scale 0.05 with rates near the reference', async () => {

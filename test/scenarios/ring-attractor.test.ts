@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToDirectory } from '../../engine/runner.ts';
-import { readNpy } from '../../engine/record/npy.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
+import { readNpy } from '../../engine/node/npy-files.ts';
 import { predictedVelocity, RING_DEFAULTS } from '../../scenarios/ring-attractor.ts';
 
 describe('ring-attractor scenario', () => {

@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
-import { assemble, modulatorsCode, unitConstants, type Constants } from '../../engine/codegen/assemble.ts';
+import { assemble, modulatorsCode, unitConstants, type Constants } from '../../engine/codegen/rate.ts';
 import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
-import { compile } from '../../engine/model/compile.ts';
-import { validateSpec } from '../../engine/model/validate.ts';
+import { compile } from '../../engine/plan/rate.ts';
+import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { plasticTwoPopulationSpec, randomTwoPopulationSpec } from '../specs.ts';
-import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/spiking/layouts.ts';
-import { compileSpiking } from '../../engine/spiking/compile.ts';
-import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/spiking/codegen.ts';
+import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/spiking-layouts.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
+import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/codegen/spiking.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 
 function kindOf(v: { resourceType: number; access: string }): BindingKind {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../engine/models/neuron.ts';
 import { BUILTIN_MODELS, LIF_PSC_EXP } from '../../engine/models/builtin-models.ts';
-import { compileSpiking } from '../../engine/spiking/compile.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { SpecError } from '../../engine/errors.ts';
-import { fixedPointScale } from '../../engine/spiking/connectivity.ts';
-import { fromFixed } from '../../engine/spiking/reference.ts';
+import { fixedPointScale } from '../../engine/plan/synapses.ts';
+import { fromFixed } from '../../engine/reference/spiking.ts';
 
 describe('neuron models as data', () => {
   it('every built-in model compiles', () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { npyHeader, readNpy, readNpyMatrix, writeNpy } from '../../engine/record/npy.ts';
+import { npyHeader, readNpy, writeNpy } from '../../engine/node/npy-files.ts';
+import { readNpyMatrix } from '../../engine/util/npy.ts';
 
 /** A Python with numpy: the one on PATH, else Debian's (where .ci/run installs python3-numpy). */
 function pythonWithNumpy(): string | undefined {
@@ -15,11 +16,11 @@ function pythonWithNumpy(): string | undefined {
 
 describe('.npy files', () => {
   it('header is 64-byte aligned, version 1.0, with the shape and dtype', () => {
-    const h = npyHeader('<f4', [3, 2, 5]);
+    const h = Buffer.from(npyHeader('<f4', [3, 2, 5]));
     expect(h.length % 64).toBe(0);
     expect(h.toString('latin1', 0, 8)).toBe('\x93NUMPY\x01\x00');
     expect(h.toString('latin1')).toContain("'shape': (3, 2, 5)");
-    expect(npyHeader('<f8', [7]).toString('latin1')).toContain("'shape': (7,)");
+    expect(Buffer.from(npyHeader('<f8', [7])).toString('latin1')).toContain("'shape': (7,)");
   });
 
   it('round-trips through readNpy and through numpy.load (CI installs numpy)', () => {

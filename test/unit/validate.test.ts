@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../engine/model/validate.ts';
-import { compile } from '../../engine/model/compile.ts';
+import { validateSpec } from '../../engine/spec/validate-rate.ts';
+import { compile } from '../../engine/plan/rate.ts';
 import { SpecError } from '../../engine/errors.ts';
 
 const base = () => ({

@@ -1,0 +1,142 @@
+/**
+ * Assembles rate kernel WGSL: a template from shaders/ with generated constants and the shared library
+ * (bindings, Philox, the rate unit, the generated input and epilogue functions) spliced in at the
+ * named places `//!splice constants` and `//!splice lib` (codegen/wgsl.ts).
+ */
+import bindings from '../../shaders/lib/bindings.wgsl';
+import philox from '../../shaders/lib/philox.wgsl';
+import rateUnit from '../../shaders/lib/rate-unit.wgsl';
+import rateUpdate from '../../shaders/rate-update.wgsl';
+import denseRow from '../../shaders/lib/dense-row.wgsl';
+import synapseDense from '../../shaders/synapse-dense.wgsl';
+import synapseDenseSubgroup from '../../shaders/synapse-dense-subgroup.wgsl';
+import synapseDenseTiled from '../../shaders/synapse-dense-tiled.wgsl';
+import synapseReduce from '../../shaders/synapse-reduce.wgsl';
+import synapseCsr from '../../shaders/synapse-csr.wgsl';
+import recordGather from '../../shaders/record-gather.wgsl';
+import recordMean from '../../shaders/record-mean.wgsl';
+import synapseDensePlastic from '../../shaders/synapse-dense-plastic.wgsl';
+import plasticity from '../../shaders/plasticity.wgsl';
+import modulators from '../../shaders/modulators.wgsl';
+import recordWeights from '../../shaders/record-weights.wgsl';
+import recordModulator from '../../shaders/record-modulator.wgsl';
+import type { KernelName } from '../gpu/layouts.ts';
+import { constantsBlock, splice, type Constants, type ConstantTypes } from './wgsl.ts';
+import { ACTIVATION_CODE, MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
+
+export type { Constants };
+
+const TEMPLATES: Record<KernelName, string> = {
+  'rate-update': rateUpdate,
+  'synapse-dense': synapseDense,
+  'synapse-dense-subgroup': synapseDenseSubgroup,
+  'synapse-dense-tiled': synapseDenseTiled,
+  'synapse-reduce': synapseReduce,
+  'synapse-csr': synapseCsr,
+  'record-gather': recordGather,
+  'record-mean': recordMean,
+  'synapse-dense-plastic': synapseDensePlastic,
+  'plasticity': plasticity,
+  'modulators': modulators,
+  'record-weights': recordWeights,
+  'record-modulator': recordModulator,
+};
+
+/** Constants that are i32 (all other numbers are u32). */
+const SIGNED: ConstantTypes = { NOISE_PARAM: 'i32' };
+
+/** The factor a time course contributes at `step` (' * ...'; nothing for a constant course). */
+function courseTerm(t: TimePlan, size: number): string {
+  if (t.kind === 'pulse') return ` * select(0.0, 1.0, step >= ${t.startStep}u && step < ${t.stopStep}u)`;
+  if (t.kind === 'array') {
+    const sample = `min(step / ${t.everySteps}u, ${t.samples - 1}u)`;
+    return t.perUnit ? ` * input_data[${t.dataOffset}u + ${sample} * ${size}u + i]` : ` * input_data[${t.dataOffset}u + ${sample}]`;
+  }
+  return '';
+}
+
+function inputTerm(inp: InputPlan, size: number): string {
+  const amp = `inst_table[b * INST_K + ${inp.ampParam}u]`;
+  const profile = inp.profileOffset >= 0 ? ` * unit_table[${inp.profileOffset}u + i]` : '';
+  return `  v += ${amp}${profile}${courseTerm(inp.time, size)};  // input "${inp.name}"`;
+}
+
+/** The generated body of the modulators kernel: one block per computed modulator (shaders/modulators.wgsl). */
+export function modulatorsCode(plan: NetworkPlan): string {
+  const blocks = plan.modulators.map((m) => {
+    const value = `modulators[b * MOD_K + ${m.index}u]`;
+    const o = m.index * MOD_WORDS;
+    if (m.kind === 'host') return `  // modulator "${m.name}": set by the host`;
+    if (m.kind === 'schedule') {
+      return `  if (lid == 0u) {  // modulator "${m.name}" (schedule)\n    ${value} = mod_params[${o}u] + inst_table[b * INST_K + ${m.ampParam}u]${courseTerm(m.time, 1)};\n  }`;
+    }
+    const n = m.pop.size;
+    const pred = `modulators[BATCH * MOD_K + b * MOD_K + ${m.index}u]`;
+    return [
+      `  {  // modulator "${m.name}" (activity of "${m.pop.name}")`,
+      '    var acc = 0.0;',
+      `    for (var i = lid; i < ${n}u; i += 256u) { acc += unit_table[${m.profileOffset}u + i] * rate_in[${m.pop.base}u + b * ${n}u + i]; }`,
+      '    let r = workgroup_sum(acc, lid);',
+      '    if (lid == 0u) {',
+      `      let p = ${pred};`,
+      '      let d = r - p;',
+      `      ${value} = mod_params[${o}u] + mod_params[${o + 1}u] * d;`,
+      `      ${pred} = p + mod_params[${o + 2}u] * d;`,
+      '    }',
+      '  }',
+    ].join('\n');
+  });
+  return `fn update_modulators(b: u32, lid: u32) {\n  let step = step_info.step;\n${blocks.join('\n')}\n}`;
+}
+
+/** The projection's gain for instance b: its instance-table gain, times its gain modulator if any. */
+function projGain(gainModulator: number): string {
+  const mod = gainModulator >= 0 ? ` * modulators[b * MOD_K + ${gainModulator}u]` : '';
+  return `fn proj_gain(b: u32) -> f32 {\n  return inst_table[b * INST_K + GAIN_PARAM]${mod};\n}`;
+}
+
+/** The generated part of the library for a population: its external input. */
+function externalInput(pop: PopPlan): string {
+  const lines = pop.inputs.map((inp) => inputTerm(inp, pop.size));
+  return `fn external_input(b: u32, i: u32, step: u32) -> f32 {\n  var v = 0.0;\n${lines.join('\n')}\n  return v;\n}`;
+}
+
+/** How a projection kernel finishes: store or add into syn, or finish the population's step. */
+export type EpilogueMode = 'store' | 'accumulate' | 'finish' | 'finish-after-syn';
+
+function epilogue(mode: EpilogueMode): string {
+  const g = 'UNIT_BASE + b * UNIT_N + i';
+  const body = {
+    store: `syn[${g}] = v;`,
+    accumulate: `syn[${g}] = syn[${g}] + v;`,
+    finish: 'update_unit(b, i, v);',
+    'finish-after-syn': `update_unit(b, i, syn[${g}] + v);`,
+  }[mode];
+  return `fn epilogue(b: u32, i: u32, v: f32) {\n  ${body}\n}`;
+}
+
+/** Constants describing the population whose units a kernel updates or writes. */
+export function unitConstants(plan: NetworkPlan, pop: PopPlan): Constants {
+  return {
+    UNIT_N: pop.size, UNIT_BASE: pop.base, UNIT_TABLE: pop.tableBase, BATCH: plan.batch,
+    ACTIVATION: ACTIVATION_CODE[pop.activation], NOISE_PARAM: pop.noiseParam, INST_K: plan.instK, MOD_K: plan.modK,
+  };
+}
+
+/**
+ * The library of a kernel that updates a population: the rate unit, its inputs and, for a projection
+ * kernel, the epilogue and the projection's gain (gainModulator: index of its gain modulator or -1).
+ */
+export interface UnitLib {
+  pop: PopPlan;
+  epilogue?: EpilogueMode;
+  gainModulator?: number;
+}
+
+export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
+  const parts = [constantsBlock(constants, SIGNED), bindings];
+  const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
+  if (generated) libParts.push(generated);
+  if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
+  return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n') });
+}

@@ -1,0 +1,169 @@
+/**
+ * Assembles the spiking kernels: templates from shaders/ with generated constants, the shared bindings
+ * and Philox, and the model's compiled code at the named splice places of neuron-update.wgsl.
+ */
+import bindings from '../../shaders/lib/spiking-bindings.wgsl';
+import philox from '../../shaders/lib/philox.wgsl';
+import neuronUpdate from '../../shaders/neuron-update.wgsl';
+import synapseSpike from '../../shaders/synapse-spike.wgsl';
+import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
+import spikeSource from '../../shaders/spike-source.wgsl';
+import recordState from '../../shaders/spiking/record-state.wgsl';
+import recordRate from '../../shaders/spiking/record-rate.wgsl';
+import plasticTrace from '../../shaders/spiking/plastic-trace.wgsl';
+import plasticPre from '../../shaders/spiking/plastic-pre.wgsl';
+import plasticPost from '../../shaders/spiking/plastic-post.wgsl';
+import plasticEligibility from '../../shaders/spiking/plastic-eligibility.wgsl';
+import plasticLib from '../../shaders/lib/plastic.wgsl';
+import { plasticConstants, type PlasticPlan } from '../plan/spiking-plasticity.ts';
+import { constantsBlock, f32Literal, splice, type Constants, type ConstantTypes } from './wgsl.ts';
+import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from '../plan/spiking.ts';
+
+/** Constants that are f32 (all other numbers are u32). */
+const F32: ConstantTypes = { DT: 'f32' };
+const constants = (c: Constants) => constantsBlock(c, F32);
+
+/** Where each population's spike recorder writes in the shared spike_bits buffer. */
+export interface SpikeRecordSlot {
+  pop: number;
+  /** Recorder index (its slot in the per-step uniform). */
+  rec: number;
+  /** Offset of its region in spike_bits (u32 words). */
+  bitsBase: number;
+}
+
+/** neuron-update for populations `pops` of one model (one dispatch); `recs` places their spike recorders. */
+export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: SpikeRecordSlot[]): string {
+  const m = pops[0].model, B = plan.batch;
+  for (const p of pops) if (p.model.name !== m.name) throw new Error('neuron-update: populations of one kernel must share a model');
+  if (m.ports.length > 4) throw new Error(`model ${m.name}: at most 4 ports`);
+  let first = 0;
+  const firsts = pops.map((p) => { const f = first; first += B * p.size; return f; });
+  const consts: Constants = { BATCH: B, NPOPS: pops.length, TOTAL: first, DT: Math.fround(plan.dt) };
+  const u = (v: number) => `${v >>> 0}u`;
+  const info = pops.map((p, k) => {
+    const rec = recs.find((r) => r.pop === p.index);
+    const inv = [0, 1, 2, 3].map((q) => f32Literal(q < m.ports.length ? 2 ** -p.scales[q] : 0));
+    const fields = [p.size, firsts[k], p.neuronBase, p.stateBase, p.paramBase, p.paramCount, p.ringBase, p.slots, p.spikeBase, p.index,
+      p.hasDc ? 1 : 0, rec ? rec.rec : 0xffffffff, rec ? rec.bitsBase : 0, Math.ceil(p.size / 32)].map(u);
+    return `    case ${k}u: { return PopInfo(${[...fields, ...inv].join(', ')}); }`;
+  });
+  const lib = [
+    bindings, philox,
+    'struct PopInfo { n: u32, first: u32, neuron_base: u32, state_base: u32, param_base: u32, param_count: u32, ring_base: u32,',
+    '  slots: u32, spike_base: u32, pop: u32, has_dc: u32, rec: u32, bits_base: u32, words: u32, inv0: f32, inv1: f32, inv2: f32, inv3: f32 }',
+    `fn pop_info(k: u32) -> PopInfo {\n  switch k {\n${info.slice(1).join('\n')}\n    default: { return PopInfo(${info[0].replace(/^.*PopInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
+    `fn find_pop(flat: u32) -> u32 {\n${firsts.slice(1).map((f, k) => `  if (flat < ${u(f)}) { return ${u(k)}; }`).join('\n')}\n  return ${u(pops.length - 1)};\n}`,
+  ];
+  const load = [
+    ...m.stateNames.map((s, v) => `var s_${s} = state[P.state_base + (${v}u * BATCH + b) * P.n + i];`),
+    ...[...m.paramNames, ...m.derivedNames].map((p, k) => `let p_${p} = params[P.param_base + b * P.param_count + ${k}u];`),
+  ];
+  const inputs = m.ports.map((port, q) =>
+    `var in_${port} = from_fixed(atomicExchange(&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i], 0), P.inv${q});`);
+  // Poisson inputs differ per population: one case each, added in the reference's order.
+  const cases = pops.map((p, k) => {
+    const lines = p.poisson.map((src, s) =>
+      `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + local], ${u(p.index)}, i, b, ${s}u)) * ${f32Literal(src.weight)});`);
+    return lines.length ? `    case ${k}u: { ${lines.join(' ')} }` : '';
+  }).filter(Boolean);
+  if (cases.length) inputs.push(`switch k {\n${cases.join('\n')}\n    default: {}\n  }`);
+  inputs.push('var I_ext = 0.0;', 'if (P.has_dc != 0u) { I_ext = inputs[g]; }');
+  const store = m.stateNames.map((s, v) => `state[P.state_base + (${v}u * BATCH + b) * P.n + i] = s_${s};`);
+  return splice('neuron-update', neuronUpdate, {
+    constants: constants(consts),
+    lib: lib.join('\n'),
+    load: load.join('\n  '),
+    inputs: inputs.join('\n  '),
+    update: m.wgsl.update,
+    threshold: m.wgsl.threshold,
+    reset: m.wgsl.reset,
+    store: store.join('\n  '),
+  });
+}
+
+/**
+ * synapse-spike for every stored synapse, rows [row0, row1) of the network-wide rows (`pres`: the
+ * presynaptic populations and where their rows start); target tables as generated switch functions.
+ */
+export function synapseSpikeWgsl(plan: SpikingPlan, pres: { pop: SpikingPopPlan; rowBase: number }[], row0: number, row1: number): string {
+  const consts: Constants = { BATCH: plan.batch, NPRE: pres.length, ROW0: row0, ROW1: row1 };
+  const posts = plan.pops;
+  const table = (name: string, value: (p: SpikingPopPlan) => number) =>
+    `fn ${name}(p: u32) -> u32 {\n  switch p {\n${posts.map((p) => `    case ${p.index}u: { return ${value(p)}u; }`).join('\n')}\n    default: { return 1u; }\n  }\n}`;
+  const preCases = pres.map((p, q) => `    case ${q}u: { return PreInfo(${p.pop.index}u, ${p.pop.spikeBase}u, ${p.pop.size}u, ${p.rowBase}u); }`);
+  const tables = [
+    table('post_slots', (p) => p.slots),
+    table('post_slot_stride', (p) => p.model.ports.length * plan.batch * p.size),
+    table('post_n', (p) => p.size),
+    'struct PreInfo { pop: u32, spike_base: u32, n: u32, row_base: u32 }',
+    `fn pre_info(q: u32) -> PreInfo {\n  switch q {\n${preCases.slice(1).join('\n')}\n    default: { return PreInfo(${preCases[0].replace(/^.*PreInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
+  ];
+  return splice('synapse-spike', synapseSpike, { constants: constants(consts), lib: [bindings, ...tables].join('\n') });
+}
+
+export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable: number, units: number, rec: number): string {
+  const consts: Constants = { BATCH: plan.batch, N: pop.size, STATE_BASE: pop.stateBase, VAR: variable, M: units, REC: rec };
+  return splice('record-state', recordState, { constants: constants(consts), lib: bindings });
+}
+
+/** synapse-procedural for every procedural projection of the network, one dispatch (parameters: proceduralInfo). */
+export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]): string {
+  const consts: Constants = { BATCH: plan.batch, NPROJ: projs.length };
+  return splice('synapse-procedural', synapseProcedural, { constants: constants(consts), lib: [bindings, philox].join('\n') });
+}
+
+/** The proj_info words of synapse-procedural (16 per projection; floats as their bits). */
+export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBases: number[]): Uint32Array {
+  const words = new Uint32Array(projs.length * 16);
+  const f = new Float32Array(1), u = new Uint32Array(f.buffer);
+  const bits = (v: number) => { f[0] = v; return u[0]; };
+  projs.forEach((p, q) => {
+    const post = p.post, B = plan.batch;
+    words.set([
+      rowBases[q], post.size, post.ringBase + p.port * B * post.size, post.model.ports.length * B * post.size, post.slots,
+      p.seed >>> 0, (STREAM_PROCEDURAL | p.index) >>> 0, p.sign,
+      bits(p.wMean), bits(p.wSd), bits(p.dMean), bits(p.dSd), bits(2 ** post.scales[p.port]),
+      p.pre.index, p.pre.spikeBase, p.pre.size,
+    ], q * 16);
+  });
+  return words;
+}
+
+export function spikeSourceWgsl(plan: SpikingPlan, src: SpikeSourcePlan): string {
+  const pop = src.pop;
+  const consts: Constants = {
+    BATCH: plan.batch, N: pop.size, STEPS: src.stepPtr.length - 1, SLOTS: pop.slots, PORTS: pop.model.ports.length,
+    PORT: src.port, RING_BASE: pop.ringBase,
+  };
+  const wq = `const WQ: i32 = ${src.wq | 0};`;
+  return splice('spike-source', spikeSource, { constants: `${constants(consts)}\n${wq}`, lib: bindings });
+}
+
+export function recordRateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: number): string {
+  const consts: Constants = { BATCH: plan.batch, N: pop.size, POP: pop.index, SPIKE_BASE: pop.spikeBase, REC: rec };
+  return splice('record-rate', recordRate, { constants: constants(consts), lib: bindings });
+}
+
+export type PlasticKernel = 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
+
+/** A plastic projection's kernels (one template each) with its layout constants. */
+export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKernel): string {
+  const { offsets } = plasticConstants(p);
+  const B = plan.batch, post = p.post;
+  const consts: Constants = {
+    BATCH: B, S: p.synapses, PRE_N: p.pre.size, POST_N: post.size, PRE_POP: p.pre.index, POST_POP: post.index,
+    PRE_SPIKE_BASE: p.pre.spikeBase, POST_SPIKE_BASE: post.spikeBase,
+    TP_OFF: offsets.tp, TP_LEN: p.tablePlus.length, TM_OFF: offsets.tm, TM_LEN: p.tableMinus.length, TE_OFF: offsets.te, TE_LEN: p.tableElig.length,
+    CP_OFF: offsets.cp, CM_OFF: offsets.cm, KE_OFF: offsets.ke,
+    RING_BASE: post.ringBase + p.port * B * post.size, SLOT_STRIDE: post.model.ports.length * B * post.size, SLOTS: post.slots,
+    NMOD: Math.max(plan.modulators.length, 1), MOD: Math.max(p.modulator, 0), GAIN_MOD: Math.max(p.gain, 0), HAS_GAIN: p.gain >= 0,
+    SOFT: p.soft, THREE: p.threeFactor, GATE: !p.threeFactor && p.modulator >= 0,
+  };
+  const template = { 'plastic-trace': plasticTrace, 'plastic-pre': plasticPre, 'plastic-post': plasticPost, 'plastic-eligibility': plasticEligibility }[kernel];
+  // Placeholders keep the shared functions compilable where a kernel has no traces (plastic-eligibility)
+  // or no eligibilities (plastic-trace).
+  const tr = kernel === 'plastic-eligibility' ? 'var<private> tr: array<u32, 2>;\n' : '';
+  const el = kernel === 'plastic-trace' ? 'var<private> wel: array<f32, 2>;\nvar<private> elast: array<u32, 2>;\n' : '';
+  return splice(kernel, template, { constants: constants(consts), lib: `${bindings}\n${tr}${el}${plasticLib}` });
+}

@@ -1,0 +1,65 @@
+/**
+ * The one way a kernel's WGSL is made: a template from shaders/ whose named splice points
+ * (`//!splice NAME`, or `/*!splice NAME*\/` inside an expression) receive generated text. splice() fails
+ * on a part the template has no place for and on a place left unfilled, so a template and its generator
+ * cannot drift apart silently. Every kernel passes through it; with LAMINA_DUMP_SHADERS=DIR (under Node)
+ * each assembled shader is also written to DIR/<kernel>.<hash>.wgsl.
+ */
+import { toWgsl, parseExpr } from '../models/expr.ts';
+import { hostEnv, writeHostText } from '../util/host.ts';
+
+/** Generated constants: numbers are u32 unless `types` says i32 or f32; booleans stay bool. */
+export type Constants = Record<string, number | boolean>;
+export type ConstantTypes = Record<string, 'i32' | 'f32'>;
+
+/** A float literal that WGSL reads back as the same float32 (shortest round-trip decimal, as the model language writes it). */
+export function f32Literal(v: number): string {
+  return toWgsl(parseExpr(String(Math.abs(v))), (n) => n).replace(/^/, v < 0 ? '-' : '');
+}
+
+export function constantsBlock(c: Constants, types: ConstantTypes = {}): string {
+  return Object.entries(c).map(([k, v]) => {
+    if (typeof v === 'boolean') return `const ${k} = ${v};`;
+    if (types[k] === 'f32') return `const ${k}: f32 = ${f32Literal(v)};`;
+    if (!Number.isInteger(v)) throw new Error(`constant ${k} must be an integer, got ${v}`);
+    if (types[k] === 'i32') return `const ${k}: i32 = ${v};`;
+    if (v < 0 || v > 0xffffffff) throw new Error(`constant ${k} must be a u32, got ${v}`);
+    return `const ${k}: u32 = ${v}u;`;
+  }).join('\n');
+}
+
+const MARKER = /\/\/!splice ([\w-]+)|\/\*!splice ([\w-]+)\*\//g;
+
+/** The splice points a template declares, in order of appearance. */
+export function splicePoints(template: string): string[] {
+  return [...template.matchAll(MARKER)].map((m) => m[1] ?? m[2]);
+}
+
+/** 32-bit FNV-1a of a string, as hex: a short stable name for a dumped shader. */
+export function hashText(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Fills every splice point of `template` (kernel `kernel`, for messages and the dump) with `parts`.
+ * Throws on a part without a place and on a place without a part; each place appears once.
+ */
+export function splice(kernel: string, template: string, parts: Record<string, string>): string {
+  const points = splicePoints(template);
+  const missing = points.filter((p) => !(p in parts));
+  const unused = Object.keys(parts).filter((p) => !points.includes(p));
+  const twice = points.filter((p, i) => points.indexOf(p) !== i);
+  if (missing.length || unused.length || twice.length) {
+    throw new Error(`kernel ${kernel}: ${[
+      missing.length ? `splice point${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not filled` : '',
+      unused.length ? `no splice point for ${unused.join(', ')}` : '',
+      twice.length ? `splice point${twice.length > 1 ? 's' : ''} ${twice.join(', ')} declared twice` : '',
+    ].filter(Boolean).join('; ')}`);
+  }
+  const code = template.replace(MARKER, (_, a: string | undefined, b: string | undefined) => parts[(a ?? b)!]);
+  const dir = hostEnv('LAMINA_DUMP_SHADERS');
+  if (dir) writeHostText(dir, `${kernel}.${hashText(code)}.wgsl`, code);
+  return code;
+}

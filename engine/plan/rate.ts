@@ -1,0 +1,324 @@
+/**
+ * Compiles a validated NetworkSpec into a NetworkPlan: buffer offsets, per-unit coefficient tables,
+ * materialized weights, the per-instance parameter table, and the order in which projections feed
+ * each population. The plan is what both the GPU runtime and the CPU reference execute.
+ */
+import { SpecError } from '../errors.ts';
+import { readNpyMatrix } from '../util/npy.ts';
+import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
+import type { Activation, NetworkSpec, PlasticityRule, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
+
+export const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, relu: 1, sigmoid: 2, softplus: 3, linear: 4 };
+/** Columns of a population's unit table: c1, c2, c3, bias, then one per input profile. */
+export const UNIT_COLUMNS = 4;
+
+export interface PopPlan {
+  name: string;
+  index: number;
+  size: number;
+  activation: Activation;
+  /** Offset of instance 0, unit 0 in every state array (state, rates, syn). */
+  base: number;
+  /** Offset of this population's columns in the unit table. */
+  tableBase: number;
+  init: Float32Array;
+  /** Instance-table column of the noise sigma, or -1 without noise. */
+  noiseParam: number;
+  inputs: InputPlan[];
+  /** Incoming projections in the order they are summed. */
+  incoming: ProjPlan[];
+}
+
+export interface ProjPlan {
+  name: string;
+  /** Index of the spec projection it came from (a ring with per-instance gamma makes two plans). */
+  specIndex: number;
+  pre: PopPlan;
+  post: PopPlan;
+  /** Initial weights, post x pre (for a plastic projection: every instance's starting matrix). */
+  dense?: Float32Array;
+  csr?: Csr;
+  gainParam: number;
+  /** Index of the modulator that multiplies the gain, or -1. */
+  gainModulator: number;
+  /** Learning rule; its weights are per instance (B x post x pre). */
+  plastic?: PlasticPlan;
+}
+
+export type TimePlan =
+  | { kind: 'constant' }
+  | { kind: 'pulse'; startStep: number; stopStep: number }
+  | { kind: 'array'; everySteps: number; samples: number; perUnit: boolean; dataOffset: number };
+
+export interface InputPlan {
+  name: string;
+  ampParam: number;
+  /** Unit-table column (absolute index of its first element) of the profile, or -1 for all ones. */
+  profileOffset: number;
+  time: TimePlan;
+}
+
+export interface NetworkPlan {
+  dt: number;
+  batch: number;
+  pops: PopPlan[];
+  projections: ProjPlan[];
+  /** Total length of each state array (sum of B * N over populations). */
+  stateLength: number;
+  unitTable: Float32Array;
+  /** B x instK per-instance parameters. */
+  instTable: Float32Array;
+  instK: number;
+  instColumns: string[];
+  seeds: Uint32Array;
+  inputData: Float32Array;
+  modulators: ModulatorPlan[];
+  /** Stride of the modulator buffer per instance: max(modulators, 1). */
+  modK: number;
+  /** MOD_WORDS float parameters per modulator (see modulation.ts). */
+  modParams: Float32Array;
+}
+
+export interface CompileOptions {
+  /** Batch size; overrides spec.batch.size when given. */
+  batch?: number;
+  /** Base seed; overrides spec.seed when given. */
+  seed?: number;
+}
+
+function perUnit(v: number | number[] | undefined, n: number, dflt: number): Float64Array {
+  const out = new Float64Array(n);
+  if (Array.isArray(v)) out.set(v);
+  else out.fill(v ?? dflt);
+  return out;
+}
+
+/**
+ * The timing of a time course in steps, for every engine: a pulse is on in the steps n with
+ * start <= n dt < start + duration; an array holds each sample for everySteps steps.
+ */
+export function timeSteps(t: TimeCourse, dt: number, field: string):
+  { kind: 'constant' } | { kind: 'pulse'; startStep: number; stopStep: number } | { kind: 'array'; everySteps: number } {
+  if (t.type === 'constant') return { kind: 'constant' };
+  const eps = 1e-9;
+  if (t.type === 'pulse') {
+    return { kind: 'pulse', startStep: Math.ceil(t.start / dt - eps), stopStep: Math.ceil((t.start + t.duration) / dt - eps) };
+  }
+  const ratio = t.dt / dt;
+  if (Math.abs(ratio - Math.round(ratio)) > 1e-6 * ratio) {
+    throw new SpecError(`${field}.dt`, `must be a whole multiple of the time step ${dt} ms, got ${t.dt}`);
+  }
+  return { kind: 'array', everySteps: Math.round(ratio) };
+}
+
+function timePlan(t: TimeCourse | undefined, dt: number, field: string, data: number[]): TimePlan {
+  if (!t) return { kind: 'constant' };
+  const steps = timeSteps(t, dt, field);
+  if (steps.kind !== 'array') return steps;
+  const { values } = t as Extract<TimeCourse, { type: 'array' }>;
+  const dataOffset = data.length;
+  for (const v of values) {
+    if (Array.isArray(v)) data.push(...v);
+    else data.push(v);
+  }
+  return { ...steps, samples: values.length, perUnit: Array.isArray(values[0]), dataOffset };
+}
+
+export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPlan {
+  const B = opts.batch ?? spec.batch?.size ?? 1;
+  if (!Number.isInteger(B) || B < 1) throw new SpecError('batch', `must be an integer >= 1, got ${B}`);
+  const params = spec.batch?.params ?? {};
+  if (spec.batch && B !== spec.batch.size && Object.keys(params).length > 0) {
+    throw new SpecError('batch.size', `the spec gives per-instance parameters for ${spec.batch.size} instances; cannot run a batch of ${B}`);
+  }
+  const dt = spec.dt;
+  const integrator = spec.integrator ?? 'exponential';
+  const baseSeed = opts.seed ?? spec.seed ?? 0;
+
+  // Per-instance parameter table: a column per gain, amplitude and noise level.
+  const columns: { name: string; values: Float64Array }[] = [];
+  const column = (name: string, dflt: number, key?: string, transform?: (v: number, b: number) => number) => {
+    const vals = new Float64Array(B);
+    for (let b = 0; b < B; b++) vals[b] = transform ? transform(key && params[key] ? params[key][b] : dflt, b) : (key && params[key] ? params[key][b] : dflt);
+    columns.push({ name, values: vals });
+    return columns.length - 1;
+  };
+
+  let base = 0;
+  const unitCols: Float64Array[] = [];
+  const inputData: number[] = [];
+  const pops: PopPlan[] = spec.populations.map((p, index) => {
+    const f = `populations[${index}]`;
+    const tau = perUnit(p.tau, p.size, 1);
+    const c1 = new Float64Array(p.size), c2 = new Float64Array(p.size), c3 = new Float64Array(p.size);
+    for (let i = 0; i < p.size; i++) {
+      const h = dt / tau[i];
+      if (integrator === 'euler') {
+        if (h > 1) throw new SpecError(`${f}.tau`, `forward Euler needs dt <= tau; tau[${i}] = ${tau[i]} ms < dt = ${dt} ms (use integrator "exponential")`);
+        c1[i] = 1 - h; c2[i] = h; c3[i] = Math.sqrt(2 * h);
+      } else {
+        c1[i] = Math.exp(-h); c2[i] = -Math.expm1(-h); c3[i] = Math.sqrt(-Math.expm1(-2 * h));
+      }
+    }
+    const tableBase = unitCols.reduce((s, c) => s + c.length, 0);
+    unitCols.push(c1, c2, c3, perUnit(p.bias, p.size, 0));
+    const noiseKey = `populations.${p.name}.noise`;
+    const hasNoise = (p.noise ?? 0) > 0 || (params[noiseKey] ?? []).some((s) => s > 0);
+    const pop: PopPlan = {
+      name: p.name, index, size: p.size, activation: p.activation, base, tableBase,
+      init: Float32Array.from(perUnit(p.init, p.size, 0)),
+      noiseParam: hasNoise ? column(noiseKey, p.noise ?? 0, noiseKey) : -1,
+      inputs: [], incoming: [],
+    };
+    base += B * p.size;
+    return pop;
+  });
+  const byName = new Map(pops.map((p) => [p.name, p]));
+
+  (spec.inputs ?? []).forEach((inp, k) => {
+    const pop = byName.get(inp.target)!;
+    let profileOffset = -1;
+    if (inp.profile) {
+      const prof = new Float64Array(pop.size);
+      if (Array.isArray(inp.profile)) prof.set(inp.profile);
+      else {
+        const { center, rectify } = inp.profile;
+        for (let i = 0; i < pop.size; i++) {
+          const c = Math.cos((2 * Math.PI * i) / pop.size - center);
+          prof[i] = rectify ? Math.max(c, 0) : c;
+        }
+      }
+      profileOffset = unitCols.reduce((s, c) => s + c.length, 0);
+      unitCols.push(prof);
+    }
+    const key = `inputs.${inp.name}.amplitude`;
+    pop.inputs.push({
+      name: inp.name, ampParam: column(key, inp.amplitude ?? 1, key), profileOffset,
+      time: timePlan(inp.time, dt, `inputs[${k}].time`, inputData),
+    });
+  });
+
+  // Float parameters of the modulators kernel: schedule [baseline]; activity [offset, scale, dt / tauBaseline].
+  const modParams = new Float32Array(Math.max(spec.modulators?.length ?? 0, 1) * MOD_WORDS);
+  const modulators: ModulatorPlan[] = (spec.modulators ?? []).map((m, index) => {
+    if (m.type === 'host') return { name: m.name, index, kind: 'host', init: m.init ?? 0 };
+    if (m.type === 'schedule') {
+      modParams[index * MOD_WORDS] = m.baseline ?? 0;
+      const key = `modulators.${m.name}.amplitude`;
+      return { name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), time: timePlan(m.time, dt, `modulators[${index}].time`, inputData) };
+    }
+    modParams.set([m.offset ?? 0, m.scale ?? 1, m.tauBaseline === undefined ? 0 : dt / m.tauBaseline], index * MOD_WORDS);
+    const pop = byName.get(m.population)!;
+    const profileOffset = unitCols.reduce((s, c) => s + c.length, 0);
+    unitCols.push(m.profile ? Float64Array.from(m.profile) : new Float64Array(pop.size).fill(1 / pop.size));
+    return { name: m.name, index, kind: 'activity', pop, profileOffset };
+  });
+  const modIndex = (name: string | undefined) => (name === undefined ? -1 : modulators.findIndex((m) => m.name === name));
+
+  const projections: ProjPlan[] = [];
+  (spec.projections ?? []).forEach((pr, specIndex) => {
+    const pre = byName.get(pr.from)!, post = byName.get(pr.to)!;
+    const gainKey = `projections.${pr.name}.gain`;
+    const gain = pr.gain ?? 1;
+    const seed = ('seed' in pr.weights && pr.weights.seed !== undefined) ? pr.weights.seed : baseSeed;
+    const etaKey = `projections.${pr.name}.eta`;
+    const plastic = pr.plasticity && plasticPlan(pr.plasticity, dt, column(etaKey, pr.plasticity.eta, etaKey), modIndex(pr.plasticity.modulator));
+    const add = (plan: Omit<ProjPlan, 'pre' | 'post' | 'specIndex' | 'gainModulator' | 'plastic'>) => {
+      const full: ProjPlan = { ...plan, pre, post, specIndex, gainModulator: modIndex(pr.gainModulator), plastic };
+      projections.push(full);
+      post.incoming.push(full);
+    };
+    const w = pr.weights;
+    switch (w.type) {
+      case 'dense':
+        add({ name: pr.name, dense: denseFrom(w.values, post.size, pre.size), gainParam: column(gainKey, gain, gainKey) });
+        break;
+      case 'csr':
+        add({ name: pr.name, csr: { rowPtr: Uint32Array.from(w.rowPtr), colIdx: Uint32Array.from(w.colIdx), values: Float32Array.from(w.values) }, gainParam: column(gainKey, gain, gainKey) });
+        break;
+      case 'npy':
+        add({ name: pr.name, dense: readNpyMatrix(w.file, post.size, pre.size, `projections[${specIndex}].weights.file`), gainParam: column(gainKey, gain, gainKey) });
+        break;
+      case 'gaussian':
+        add({ name: pr.name, dense: gaussianMatrix(post.size, pre.size, w.g, seed, specIndex), gainParam: column(gainKey, gain, gainKey) });
+        break;
+      case 'fixed-indegree':
+        add({ name: pr.name, csr: fixedInDegree(post.size, pre.size, w.k, w.weight, seed, specIndex, w.allowAutapses === false && pre === post), gainParam: column(gainKey, gain, gainKey) });
+        break;
+      case 'ring': {
+        const gammaKey = `projections.${pr.name}.gamma`;
+        if (!params[gammaKey]) {
+          add({ name: pr.name, dense: ringMatrix(post.size, w.J0, w.J1, w.gamma), gainParam: column(gainKey, gain, gainKey) });
+        } else {
+          // Per-instance asymmetry: W_b = gain_b * (W_sym + gamma_b * W_sin), as two projections.
+          const gains = column(gainKey, gain, gainKey);
+          add({ name: pr.name, dense: ringMatrix(post.size, w.J0, w.J1, 0), gainParam: gains });
+          add({
+            name: `${pr.name}:antisymmetric`, dense: ringMatrix(post.size, 0, 0, 1),
+            gainParam: column(gammaKey, w.gamma, gammaKey, (g, b) => g * columns[gains].values[b]),
+          });
+        }
+        break;
+      }
+    }
+  });
+
+  const seeds = new Uint32Array(B);
+  for (let b = 0; b < B; b++) seeds[b] = params.seed ? params.seed[b] >>> 0 : baseSeed >>> 0;
+  const instK = Math.max(columns.length, 1);
+  const instTable = new Float32Array(B * instK);
+  columns.forEach((c, k) => { for (let b = 0; b < B; b++) instTable[b * instK + k] = c.values[b]; });
+  const tableLength = unitCols.reduce((s, c) => s + c.length, 0);
+  const unitTable = new Float32Array(Math.max(tableLength, 1));
+  let off = 0;
+  for (const c of unitCols) { unitTable.set(c, off); off += c.length; }
+
+  return {
+    dt, batch: B, pops, projections, stateLength: base, unitTable, instTable, instK,
+    instColumns: columns.map((c) => c.name), seeds, inputData: Float32Array.from(inputData.length ? inputData : [0]),
+    modulators, modK: Math.max(modulators.length, 1), modParams,
+  };
+}
+
+/*
+ * The plasticity and neuromodulation part of a NetworkPlan: modulators (index, kind, parameters) and
+ * the rule of each plastic projection. Float parameters are computed once on the host in float64 and
+ * rounded once to float32; the GPU reads them from buffers and the CPU twin reads the same values.
+ */
+
+/** Words of `modParams` per modulator: schedule [baseline, 0, 0, 0]; activity [offset, scale, alpha, 0]. */
+export const MOD_WORDS = 4;
+
+export const RULE_CODE: Record<PlasticityRule, number> = { hebbian: 0, oja: 1, 'three-factor': 2 };
+
+export type ModulatorPlan = { name: string; index: number } & (
+  /** value = baseline + amplitude_b * course(step); baseline in modParams. */
+  | { kind: 'schedule'; ampParam: number; time: TimePlan }
+  /** value = offset + scale * (R - b), b += alpha (R - b), R = sum_i profile_i r_i (rates at the start of the step). */
+  | { kind: 'activity'; pop: PopPlan; profileOffset: number }
+  /** value written by the host (Simulation.setModulator); init until then. */
+  | { kind: 'host'; init: number });
+
+export interface PlasticPlan {
+  rule: PlasticityRule;
+  /** Instance-table column of eta. */
+  etaParam: number;
+  /** Index of the gating modulator, or -1 (m = 1). */
+  modulator: number;
+  /** The rule_params buffer (float32): dt, decay, exp(-dt / tauEligibility), wMin, wMax, 1 - exp(-dt / tauPostBaseline). */
+  params: Float32Array;
+  /** Three-factor with tauPostBaseline: the coincidence uses r_i minus its running average. */
+  centerPost: boolean;
+  hasWMin: boolean;
+  hasWMax: boolean;
+}
+
+export function plasticPlan(p: PlasticitySpec, dt: number, etaParam: number, modulator: number): PlasticPlan {
+  const eligibilityDecay = p.tauEligibility === undefined ? 0 : Math.exp(-dt / p.tauEligibility);
+  return {
+    rule: p.rule, etaParam, modulator,
+    params: Float32Array.of(dt, p.decay ?? 0, eligibilityDecay, p.wMin ?? 0, p.wMax ?? 0, p.tauPostBaseline === undefined ? 0 : 1 - Math.exp(-dt / p.tauPostBaseline)),
+    centerPost: p.tauPostBaseline !== undefined,
+    hasWMin: p.wMin !== undefined, hasWMax: p.wMax !== undefined,
+  };
+}

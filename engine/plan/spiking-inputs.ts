@@ -1,0 +1,99 @@
+/**
+ * Inputs of a spiking network: Poisson trains through a port (e^{-lambda} per neuron and instance, counted
+ * on the GPU), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
+ * by step, delivered through the input ring).
+ */
+import { SpecError } from '../errors.ts';
+import { finite, numArray, object, oneOf, str } from '../spec/validate-rate.ts';
+import type { SpikeSourcePlan, SpikingPopPlan } from './spiking.ts';
+
+export interface InputContext {
+  pops: SpikingPopPlan[];
+  byName: Map<string, SpikingPopPlan>;
+  B: number;
+  dt: number;
+  /** Neurons in all populations and instances: the DC table comes first in the input table. */
+  neurons: number;
+  perInstance: Map<string, number[]>;
+  usedKeys: Set<string>;
+  /** Per population and port: extra bound on the input a neuron can receive in a step (fixed point). */
+  procBound: number[][];
+}
+
+export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Array[]; poissonTables: Float32Array[]; sources: SpikeSourcePlan[]; inputLength: number } {
+  const { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound } = ctx;
+  const inputList = raw === undefined ? [] : raw;
+  if (!Array.isArray(inputList)) throw new SpecError('inputs', 'expected an array');
+  const dc = pops.map((p) => new Float64Array(B * p.size));
+  const sources: SpikeSourcePlan[] = [];
+  const poissonTables: Float32Array[] = [];
+  let inputLen = neurons;
+  inputList.forEach((inp, k) => {
+    const f = `inputs[${k}]`;
+    const io = object(inp, f, ['name', 'target', 'type', 'rate', 'weight', 'port', 'amplitude', 'times', 'neurons']);
+    const name = str(io.name, `${f}.name`);
+    const pop = byName.get(str(io.target, `${f}.target`));
+    if (!pop) throw new SpecError(`${f}.target`, `no population named "${io.target}"`);
+    const type = oneOf(io.type, `${f}.type`, ['poisson', 'dc', 'spikes'] as const);
+    const perNeuron = (v: unknown, key: string) => (Array.isArray(v) ? numArray(v, `${f}.${key}`, pop.size) : finite(v, `${f}.${key}`));
+    if (type === 'spikes') {
+      const times = numArray(io.times, `${f}.times`);
+      const ids = numArray(io.neurons, `${f}.neurons`, times.length);
+      const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
+      if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
+      const weight = finite(io.weight, `${f}.weight`);
+      const steps = times.map((t, k) => {
+        if (!(t >= 0)) throw new SpecError(`${f}.times[${k}]`, `must be >= 0, got ${t}`);
+        const i = ids[k];
+        if (!Number.isInteger(i) || i < 0 || i >= pop.size) throw new SpecError(`${f}.neurons[${k}]`, `must be an integer in [0, ${pop.size}), got ${i}`);
+        return Math.round(t / dt);
+      });
+      const T = steps.reduce((a, s) => Math.max(a, s + 1), 0);
+      const stepPtr = new Uint32Array(T + 1);
+      for (const s of steps) stepPtr[s + 1]++;
+      let maxPerStep = 0;
+      for (let t = 0; t < T; t++) { maxPerStep = Math.max(maxPerStep, stepPtr[t + 1]); stepPtr[t + 1] += stepPtr[t]; }
+      const order = steps.map((s, k) => k).sort((a, b) => steps[a] - steps[b] || ids[a] - ids[b]);
+      const neuronsSorted = Uint32Array.from(order, (k) => ids[k]);
+      // Bound: the most events one neuron receives in one step.
+      const perCell = new Map<number, number>();
+      steps.forEach((s, k) => perCell.set(s * pop.size + ids[k], (perCell.get(s * pop.size + ids[k]) ?? 0) + 1));
+      let most = 0;
+      for (const c of perCell.values()) most = Math.max(most, c);
+      procBound[pop.index][port] += Math.abs(weight) * most;
+      sources.push({ name, pop, port, weight, wq: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
+      return;
+    }
+    if (type === 'dc') {
+      const amp = perNeuron(io.amplitude, 'amplitude');
+      const scaleKey = `inputs.${name}.amplitude`;
+      usedKeys.add(scaleKey);
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < pop.size; i++) {
+          // A per-instance amplitude replaces the spec's (scalar) amplitude.
+          dc[pop.index][b * pop.size + i] += perInstance.get(scaleKey)?.[b] ?? (Array.isArray(amp) ? amp[i] : amp);
+        }
+      }
+      pop.hasDc = true;
+    } else {
+      const rate = perNeuron(io.rate, 'rate');
+      const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
+      if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
+      const weight = finite(io.weight, `${f}.weight`);
+      const rateKey = `inputs.${name}.rate`;
+      usedKeys.add(rateKey);
+      const table = new Float32Array(B * pop.size);
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < pop.size; i++) {
+          const r = perInstance.get(rateKey)?.[b] ?? (Array.isArray(rate) ? rate[i] : rate);
+          if (!(r >= 0)) throw new SpecError(`${f}.rate`, `must be >= 0, got ${r}`);
+          table[b * pop.size + i] = Math.exp(-r * dt * 1e-3);
+        }
+      }
+      pop.poisson.push({ name, port, weight: Math.fround(weight), tableBase: inputLen });
+      poissonTables.push(table);
+      inputLen += table.length;
+    }
+  });
+  return { dc, poissonTables, sources, inputLength: inputLen };
+}

@@ -1,0 +1,192 @@
+/**
+ * Plastic spiking projections and modulators: compiled from the spec into plans that both the GPU
+ * kernels (shaders/spiking/plastic-*.wgsl) and the CPU twin (engine/spiking/reference.ts) execute.
+ *
+ * A plastic projection is stored on the host-built path (its synapses are drawn on the host, whatever the
+ * connectivity rule) with float32 weights per instance (instances learn apart), a CSR over presynaptic
+ * neurons (delivery and depression) and a column index over postsynaptic neurons (potentiation), so that
+ * each update pass touches every synapse at most once: no two threads write one weight, and the result
+ * does not depend on thread order. Weights are quantized to the port's fixed point at delivery.
+ *
+ * Traces are lazy: per neuron, the value just after its last spike and that step; the value at step t is
+ * value * table[t - last] with table[k] = exp(-k dt / tau) (float64 on the host, then float32; 0 beyond
+ * the table, where it is below 2^-60). Eligibilities (three-factor) are lazy the same way: per synapse,
+ * its value after the last change and that step; so the pass that turns them into weight changes runs
+ * only in steps where some instance's dopamine is not zero (the host knows the modulators' values). Every float operation is a single + - * or min/max, each product
+ * kept from FMA contraction, so GPU and twin agree bit for bit.
+ */
+import { SpecError } from '../errors.ts';
+import { finite, object, oneOf, positive, str, uniqueNames } from '../spec/validate-rate.ts';
+import { timeSteps } from './rate.ts';
+import type { TimeCourse } from '../spec/rate.ts';
+import { timeCourse as validTimeCourse } from '../spec/validate-modulation.ts';
+import type { ModulatorPlan, PlasticPlan, SpikingPopPlan } from './spiking.ts';
+import type { Synapses } from './synapses.ts';
+
+export type { ModulatorPlan, PlasticPlan };
+
+const F = Math.fround;
+
+/** Per-instance parameters a plastic projection or modulator can take from batch.params. */
+export interface PerInstance {
+  B: number;
+  perInstance: Map<string, number[]>;
+  usedKeys: Set<string>;
+}
+
+function instanceValues(ctx: PerInstance, key: string, dflt: number): Float64Array {
+  ctx.usedKeys.add(key);
+  const v = ctx.perInstance.get(key);
+  return Float64Array.from({ length: ctx.B }, (_, b) => (v ? v[b] : dflt));
+}
+
+/** exp(-k dt / tau) for k = 0, 1, ... while above 2^-60 (at most 2^20 entries), in float32. */
+export function decayTable(dt: number, tau: number): Float32Array {
+  const n = Math.min(1 << 20, Math.max(2, Math.ceil((60 * Math.LN2 * tau) / dt) + 1));
+  return Float32Array.from({ length: n }, (_, k) => Math.exp((-k * dt) / tau));
+}
+
+export function compileModulators(raw: unknown, dt: number, ctx: PerInstance): ModulatorPlan[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new SpecError('modulators', 'expected an array');
+  const mods = raw.map((m, index): ModulatorPlan => {
+    const f = `modulators[${index}]`;
+    const o = object(m, f, ['name', 'type', 'time', 'amplitude', 'baseline', 'init']);
+    const name = str(o.name, `${f}.name`);
+    const type = oneOf(o.type, `${f}.type`, ['schedule', 'host'] as const);
+    if (type === 'host') {
+      for (const k of ['time', 'amplitude', 'baseline']) if (o[k] !== undefined) throw new SpecError(`${f}.${k}`, 'not used by a host modulator (set its value with setModulator)');
+      const init = o.init === undefined ? 0 : finite(o.init, `${f}.init`);
+      return { name, index, kind: 'host', baseline: new Float32Array(ctx.B).fill(init), amplitude: new Float32Array(ctx.B), time: { kind: 'constant' } };
+    }
+    if (o.init !== undefined) throw new SpecError(`${f}.init`, 'only for host modulators (a schedule starts at its own value)');
+    const amp = instanceValues(ctx, `modulators.${name}.amplitude`, o.amplitude === undefined ? 1 : finite(o.amplitude, `${f}.amplitude`));
+    const base = instanceValues(ctx, `modulators.${name}.baseline`, o.baseline === undefined ? 0 : finite(o.baseline, `${f}.baseline`));
+    return { name, index, kind: 'schedule', baseline: Float32Array.from(base), amplitude: Float32Array.from(amp), time: timeCourse(o.time, `${f}.time`, dt) };
+  });
+  uniqueNames(mods, 'modulators');
+  return mods;
+}
+
+/** A scalar time course, validated and timed as for rate networks. */
+function timeCourse(v: unknown, field: string, dt: number): ModulatorPlan['time'] {
+  const t = validTimeCourse(v, field);
+  const steps = timeSteps(t, dt, field);
+  if (steps.kind !== 'array') return steps;
+  // Scalar samples only: the validator rejects per-unit rows for a modulator.
+  return { ...steps, values: Float32Array.from((t as Extract<TimeCourse, { type: 'array' }>).values as number[]) };
+}
+
+/** Value of a modulator in instance b at step n (float32): what the kernels read. `host` holds set values. */
+export function modulatorValue(m: ModulatorPlan, b: number, n: number, host?: Float32Array): number {
+  if (m.kind === 'host') return host ? host[b] : m.baseline[b];
+  const t = m.time;
+  let u: number;
+  if (t.kind === 'constant') u = 1;
+  else if (t.kind === 'pulse') u = n >= t.startStep && n < t.stopStep ? 1 : 0;
+  else u = t.values[Math.min(Math.floor(n / t.everySteps), t.values.length - 1)];
+  return F(m.baseline[b] + F(m.amplitude[b] * u));
+}
+
+/** Validates `plasticity` and makes the plan of a plastic projection from its host-built synapses. */
+export function compilePlastic(
+  raw: unknown, f: string,
+  proj: { name: string; index: number; pre: SpikingPopPlan; post: SpikingPopPlan; port: number; syn: Synapses },
+  dt: number, mods: ModulatorPlan[], ctx: PerInstance,
+): PlasticPlan {
+  const o = object(raw, f, ['rule', 'variant', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'eta', 'tauEligibility', 'modulator']);
+  const rule = oneOf(o.rule, `${f}.rule`, ['stdp', 'three-factor'] as const);
+  const variant = o.variant === undefined ? 'additive' : oneOf(o.variant, `${f}.variant`, ['additive', 'multiplicative'] as const);
+  const tauPlus = o.tauPlus === undefined ? 20 : positive(o.tauPlus, `${f}.tauPlus`);
+  const tauMinus = o.tauMinus === undefined ? 20 : positive(o.tauMinus, `${f}.tauMinus`);
+  const aPlus = finite(o.aPlus, `${f}.aPlus`);
+  const aMinus = finite(o.aMinus, `${f}.aMinus`);
+  const wMin = o.wMin === undefined ? 0 : finite(o.wMin, `${f}.wMin`);
+  const wMax = finite(o.wMax, `${f}.wMax`);
+  if (!(wMax > wMin)) throw new SpecError(`${f}.wMax`, `must be > wMin (${wMin}), got ${wMax}`);
+  const eta = instanceValues(ctx, `projections.${proj.name}.eta`, o.eta === undefined ? 1 : finite(o.eta, `${f}.eta`));
+  let modulator = -1;
+  if (o.modulator !== undefined) {
+    const name = str(o.modulator, `${f}.modulator`);
+    modulator = mods.findIndex((m) => m.name === name);
+    if (modulator < 0) throw new SpecError(`${f}.modulator`, `no modulator named "${name}"${mods.length ? ` (modulators: ${mods.map((m) => m.name).join(', ')})` : ' (spec.modulators is empty)'}`);
+  }
+  let tableElig: Float32Array = new Float32Array(1);
+  if (rule === 'three-factor') {
+    if (o.tauEligibility === undefined) throw new SpecError(`${f}.tauEligibility`, 'is required for the three-factor rule');
+    if (modulator < 0) throw new SpecError(`${f}.modulator`, 'is required for the three-factor rule (the third factor)');
+    tableElig = decayTable(dt, positive(o.tauEligibility, `${f}.tauEligibility`));
+  } else if (o.tauEligibility !== undefined) {
+    throw new SpecError(`${f}.tauEligibility`, 'only for rule "three-factor"');
+  }
+  const { syn, pre, post } = proj;
+  const S = syn.post.length;
+  if (S > 0x7fffffff) throw new SpecError(f, `${S} synapses: too many for one plastic projection`);
+  const preIdx = new Uint32Array(S);
+  for (let j = 0; j < pre.size; j++) preIdx.fill(j, syn.rowPtr[j], syn.rowPtr[j + 1]);
+  // Column index by counting sort over the postsynaptic neuron (stable: row order within a column).
+  const colPtr = new Uint32Array(post.size + 1);
+  for (let s = 0; s < S; s++) colPtr[syn.post[s] + 1]++;
+  for (let i = 0; i < post.size; i++) colPtr[i + 1] += colPtr[i];
+  const fill = colPtr.slice(0, post.size);
+  const colSyn = new Uint32Array(S);
+  for (let s = 0; s < S; s++) colSyn[fill[syn.post[s]]++] = s;
+  const w0 = Float32Array.from(syn.weight, (w) => Math.min(Math.max(w, wMin), wMax));
+  return {
+    name: proj.name, index: proj.index, pre, post, port: proj.port, threeFactor: rule === 'three-factor', soft: variant === 'multiplicative',
+    synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax),
+    cPlus: Float32Array.from(eta, (e) => e * aPlus), cMinus: Float32Array.from(eta, (e) => e * aMinus), kElig: Float32Array.from(eta, (e) => dt * e),
+    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), tableElig, modulator, gain: -1, scale: 24,
+  };
+}
+
+/** Largest |w * gain| a plastic synapse can deliver (for the fixed-point range of its port). */
+export function plasticMaxAbs(p: { wMin: number; wMax: number; gain: number }, mods: ModulatorPlan[]): number {
+  return Math.max(Math.abs(p.wMin), Math.abs(p.wMax)) * (p.gain >= 0 ? modulatorMaxAbs(mods[p.gain]) : 1);
+}
+
+/** Largest |value| a schedule modulator takes over its time course, in any instance. */
+export function modulatorMaxAbs(m: ModulatorPlan): number {
+  const t = m.time;
+  const us = t.kind === 'constant' ? [1] : t.kind === 'pulse' ? [0, 1] : Array.from(t.values);
+  let max = 0;
+  for (let b = 0; b < m.baseline.length; b++) for (const u of us) max = Math.max(max, Math.abs(m.baseline[b] + m.amplitude[b] * u));
+  return max;
+}
+
+/** Resolves a projection's gainModulator (a schedule modulator: its range bounds the fixed point). */
+export function gainModulator(raw: unknown, field: string, mods: ModulatorPlan[]): number {
+  if (raw === undefined) return -1;
+  const name = str(raw, field);
+  const q = mods.findIndex((m) => m.name === name);
+  if (q < 0) throw new SpecError(field, `no modulator named "${name}"`);
+  if (mods[q].kind !== 'schedule') throw new SpecError(field, `modulator "${name}" is set from the host, so its range is unknown: a gain must follow a schedule`);
+  return q;
+}
+
+/** The pconst table of a plastic projection's kernels: scalars, then the decay tables and per-instance coefficients. */
+export function plasticConstants(p: PlasticPlan): { data: Float32Array; offsets: { tp: number; tm: number; te: number; cp: number; cm: number; ke: number } } {
+  const B = p.cPlus.length;
+  const tp = 4, tm = tp + p.tablePlus.length, te = tm + p.tableMinus.length, cp = te + p.tableElig.length, cm = cp + B, ke = cm + B;
+  const data = new Float32Array(ke + B);
+  data.set([p.wMin, p.wMax, 0, 2 ** p.scale]);
+  data.set(p.tablePlus, tp);
+  data.set(p.tableMinus, tm);
+  data.set(p.tableElig, te);
+  data.set(p.cPlus, cp);
+  data.set(p.cMinus, cm);
+  data.set(p.kElig, ke);
+  return { data, offsets: { tp, tm, te, cp, cm, ke } };
+}
+
+/**
+ * Eligibilities at step n from their lazy form (value after the last change, that step): value x
+ * table[n - last] in float32, 0 past the table (n is the next step to run: the decay of the last step run
+ * counts as one step, as the kernels do).
+ */
+export function eligibilityNow(values: Float32Array, last: Uint32Array, table: Float32Array, n: number): Float32Array {
+  return Float32Array.from(values, (v, k) => {
+    const age = n - last[k];
+    return age < table.length ? Math.fround(v * table[age]) : 0;
+  });
+}

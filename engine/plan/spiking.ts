@@ -1,0 +1,206 @@
+/**
+ * The compiled form of a spiking network (engine/spiking/compile.ts makes it): what the GPU runtime and the
+ * CPU reference both execute.
+ */
+import type { CompiledModel } from '../models/neuron.ts';
+
+/** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
+export const STREAM_INIT = 2;
+/** Poisson: (1 << 28) | (population << 16) | (call << 4) | input, call = the n-th block of four uniforms. */
+export const STREAM_POISSON = 1 << 28;
+/** Procedural synapses: (2 << 28) | projection index. */
+export const STREAM_PROCEDURAL = 2 << 28;
+/** Synapses generated on the GPU at build time: (3 << 28) | projection index. */
+export const STREAM_BUILD = 3 << 28;
+
+/** Distribution of a generated weight or delay: kind 0 constant a, 1 a + b z (z: sum of three uniforms, unit variance), 2 a + b u. */
+export interface GenDistribution {
+  kind: number;
+  a: number;
+  b: number;
+}
+
+/**
+ * A stored projection whose synapses are generated on the GPU at build time (fixed-total, fixed-indegree):
+ * synapse q draws Philox (q, 0..2, 0, STREAM_BUILD | index) keyed by (seed, LAMI) for its pre and post
+ * neurons, weight and delay (shaders/lib/synapse-gen.wgsl; CPU twin engine/spiking/build.ts). Only the
+ * layout by presynaptic neuron depends on the build; the synapses themselves do not.
+ */
+export interface GeneratedPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  seed: number;
+  /** 0: fixed total (pre and post uniform), 1: fixed in-degree (synapse q has post q / k). */
+  rule: number;
+  synapses: number;
+  k: number;
+  excludeSelf: boolean;
+  sign: number;
+  /** Weight in the port's units, float32 parameters. */
+  weight: GenDistribution;
+  /** Delay in steps, float32 parameters. */
+  delay: GenDistribution;
+}
+
+export interface SpikingPopPlan {
+  name: string;
+  index: number;
+  size: number;
+  model: CompiledModel;
+  /** Offset of state variable v, instance b, neuron i: stateBase + (v * B + b) * size + i. */
+  stateBase: number;
+  /** Offset of neuron (b, i) in per-neuron arrays (refractory counters, dc table): neuronBase + b * size + i. */
+  neuronBase: number;
+  /** Per-instance table row: params, then derived, then the refractory period in steps. */
+  paramBase: number;
+  paramCount: number;
+  /** Ring of incoming synaptic input: ringBase + ((slot * ports + port) * B + b) * size + i. */
+  ringBase: number;
+  slots: number;
+  /** Fixed-point scale exponent S per port (input = int / 2^S). */
+  scales: number[];
+  /** Offset of this population's spike lists (two parities of B * size entries each). */
+  spikeBase: number;
+  poisson: { name: string; port: number; weight: number; tableBase: number }[];
+  hasDc: boolean;
+}
+
+export interface SpikingProjPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  rowPtr: Uint32Array;
+  postIdx: Uint32Array;
+  /** Weights in fixed point (int32) at the target port's scale. */
+  wq: Int32Array;
+  delay: Uint32Array;
+  synapses: number;
+}
+
+/**
+ * All synapses leaving one population (every projection from it), merged for one synapse-spike dispatch
+ * per presynaptic population: row j holds neuron j's synapses; each synapse stores its ring target
+ * (post ringBase + port * B * N_post + post index), its fixed-point weight and (delay | post pop << 16).
+ */
+export interface OutgoingPlan {
+  pre: SpikingPopPlan;
+  projections: SpikingProjPlan[];
+  rowPtr: Uint32Array;
+  target: Uint32Array;
+  wq: Int32Array;
+  delayPop: Uint32Array;
+}
+
+/**
+ * A procedural fixed-total projection: only the row lengths are stored; synapse k (numbered within the
+ * projection) takes post = mulhi(r.x, N_post), weight mean + sd * z(r) and delay from Philox keyed by
+ * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
+ */
+export interface ProceduralPlan {
+  name: string;
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  seed: number;
+  rowPtr: Uint32Array;
+  synapses: number;
+  /** float32 values used on both sides. */
+  wMean: number;
+  wSd: number;
+  /** 0: none, 1: clip at >= 0 (excitatory), 2: clip at <= 0 (inhibitory). */
+  sign: number;
+  /** Delay mean and s.d. in steps. */
+  dMean: number;
+  dSd: number;
+}
+
+/** Given spike trains into one population: events of step t are events[stepPtr[t] .. stepPtr[t + 1]]. */
+export interface SpikeSourcePlan {
+  name: string;
+  pop: SpikingPopPlan;
+  port: number;
+  weight: number;
+  /** Fixed-point weight at the port's scale (set once scales are known). */
+  wq: number;
+  stepPtr: Uint32Array;
+  neurons: Uint32Array;
+  maxPerStep: number;
+}
+
+export interface SpikingPlan {
+  dt: number;
+  sources: SpikeSourcePlan[];
+  batch: number;
+  pops: SpikingPopPlan[];
+  projections: SpikingProjPlan[];
+  outgoing: OutgoingPlan[];
+  generated: GeneratedPlan[];
+  procedural: ProceduralPlan[];
+  /** Plastic projections (host-built, weights per instance; engine/spiking/plasticity.ts). */
+  plastic: PlasticPlan[];
+  modulators: ModulatorPlan[];
+  stateInit: Float32Array;
+  paramTable: Float32Array;
+  neuronCount: number;
+  ringLength: number;
+  spikeListLength: number;
+  /** Per-neuron input table: dc currents, then Poisson e^{-lambda} values. */
+  inputTable: Float32Array;
+  seeds: Uint32Array;
+}
+
+export interface PlasticPlan {
+  name: string;
+  /** Index of the spec projection. */
+  index: number;
+  pre: SpikingPopPlan;
+  post: SpikingPopPlan;
+  port: number;
+  threeFactor: boolean;
+  /** Multiplicative (soft-bound) variant. */
+  soft: boolean;
+  synapses: number;
+  /** CSR over presynaptic neurons: synapse s of row j, its target and delay in steps. */
+  rowPtr: Uint32Array;
+  postIdx: Uint32Array;
+  preIdx: Uint32Array;
+  delay: Uint32Array;
+  /** Column index: the synapses onto postsynaptic neuron i are colSyn[colPtr[i] .. colPtr[i + 1]]. */
+  colPtr: Uint32Array;
+  colSyn: Uint32Array;
+  /** Initial weights (float32), the same for every instance. */
+  w0: Float32Array;
+  wMin: number;
+  wMax: number;
+  /** Per instance: eta * aPlus, eta * aMinus, dt * eta (float32). */
+  cPlus: Float32Array;
+  cMinus: Float32Array;
+  kElig: Float32Array;
+  /** Decay tables (exp(-k dt / tau), float32) of the traces and of the eligibility (three-factor). */
+  tablePlus: Float32Array;
+  tableMinus: Float32Array;
+  tableElig: Float32Array;
+  /** Index of the modulator (third factor or gate), or -1. */
+  modulator: number;
+  /** Index of the modulator multiplying delivered weights, or -1. */
+  gain: number;
+  /** Fixed-point scale exponent of the target port (set once the scales are known). */
+  scale: number;
+}
+
+export interface ModulatorPlan {
+  name: string;
+  index: number;
+  kind: 'schedule' | 'host';
+  /** Per instance (float32): baseline and amplitude of a schedule; the initial value of a host modulator. */
+  baseline: Float32Array;
+  amplitude: Float32Array;
+  /** Timing in steps (engine/model/compile.ts: timeSteps, as for rate networks); array samples in float32. */
+  time: { kind: 'constant' } | { kind: 'pulse'; startStep: number; stopStep: number } | { kind: 'array'; everySteps: number; values: Float32Array };
+}

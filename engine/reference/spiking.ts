@@ -1,0 +1,261 @@
+/**
+ * CPU float32 twin of the spiking kernels (neuron-update, synapse-spike), executing a SpikingPlan:
+ * the model code's JS twin, the int32 input ring (wrapping adds, as atomicAdd on the GPU), Poisson counts
+ * by inversion with Philox uniforms, refractory counters. With model code made of + - * and comparisons
+ * its spike trains are bit-identical to the GPU's.
+ */
+import { KEY_HI, mulhi32, philox4x32, uniform23, z3FromBits } from '../util/philox.ts';
+import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan, type SpikingProjPlan } from '../plan/spiking.ts';
+import { generateSynapses } from './synapse-build.ts';
+import { sortByPre } from '../plan/synapses.ts';
+import type { ModelEnv } from '../models/neuron.ts';
+import { eligibilityNow, modulatorValue, type PlasticPlan } from '../plan/spiking-plasticity.ts';
+
+const F = Math.fround;
+
+/** int32 fixed-point sum to float32 exactly as the GPU converts it: (f32(hi) * 4096 + f32(lo)) / 2^S. */
+export function fromFixed(v: number, scale: number): number {
+  const hi = v >> 12, lo = v & 4095;
+  return F(F(F(hi * 4096) + lo) * F(2 ** -scale));
+}
+
+/** Poisson count with P(0) = L = e^{-lambda}: multiply Philox uniforms until the product is <= L. */
+export function poissonCount(L: number, i: number, step: number, b: number, pop: number, input: number, seed: number): number {
+  let k = 0, p = 1;
+  for (let call = 0; call < 4096; call++) {
+    const bits = philox4x32(i, step, b, (STREAM_POISSON | (pop << 16) | (call << 4) | input) >>> 0, seed, KEY_HI);
+    for (let q = 0; q < 4; q++) {
+      p = F(p * uniform23(bits[q]));
+      if (p <= L) return k;
+      k++;
+    }
+  }
+  return k;
+}
+
+export interface Spike {
+  step: number;
+  pop: number;
+  instance: number;
+  neuron: number;
+}
+
+export class SpikingReference {
+  step = 0;
+  readonly state: Float32Array;
+  readonly refrac: Int32Array;
+  readonly ring: Int32Array;
+  private readonly params: Record<string, number>[][];
+  /** Per plastic projection: weights then eligibilities (B x S each), and lazy traces (value, last step). */
+  readonly plastic: { plan: PlasticPlan; wel: Float32Array; trVal: Float32Array; trLast: Uint32Array; eLast: Uint32Array }[];
+  /** Host modulators' values per instance (setModulator). */
+  private readonly hostModulators: Float32Array[];
+  /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
+  private readonly generated: Pick<SpikingProjPlan, 'pre' | 'post' | 'port' | 'rowPtr' | 'postIdx' | 'wq' | 'delay'>[];
+
+  constructor(readonly plan: SpikingPlan) {
+    this.state = plan.stateInit.slice();
+    this.refrac = new Int32Array(plan.neuronCount);
+    this.ring = new Int32Array(plan.ringLength);
+    this.generated = plan.generated.map((g) => {
+      const s = generateSynapses(g);
+      const { rowPtr, order } = sortByPre(s.pre, g.pre.size);
+      return {
+        pre: g.pre, post: g.post, port: g.port, rowPtr,
+        postIdx: order.map((q) => s.post[q]), wq: Int32Array.from(order, (q) => s.wq[q]), delay: order.map((q) => s.delay[q]),
+      };
+    });
+    this.plastic = plan.plastic.map((p) => {
+      const B = plan.batch, S = p.synapses;
+      const wel = new Float32Array((p.threeFactor ? 2 : 1) * B * S);
+      for (let b = 0; b < B; b++) wel.set(p.w0, b * S);
+      const n = B * (p.pre.size + p.post.size);
+      return { plan: p, wel, trVal: new Float32Array(n), trLast: new Uint32Array(n), eLast: new Uint32Array(p.threeFactor ? B * S : 0) };
+    });
+    this.hostModulators = plan.modulators.map((m) => m.baseline.slice());
+    this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
+      const row = plan.paramTable.subarray(pop.paramBase + b * pop.paramCount, pop.paramBase + (b + 1) * pop.paramCount);
+      const names = [...pop.model.paramNames, ...pop.model.derivedNames, '__ref_steps'];
+      return Object.fromEntries(names.map((n, k) => [n, row[k]]));
+    }));
+  }
+
+  private updatePop(pop: SpikingPopPlan, spikes: Spike[]): void {
+    const { plan } = this;
+    const B = plan.batch, N = pop.size, m = pop.model;
+    const slot = this.step % pop.slots;
+    const s: Record<string, number> = {};
+    const env: ModelEnv = { inp: {}, I_ext: 0, refractory: false, dt: F(plan.dt) };
+    for (let b = 0; b < B; b++) {
+      const p = this.params[pop.index][b];
+      for (let i = 0; i < N; i++) {
+        m.stateNames.forEach((name, v) => { s[name] = this.state[pop.stateBase + (v * B + b) * N + i]; });
+        m.ports.forEach((port, q) => {
+          const r = pop.ringBase + ((slot * m.ports.length + q) * B + b) * N + i;
+          env.inp[port] = fromFixed(this.ring[r], pop.scales[q]);
+          this.ring[r] = 0;
+        });
+        pop.poisson.forEach((src, k) => {
+          const n = poissonCount(plan.inputTable[src.tableBase + b * N + i], i, this.step, b, pop.index, k, plan.seeds[b]);
+          if (n > 0) env.inp[m.ports[src.port]] = F(env.inp[m.ports[src.port]] + F(n * src.weight));
+        });
+        const g = pop.neuronBase + b * N + i;
+        env.I_ext = pop.hasDc ? plan.inputTable[g] : 0;
+        env.refractory = this.refrac[g] > 0;
+        m.js.update(s, p, env);
+        if (!env.refractory && m.js.threshold(s, p, env)) {
+          m.js.reset(s, p, env);
+          this.refrac[g] = p.__ref_steps;
+          spikes.push({ step: this.step, pop: pop.index, instance: b, neuron: i });
+        } else if (env.refractory) {
+          this.refrac[g]--;
+        }
+        m.stateNames.forEach((name, v) => { this.state[pop.stateBase + (v * B + b) * N + i] = s[name]; });
+      }
+    }
+  }
+
+  /** One step; returns its spikes in (population, instance, neuron) order. */
+  advance(): Spike[] {
+    const spikes: Spike[] = [];
+    for (const src of this.plan.sources) this.deliverSource(src);
+    for (const pop of this.plan.pops) this.updatePop(pop, spikes);
+    for (const proj of [...this.plan.projections, ...this.generated]) {
+      const post = proj.post, B = this.plan.batch, P = post.model.ports.length;
+      for (const sp of spikes) {
+        if (sp.pop !== proj.pre.index) continue;
+        for (let k = proj.rowPtr[sp.neuron]; k < proj.rowPtr[sp.neuron + 1]; k++) {
+          const slot = (this.step + proj.delay[k]) % post.slots;
+          const r = post.ringBase + ((slot * P + proj.port) * B + sp.instance) * post.size + proj.postIdx[k];
+          this.ring[r] = (this.ring[r] + proj.wq[k]) | 0;
+        }
+      }
+    }
+    for (const proj of this.plan.procedural) this.propagateProcedural(proj, spikes);
+    for (const p of this.plastic) this.plasticStep(p, spikes);
+    this.step++;
+    return spikes;
+  }
+
+  /** Current eligibilities (three-factor) of plastic projection k, B x S, as readWeights(name, 'eligibility'). */
+  eligibility(k: number): Float32Array {
+    const ps = this.plastic[k], n = ps.plan.synapses * this.plan.batch;
+    return eligibilityNow(ps.wel.subarray(n), ps.eLast, ps.plan.tableElig, this.step);
+  }
+
+  setModulator(name: string, values: number[]): void {
+    this.hostModulators[this.plan.modulators.findIndex((m) => m.name === name)] = Float32Array.from(values);
+  }
+
+  /** Modulator q's value in instance b at the current step. */
+  private modulator(q: number, b: number): number {
+    return modulatorValue(this.plan.modulators[q], b, this.step, this.hostModulators[q]);
+  }
+
+  /** The twin of plastic-trace, plastic-pre, plastic-post and plastic-eligibility, in that order. */
+  private plasticStep(ps: SpikingReference['plastic'][number], spikes: Spike[]): void {
+    const { plan: p, wel, trVal, trLast, eLast } = ps;
+    const eligAt = (wi: number) => {
+      const age = n - eLast[wi];
+      return age < p.tableElig.length ? F(wel[B * S + wi] * p.tableElig[age]) : 0;
+    };
+    const B = this.plan.batch, S = p.synapses, n = this.step, post = p.post, P = post.model.ports.length;
+    const trace = (k: number, table: Float32Array) => {
+      const age = n - trLast[k];
+      return age < table.length ? F(trVal[k] * table[age]) : 0;
+    };
+    const postBase = B * p.pre.size;
+    for (const sp of spikes) {
+      if (sp.pop === p.pre.index) {
+        const k = sp.instance * p.pre.size + sp.neuron;
+        trVal[k] = F(trace(k, p.tablePlus) + 1);
+        trLast[k] = n;
+      }
+      if (sp.pop === post.index) {
+        const k = postBase + sp.instance * post.size + sp.neuron;
+        trVal[k] = F(trace(k, p.tableMinus) + 1);
+        trLast[k] = n;
+      }
+    }
+    const gate = !p.threeFactor && p.modulator >= 0;
+    const scale = F(2 ** p.scale);
+    const clip = (w: number) => Math.min(Math.max(w, p.wMin), p.wMax);
+    for (const sp of spikes) {
+      if (sp.pop !== p.pre.index) continue;
+      const b = sp.instance, c = p.cMinus[b], m = gate ? this.modulator(p.modulator, b) : 1;
+      const gain = p.gain >= 0 ? this.modulator(p.gain, b) : 1;
+      for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
+        const i = p.postIdx[k], wi = b * S + k, w = wel[wi];
+        const slot = (n + p.delay[k]) % post.slots;
+        const r = post.ringBase + ((slot * P + p.port) * B + b) * post.size + i;
+        this.ring[r] = (this.ring[r] + (Math.floor(F(F(F(w * gain) * scale) + 0.5)) | 0)) | 0;
+        let dw = F(c * trace(postBase + b * post.size + i, p.tableMinus));
+        if (p.soft) dw = F(dw * F(w - p.wMin));
+        if (gate) dw = F(dw * m);
+        if (p.threeFactor) { wel[B * S + wi] = F(eligAt(wi) - dw); eLast[wi] = n; } else wel[wi] = clip(F(w - dw));
+      }
+    }
+    for (const sp of spikes) {
+      if (sp.pop !== post.index) continue;
+      const b = sp.instance, c = p.cPlus[b], m = gate ? this.modulator(p.modulator, b) : 1;
+      for (let k = p.colPtr[sp.neuron]; k < p.colPtr[sp.neuron + 1]; k++) {
+        const syn = p.colSyn[k], wi = b * S + syn;
+        let dw = F(c * trace(b * p.pre.size + p.preIdx[syn], p.tablePlus));
+        if (p.soft) dw = F(dw * F(p.wMax - wel[wi]));
+        if (gate) dw = F(dw * m);
+        if (p.threeFactor) { wel[B * S + wi] = F(eligAt(wi) + dw); eLast[wi] = n; } else wel[wi] = clip(F(wel[wi] + dw));
+      }
+    }
+    if (p.threeFactor) {
+      // Where an instance's dopamine is zero its weights cannot change (the GPU skips such steps).
+      for (let b = 0; b < B; b++) {
+        const D = this.modulator(p.modulator, b);
+        if (D === 0) continue;
+        const k = F(p.kElig[b] * D);
+        for (let s = 0; s < S; s++) wel[b * S + s] = clip(F(wel[b * S + s] + F(k * eligAt(b * S + s))));
+      }
+    }
+  }
+
+  /** Given spike trains: this step's events into the current ring slot (as spike-source). */
+  private deliverSource(src: SpikeSourcePlan): void {
+    if (this.step + 1 >= src.stepPtr.length) return;
+    const pop = src.pop, B = this.plan.batch, P = pop.model.ports.length, slot = this.step % pop.slots;
+    for (let e = src.stepPtr[this.step]; e < src.stepPtr[this.step + 1]; e++) {
+      for (let b = 0; b < B; b++) {
+        const r = pop.ringBase + ((slot * P + src.port) * B + b) * pop.size + src.neurons[e];
+        this.ring[r] = (this.ring[r] + src.wq) | 0;
+      }
+    }
+  }
+
+  /** Regenerates the synapses of each spiking neuron of a procedural projection (as synapse-procedural). */
+  private propagateProcedural(p: ProceduralPlan, spikes: Spike[]): void {
+    const post = p.post, B = this.plan.batch, P = post.model.ports.length;
+    const scale = F(2 ** post.scales[p.port]);
+    const stream = (STREAM_PROCEDURAL | p.index) >>> 0;
+    for (const sp of spikes) {
+      if (sp.pop !== p.pre.index) continue;
+      for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
+        const r = philox4x32(k, 0, 0, stream, p.seed, KEY_HI);
+        const target = mulhi32(r[0], post.size);
+        let w = F(p.wMean + F(p.wSd * z3FromBits(r)));
+        if (p.sign === 1) w = Math.max(w, 0);
+        if (p.sign === 2) w = Math.min(w, 0);
+        const wq = Math.floor(F(F(w * scale) + 0.5)) | 0;
+        const r2 = philox4x32(k, 1, 0, stream, p.seed, KEY_HI);
+        const d = Math.max(Math.floor(F(F(p.dMean + F(p.dSd * z3FromBits(r2))) + 0.5)), 1);
+        const slot = (this.step + d) % post.slots;
+        const idx = post.ringBase + ((slot * P + p.port) * B + sp.instance) * post.size + target;
+        this.ring[idx] = (this.ring[idx] + wq) | 0;
+      }
+    }
+  }
+
+  /** State variable `name` of population `pop`, instance b, neuron i. */
+  value(pop: number, name: string, b: number, i: number): number {
+    const p = this.plan.pops[pop];
+    const v = p.model.stateNames.indexOf(name);
+    return this.state[p.stateBase + (v * this.plan.batch + b) * p.size + i];
+  }
+}

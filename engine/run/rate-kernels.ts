@@ -1,0 +1,211 @@
+/**
+ * Builds the per-step kernel list of a network once: the modulators kernel (when a modulator is computed
+ * on the GPU), one projection kernel per incoming projection of each population (the last one finishes
+ * the population's step in its epilogue), or a rate-update kernel for a population without input
+ * projections, then one plasticity kernel per plastic projection. Pipelines and bind groups are made
+ * here, never in the step loop.
+ */
+import { assemble, unitConstants, type EpilogueMode, type Constants } from '../codegen/rate.ts';
+import { SpecError } from '../errors.ts';
+import type { KernelName } from '../gpu/layouts.ts';
+import { createBuffer, STORAGE } from '../gpu/resources.ts';
+import type { NetworkPlan, PopPlan, ProjPlan } from '../plan/rate.ts';
+import { modulatorsKernel, plasticityKernel, plasticProjectionKernel, type PlasticBuffers } from './rate-plastic-kernels.ts';
+
+export interface Kernel {
+  label: string;
+  name: KernelName;
+  pipeline: GPUComputePipeline;
+  group1?: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+export interface KernelContext {
+  device: GPUDevice;
+  plan: NetworkPlan;
+  layouts: { group0: GPUBindGroupLayout; group1: Map<KernelName, GPUBindGroupLayout> };
+  pipelineCache: Map<string, GPUComputePipeline>;
+  buffers: GPUBuffer[];
+  /** Lower per-binding limit than the adapter's (tests use it to exercise splitting). */
+  maxBindingBytes?: number;
+  tuning?: KernelTuning;
+  /** Per-instance weights of the plastic projections, by name (filled while building the kernels). */
+  plastic: Map<string, PlasticBuffers>;
+}
+
+/** Kernel-shape choices (defaults chosen from measurements on an H100; see bench/RESULTS.md). */
+export interface KernelTuning {
+  /** Threads that share one row in the matrix-vector kernel (power of two, 1..256). */
+  matvecThreadsPerRow?: number;
+  /** Reduce rows with subgroup operations where the adapter has them (default true). */
+  matvecSubgroups?: boolean;
+  /** Workgroups the tiled GEMM aims for, by splitting the presynaptic range (split-K). */
+  gemmTargetWorkgroups?: number;
+  /** Smallest presynaptic slice per workgroup in the tiled GEMM (multiple of 16). */
+  gemmMinKSlice?: number;
+  /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
+  gemmMaxSplit?: number;
+  /** Presynaptic columns per workgroup tile of the GEMM: 16 or 32. */
+  gemmTileK?: 16 | 32;
+}
+
+/** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
+export const MATVEC_MAX_BATCH = 8;
+
+export function pipeline(ctx: KernelContext, name: KernelName, label: string, code: string): GPUComputePipeline {
+  const cached = ctx.pipelineCache.get(code);
+  if (cached) return cached;
+  const g1 = ctx.layouts.group1.get(name);
+  const module = ctx.device.createShaderModule({ label, code });
+  const p = ctx.device.createComputePipeline({
+    label,
+    layout: ctx.device.createPipelineLayout({ label, bindGroupLayouts: g1 ? [ctx.layouts.group0, g1] : [ctx.layouts.group0] }),
+    compute: { module, entryPoint: 'main' },
+  });
+  ctx.pipelineCache.set(code, p);
+  return p;
+}
+
+/** Splits a 1-D workgroup count into (x, y) within the per-dimension limit; kernels flatten it back. */
+export function grid(count: number, device: GPUDevice): [number, number, number] {
+  const max = device.limits.maxComputeWorkgroupsPerDimension;
+  if (count <= max) return [Math.max(count, 1), 1, 1];
+  return [max, Math.ceil(count / max), 1];
+}
+
+function bindGroup(ctx: KernelContext, name: KernelName, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+  return ctx.device.createBindGroup({
+    label, layout: ctx.layouts.group1.get(name)!,
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+}
+
+/**
+ * Threads per row of the matrix-vector kernel: 256 on GPUs (many loads in flight per row); 1 on CPU
+ * adapters (lavapipe), where each invocation is a SIMD lane and a row per invocation streams best.
+ */
+function defaultThreadsPerRow(ctx: KernelContext): number {
+  return ctx.device.adapterInfo.architecture === 'software' || ctx.device.adapterInfo.isFallbackAdapter ? 1 : 256;
+}
+
+/** Bytes one storage binding may hold (the adapter's limit, or a smaller one set for testing). */
+function bindingLimit(ctx: KernelContext): number {
+  return Math.min(ctx.device.limits.maxStorageBufferBindingSize, ctx.maxBindingBytes ?? Infinity);
+}
+
+function checkSize(ctx: KernelContext, field: string, bytes: number): void {
+  const limit = bindingLimit(ctx);
+  if (bytes > limit) {
+    throw new SpecError(field, `needs a ${(bytes / 2 ** 20).toFixed(1)} MiB buffer; this adapter allows ${(limit / 2 ** 20).toFixed(1)} MiB per storage binding (use sparse or generated connectivity, or a smaller batch)`);
+  }
+}
+
+function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMode): Kernel[] {
+  if (proj.plastic) return [plasticProjectionKernel(ctx, proj, mode)];
+  const { device, plan } = ctx;
+  const post = proj.post;
+  const label = `projection "${proj.name}" (${proj.pre.name} -> ${post.name})`;
+  const field = `projections[${proj.specIndex}].weights`;
+  const base: Constants = { ...unitConstants(plan, post), POST_N: post.size, PRE_N: proj.pre.size, PRE_BASE: proj.pre.base, GAIN_PARAM: proj.gainParam };
+  const lib = { pop: post, epilogue: mode, gainModulator: proj.gainModulator };
+  if (proj.csr) {
+    const { rowPtr, colIdx, values } = proj.csr;
+    checkSize(ctx, field, colIdx.byteLength);
+    const bufs = [
+      createBuffer(device, `${label}:rowPtr`, rowPtr.byteLength, STORAGE, rowPtr),
+      createBuffer(device, `${label}:colIdx`, colIdx.byteLength, STORAGE, colIdx),
+      createBuffer(device, `${label}:values`, values.byteLength, STORAGE, values),
+    ];
+    ctx.buffers.push(...bufs);
+    const code = assemble('synapse-csr', base, lib);
+    return [{ label: `synapse-csr ${label}`, name: 'synapse-csr', pipeline: pipeline(ctx, 'synapse-csr', `synapse-csr ${label}`, code),
+      group1: bindGroup(ctx, 'synapse-csr', label, bufs), workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device) }];
+  }
+  // Dense: rows padded to a multiple of 4 columns for vec4 loads, split into row blocks that each fit
+  // one storage binding (so a matrix larger than the per-binding limit still runs).
+  const pre4 = Math.ceil(proj.pre.size / 4);
+  const rowBytes = pre4 * 16;
+  const limit = bindingLimit(ctx);
+  if (rowBytes > limit) checkSize(ctx, field, rowBytes);
+  const partRows = Math.min(post.size, Math.floor(limit / rowBytes));
+  const parts: { row0: number; rows: number; weights: GPUBuffer }[] = [];
+  for (let row0 = 0; row0 < post.size; row0 += partRows) {
+    const rows = Math.min(partRows, post.size - row0);
+    const block = new Float32Array(rows * pre4 * 4);
+    for (let i = 0; i < rows; i++) block.set(proj.dense!.subarray((row0 + i) * proj.pre.size, (row0 + i + 1) * proj.pre.size), i * pre4 * 4);
+    const weights = createBuffer(device, `${label}:weights[rows ${row0}..${row0 + rows - 1}]`, block.byteLength, STORAGE, block);
+    ctx.buffers.push(weights);
+    parts.push({ row0, rows, weights });
+  }
+  const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
+  if (plan.batch <= MATVEC_MAX_BATCH) {
+    const wg = 256;
+    const rowPow2 = 2 ** Math.ceil(Math.log2(pre4));
+    const tpr = Math.min(ctx.tuning?.matvecThreadsPerRow ?? defaultThreadsPerRow(ctx), rowPow2 < 32 ? 32 : rowPow2, wg);
+    const rowsPerGroup = wg / tpr;
+    const info = ctx.device.adapterInfo as GPUAdapterInfo & { subgroupMaxSize?: number };
+    const subgroups = ctx.device.features.has('subgroups') && (info.subgroupMaxSize ?? 128) <= tpr && ctx.tuning?.matvecSubgroups !== false;
+    const name = subgroups ? 'synapse-dense-subgroup' : 'synapse-dense';
+    return parts.map((part) => {
+      const code = assemble(name, { ...consts, WG: wg, TPR: tpr, ROWS: rowsPerGroup, ITERS: Math.ceil(pre4 / tpr), ROW0: part.row0, PART_ROWS: part.rows }, lib);
+      const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
+      return { label: `${name} ${partLabel}`, name, pipeline: pipeline(ctx, name, `${name} ${partLabel}`, code),
+        group1: bindGroup(ctx, name, partLabel, [part.weights]), workgroups: grid(Math.ceil(part.rows / rowsPerGroup), device) };
+    });
+  }
+  // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU. Defaults from
+  // the H100 sweep in bench/RESULTS.md (16 slices was best at N = 1024, 4096 and 8192, batch 64).
+  const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
+  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, gemmTileK: 16, ...ctx.tuning };
+  const split = Math.max(1, Math.min(Math.ceil(t.gemmTargetWorkgroups / tiles), Math.floor(pre4 * 4 / t.gemmMinKSlice), t.gemmMaxSplit));
+  const kSlice = Math.ceil(pre4 * 4 / split / t.gemmTileK) * t.gemmTileK;
+  const splitCount = Math.ceil(pre4 * 4 / kSlice);
+  const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;
+  checkSize(ctx, `${field} (split-K partial sums)`, partialsBytes);
+  const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
+  ctx.buffers.push(partials);
+  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount, TILE_K: t.gemmTileK };
+  const gemm = 'synapse-dense-tiled';
+  const kernels: Kernel[] = parts.map((part) => {
+    const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
+    return {
+      label: `${gemm} ${partLabel}`, name: gemm,
+      group1: bindGroup(ctx, gemm, partLabel, [part.weights, partials]),
+      pipeline: pipeline(ctx, gemm, `${gemm} ${partLabel}`, assemble(gemm, { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib)),
+      workgroups: [Math.ceil(part.rows / 128), Math.ceil(plan.batch / 64), splitCount],
+    };
+  });
+  if (splitCount > 1) {
+    kernels.push({
+      label: `synapse-reduce ${label}`, name: 'synapse-reduce',
+      group1: bindGroup(ctx, 'synapse-reduce', label, [parts[0].weights, partials]),
+      pipeline: pipeline(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', { ...tiledConsts, ROW0: 0, PART_ROWS: post.size }, lib)),
+      workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device),
+    });
+  }
+  return kernels;
+}
+
+function populationKernels(ctx: KernelContext, pop: PopPlan): Kernel[] {
+  if (pop.incoming.length === 0) {
+    const label = `rate-update population "${pop.name}"`;
+    const code = assemble('rate-update', { ...unitConstants(ctx.plan, pop), HAS_SYN: false }, { pop });
+    return [{ label, name: 'rate-update', pipeline: pipeline(ctx, 'rate-update', label, code),
+      workgroups: grid(Math.ceil((pop.size * ctx.plan.batch) / 64), ctx.device) }];
+  }
+  const last = pop.incoming.length - 1;
+  return pop.incoming.flatMap((proj, k) => {
+    const mode: EpilogueMode = k === last ? (k === 0 ? 'finish' : 'finish-after-syn') : (k === 0 ? 'store' : 'accumulate');
+    return projectionKernels(ctx, proj, mode);
+  });
+}
+
+/** Every kernel of one step, in dispatch order: modulators, populations, plasticity. */
+export function buildStepKernels(ctx: KernelContext): Kernel[] {
+  const modulators = modulatorsKernel(ctx);
+  return [
+    ...(modulators ? [modulators] : []),
+    ...ctx.plan.pops.flatMap((pop) => populationKernels(ctx, pop)),
+    ...ctx.plan.projections.filter((p) => p.plastic).map((p) => plasticityKernel(ctx, p)),
+  ];
+}

@@ -1,0 +1,308 @@
+/**
+ * A network on the GPU: built once (buffers, pipelines, bind groups), then stepped in chunks of many
+ * steps per submission. The host never waits on the GPU per step: it writes the chunk's step numbers
+ * into a dynamic uniform buffer, encodes every dispatch of the chunk in one compute pass, copies the
+ * recorders' ring buffers to a staging buffer and moves on; readbacks complete asynchronously, with a
+ * bounded number of chunks in flight.
+ *
+ * Dispatch order of step n (rates r(n) in rate_in, r(n+1) written to rate_out):
+ *   1. modulators (only if a schedule or activity modulator exists): every modulator's value for step n
+ *      into the modulator buffer; activity modulators read r(n), schedules the time course at step n;
+ *      host modulators keep the value last written by setModulator().
+ *   2. for each population in spec order, its incoming projections in spec order (the last one finishes
+ *      the population's update in its epilogue) or rate-update: x(n+1), r(n+1) from r(n), with gains
+ *      gain_b * modulator (gainModulator). Plastic projections read their per-instance weights W_b(n).
+ *   3. plasticity, for each plastic projection in spec order: W_b(n+1) from r(n+1) and the modulators of
+ *      step n (eligibility first for three-factor).
+ *   4. recorders that fire after step n (rates/states r(n+1), x(n+1), weights W(n+1), modulators of step n).
+ * The CPU twin (engine/reference/rate.ts) runs the same order.
+ */
+import { GpuError, SpecError } from '../errors.ts';
+import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
+import { createLayouts, STEP_STRIDE, type KernelName } from '../gpu/layouts.ts';
+import { createBuffer, guardGpu, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { compile, type CompileOptions, type NetworkPlan } from '../plan/rate.ts';
+import type { NetworkSpec } from '../spec/rate.ts';
+import { validateSpec } from '../spec/validate-rate.ts';
+import { buildRecorders, fires, plannedRows, type Recorder, type RecordSink } from '../record/recorders.ts';
+import { activationF32 } from '../reference/rate.ts';
+import { buildStepKernels, type Kernel, type KernelContext, type KernelTuning } from './rate-kernels.ts';
+import type { PlasticBuffers } from './rate-plastic-kernels.ts';
+
+export interface SimulationOptions extends CompileOptions, DeviceOptions {
+  /** Steps encoded per submission (default 256). */
+  chunkSteps?: number;
+  /** Chunks allowed in flight before the host waits (default 3). */
+  maxInFlight?: number;
+  /** Kernel shapes (see KernelTuning); defaults suit large GPUs. */
+  tuning?: KernelTuning;
+  /** Split dense weights into row blocks of at most this many bytes (default: the adapter's binding limit). */
+  maxBindingBytes?: number;
+}
+
+export interface RunOptions {
+  sink?: RecordSink;
+  onProgress?: (doneSteps: number, totalSteps: number) => void;
+}
+
+export interface RunTiming {
+  steps: number;
+  wallSeconds: number;
+}
+
+export class Simulation {
+  /** Global index of the next step to run. */
+  step = 0;
+  private destroyed = false;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly plan: NetworkPlan,
+    readonly spec: NetworkSpec,
+    private readonly kernels: Kernel[],
+    readonly recorders: Recorder[],
+    private readonly group0: GPUBindGroup[],
+    private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; modulators: GPUBuffer; all: GPUBuffer[] },
+    private readonly plastic: Map<string, PlasticBuffers>,
+    readonly chunkSteps: number,
+    private readonly maxInFlight: number,
+    readonly buildSeconds: number,
+  ) {}
+
+  static async create(specInput: NetworkSpec | unknown, opts: SimulationOptions = {}): Promise<Simulation> {
+    const t0 = performance.now();
+    const spec = validateSpec(specInput);
+    const plan = compile(spec, opts);
+    const gpu = await acquireGpu(opts);
+    const { device } = gpu;
+    const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 256));
+    const stateBytes = plan.stateLength * 4;
+    if (stateBytes > device.limits.maxStorageBufferBindingSize) {
+      throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
+    }
+    const all: GPUBuffer[] = [];
+    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map() };
+    if (plan.batch > device.limits.maxComputeWorkgroupsPerDimension && plan.modulators.length > 0) {
+      throw new SpecError('batch', `modulators run one workgroup per instance; this adapter allows ${device.limits.maxComputeWorkgroupsPerDimension}, got batch ${plan.batch}`);
+    }
+    return scoped(device, 'building the network', () => {
+      const bytes = plan.stateLength * 4;
+      const init = new Float32Array(plan.stateLength);
+      const rate0 = new Float32Array(plan.stateLength);
+      for (const pop of plan.pops) {
+        for (let b = 0; b < plan.batch; b++) {
+          init.set(pop.init, pop.base + b * pop.size);
+          for (let i = 0; i < pop.size; i++) rate0[pop.base + b * pop.size + i] = activationF32(pop.activation, pop.init[i]);
+        }
+      }
+      const rates = [createBuffer(device, 'rates[0]', bytes, STORAGE, rate0), createBuffer(device, 'rates[1]', bytes, STORAGE, rate0)];
+      const state = createBuffer(device, 'state', bytes, STORAGE, init);
+      const syn = createBuffer(device, 'syn', bytes, STORAGE);
+      const unitTable = createBuffer(device, 'unit_table', plan.unitTable.byteLength, STORAGE, plan.unitTable);
+      const instTable = createBuffer(device, 'inst_table', plan.instTable.byteLength, STORAGE, plan.instTable);
+      const seeds = createBuffer(device, 'seeds', plan.seeds.byteLength, STORAGE, plan.seeds);
+      const inputData = createBuffer(device, 'input_data', plan.inputData.byteLength, STORAGE, plan.inputData);
+      const steps = createBuffer(device, 'step_info', chunkSteps * STEP_STRIDE, GPUBufferUsage.UNIFORM);
+      // Values (B x modK), then the activity modulators' running predictions (B x modK, start at 0).
+      const mod0 = new Float32Array(2 * plan.batch * plan.modK);
+      for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) mod0[b * plan.modK + m.index] = m.init;
+      const modulators = createBuffer(device, 'modulators', mod0.byteLength, STORAGE, mod0);
+      all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators);
+      const group0 = [0, 1].map((parity) => device.createBindGroup({
+        label: `group0:network (step parity ${parity})`, layout: ctx.layouts.group0,
+        entries: [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators].map((buffer, binding) => ({
+          binding, resource: binding === 0 ? { buffer, size: STEP_STRIDE } : { buffer },
+        })),
+      }));
+      const kernels = buildStepKernels(ctx);
+      const recorders = buildRecorders(ctx, spec.record ?? [], chunkSteps);
+      return new Simulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
+        opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+    });
+  }
+
+  /** Kernels of one step, for reports. */
+  get kernelNames(): { label: string; name: KernelName }[] {
+    return this.kernels.map((k) => ({ label: k.label, name: k.name }));
+  }
+
+  private guard<T>(what: string, p: Promise<T>): Promise<T> {
+    return guardGpu(this.gpu, what, p);
+  }
+
+  /** Encodes steps [n0, n0 + count) into one submission; returns the rows each recorder took. */
+  private encodeChunk(n0: number, count: number): { rows: number[]; commands: GPUCommandBuffer; staging?: GPUBuffer; offsets: number[] } {
+    const { device } = this.gpu;
+    const info = new Uint32Array((count * STEP_STRIDE) / 4);
+    const rows = this.recorders.map(() => 0);
+    for (let s = 0; s < count; s++) {
+      info[(s * STEP_STRIDE) / 4] = n0 + s;
+      this.recorders.forEach((r, k) => {
+        if (fires(r.every, n0 + s)) info[(s * STEP_STRIDE) / 4 + 4 + k] = rows[k]++;
+      });
+    }
+    device.queue.writeBuffer(this.buffers.steps, 0, info);
+    const enc = device.createCommandEncoder({ label: `steps ${n0}..${n0 + count - 1}` });
+    const pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
+    const dispatch = (k: Kernel, group0: GPUBindGroup, offset: number) => {
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, group0, [offset]);
+      if (k.group1) pass.setBindGroup(1, k.group1);
+      pass.dispatchWorkgroups(...k.workgroups);
+    };
+    for (let s = 0; s < count; s++) {
+      const group0 = this.group0[(n0 + s) % 2];
+      for (const k of this.kernels) dispatch(k, group0, s * STEP_STRIDE);
+      for (const r of this.recorders) if (fires(r.every, n0 + s)) dispatch(r.kernel, group0, s * STEP_STRIDE);
+    }
+    pass.end();
+    const offsets: number[] = [];
+    let total = 0;
+    this.recorders.forEach((r, k) => { offsets.push(total); total += rows[k] * r.batch * r.width * 4; });
+    let staging: GPUBuffer | undefined;
+    if (total > 0) {
+      staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.recorders.forEach((r, k) => {
+        if (rows[k] > 0) enc.copyBufferToBuffer(r.ring, 0, staging!, offsets[k], rows[k] * r.batch * r.width * 4);
+      });
+    }
+    return { rows, commands: enc.finish(), staging, offsets };
+  }
+
+  /** Runs `steps` steps from the current step; recorder rows go to opts.sink in order. */
+  async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const { device } = this.gpu;
+    const t0 = performance.now();
+    const start = this.step;
+    for (const r of this.recorders) await opts.sink?.begin?.(r, plannedRows(r.every, start, steps));
+    const inFlight: Promise<void>[] = [];
+    let delivered: Promise<void> = Promise.resolve();
+    for (let done = 0; done < steps;) {
+      const count = Math.min(this.chunkSteps, steps - done);
+      const n0 = this.step;
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      const chunk = this.encodeChunk(n0, count);
+      device.queue.submit([chunk.commands]);
+      const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
+        const what = `step kernels (steps ${n0}..${n0 + count - 1}; ${this.kernels.map((k) => k.label).join(', ')})`;
+        if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
+        if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
+      });
+      const readback = chunk.staging
+        ? errors.then(() => chunk.staging!.mapAsync(GPUMapMode.READ))
+        : errors.then(() => device.queue.onSubmittedWorkDone());
+      const completed = this.guard(`steps ${n0}..${n0 + count - 1}`, readback);
+      delivered = Promise.all([delivered, completed]).then(async () => {
+        if (chunk.staging) {
+          const data = new Float32Array(chunk.staging.getMappedRange().slice(0));
+          chunk.staging.unmap();
+          chunk.staging.destroy();
+          for (const r of this.recorders) {
+            const k = r.index;
+            if (chunk.rows[k] > 0 && opts.sink) {
+              await opts.sink.write(r, data.subarray(chunk.offsets[k] / 4, chunk.offsets[k] / 4 + chunk.rows[k] * r.batch * r.width), chunk.rows[k]);
+            }
+          }
+        }
+      });
+      delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
+      inFlight.push(delivered);
+      this.step += count;
+      done += count;
+      if (inFlight.length >= this.maxInFlight) await inFlight.shift();
+      opts.onProgress?.(done, steps);
+    }
+    await delivered;
+    for (const r of this.recorders) await opts.sink?.end?.(r);
+    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Reads the current state x and rates r(x) of every population (outside the step loop). */
+  async read(): Promise<{ state: Float32Array; rate: Float32Array }> {
+    const { device } = this.gpu;
+    const bytes = this.plan.stateLength * 4;
+    const [state, rate] = await this.guard('reading the state', Promise.all([
+      readBuffer(device, this.buffers.state, 0, bytes),
+      readBuffer(device, this.buffers.rates[this.step % 2], 0, bytes),
+    ]));
+    return { state: new Float32Array(state), rate: new Float32Array(rate) };
+  }
+
+  private plasticBuffers(projection: string, what: string): PlasticBuffers {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const p = this.plastic.get(projection);
+    if (!p) {
+      const plastic = [...this.plastic.keys()];
+      throw new SpecError(`${what}("${projection}")`, `no plastic projection named "${projection}" (plastic: ${plastic.length ? plastic.join(', ') : 'none'})`);
+    }
+    return p;
+  }
+
+  /** The current weights of a plastic projection: B x post x pre, row-major (instance, post, pre). */
+  async readWeights(projection: string): Promise<Float32Array> {
+    const p = this.plasticBuffers(projection, 'readWeights');
+    const bytes = await this.guard(`reading the weights of "${projection}"`, readBuffer(this.gpu.device, p.weights, 0, p.length * 4));
+    return new Float32Array(bytes);
+  }
+
+  /**
+   * Replaces the weights of a plastic projection (from the next step on): B x post x pre values, or one
+   * post x pre matrix for every instance. Eligibility traces are kept.
+   */
+  writeWeights(projection: string, data: ArrayLike<number>): void {
+    const p = this.plasticBuffers(projection, 'writeWeights');
+    const one = p.proj.post.size * p.proj.pre.size;
+    const { batch } = this.plan;
+    if (data.length !== p.length && data.length !== one) {
+      throw new SpecError(`writeWeights("${projection}").data`, `expected ${p.length} values (batch ${batch} x post ${p.proj.post.size} x pre ${p.proj.pre.size}) or ${one} (post x pre, for every instance), got ${data.length}`);
+    }
+    const src = Float32Array.from(data);
+    src.forEach((w, k) => { if (!Number.isFinite(w)) throw new SpecError(`writeWeights("${projection}").data[${k}]`, `expected a finite float32, got ${data[k]}`); });
+    const full = new Float32Array(p.length);
+    for (let off = 0; off < p.length; off += src.length) full.set(src, off);
+    this.gpu.device.queue.writeBuffer(p.weights, 0, full);
+  }
+
+  /**
+   * Sets a host modulator (type 'host') for the following steps: one value per instance, or one number
+   * for all. Takes effect in queue order, after the steps already submitted; no per-step round trip.
+   */
+  setModulator(name: string, values: number | ArrayLike<number>): void {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const m = this.plan.modulators.find((q) => q.name === name);
+    const hosts = this.plan.modulators.filter((q) => q.kind === 'host').map((q) => q.name);
+    if (!m || m.kind !== 'host') {
+      throw new SpecError(`setModulator("${name}")`, `${m ? `modulator "${name}" is of type "${m.kind}"` : `no modulator named "${name}"`}; host modulators: ${hosts.length ? hosts.join(', ') : 'none'}`);
+    }
+    const { batch, modK } = this.plan;
+    const vals = typeof values === 'number' ? new Array<number>(batch).fill(values) : Array.from(values);
+    if (vals.length !== batch) throw new SpecError(`setModulator("${name}").values`, `expected ${batch} values (one per instance), got ${vals.length}`);
+    vals.forEach((v, b) => { if (!Number.isFinite(v)) throw new SpecError(`setModulator("${name}").values[${b}]`, `expected a finite number, got ${v}`); });
+    // One float per instance at stride modK: write the instances' slots one by one.
+    for (let b = 0; b < batch; b++) this.gpu.device.queue.writeBuffer(this.buffers.modulators, (b * modK + m.index) * 4, Float32Array.of(vals[b]));
+  }
+
+  /** Every modulator's current value (the one used by the last step; host modulators as last set): B x modulators. */
+  async readModulators(): Promise<Float32Array> {
+    const { batch, modK, modulators } = this.plan;
+    const bytes = await this.guard('reading the modulators', readBuffer(this.gpu.device, this.buffers.modulators, 0, batch * modK * 4));
+    const all = new Float32Array(bytes);
+    const out = new Float32Array(batch * modulators.length);
+    for (let b = 0; b < batch; b++) for (let k = 0; k < modulators.length; k++) out[b * modulators.length + k] = all[b * modK + k];
+    return out;
+  }
+
+  /** Submits `count` steps without recording and waits for completion; for benchmarks. */
+  async stepsToCompletion(count: number): Promise<void> {
+    await this.run(count);
+    await this.guard('waiting for the GPU', this.gpu.device.queue.onSubmittedWorkDone());
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of this.buffers.all) b.destroy();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Spiking network spec (TS API and JSON). Times in ms, rates in Hz; weights in the units of the target
+ * port (pA for current ports of lif_psc_exp, leak-conductance units for lif_coba).
+ */
+import type { NeuronModelSpec } from '../models/neuron.ts';
+import type { TimeCourse } from './rate.ts';
+
+export type Distribution = number | { uniform: [number, number] } | { normal: [number, number] };
+
+export interface SpikingPopulationSpec {
+  name: string;
+  size: number;
+  /** A built-in model (lif_psc_exp, lif_coba, adlif_psc_exp) or a key of spec.models. */
+  model: string;
+  /** Parameter values overriding the model's defaults (per instance: batch.params["populations.P.NAME"]). */
+  params?: Record<string, number>;
+  /** Initial values of state variables (default: the model's), constants or distributions per neuron. */
+  init?: Record<string, Distribution>;
+}
+
+export type ConnectivitySpec =
+  /** Each (pre, post) pair is connected with probability p. */
+  | { type: 'fixed-probability'; p: number; allowAutapses?: boolean }
+  /** Each postsynaptic neuron draws k presynaptic partners uniformly (multapses allowed). */
+  | { type: 'fixed-indegree'; k: number; allowAutapses?: boolean }
+  /**
+   * n synapses, each with pre and post drawn uniformly (the Potjans-Diesmann rule). With procedural
+   * true the synapses are never stored: each presynaptic neuron's number of synapses is drawn on the
+   * host (multinomial) and, when it fires, its targets, weights and delays are regenerated from Philox
+   * (weights and delays then follow a bounded approximately-normal law: mean + sd * z with z the sum of
+   * three uniforms, scaled to unit variance, in [-3, 3]).
+   */
+  | { type: 'fixed-total'; n: number; procedural?: boolean }
+  /** Explicit lists of presynaptic and postsynaptic indices (e.g. loaded from .npy). */
+  | { type: 'explicit'; pre: number[]; post: number[]; weights?: number[]; delays?: number[] }
+  /**
+   * Explicit synapses from .npy files, as a run saves a plastic projection: `file` (S, 3) rows of (pre,
+   * post, delay in steps) (synapses_NAME.npy), `weightsFile` S weights or (B, S) (weights_NAME.npy, row
+   * `instance`, default 0); without weightsFile the projection's `weight` applies.
+   */
+  | { type: 'explicit'; file: string; weightsFile?: string; instance?: number };
+
+export interface SpikingProjectionSpec {
+  name: string;
+  from: string;
+  to: string;
+  /** The target model's input port, e.g. "exc" or "inh". */
+  port: string;
+  connectivity: ConnectivitySpec;
+  /** Weight per synapse, a constant or a distribution. */
+  weight: Distribution;
+  /** Dale's law: "excitatory" clips drawn weights at >= 0, "inhibitory" at <= 0. */
+  sign?: 'excitatory' | 'inhibitory';
+  /** Delay [ms], a constant or a distribution; rounded to whole steps, at least one step. */
+  delay?: Distribution;
+  seed?: number;
+  /** Synaptic plasticity (weights per instance, stored; see PlasticitySpec). */
+  plasticity?: PlasticitySpec;
+  /**
+   * A schedule modulator whose value multiplies every delivered weight (plastic projections): e.g.
+   * acetylcholine suppressing recurrent transmission during exploration. The fixed-point range allows
+   * for the largest value the schedule takes.
+   */
+  gainModulator?: string;
+}
+
+/**
+ * Pair-based STDP with all-to-all pairing through exponential traces (x_j of the presynaptic neuron,
+ * y_i of the postsynaptic one; each jumps by 1 at its neuron's spike and decays with tauPlus / tauMinus).
+ * Spike times are the somatic ones: the pairing ignores the transmission delay. Per step, after the
+ * neuron update: at a presynaptic spike the synapse first delivers its current weight, then depresses,
+ * dw = -eta * aMinus * y_i (additive) or -eta * aMinus * y_i * (w - wMin) (multiplicative); at a
+ * postsynaptic spike it potentiates, dw = eta * aPlus * x_j (additive) or eta * aPlus * x_j * (wMax - w)
+ * (multiplicative). Both traces already include this step's spikes, so a pair at zero lag both
+ * potentiates and depresses. Weights are clipped to [wMin, wMax].
+ *
+ * Rule 'three-factor': the same STDP changes go into an eligibility trace e per synapse instead of w;
+ * after the spike updates of each step, w += dt * eta * D(t) * e (clipped), then e decays by
+ * exp(-dt / tauEligibility). D is the value of `modulator` for the instance. With rule 'stdp' a given
+ * `modulator` multiplies every change (a gate).
+ */
+export interface PlasticitySpec {
+  rule: 'stdp' | 'three-factor';
+  /** 'additive' (default: hard bounds) or 'multiplicative' (soft bounds). */
+  variant?: 'additive' | 'multiplicative';
+  /** Trace time constants [ms], default 20. */
+  tauPlus?: number;
+  tauMinus?: number;
+  /** Change per pair, in weight units (additive) or as a fraction of the distance to the bound (multiplicative). */
+  aPlus: number;
+  aMinus: number;
+  /** Weight bounds (default wMin 0). The input ring's fixed-point range is set from them. */
+  wMin?: number;
+  wMax: number;
+  /** Learning rate multiplying every change, default 1; per instance: batch.params["projections.NAME.eta"]. */
+  eta?: number;
+  /** Eligibility time constant [ms] (three-factor, required there). */
+  tauEligibility?: number;
+  /** A modulator's name: the third factor (three-factor, required) or a gate (stdp). */
+  modulator?: string;
+}
+
+/**
+ * A global signal per instance (e.g. dopamine), one value per step.
+ *  - schedule: baseline + amplitude * time course (per instance: batch.params["modulators.NAME.amplitude"]
+ *    and [".baseline"]), evaluated on the host per chunk in float32.
+ *  - host: held at the value last given by SpikingSimulation.setModulator (e.g. a reward prediction
+ *    error computed between trials); init before the first call.
+ */
+export type SpikingModulatorSpec =
+  | { name: string; type: 'schedule'; time: TimeCourse; amplitude?: number; baseline?: number }
+  | { name: string; type: 'host'; init?: number };
+
+export type SpikingInputSpec =
+  /** Independent Poisson spike trains into every neuron of the target, through `port` with `weight`. */
+  | { name: string; target: string; type: 'poisson'; rate: number | number[]; weight: number; port: string }
+  /** A constant current added to I_ext (the model's units). */
+  | { name: string; target: string; type: 'dc'; amplitude: number | number[] }
+  /**
+   * Given spike trains: spike k reaches neuron neurons[k] at times[k] ms (rounded to the step, delivered
+   * in that step's input, in every instance) through `port` with `weight`.
+   */
+  | { name: string; target: string; type: 'spikes'; times: number[]; neurons: number[]; weight: number; port: string };
+
+export interface SpikingRecorderSpec {
+  name: string;
+  /** The recorded population (spikes, rate, state variables). */
+  population?: string;
+  /** The recorded plastic projection (what: 'weights': every synapse's weight, per instance, in the order of SpikingSimulation.synapses()). */
+  projection?: string;
+  /** The recorded modulator (what: 'modulator': its value per instance). */
+  modulator?: string;
+  /** 'spikes', 'rate' (population rate in Hz per instance, over bins of `every` steps), a state variable, 'weights' or 'modulator'. */
+  what: string;
+  /** Neurons to record (state variables); default all. Spikes are always recorded for all. */
+  units?: number[];
+  every?: number;
+}
+
+export interface SpikingSpec {
+  dt: number;
+  steps?: number;
+  seed?: number;
+  /** User-defined neuron models, referenced by name from populations. */
+  models?: Record<string, NeuronModelSpec>;
+  populations: SpikingPopulationSpec[];
+  projections?: SpikingProjectionSpec[];
+  inputs?: SpikingInputSpec[];
+  record?: SpikingRecorderSpec[];
+  modulators?: SpikingModulatorSpec[];
+  batch?: { size: number; params?: Record<string, number[]> };
+}

@@ -1,0 +1,123 @@
+/**
+ * Validation of the plasticity and neuromodulation parts of a rate network spec: time courses (shared
+ * with inputs), modulators, a projection's `plasticity` and `gainModulator`, and the recorders of
+ * weights and modulators. Every error names the field at fault.
+ */
+import { SpecError } from '../errors.ts';
+import { finite, integer, isObj, numArray, object, oneOf, positive, str } from './checks.ts';
+import {
+  DENSE_WEIGHT_TYPES, PLASTICITY_RULES, type ModulatorSpec, type PlasticitySpec, type PopulationSpec,
+  type ProjectionSpec, type RecorderSpec, type TimeCourse,
+} from './rate.ts';
+
+/** A time course; `unitCount` allows per-unit sample rows of that length (inputs), undefined scalars only. */
+export function timeCourse(v: unknown, tf: string, unitCount?: number): TimeCourse {
+  const t = isObj(v) ? v : object(v, tf, []);
+  const type = oneOf(t.type, `${tf}.type`, ['constant', 'pulse', 'array'] as const);
+  if (type === 'constant') { object(t, tf, ['type']); return { type }; }
+  if (type === 'pulse') {
+    object(t, tf, ['type', 'start', 'duration']);
+    const start = finite(t.start, `${tf}.start`);
+    if (start < 0) throw new SpecError(`${tf}.start`, `must be >= 0, got ${start}`);
+    return { type, start, duration: positive(t.duration, `${tf}.duration`) };
+  }
+  object(t, tf, ['type', 'dt', 'values']);
+  const dt = positive(t.dt, `${tf}.dt`);
+  if (!Array.isArray(t.values) || t.values.length === 0) throw new SpecError(`${tf}.values`, 'expected a non-empty array');
+  if (Array.isArray(t.values[0])) {
+    if (unitCount === undefined) throw new SpecError(`${tf}.values[0]`, 'a modulator is a scalar: expected a number per sample, got an array');
+    return { type, dt, values: t.values.map((row, k) => numArray(row, `${tf}.values[${k}]`, unitCount)) };
+  }
+  return { type, dt, values: numArray(t.values, `${tf}.values`) };
+}
+
+export function modulator(v: unknown, f: string, pops: Map<string, PopulationSpec>): ModulatorSpec {
+  const o = isObj(v) ? v : object(v, f, []);
+  const type = oneOf(o.type, `${f}.type`, ['schedule', 'activity', 'host'] as const);
+  const name = str(o.name, `${f}.name`);
+  const optional = (key: string) => (o[key] === undefined ? undefined : finite(o[key], `${f}.${key}`));
+  switch (type) {
+    case 'schedule': {
+      object(o, f, ['name', 'type', 'time', 'amplitude', 'baseline']);
+      if (o.time === undefined) throw new SpecError(`${f}.time`, 'required for a schedule modulator');
+      return { name, type, time: timeCourse(o.time, `${f}.time`), amplitude: optional('amplitude'), baseline: optional('baseline') };
+    }
+    case 'activity': {
+      object(o, f, ['name', 'type', 'population', 'profile', 'tauBaseline', 'scale', 'offset']);
+      const population = str(o.population, `${f}.population`);
+      const pop = pops.get(population);
+      if (!pop) throw new SpecError(`${f}.population`, `no population named "${population}"`);
+      return {
+        name, type, population,
+        profile: o.profile === undefined ? undefined : numArray(o.profile, `${f}.profile`, pop.size),
+        tauBaseline: o.tauBaseline === undefined ? undefined : positive(o.tauBaseline, `${f}.tauBaseline`),
+        scale: optional('scale'), offset: optional('offset'),
+      };
+    }
+    case 'host':
+      object(o, f, ['name', 'type', 'init']);
+      return { name, type, init: optional('init') };
+  }
+}
+
+function modulatorName(v: unknown, field: string, modulators: Set<string>): string {
+  const name = str(v, field);
+  if (!modulators.has(name)) {
+    throw new SpecError(field, `no modulator named "${name}"${modulators.size ? ` (modulators: ${[...modulators].join(', ')})` : ' (the spec declares no modulators)'}`);
+  }
+  return name;
+}
+
+/** Validates `plasticity` and `gainModulator` of projection `p` (raw object `o`) in place. */
+export function projectionModulation(o: Record<string, unknown>, p: ProjectionSpec, f: string, modulators: Set<string>): void {
+  if (o.gainModulator !== undefined) p.gainModulator = modulatorName(o.gainModulator, `${f}.gainModulator`, modulators);
+  if (o.plasticity === undefined) return;
+  const pf = `${f}.plasticity`;
+  const q = object(o.plasticity, pf, ['rule', 'eta', 'decay', 'tauEligibility', 'tauPostBaseline', 'modulator', 'wMin', 'wMax']);
+  if (!(DENSE_WEIGHT_TYPES as readonly string[]).includes(p.weights.type)) {
+    throw new SpecError(pf, `a plastic projection needs dense weights (${DENSE_WEIGHT_TYPES.join(', ')}), got "${p.weights.type}"`);
+  }
+  const rule = oneOf(q.rule, `${pf}.rule`, PLASTICITY_RULES);
+  const plasticity: PlasticitySpec = { rule, eta: finite(q.eta, `${pf}.eta`) };
+  if (q.decay !== undefined) {
+    if (rule !== 'hebbian') throw new SpecError(`${pf}.decay`, `applies to rule "hebbian" only, not "${rule}"`);
+    plasticity.decay = finite(q.decay, `${pf}.decay`);
+    if (plasticity.decay < 0) throw new SpecError(`${pf}.decay`, `must be >= 0, got ${plasticity.decay}`);
+  }
+  if (rule === 'three-factor') {
+    if (q.tauEligibility === undefined) throw new SpecError(`${pf}.tauEligibility`, 'required for rule "three-factor"');
+    if (q.modulator === undefined) throw new SpecError(`${pf}.modulator`, 'required for rule "three-factor" (the third factor)');
+  } else if (q.tauEligibility !== undefined) {
+    throw new SpecError(`${pf}.tauEligibility`, `applies to rule "three-factor" only, not "${rule}"`);
+  }
+  if (q.tauEligibility !== undefined) plasticity.tauEligibility = positive(q.tauEligibility, `${pf}.tauEligibility`);
+  if (q.tauPostBaseline !== undefined) {
+    if (rule !== 'three-factor') throw new SpecError(`${pf}.tauPostBaseline`, `applies to rule "three-factor" only, not "${rule}"`);
+    plasticity.tauPostBaseline = positive(q.tauPostBaseline, `${pf}.tauPostBaseline`);
+  }
+  if (q.modulator !== undefined) plasticity.modulator = modulatorName(q.modulator, `${pf}.modulator`, modulators);
+  if (q.wMin !== undefined) plasticity.wMin = finite(q.wMin, `${pf}.wMin`);
+  if (q.wMax !== undefined) plasticity.wMax = finite(q.wMax, `${pf}.wMax`);
+  if (plasticity.wMin !== undefined && plasticity.wMax !== undefined && !(plasticity.wMin <= plasticity.wMax)) {
+    throw new SpecError(`${pf}.wMax`, `must be >= wMin (${plasticity.wMin}), got ${plasticity.wMax}`);
+  }
+  p.plasticity = plasticity;
+}
+
+/** A recorder of a plastic projection's weights or of a modulator (raw object `o` has `projection` or `modulator`). */
+export function modulationRecorder(o: Record<string, unknown>, f: string, projections: ProjectionSpec[], modulators: Set<string>): RecorderSpec {
+  const name = str(o.name, `${f}.name`);
+  const every = o.every === undefined ? undefined : integer(o.every, `${f}.every`, 1);
+  if (o.projection !== undefined) {
+    object(o, f, ['name', 'projection', 'what', 'every']);
+    if (o.what !== 'weights') throw new SpecError(`${f}.what`, `a projection recorder records "weights", got ${o.what === undefined ? 'nothing' : JSON.stringify(o.what)}`);
+    const projection = str(o.projection, `${f}.projection`);
+    const proj = projections.find((p) => p.name === projection);
+    if (!proj) throw new SpecError(`${f}.projection`, `no projection named "${projection}"`);
+    if (!proj.plasticity) throw new SpecError(`${f}.projection`, `projection "${projection}" is not plastic (only plastic projections have per-instance weights to record)`);
+    return { name, projection, what: 'weights', every };
+  }
+  object(o, f, ['name', 'modulator', 'what', 'every']);
+  if (o.what !== 'modulator') throw new SpecError(`${f}.what`, `a modulator recorder records "modulator", got ${o.what === undefined ? 'nothing' : JSON.stringify(o.what)}`);
+  return { name, modulator: modulatorName(o.modulator, `${f}.modulator`, modulators), what: 'modulator', every };
+}
