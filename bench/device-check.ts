@@ -5,8 +5,8 @@
  *   node dist/device-check.mjs [--out DIR]
  */
 import { parseArgs } from 'node:util';
-import { Simulation } from '../engine/run/rate-simulation.ts';
-import type { KernelTuning } from '../engine/run/rate-kernels.ts';
+import { RateSimulation } from '../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../engine/run/rate-context.ts';
 import { ReferenceSimulation } from '../engine/reference/rate.ts';
 import { MemorySink } from '../engine/record/recorders.ts';
 import { runToDirectory } from '../scenarios/run.ts';
@@ -20,7 +20,7 @@ import { SpikingReference } from '../engine/reference/spiking.ts';
 import { createHash } from 'node:crypto';
 
 async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?: KernelTuning): Promise<number> {
-  const sim = await Simulation.create(spec, { batch, chunkSteps: 7, tuning });
+  const sim = await RateSimulation.create(spec, { batch, chunkSteps: 7, tuning });
   const gpuRec = new MemorySink();
   await sim.run(steps, { sink: gpuRec });
   const { state } = await sim.read();
@@ -35,7 +35,7 @@ async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?:
 
 const { values: o } = parseArgs({ options: { out: { type: 'string', default: 'results/device-check' } } });
 let failed = false;
-const first = await Simulation.create(randomTwoPopulationSpec(1, 64, 48), {});
+const first = await RateSimulation.create(randomTwoPopulationSpec(1, 64, 48), {});
 console.log(`adapter: ${JSON.stringify(adapterReport(first.gpu))}`);
 first.destroy();
 for (const [seed, nE, nI, batch, steps] of [[1, 64, 48, 1, 20], [2, 64, 48, 5, 20], [3, 1000, 333, 1, 8], [4, 600, 301, 70, 4], [5, 130, 70, 9, 12]] as const) {

@@ -11,8 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import copyShader from '../shaders/bench-copy.wgsl';
 import { acquireGpu, adapterReport, type Gpu } from '../engine/gpu/device.ts';
-import { Simulation } from '../engine/run/rate-simulation.ts';
-import type { KernelTuning } from '../engine/run/rate-kernels.ts';
+import { RateSimulation } from '../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../engine/run/rate-context.ts';
 import emptyShader from '../shaders/bench-empty.wgsl';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 
@@ -116,7 +116,7 @@ async function main() {
   };
   for (const N of sizes) {
     for (const B of batches) for (const tuning of variants(B)) {
-      const sim = await Simulation.create(rateSpec(N, B), { chunkSteps: 100, tuning });
+      const sim = await RateSimulation.create(rateSpec(N, B), { chunkSteps: 100, tuning });
       // Steps per sample: doubled until one sample takes at least target-ms, so that the fixed cost of
       // waiting for completion is amortized over many steps.
       let K = Number(o['min-steps']);

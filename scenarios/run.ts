@@ -12,7 +12,7 @@ import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
 import { NpySink, writeNpy } from '../engine/node/npy-files.ts';
 import { MemorySink, TeeSink, type RecordSink } from '../engine/record/recorders.ts';
-import { Simulation } from '../engine/run/rate-simulation.ts';
+import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import { SCENARIOS } from './index.ts';
 import { runSpikingToDirectory } from './run-spiking.ts';
 import type { ScenarioOptions, ScenarioRun } from './scenario.ts';
@@ -67,7 +67,7 @@ function resolveWeightFiles(raw: Record<string, unknown>, specPath: string): voi
 }
 
 /** Writes the final weights of every plastic projection to DIR/weights_NAME.npy; returns what it wrote. */
-async function writePlasticWeights(sim: Simulation, out: string): Promise<{ projection: string; file: string; shape: number[] }[]> {
+async function writePlasticWeights(sim: RateSimulation, out: string): Promise<{ projection: string; file: string; shape: number[] }[]> {
   const written = [];
   for (const p of sim.plan.projections.filter((q) => q.plastic)) {
     const file = `weights_${p.name}.npy`;
@@ -137,7 +137,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
     }
   }
   const run = scenario ? scenario.build(req) : specRun(req);
-  const sim = await Simulation.create(run.spec, {
+  const sim = await RateSimulation.create(run.spec, {
     batch: scenario ? undefined : req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
   });
   mkdirSync(req.out, { recursive: true });

@@ -21,6 +21,7 @@ import modulators from '../../shaders/modulators.wgsl';
 import recordWeights from '../../shaders/record-weights.wgsl';
 import recordModulator from '../../shaders/record-modulator.wgsl';
 import type { KernelName } from '../gpu/layouts.ts';
+import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
 import { constantsBlock, splice, type Constants, type ConstantTypes } from './wgsl.ts';
 import { ACTIVATION_CODE, MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
@@ -134,7 +135,7 @@ export interface UnitLib {
 }
 
 export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
-  const parts = [constantsBlock(constants, SIGNED), bindings];
+  const parts = [constantsBlock(constants, SIGNED), STEP_INFO_WGSL, bindings];
   const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);

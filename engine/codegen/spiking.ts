@@ -2,7 +2,7 @@
  * Assembles the spiking kernels: templates from shaders/ with generated constants, the shared bindings
  * and Philox, and the model's compiled code at the named splice places of neuron-update.wgsl.
  */
-import bindings from '../../shaders/lib/spiking-bindings.wgsl';
+import spikingBindings from '../../shaders/lib/spiking-bindings.wgsl';
 import philox from '../../shaders/lib/philox.wgsl';
 import neuronUpdate from '../../shaders/neuron-update.wgsl';
 import synapseSpike from '../../shaders/synapse-spike.wgsl';
@@ -16,12 +16,14 @@ import plasticPost from '../../shaders/spiking/plastic-post.wgsl';
 import plasticEligibility from '../../shaders/spiking/plastic-eligibility.wgsl';
 import plasticLib from '../../shaders/lib/plastic.wgsl';
 import { plasticConstants, type PlasticPlan } from '../plan/spiking-plasticity.ts';
+import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
 import { constantsBlock, f32Literal, splice, type Constants, type ConstantTypes } from './wgsl.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from '../plan/spiking.ts';
 
 /** Constants that are f32 (all other numbers are u32). */
 const F32: ConstantTypes = { DT: 'f32' };
 const constants = (c: Constants) => constantsBlock(c, F32);
+const bindings = `${STEP_INFO_WGSL}\n${spikingBindings}`;
 
 /** Where each population's spike recorder writes in the shared spike_bits buffer. */
 export interface SpikeRecordSlot {

@@ -1,11 +1,12 @@
 /**
- * Acquires the WebGPU adapter and device through Dawn (npm `webgpu`).
- * Dawn's instance returned by create() must stay referenced for the life of the process: when it is
- * garbage-collected the process crashes. It is kept in a module-level variable and never released.
+ * Acquires the WebGPU adapter and device: the environment's own `navigator.gpu` where there is one (a
+ * browser, Deno), else Dawn through npm `webgpu` (Node), loaded on first use so that a browser bundle
+ * of the engine never pulls it in. Dawn's instance returned by create() must stay referenced for the
+ * life of the process: when it is garbage-collected the process crashes. It is kept in a module-level
+ * variable and never released.
  */
-import './globals.ts';
-import { create } from 'webgpu';
 import { AdapterError } from '../errors.ts';
+import { hostEnv } from '../util/host.ts';
 
 export const BACKENDS = ['vulkan', 'metal', 'd3d12', 'opengles'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -40,7 +41,7 @@ const LIMITS = [
 export type LimitName = (typeof LIMITS)[number];
 
 function resolveBackend(opts: DeviceOptions): string | undefined {
-  const b = opts.backend ?? process.env.LAMINA_BACKEND ?? undefined;
+  const b = opts.backend ?? hostEnv('LAMINA_BACKEND') ?? undefined;
   if (b !== undefined && b !== '' && !(BACKENDS as readonly string[]).includes(b)) {
     throw new AdapterError(`unknown backend "${b}" (choose one of ${BACKENDS.join(', ')})`);
   }
@@ -51,18 +52,32 @@ const FIX = 'Fix: on Debian/Ubuntu run `bash scripts/setup-gpu.sh` as root (inst
   'the software Vulkan driver; Debian 12 needs bookworm-backports), or install your GPU vendor\'s Vulkan driver. ' +
   'Check with `lamina info`.';
 
+/** The environment's WebGPU, or a new Dawn instance (its globals installed) for these flags. */
+async function webgpu(flags: string[]): Promise<GPU> {
+  const own = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (own && flags.length === 0) return own;
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+  if (env) env.XDG_RUNTIME_DIR ??= '/tmp';
+  let dawn: typeof import('webgpu');
+  try {
+    dawn = await import('webgpu');
+  } catch (e) {
+    throw new AdapterError(`no WebGPU here: no navigator.gpu and the npm package "webgpu" (Dawn) cannot be loaded (${(e as Error).message})`);
+  }
+  Object.assign(globalThis, dawn.globals);
+  try {
+    return dawn.create(flags);
+  } catch (e) {
+    throw new AdapterError(`Dawn could not start (${flags.join(' ') || 'default backends'}): ${(e as Error).message}. ${FIX}`);
+  }
+}
+
 async function open(opts: DeviceOptions): Promise<Gpu> {
-  process.env.XDG_RUNTIME_DIR ??= '/tmp';
   const backend = resolveBackend(opts);
   const flags: string[] = [];
   if (backend) flags.push(`backend=${backend}`);
   if (opts.adapter) flags.push(`adapter=${opts.adapter}`);
-  let gpu: GPU;
-  try {
-    gpu = create(flags);
-  } catch (e) {
-    throw new AdapterError(`Dawn could not start (${flags.join(' ') || 'default backends'}): ${(e as Error).message}. ${FIX}`);
-  }
+  const gpu = await webgpu(flags);
   instances.push(gpu);
   let adapter: GPUAdapter | null = null;
   try {
@@ -87,7 +102,7 @@ async function open(opts: DeviceOptions): Promise<Gpu> {
 
 /** The shared device for these options (one per process and option set). */
 export function acquireGpu(opts: DeviceOptions = {}): Promise<Gpu> {
-  const key = `${opts.backend ?? process.env.LAMINA_BACKEND ?? ''}|${opts.adapter ?? ''}`;
+  const key = `${opts.backend ?? hostEnv('LAMINA_BACKEND') ?? ''}|${opts.adapter ?? ''}`;
   let p = cache.get(key);
   if (!p) {
     p = open(opts);

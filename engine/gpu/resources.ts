@@ -1,6 +1,6 @@
 /** Buffer creation and error scopes that name the buffer or kernel at fault. */
-import './globals.ts';
 import { GpuError } from '../errors.ts';
+import { hostEnv } from '../util/host.ts';
 
 /** Runs `fn` inside validation and out-of-memory error scopes; throws a GpuError naming `what`. */
 export function scoped<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
@@ -30,7 +30,9 @@ export function createBuffer(device: GPUDevice, label: string, size: number, usa
   return buffer;
 }
 
-export const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
+/** Buffer usage flags (the WebGPU spec's values), usable before WebGPU's globals are installed. */
+export const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+export const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC;
 
 /** Reads a buffer back (creating a staging buffer); used outside the step loop only. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: number, size: number): Promise<ArrayBuffer> {
@@ -45,14 +47,14 @@ export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: numb
   return copy;
 }
 
-const TIMEOUT_MS = Number(process.env.LAMINA_GPU_TIMEOUT_S ?? 600) * 1000;
+const TIMEOUT_MS = Number(hostEnv('LAMINA_GPU_TIMEOUT_S') ?? 600) * 1000;
 
 /**
  * Waits for a GPU promise, but never forever: a lost device or no answer within LAMINA_GPU_TIMEOUT_S
  * (default 600 s) becomes a GpuError naming `what`.
  */
 export async function guardGpu<T>(gpu: { lost: Promise<GPUDeviceLostInfo> }, what: string, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new GpuError(what, `no answer from the GPU within ${TIMEOUT_MS / 1000} s (set LAMINA_GPU_TIMEOUT_S to wait longer)`)), TIMEOUT_MS);
   });

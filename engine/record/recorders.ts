@@ -1,15 +1,10 @@
 /**
- * Recorders: GPU ring buffers filled by record kernels inside the step loop and copied out once per
- * chunk into mappable staging buffers, read back asynchronously. Rows reach a RecordSink in order; host
- * memory holds at most a few chunks whatever the run length.
+ * What recorders record and where their rows go, for the GPU runtime and the CPU twins alike: the
+ * RecorderInfo of each recorder, the RecordSink interface (rows in step order, host memory bounded),
+ * and the rule of which steps take a row. The GPU side (ring buffers, record kernels) is in engine/run.
  */
-import { assemble, type Constants } from '../codegen/rate.ts';
-import { SpecError } from '../errors.ts';
-import type { KernelName } from '../gpu/layouts.ts';
-import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import type { NetworkPlan } from '../plan/rate.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
-import { grid, pipeline, type Kernel, type KernelContext } from '../run/rate-kernels.ts';
 
 /** Most recorders one network may have (slots in the per-step uniform). */
 export const MAX_RECORDERS = 60;
@@ -28,14 +23,6 @@ export interface RecorderInfo {
   batch: number;
   /** Shape of one instance's values in a row, when not [width]: [post, pre] for 'weights', [] for 'modulator'. */
   shape?: number[];
-}
-
-export interface Recorder extends RecorderInfo {
-  index: number;
-  kernel: Kernel;
-  ring: GPUBuffer;
-  /** Rows the ring holds (one chunk's worth). */
-  capacity: number;
 }
 
 /** Receives recorded rows: each row is batch x width float32 values, in step order. */
@@ -70,47 +57,6 @@ export function recorderInfos(plan: NetworkPlan, specs: RecorderSpec[]): Recorde
   });
 }
 
-function recordKernel(ctx: KernelContext, info: RecorderInfo, index: number, label: string, ring: GPUBuffer): Kernel {
-  const { plan, device } = ctx;
-  const group1 = (name: KernelName, buffers: GPUBuffer[]) => device.createBindGroup({
-    label, layout: ctx.layouts.group1.get(name)!, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-  const make = (name: KernelName, consts: Constants, buffers: GPUBuffer[], workgroups: [number, number, number]): Kernel => ({
-    label: `${name} ${label}`, name, pipeline: pipeline(ctx, name, `${name} ${label}`, assemble(name, consts)), group1: group1(name, buffers), workgroups,
-  });
-  if (info.what === 'weights') {
-    const total = plan.batch * info.width;
-    return make('record-weights', { TOTAL: total, REC: index }, [ctx.plastic.get(info.population)!.weights, ring], grid(Math.ceil(total / 64), device));
-  }
-  if (info.what === 'modulator') {
-    const mod = plan.modulators.find((m) => m.name === info.population)!;
-    return make('record-modulator', { BATCH: plan.batch, MOD_K: plan.modK, MOD: mod.index, REC: index }, [ring], [Math.ceil(plan.batch / 64), 1, 1]);
-  }
-  const pop = plan.pops.find((p) => p.name === info.population)!;
-  const unitsBuf = createBuffer(device, `${label}:units`, info.units.byteLength, STORAGE, info.units);
-  ctx.buffers.push(unitsBuf);
-  const name = info.reduce === 'mean' ? 'record-mean' : 'record-gather';
-  const consts: Constants = { UNIT_N: pop.size, UNIT_BASE: pop.base, BATCH: plan.batch, M: info.units.length, REC: index, RECORD_STATE: info.what === 'state' };
-  return make(name, consts, [unitsBuf, ring], info.reduce === 'mean' ? [plan.batch, 1, 1] : grid(Math.ceil((info.units.length * plan.batch) / 64), device));
-}
-
-/** Recorders with their ring buffers and kernels (after the step kernels: weights recorders need their buffers). */
-export function buildRecorders(ctx: KernelContext, specs: RecorderSpec[], chunkSteps: number): Recorder[] {
-  const { plan, device } = ctx;
-  if (specs.length > MAX_RECORDERS) throw new SpecError('record', `at most ${MAX_RECORDERS} recorders, got ${specs.length}`);
-  return recorderInfos(plan, specs).map((info, index) => {
-    const capacity = Math.ceil(chunkSteps / info.every) + 1;
-    const ringBytes = capacity * plan.batch * info.width * 4;
-    if (ringBytes > Math.min(device.limits.maxStorageBufferBindingSize, ctx.maxBindingBytes ?? Infinity)) {
-      throw new SpecError(`record[${index}]`, `one chunk of recordings (${capacity} rows) needs ${(ringBytes / 2 ** 20).toFixed(1)} MiB on the GPU, over the adapter's per-binding limit; record ${info.what === 'weights' ? 'less often (every), or use a smaller chunkSteps' : 'fewer units or less often'}`);
-    }
-    const label = `recorder "${info.name}"`;
-    const ring = createBuffer(device, `${label}:ring`, ringBytes, STORAGE);
-    ctx.buffers.push(ring);
-    return { ...info, index, kernel: recordKernel(ctx, info, index, label, ring), ring, capacity };
-  });
-}
-
 /** Collects every recording in host memory (for tests and small runs). */
 export class MemorySink implements RecordSink {
   readonly data = new Map<string, { rows: number; width: number; batch: number; values: Float32Array }>();
@@ -134,7 +80,6 @@ export function plannedRows(every: number, fromStep: number, steps: number): num
   return Math.floor((fromStep + steps) / every) - Math.floor(fromStep / every);
 }
 
-export type { NetworkPlan };
 
 /** Forwards rows to several sinks (e.g. a file and an in-memory analysis). */
 export class TeeSink implements RecordSink {

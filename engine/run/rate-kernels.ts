@@ -7,78 +7,15 @@
  */
 import { assemble, unitConstants, type EpilogueMode, type Constants } from '../codegen/rate.ts';
 import { SpecError } from '../errors.ts';
-import type { KernelName } from '../gpu/layouts.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
-import type { NetworkPlan, PopPlan, ProjPlan } from '../plan/rate.ts';
-import { modulatorsKernel, plasticityKernel, plasticProjectionKernel, type PlasticBuffers } from './rate-plastic-kernels.ts';
-
-export interface Kernel {
-  label: string;
-  name: KernelName;
-  pipeline: GPUComputePipeline;
-  group1?: GPUBindGroup;
-  workgroups: [number, number, number];
-}
-
-export interface KernelContext {
-  device: GPUDevice;
-  plan: NetworkPlan;
-  layouts: { group0: GPUBindGroupLayout; group1: Map<KernelName, GPUBindGroupLayout> };
-  pipelineCache: Map<string, GPUComputePipeline>;
-  buffers: GPUBuffer[];
-  /** Lower per-binding limit than the adapter's (tests use it to exercise splitting). */
-  maxBindingBytes?: number;
-  tuning?: KernelTuning;
-  /** Per-instance weights of the plastic projections, by name (filled while building the kernels). */
-  plastic: Map<string, PlasticBuffers>;
-}
-
-/** Kernel-shape choices (defaults chosen from measurements on an H100; see bench/RESULTS.md). */
-export interface KernelTuning {
-  /** Threads that share one row in the matrix-vector kernel (power of two, 1..256). */
-  matvecThreadsPerRow?: number;
-  /** Reduce rows with subgroup operations where the adapter has them (default true). */
-  matvecSubgroups?: boolean;
-  /** Workgroups the tiled GEMM aims for, by splitting the presynaptic range (split-K). */
-  gemmTargetWorkgroups?: number;
-  /** Smallest presynaptic slice per workgroup in the tiled GEMM (multiple of 16). */
-  gemmMinKSlice?: number;
-  /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
-  gemmMaxSplit?: number;
-  /** Presynaptic columns per workgroup tile of the GEMM: 16 or 32. */
-  gemmTileK?: 16 | 32;
-}
+import type { PopPlan, ProjPlan } from '../plan/rate.ts';
+import { grid } from '../gpu/pipelines.ts';
+import type { Kernel } from './chunk-runner.ts';
+import { rateKernel, type KernelContext } from './rate-context.ts';
+import { modulatorsKernel, plasticityKernel, plasticProjectionKernel } from './rate-plastic-kernels.ts';
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
 export const MATVEC_MAX_BATCH = 8;
-
-export function pipeline(ctx: KernelContext, name: KernelName, label: string, code: string): GPUComputePipeline {
-  const cached = ctx.pipelineCache.get(code);
-  if (cached) return cached;
-  const g1 = ctx.layouts.group1.get(name);
-  const module = ctx.device.createShaderModule({ label, code });
-  const p = ctx.device.createComputePipeline({
-    label,
-    layout: ctx.device.createPipelineLayout({ label, bindGroupLayouts: g1 ? [ctx.layouts.group0, g1] : [ctx.layouts.group0] }),
-    compute: { module, entryPoint: 'main' },
-  });
-  ctx.pipelineCache.set(code, p);
-  return p;
-}
-
-/** Splits a 1-D workgroup count into (x, y) within the per-dimension limit; kernels flatten it back. */
-export function grid(count: number, device: GPUDevice): [number, number, number] {
-  const max = device.limits.maxComputeWorkgroupsPerDimension;
-  if (count <= max) return [Math.max(count, 1), 1, 1];
-  return [max, Math.ceil(count / max), 1];
-}
-
-function bindGroup(ctx: KernelContext, name: KernelName, label: string, buffers: GPUBuffer[]): GPUBindGroup {
-  return ctx.device.createBindGroup({
-    label, layout: ctx.layouts.group1.get(name)!,
-    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-}
 
 /**
  * Threads per row of the matrix-vector kernel: 256 on GPUs (many loads in flight per row); 1 on CPU
@@ -118,8 +55,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
     ];
     ctx.buffers.push(...bufs);
     const code = assemble('synapse-csr', base, lib);
-    return [{ label: `synapse-csr ${label}`, name: 'synapse-csr', pipeline: pipeline(ctx, 'synapse-csr', `synapse-csr ${label}`, code),
-      group1: bindGroup(ctx, 'synapse-csr', label, bufs), workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device) }];
+    return [rateKernel(ctx, 'synapse-csr', `synapse-csr ${label}`, code, bufs, grid(Math.ceil((post.size * plan.batch) / 64), device))];
   }
   // Dense: rows padded to a multiple of 4 columns for vec4 loads, split into row blocks that each fit
   // one storage binding (so a matrix larger than the per-binding limit still runs).
@@ -149,8 +85,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
     return parts.map((part) => {
       const code = assemble(name, { ...consts, WG: wg, TPR: tpr, ROWS: rowsPerGroup, ITERS: Math.ceil(pre4 / tpr), ROW0: part.row0, PART_ROWS: part.rows }, lib);
       const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
-      return { label: `${name} ${partLabel}`, name, pipeline: pipeline(ctx, name, `${name} ${partLabel}`, code),
-        group1: bindGroup(ctx, name, partLabel, [part.weights]), workgroups: grid(Math.ceil(part.rows / rowsPerGroup), device) };
+      return rateKernel(ctx, name, `${name} ${partLabel}`, code, [part.weights], grid(Math.ceil(part.rows / rowsPerGroup), device));
     });
   }
   // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU. Defaults from
@@ -168,20 +103,12 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   const gemm = 'synapse-dense-tiled';
   const kernels: Kernel[] = parts.map((part) => {
     const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
-    return {
-      label: `${gemm} ${partLabel}`, name: gemm,
-      group1: bindGroup(ctx, gemm, partLabel, [part.weights, partials]),
-      pipeline: pipeline(ctx, gemm, `${gemm} ${partLabel}`, assemble(gemm, { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib)),
-      workgroups: [Math.ceil(part.rows / 128), Math.ceil(plan.batch / 64), splitCount],
-    };
+    return rateKernel(ctx, gemm, `${gemm} ${partLabel}`, assemble(gemm, { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib),
+      [part.weights, partials], [Math.ceil(part.rows / 128), Math.ceil(plan.batch / 64), splitCount]);
   });
   if (splitCount > 1) {
-    kernels.push({
-      label: `synapse-reduce ${label}`, name: 'synapse-reduce',
-      group1: bindGroup(ctx, 'synapse-reduce', label, [parts[0].weights, partials]),
-      pipeline: pipeline(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', { ...tiledConsts, ROW0: 0, PART_ROWS: post.size }, lib)),
-      workgroups: grid(Math.ceil((post.size * plan.batch) / 64), device),
-    });
+    kernels.push(rateKernel(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', { ...tiledConsts, ROW0: 0, PART_ROWS: post.size }, lib),
+      [parts[0].weights, partials], grid(Math.ceil((post.size * plan.batch) / 64), device)));
   }
   return kernels;
 }
@@ -190,8 +117,7 @@ function populationKernels(ctx: KernelContext, pop: PopPlan): Kernel[] {
   if (pop.incoming.length === 0) {
     const label = `rate-update population "${pop.name}"`;
     const code = assemble('rate-update', { ...unitConstants(ctx.plan, pop), HAS_SYN: false }, { pop });
-    return [{ label, name: 'rate-update', pipeline: pipeline(ctx, 'rate-update', label, code),
-      workgroups: grid(Math.ceil((pop.size * ctx.plan.batch) / 64), ctx.device) }];
+    return [rateKernel(ctx, 'rate-update', label, code, [], grid(Math.ceil((pop.size * ctx.plan.batch) / 64), ctx.device))];
   }
   const last = pop.incoming.length - 1;
   return pop.incoming.flatMap((proj, k) => {

@@ -8,20 +8,11 @@ import { assemble, modulatorsCode, unitConstants, type EpilogueMode } from '../c
 import { SpecError } from '../errors.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import { RULE_CODE, type ProjPlan } from '../plan/rate.ts';
-import { grid, pipeline, type Kernel, type KernelContext } from './rate-kernels.ts';
+import { grid } from '../gpu/pipelines.ts';
+import type { Kernel } from './chunk-runner.ts';
+import { rateKernel, type KernelContext, type PlasticBuffers } from './rate-context.ts';
 
-export interface PlasticBuffers {
-  proj: ProjPlan;
-  /** B x post x pre weights, row-major per instance. */
-  weights: GPUBuffer;
-  /**
-   * Same shape (three-factor), then with tauPostBaseline the running averages of the postsynaptic rates
-   * (two parities of B x post: read one, write the other), else a 16-byte placeholder never written.
-   */
-  eligibility: GPUBuffer;
-  /** Floats in `weights`. */
-  length: number;
-}
+export type { PlasticBuffers };
 
 /** The plastic projection's buffers, made on first use and registered in ctx.plastic. */
 export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffers {
@@ -44,13 +35,6 @@ export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffe
   const buffers = { proj, weights, eligibility, length };
   ctx.plastic.set(proj.name, buffers);
   return buffers;
-}
-
-function bindGroup(ctx: KernelContext, name: 'synapse-dense-plastic' | 'plasticity' | 'modulators', label: string, buffers: GPUBuffer[]): GPUBindGroup {
-  return ctx.device.createBindGroup({
-    label, layout: ctx.layouts.group1.get(name)!,
-    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
 }
 
 /**
@@ -76,11 +60,7 @@ export function plasticProjectionKernel(ctx: KernelContext, proj: ProjPlan, mode
   };
   const name = 'synapse-dense-plastic';
   const code = assemble(name, consts, { pop: proj.post, epilogue: mode, gainModulator: proj.gainModulator });
-  return {
-    label: `${name} ${label}`, name, pipeline: pipeline(ctx, name, `${name} ${label}`, code),
-    group1: bindGroup(ctx, name, label, [weights]),
-    workgroups: grid(Math.ceil((plan.batch * proj.post.size) / (wg / tpr)), ctx.device),
-  };
+  return rateKernel(ctx, name, `${name} ${label}`, code, [weights], grid(Math.ceil((plan.batch * proj.post.size) / (wg / tpr)), ctx.device));
 }
 
 export function plasticityKernel(ctx: KernelContext, proj: ProjPlan): Kernel {
@@ -95,11 +75,7 @@ export function plasticityKernel(ctx: KernelContext, proj: ProjPlan): Kernel {
     INST_K: plan.instK, ETA_PARAM: rule.etaParam, MOD_K: plan.modK, MOD: Math.max(rule.modulator, 0),
     HAS_MOD: rule.modulator >= 0, RULE: RULE_CODE[rule.rule], HAS_WMIN: rule.hasWMin, HAS_WMAX: rule.hasWMax, CENTER: rule.centerPost,
   });
-  return {
-    label, name: 'plasticity', pipeline: pipeline(ctx, 'plasticity', label, code),
-    group1: bindGroup(ctx, 'plasticity', label, [weights, eligibility, params]),
-    workgroups: grid(Math.ceil(length / 64), device),
-  };
+  return rateKernel(ctx, 'plasticity', label, code, [weights, eligibility, params], grid(Math.ceil(length / 64), device));
 }
 
 /** The modulators kernel, or nothing when every modulator is set by the host (or there are none). */
@@ -110,8 +86,5 @@ export function modulatorsKernel(ctx: KernelContext): Kernel | undefined {
   const params = createBuffer(device, 'modulators:mod_params', plan.modParams.byteLength, STORAGE, plan.modParams);
   ctx.buffers.push(params);
   const code = assemble('modulators', { BATCH: plan.batch, INST_K: plan.instK, MOD_K: plan.modK }, undefined, modulatorsCode(plan));
-  return {
-    label, name: 'modulators', pipeline: pipeline(ctx, 'modulators', label, code),
-    group1: bindGroup(ctx, 'modulators', label, [params]), workgroups: [plan.batch, 1, 1],
-  };
+  return rateKernel(ctx, 'modulators', label, code, [params], [plan.batch, 1, 1]);
 }

@@ -17,17 +17,23 @@
  *   4. recorders that fire after step n (rates/states r(n+1), x(n+1), weights W(n+1), modulators of step n).
  * The CPU twin (engine/reference/rate.ts) runs the same order.
  */
-import { GpuError, SpecError } from '../errors.ts';
+import { SpecError } from '../errors.ts';
 import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
-import { createLayouts, STEP_STRIDE, type KernelName } from '../gpu/layouts.ts';
-import { createBuffer, guardGpu, readBuffer, scoped, STORAGE } from '../gpu/resources.ts';
+import { GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
+import { PipelineCache } from '../gpu/pipelines.ts';
+import { createBuffer, guardGpu, readBuffer, scoped, STORAGE, USAGE } from '../gpu/resources.ts';
 import { compile, type CompileOptions, type NetworkPlan } from '../plan/rate.ts';
+import type { RecorderInfo } from '../record/recorders.ts';
+import { activationF32 } from '../reference/rate.ts';
+import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
-import { buildRecorders, fires, plannedRows, type Recorder, type RecordSink } from '../record/recorders.ts';
-import { activationF32 } from '../reference/rate.ts';
-import { buildStepKernels, type Kernel, type KernelContext, type KernelTuning } from './rate-kernels.ts';
-import type { PlasticBuffers } from './rate-plastic-kernels.ts';
+import { runChunks, type ChunkRecorder, type Kernel, type StepProgram } from './chunk-runner.ts';
+import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
+import { buildStepKernels } from './rate-kernels.ts';
+import { rateRecorders } from './rate-recorders.ts';
+
+export type { KernelTuning, RunOptions, RunTiming };
 
 export interface SimulationOptions extends CompileOptions, DeviceOptions {
   /** Steps encoded per submission (default 256). */
@@ -40,36 +46,39 @@ export interface SimulationOptions extends CompileOptions, DeviceOptions {
   maxBindingBytes?: number;
 }
 
-export interface RunOptions {
-  sink?: RecordSink;
-  onProgress?: (doneSteps: number, totalSteps: number) => void;
-}
-
-export interface RunTiming {
-  steps: number;
-  wallSeconds: number;
-}
-
-export class Simulation {
+export class RateSimulation implements Simulation {
+  readonly kind = 'rate';
   /** Global index of the next step to run. */
   step = 0;
   private destroyed = false;
+  private readonly program: StepProgram;
 
   private constructor(
     readonly gpu: Gpu,
     readonly plan: NetworkPlan,
     readonly spec: NetworkSpec,
     private readonly kernels: Kernel[],
-    readonly recorders: Recorder[],
-    private readonly group0: GPUBindGroup[],
+    private readonly chunkRecorders: ChunkRecorder[],
+    group0: GPUBindGroup[],
     private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; modulators: GPUBuffer; all: GPUBuffer[] },
     private readonly plastic: Map<string, PlasticBuffers>,
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
-  ) {}
+  ) {
+    // The step program: every kernel each step (rates ping-pong between the parity bind groups), then the recorders.
+    this.program = {
+      label: 'step kernels', stepBuffer: buffers.steps, group0: (n) => group0[n % 2],
+      slots: kernels.map((kernel) => ({ kernel })), recorders: chunkRecorders,
+    };
+  }
 
-  static async create(specInput: NetworkSpec | unknown, opts: SimulationOptions = {}): Promise<Simulation> {
+  get batch(): number { return this.plan.batch; }
+  get dt(): number { return this.plan.dt; }
+  /** What each recorder delivers, in spec order. */
+  get recorders(): RecorderInfo[] { return this.chunkRecorders.map((r) => r.info!); }
+
+  static async create(specInput: NetworkSpec | unknown, opts: SimulationOptions = {}): Promise<RateSimulation> {
     const t0 = performance.now();
     const spec = validateSpec(specInput);
     const plan = compile(spec, opts);
@@ -81,7 +90,8 @@ export class Simulation {
       throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
     }
     const all: GPUBuffer[] = [];
-    const ctx: KernelContext = { device, plan, layouts: createLayouts(device), pipelineCache: new Map(), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map() };
+    const cache = PipelineCache.of(device);
+    const ctx: KernelContext = { device, plan, cache, group0: cache.layout(GROUP0, 'group0:network'), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map() };
     if (plan.batch > device.limits.maxComputeWorkgroupsPerDimension && plan.modulators.length > 0) {
       throw new SpecError('batch', `modulators run one workgroup per instance; this adapter allows ${device.limits.maxComputeWorkgroupsPerDimension}, got batch ${plan.batch}`);
     }
@@ -102,27 +112,23 @@ export class Simulation {
       const instTable = createBuffer(device, 'inst_table', plan.instTable.byteLength, STORAGE, plan.instTable);
       const seeds = createBuffer(device, 'seeds', plan.seeds.byteLength, STORAGE, plan.seeds);
       const inputData = createBuffer(device, 'input_data', plan.inputData.byteLength, STORAGE, plan.inputData);
-      const steps = createBuffer(device, 'step_info', chunkSteps * STEP_STRIDE, GPUBufferUsage.UNIFORM);
+      const steps = createBuffer(device, 'step_info', chunkSteps * STEP_STRIDE, USAGE.UNIFORM);
       // Values (B x modK), then the activity modulators' running predictions (B x modK, start at 0).
       const mod0 = new Float32Array(2 * plan.batch * plan.modK);
       for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) mod0[b * plan.modK + m.index] = m.init;
       const modulators = createBuffer(device, 'modulators', mod0.byteLength, STORAGE, mod0);
       all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators);
-      const group0 = [0, 1].map((parity) => device.createBindGroup({
-        label: `group0:network (step parity ${parity})`, layout: ctx.layouts.group0,
-        entries: [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators].map((buffer, binding) => ({
-          binding, resource: binding === 0 ? { buffer, size: STEP_STRIDE } : { buffer },
-        })),
-      }));
+      const group0 = [0, 1].map((parity) => cache.bindGroup(`group0:network (step parity ${parity})`, ctx.group0,
+        [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators], true));
       const kernels = buildStepKernels(ctx);
-      const recorders = buildRecorders(ctx, spec.record ?? [], chunkSteps);
-      return new Simulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
+      const recorders = rateRecorders(ctx, spec.record ?? [], chunkSteps);
+      return new RateSimulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
         opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
     });
   }
 
   /** Kernels of one step, for reports. */
-  get kernelNames(): { label: string; name: KernelName }[] {
+  get kernelNames(): { label: string; name: string }[] {
     return this.kernels.map((k) => ({ label: k.label, name: k.name }));
   }
 
@@ -130,93 +136,12 @@ export class Simulation {
     return guardGpu(this.gpu, what, p);
   }
 
-  /** Encodes steps [n0, n0 + count) into one submission; returns the rows each recorder took. */
-  private encodeChunk(n0: number, count: number): { rows: number[]; commands: GPUCommandBuffer; staging?: GPUBuffer; offsets: number[] } {
-    const { device } = this.gpu;
-    const info = new Uint32Array((count * STEP_STRIDE) / 4);
-    const rows = this.recorders.map(() => 0);
-    for (let s = 0; s < count; s++) {
-      info[(s * STEP_STRIDE) / 4] = n0 + s;
-      this.recorders.forEach((r, k) => {
-        if (fires(r.every, n0 + s)) info[(s * STEP_STRIDE) / 4 + 4 + k] = rows[k]++;
-      });
-    }
-    device.queue.writeBuffer(this.buffers.steps, 0, info);
-    const enc = device.createCommandEncoder({ label: `steps ${n0}..${n0 + count - 1}` });
-    const pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
-    const dispatch = (k: Kernel, group0: GPUBindGroup, offset: number) => {
-      pass.setPipeline(k.pipeline);
-      pass.setBindGroup(0, group0, [offset]);
-      if (k.group1) pass.setBindGroup(1, k.group1);
-      pass.dispatchWorkgroups(...k.workgroups);
-    };
-    for (let s = 0; s < count; s++) {
-      const group0 = this.group0[(n0 + s) % 2];
-      for (const k of this.kernels) dispatch(k, group0, s * STEP_STRIDE);
-      for (const r of this.recorders) if (fires(r.every, n0 + s)) dispatch(r.kernel, group0, s * STEP_STRIDE);
-    }
-    pass.end();
-    const offsets: number[] = [];
-    let total = 0;
-    this.recorders.forEach((r, k) => { offsets.push(total); total += rows[k] * r.batch * r.width * 4; });
-    let staging: GPUBuffer | undefined;
-    if (total > 0) {
-      staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      this.recorders.forEach((r, k) => {
-        if (rows[k] > 0) enc.copyBufferToBuffer(r.ring, 0, staging!, offsets[k], rows[k] * r.batch * r.width * 4);
-      });
-    }
-    return { rows, commands: enc.finish(), staging, offsets };
-  }
-
   /** Runs `steps` steps from the current step; recorder rows go to opts.sink in order. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
     if (this.destroyed) throw new Error('simulation destroyed');
-    const { device } = this.gpu;
-    const t0 = performance.now();
     const start = this.step;
-    for (const r of this.recorders) await opts.sink?.begin?.(r, plannedRows(r.every, start, steps));
-    const inFlight: Promise<void>[] = [];
-    let delivered: Promise<void> = Promise.resolve();
-    for (let done = 0; done < steps;) {
-      const count = Math.min(this.chunkSteps, steps - done);
-      const n0 = this.step;
-      device.pushErrorScope('out-of-memory');
-      device.pushErrorScope('validation');
-      const chunk = this.encodeChunk(n0, count);
-      device.queue.submit([chunk.commands]);
-      const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
-        const what = `step kernels (steps ${n0}..${n0 + count - 1}; ${this.kernels.map((k) => k.label).join(', ')})`;
-        if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
-        if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
-      });
-      const readback = chunk.staging
-        ? errors.then(() => chunk.staging!.mapAsync(GPUMapMode.READ))
-        : errors.then(() => device.queue.onSubmittedWorkDone());
-      const completed = this.guard(`steps ${n0}..${n0 + count - 1}`, readback);
-      delivered = Promise.all([delivered, completed]).then(async () => {
-        if (chunk.staging) {
-          const data = new Float32Array(chunk.staging.getMappedRange().slice(0));
-          chunk.staging.unmap();
-          chunk.staging.destroy();
-          for (const r of this.recorders) {
-            const k = r.index;
-            if (chunk.rows[k] > 0 && opts.sink) {
-              await opts.sink.write(r, data.subarray(chunk.offsets[k] / 4, chunk.offsets[k] / 4 + chunk.rows[k] * r.batch * r.width), chunk.rows[k]);
-            }
-          }
-        }
-      });
-      delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
-      inFlight.push(delivered);
-      this.step += count;
-      done += count;
-      if (inFlight.length >= this.maxInFlight) await inFlight.shift();
-      opts.onProgress?.(done, steps);
-    }
-    await delivered;
-    for (const r of this.recorders) await opts.sink?.end?.(r);
-    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+    this.step += steps;
+    return runChunks(this.gpu, this.program, start, steps, opts, { chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress });
   }
 
   /** Reads the current state x and rates r(x) of every population (outside the step loop). */

@@ -8,11 +8,16 @@ import philox from '../../shaders/lib/philox.wgsl';
 import synapseGen from '../../shaders/lib/synapse-gen.wgsl';
 import buildCount from '../../shaders/build-count.wgsl';
 import buildPlace from '../../shaders/build-place.wgsl';
+import { constantsBlock, splice, type Constants } from '../codegen/wgsl.ts';
 import { SpecError } from '../errors.ts';
-import { createBuffer, guardGpu, readBuffer, STORAGE } from '../gpu/resources.ts';
+import { BUILD_GROUP0, type BuildKernel } from '../gpu/layouts.ts';
+import { PipelineCache } from '../gpu/pipelines.ts';
+import { createBuffer, guardGpu, readBuffer, STORAGE, USAGE } from '../gpu/resources.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
 import { genInfo } from '../reference/synapse-build.ts';
+
+const TEMPLATES: Record<BuildKernel, string> = { 'build-count': buildCount, 'build-place': buildPlace };
 
 /** One part of the network-wide rows [row0, row1), with its own buffers (each fits one binding). */
 export interface RowPart {
@@ -36,10 +41,6 @@ export interface BuiltSynapses {
   synapses: number;
 }
 
-function constants(c: Record<string, number>): string {
-  return Object.entries(c).map(([k, v]) => `const ${k}: u32 = ${v >>> 0}u;`).join('\n');
-}
-
 /**
  * Builds the stored synapses on the GPU: counts rows (host-built rows plus build-count), scans them on the
  * host, splits the rows into parts of at most `maxBindingBytes` per array, uploads host-built synapses at
@@ -59,18 +60,18 @@ export async function buildSynapses(gpu: Gpu, plan: SpikingPlan, maxBindingBytes
   const rowBase = new Map(pres.map((p) => [p.pop, p.rowBase]));
   const words = genInfo(plan);
   const gen = createBuffer(device, 'gen_info', words.byteLength, STORAGE, words);
-  const info = createBuffer(device, 'build_info', 16, GPUBufferUsage.UNIFORM);
+  const info = createBuffer(device, 'build_info', 16, USAGE.UNIFORM);
   const lib = [philox, synapseGen].join('\n');
-  const pipe = (name: string, template: string, c: Record<string, number>) => device.createComputePipeline({
-    label: name, layout: 'auto',
-    compute: { module: device.createShaderModule({ label: name, code: template.replace('//!splice constants', constants(c)).replace('//!splice lib', lib) }), entryPoint: 'main' },
-  });
-  const run = (pipeline: GPUComputePipeline, buffers: GPUBuffer[], threads: number) => {
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
+  const cache = PipelineCache.of(device);
+  // Each kernel runs as a grid-stride loop over its synapses, so one dimension of workgroups suffices.
+  const run = (kind: BuildKernel, label: string, c: Constants, buffers: GPUBuffer[], threads: number) => {
+    const layout = cache.layout(BUILD_GROUP0[kind], `build group0:${kind}`);
+    const pipeline = cache.pipeline(label, splice(kind, TEMPLATES[kind], { constants: constantsBlock(c), lib }), [layout]);
+    const enc = device.createCommandEncoder({ label });
+    const pass = enc.beginComputePass({ label });
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-    pass.dispatchWorkgroups(Math.max(1, Math.min(65535, Math.ceil(threads / 256))));
+    pass.setBindGroup(0, cache.bindGroup(label, layout, buffers));
+    pass.dispatchWorkgroups(Math.max(1, Math.min(device.limits.maxComputeWorkgroupsPerDimension, Math.ceil(threads / 256))));
     pass.end();
     device.queue.submit([enc.finish()]);
   };
@@ -83,7 +84,7 @@ export async function buildSynapses(gpu: Gpu, plan: SpikingPlan, maxBindingBytes
   let counts = new Uint32Array(rows);
   if (plan.generated.length) {
     const countBuf = createBuffer(device, 'synapse counts', rows * 4, STORAGE);
-    plan.generated.forEach((g, i) => run(pipe(`build-count "${g.name}"`, buildCount, { GEN: i, N_SYN: g.synapses, PRE_ROW_BASE: rowBase.get(g.pre)! }), [gen, countBuf, info], g.synapses));
+    plan.generated.forEach((g, i) => run('build-count', `build-count "${g.name}"`, { GEN: i, N_SYN: g.synapses, PRE_ROW_BASE: rowBase.get(g.pre)! }, [gen, countBuf, info], g.synapses));
     counts = new Uint32Array(await guardGpu(gpu, 'counting the stored synapses', readBuffer(device, countBuf, 0, rows * 4)));
     countBuf.destroy();
   }
@@ -131,7 +132,7 @@ export async function buildSynapses(gpu: Gpu, plan: SpikingPlan, maxBindingBytes
         const base = rowBase.get(g.pre)!;
         if (base >= r1 || base + g.pre.size <= r0) return;
         const c = { GEN: i, N_SYN: g.synapses, ROW0: r0, ROW1: r1, PRE_ROW_BASE: base, TARGET_BASE: g.post.ringBase + g.port * plan.batch * g.post.size, POST_POP: g.post.index };
-        run(pipe(`build-place "${g.name}" rows ${r0}..${r1 - 1}`, buildPlace, c), [gen, cursorBuf, target, wq, delayPop, info], g.synapses);
+        run('build-place', `build-place "${g.name}" rows ${r0}..${r1 - 1}`, c, [gen, cursorBuf, target, wq, delayPop, info], g.synapses);
       });
       await guardGpu(gpu, 'placing the stored synapses', device.queue.onSubmittedWorkDone());
       cursorBuf.destroy();

@@ -2,15 +2,9 @@
 // same bindings; test/unit/layout.test.ts checks them against this file with wgsl_reflect).
 // State arrays hold every population: unit i of instance b of population p sits at
 // POP_BASE(p) + b * N(p) + i. rate_in holds r(x) at the start of the step, rate_out receives it at the end
-// (the two rate buffers swap every step). `modulators` holds every modulator's value for this step,
+// (the two rate buffers swap every step). StepInfo is generated (engine/gpu/step-info.ts). `modulators` holds every modulator's value for this step,
 // value k of instance b at b * MOD_K + k, then the activity modulators' running predictions at
 // BATCH * MOD_K + b * MOD_K + k (written by the modulators kernel and by the host, read by the rest).
-
-struct StepInfo {
-  step: u32,                      // global step index n: this step advances t = n*dt to (n+1)*dt
-  pad0: u32, pad1: u32, pad2: u32,
-  slots: array<vec4<u32>, 15>,    // per recorder: its row in the GPU ring buffer for this step
-}
 
 @group(0) @binding(0) var<uniform> step_info: StepInfo;
 @group(0) @binding(1) var<storage, read> rate_in: array<f32>;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToDirectory } from '../../scenarios/run.ts';
 import { readNpy, writeNpy } from '../../engine/node/npy-files.ts';
-import { Simulation } from '../../engine/run/rate-simulation.ts';
-import type { KernelTuning } from '../../engine/run/rate-kernels.ts';
+import { RateSimulation } from '../../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../../engine/run/rate-context.ts';
 import { ReferenceSimulation } from '../../engine/reference/rate.ts';
 import { MemorySink, type RecorderInfo } from '../../engine/record/recorders.ts';
 import type { NetworkSpec, PlasticitySpec } from '../../engine/spec/rate.ts';
@@ -47,12 +47,12 @@ class AppendSink extends MemorySink {
   }
 }
 
-interface Phase { steps: number; before?: (sim: Simulation, ref: ReferenceSimulation) => void }
+interface Phase { steps: number; before?: (sim: RateSimulation, ref: ReferenceSimulation) => void }
 
 /** Runs the spec on the GPU and on the twin through the same phases; returns both ends. */
 async function runBoth(spec: NetworkSpec, phases: Phase[], chunkSteps = 64, tuning?: KernelTuning) {
   return withoutValidationErrors(async () => {
-    const sim = await Simulation.create(spec, { chunkSteps, tuning });
+    const sim = await RateSimulation.create(spec, { chunkSteps, tuning });
     const ref = new ReferenceSimulation(sim.plan, sim.spec.record);
     const gpuRec = new AppendSink(), refRec = new AppendSink();
     for (const phase of phases) {
@@ -200,7 +200,7 @@ describe('rate plasticity: GPU vs CPU twin', () => {
     spec.modulators = [{ name: 'arousal', type: 'activity', population: 'E', scale: 2, offset: 0.5 }];
     spec.projections![1].gainModulator = 'arousal';
     spec.batch = { size: 9, params: { 'projections.EE.eta': Array.from({ length: 9 }, (_, b) => 0.005 * b) } };
-    const sim = await Simulation.create(spec, {});
+    const sim = await RateSimulation.create(spec, {});
     expect(sim.kernelNames.map((k) => k.name)).toContain('synapse-dense-tiled');
     sim.destroy();
     const r = await runBoth(spec, [{ steps: 40 }]);
@@ -243,7 +243,7 @@ describe('rate plasticity: determinism, batching, weights in and out', () => {
     spec.batch = { size: 3, params: { 'projections.EE.eta': [0.001, 0.002, 0.004] } };
     const runs: Float32Array[] = [];
     for (const chunkSteps of [64, 64, 7]) {
-      const sim = await Simulation.create(spec, { chunkSteps });
+      const sim = await RateSimulation.create(spec, { chunkSteps });
       await sim.run(200);
       runs.push(await sim.readWeights('EE'));
       sim.destroy();
@@ -257,7 +257,7 @@ describe('rate plasticity: determinism, batching, weights in and out', () => {
     const etas = [0.001, 0.003, 0.006];
     const batched = threeFactor(0);
     batched.batch = { size: 3, params: { 'projections.EE.eta': etas } };
-    const sim = await Simulation.create(batched, {});
+    const sim = await RateSimulation.create(batched, {});
     await sim.run(200);
     const w3 = await sim.readWeights('EE');
     const s3 = (await sim.read()).state;
@@ -267,7 +267,7 @@ describe('rate plasticity: determinism, batching, weights in and out', () => {
     for (const b of [0, 2]) {
       const alone = threeFactor(0);
       alone.batch = { size: 1, params: { 'projections.EE.eta': [etas[b]] } };
-      const one = await Simulation.create(alone, {});
+      const one = await RateSimulation.create(alone, {});
       await one.run(200);
       const w1 = await one.readWeights('EE');
       const s1 = (await one.read()).state;
@@ -290,7 +290,7 @@ describe('rate plasticity: determinism, batching, weights in and out', () => {
     const r = await runBoth(spec, [{ steps: 25 }, { steps: 50 }, { steps: 25 }], 16);
     expectAgreement(r, 0.001);
     // Re-run, reading the weights after steps 25, 75 and 100 (rows 0, 2 and 3 of the recorder).
-    const sim = await Simulation.create(spec, { chunkSteps: 16 });
+    const sim = await RateSimulation.create(spec, { chunkSteps: 16 });
     const rec = new AppendSink();
     for (const steps of [25, 50, 25]) { await sim.run(steps, { sink: rec }); snapshots.push(await sim.readWeights('EE')); }
     sim.destroy();
@@ -313,7 +313,7 @@ describe('rate plasticity: determinism, batching, weights in and out', () => {
     const n = 24 * 24;
     const rng = new PhiloxStream(5, 1, 0);
     const mine = Float32Array.from({ length: 2 * n }, () => 0.3 * rng.normal());
-    const sim = await Simulation.create(spec, {});
+    const sim = await RateSimulation.create(spec, {});
     sim.writeWeights('EE', mine);
     expect(sameBits(await sim.readWeights('EE'), mine)).toBe(true);
     const one = mine.subarray(0, n);
@@ -376,7 +376,7 @@ describe("physics: Oja's rule extracts the principal component", () => {
       ],
       record: [{ name: 'w', projection: 'w', what: 'weights', every: 10 }],
     };
-    const sim = await Simulation.create(spec, { chunkSteps: 500 });
+    const sim = await RateSimulation.create(spec, { chunkSteps: 500 });
     const rec = new MemorySink();
     await sim.run(steps, { sink: rec });
     sim.destroy();
@@ -428,7 +428,7 @@ describe('rate plasticity: files', () => {
     expect(readNpy(readFileSync(join(out, 'da.npy'))).shape).toEqual([30, 2]);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).weights).toEqual([{ projection: 'ff', file: 'weights_ff.npy', shape: [2, 6, 8] }]);
     // The run started from w0 (read as float64, rounded once) and learned.
-    const sim = await Simulation.create({ ...spec, projections: [{ ...spec.projections[0], weights: { type: 'dense', values: Array.from(w0) } }] } as NetworkSpec, {});
+    const sim = await RateSimulation.create({ ...spec, projections: [{ ...spec.projections[0], weights: { type: 'dense', values: Array.from(w0) } }] } as NetworkSpec, {});
     await sim.run(60);
     expect(sameBits(await sim.readWeights('ff'), final.data as Float32Array)).toBe(true);
     sim.destroy();

@@ -5,8 +5,8 @@
  * kernel) and 70 (tiled GEMM with split-K).
  */
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../engine/run/rate-simulation.ts';
-import type { KernelTuning } from '../../engine/run/rate-kernels.ts';
+import { RateSimulation } from '../../engine/run/rate-simulation.ts';
+import type { KernelTuning } from '../../engine/run/rate-context.ts';
 import { ReferenceSimulation } from '../../engine/reference/rate.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
 import type { NetworkSpec } from '../../engine/spec/rate.ts';
@@ -16,7 +16,7 @@ import { TOLERANCE } from '../tolerances.ts';
 
 async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSteps = 7, maxBindingBytes?: number, tuning?: KernelTuning) {
   return withoutValidationErrors(async () => {
-    const sim = await Simulation.create(spec, { batch, chunkSteps, maxBindingBytes, tuning });
+    const sim = await RateSimulation.create(spec, { batch, chunkSteps, maxBindingBytes, tuning });
     const gpuRec = new MemorySink();
     await sim.run(steps, { sink: gpuRec });
     const { state, rate } = await sim.read();
@@ -104,7 +104,7 @@ describe('determinism', () => {
     const spec = randomTwoPopulationSpec(9, 40, 20);
     const runs = [];
     for (const chunkSteps of [5, 5, 64]) {
-      const sim = await Simulation.create(spec, { batch: 5, chunkSteps });
+      const sim = await RateSimulation.create(spec, { batch: 5, chunkSteps });
       await sim.run(30);
       runs.push((await sim.read()).state);
       sim.destroy();
@@ -118,7 +118,7 @@ describe('determinism', () => {
       dt: 1, seed: 4, populations: [{ name: 'n', size: 32, tau: 10, activation: 'linear', noise: 1 }],
       batch: { size: 2, params: { seed: [4, 5] } },
     };
-    const sim = await Simulation.create(spec, {});
+    const sim = await RateSimulation.create(spec, {});
     await sim.run(10);
     const { state } = await sim.read();
     sim.destroy();
@@ -133,7 +133,7 @@ describe('analytic checks', () => {
   it('a linear unit without input decays as x0 exp(-t / tau) (exponential Euler is exact)', async () => {
     const taus = [3, 10, 25];
     const spec: NetworkSpec = { dt: 0.5, populations: [{ name: 'leak', size: 3, tau: taus, activation: 'linear', init: 2 }] };
-    const sim = await Simulation.create(spec, {});
+    const sim = await RateSimulation.create(spec, {});
     await sim.run(40);
     const { state } = await sim.read();
     sim.destroy();
@@ -143,7 +143,7 @@ describe('analytic checks', () => {
   it('the OU noise has the stationary standard deviation given in the spec', async () => {
     const sigma = 0.7;
     const spec: NetworkSpec = { dt: 1, seed: 2, populations: [{ name: 'ou', size: 4096, tau: 2, activation: 'linear', noise: sigma }] };
-    const sim = await Simulation.create(spec, {});
+    const sim = await RateSimulation.create(spec, {});
     await sim.run(40); // 20 time constants: stationary
     const { state } = await sim.read();
     sim.destroy();

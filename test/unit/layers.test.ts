@@ -13,7 +13,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Layers from the bottom: a module's layer is the first path segment under engine/ (files at the top: their name). */
 export const LAYERS: Record<string, number> = {
-  'errors.ts': 0,
+  'errors.ts': 0, 'version.ts': 0,
   util: 1, analysis: 1, plot: 1,
   models: 2,
   spec: 3,
@@ -23,6 +23,7 @@ export const LAYERS: Record<string, number> = {
   codegen: 6,
   reference: 7,
   run: 8,
+  'simulation.ts': 6,
   'index.ts': 9,
   node: 10, 'node.ts': 11,
 };

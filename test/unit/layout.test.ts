@@ -9,7 +9,7 @@ import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/
 import { compile } from '../../engine/plan/rate.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { plasticTwoPopulationSpec, randomTwoPopulationSpec } from '../specs.ts';
-import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/spiking-layouts.ts';
+import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/layouts.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/codegen/spiking.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';

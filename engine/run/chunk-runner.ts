@@ -1,0 +1,180 @@
+/**
+ * The time loop, once for every kind of network. A StepProgram says what one step does: its ordered
+ * dispatch slots (each may carry a `when` predicate), its recorders (a kernel or a buffer copy when they
+ * take a row, a readback region per chunk and a decoder that delivers rows), and what is uploaded per
+ * chunk. runChunks() encodes many steps per submission in one compute pass (a copy closes and reopens
+ * it), writes the chunk's StepInfo rows (engine/gpu/step-info.ts) into a dynamic uniform buffer, copies
+ * every recorder's region into one staging buffer, and moves on: readbacks complete asynchronously and
+ * are delivered in step order, with at most `maxInFlight` chunks in flight. No host round trip per step.
+ */
+import { GpuError } from '../errors.ts';
+import { STEP_STRIDE } from '../gpu/layouts.ts';
+import { guardGpu, USAGE } from '../gpu/resources.ts';
+import { StepInfoRows } from '../gpu/step-info.ts';
+import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
+import type { Outputs, RunTiming } from '../simulation.ts';
+
+/** A kernel of the step program: a pipeline, its group-1 bind group and its grid. */
+export interface Kernel {
+  label: string;
+  /** Template name (shaders/NAME.wgsl). */
+  name: string;
+  pipeline: GPUComputePipeline;
+  group1?: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+/** One chunk: steps n0 .. n0 + count - 1, with what the program prepared for it. */
+export interface Chunk<D = unknown> {
+  n0: number;
+  count: number;
+  data: D;
+}
+
+/** A dispatch of every step, or of the steps where `when` holds (s: the step's index in the chunk). */
+export interface StepSlot<D = unknown> {
+  kernel: Kernel;
+  when?: (chunk: Chunk<D>, s: number) => boolean;
+}
+
+/**
+ * A recorder as a slot of the program. It takes a row after the steps where fires(every, n) holds, or
+ * after every step (`everyStep`: the row is then the step's index in the chunk); its StepInfo slot holds
+ * that row. When it takes a row its kernel is dispatched or its copy encoded, after the step's slots.
+ */
+export interface ChunkRecorder<D = unknown> {
+  /** What the sink is told in begin/end (absent for recorders delivered elsewhere, e.g. spikes). */
+  info?: RecorderInfo;
+  every: number;
+  everyStep?: boolean;
+  /** Its StepInfo slot, if its kernels read one. */
+  slot?: number;
+  kernel?: Kernel;
+  copy?: (enc: GPUCommandEncoder, row: number) => void;
+  /** Cleared at the start of every chunk. */
+  clear?: GPUBuffer;
+  /** The region read back after a chunk in which it took `rows` rows (none: nothing to read). */
+  region?: (rows: number, chunk: Chunk<D>) => { buffer: GPUBuffer; offset: number; bytes: number } | undefined;
+  /** Delivers a chunk: `data` is its region's bytes (empty without a region). */
+  deliver(chunk: Chunk<D>, data: ArrayBuffer, rows: number, out: Outputs): void | Promise<void>;
+}
+
+export interface StepProgram<D = unknown> {
+  /** Names the program in error messages ('step kernels', 'spiking step kernels'). */
+  label: string;
+  /** The dynamic uniform buffer of the chunk's StepInfo rows (chunkSteps * STEP_STRIDE bytes). */
+  stepBuffer: GPUBuffer;
+  /** Group 0 of step n (e.g. alternating rate buffers). */
+  group0(step: number): GPUBindGroup;
+  slots: StepSlot<D>[];
+  recorders: ChunkRecorder<D>[];
+  /** Per chunk, before it is encoded (in chunk order): uploads and the chunk's data. */
+  prepare?(n0: number, count: number): D;
+}
+
+export interface RunControl {
+  chunkSteps: number;
+  maxInFlight: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Runs `steps` steps of `program` from step `start`; recorder rows reach `out` in step order. */
+export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDeviceLostInfo> }, program: StepProgram<D>, start: number, steps: number, out: Outputs, control: RunControl): Promise<RunTiming> {
+  const { device } = gpu;
+  const t0 = performance.now();
+  for (const r of program.recorders) if (r.info) await out.sink?.begin?.(r.info, plannedRows(r.every, start, steps));
+  const inFlight: Promise<void>[] = [];
+  let delivered: Promise<void> = Promise.resolve();
+  for (let done = 0; done < steps;) {
+    const count = Math.min(control.chunkSteps, steps - done);
+    const chunk: Chunk<D> = { n0: start + done, count, data: program.prepare ? program.prepare(start + done, count) : (undefined as D) };
+    const range = `steps ${chunk.n0}..${chunk.n0 + count - 1}`;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    const { commands, rows, staging, regions } = encodeChunk(device, program, chunk);
+    device.queue.submit([commands]);
+    const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
+      const what = `${program.label} (${range}; ${program.slots.map((s) => s.kernel.label).join(', ')})`;
+      if (oom) throw new GpuError(what, `out of GPU memory: ${oom.message}`);
+      if (validation) throw new GpuError(what, `WebGPU validation error: ${validation.message}`);
+    });
+    const ready = guardGpu(gpu, `${program.label}, ${range}`, errors.then(() => (staging ? staging.mapAsync(GPUMapMode.READ) : device.queue.onSubmittedWorkDone())));
+    delivered = Promise.all([delivered, ready]).then(async () => {
+      const data = staging ? staging.getMappedRange().slice(0) : new ArrayBuffer(0);
+      if (staging) { staging.unmap(); staging.destroy(); }
+      for (const [k, r] of program.recorders.entries()) {
+        const reg = regions[k];
+        await r.deliver(chunk, reg ? data.slice(reg.at, reg.at + reg.bytes) : new ArrayBuffer(0), rows[k], out);
+      }
+    });
+    delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
+    inFlight.push(delivered);
+    done += count;
+    if (inFlight.length >= control.maxInFlight) await inFlight.shift();
+    control.onProgress?.(done, steps);
+  }
+  await delivered;
+  for (const r of program.recorders) if (r.info) await out.sink?.end?.(r.info);
+  return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** Encodes one chunk: StepInfo rows, clears, every step's slots and recorders, then the copies to staging. */
+function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk<D>) {
+  const { n0, count } = chunk;
+  const recs = program.recorders;
+  const info = new StepInfoRows(count);
+  const rows = recs.map(() => 0);
+  const takes: boolean[][] = [];
+  for (let s = 0; s < count; s++) {
+    info.set(s, 'step', n0 + s);
+    info.set(s, 'local', s);
+    takes.push(recs.map((r, k) => {
+      const take = r.everyStep || fires(r.every, n0 + s);
+      if (r.slot !== undefined) info.slot(s, r.slot, r.everyStep ? s : rows[k]);
+      if (take && !r.everyStep) rows[k]++;
+      return take;
+    }));
+  }
+  recs.forEach((r, k) => { if (r.everyStep) rows[k] = count; });
+  device.queue.writeBuffer(program.stepBuffer, 0, info.data);
+  const enc = device.createCommandEncoder({ label: `${program.label} ${n0}..${n0 + count - 1}` });
+  for (const r of recs) if (r.clear) enc.clearBuffer(r.clear);
+  let pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
+  const row = recs.map(() => 0);
+  for (let s = 0; s < count; s++) {
+    const group0 = program.group0(n0 + s);
+    const dispatch = (k: Kernel) => {
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, group0, [s * STEP_STRIDE]);
+      if (k.group1) pass.setBindGroup(1, k.group1);
+      pass.dispatchWorkgroups(...k.workgroups);
+    };
+    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(slot.kernel);
+    recs.forEach((r, k) => { if (takes[s][k] && r.kernel) dispatch(r.kernel); });
+    const copies = recs.filter((r, k) => takes[s][k] && r.copy);
+    if (copies.length) {
+      // Buffer copies go between compute passes.
+      pass.end();
+      recs.forEach((r, k) => { if (takes[s][k] && r.copy) r.copy(enc, row[k]); });
+      pass = enc.beginComputePass({ label: `steps ${n0 + s + 1}..${n0 + count - 1}` });
+    }
+    recs.forEach((r, k) => { if (takes[s][k]) row[k]++; });
+  }
+  pass.end();
+  const regions = recs.map((r, k) => r.region?.(rows[k], chunk));
+  const total = regions.reduce((a, g) => a + (g?.bytes ?? 0), 0);
+  let staging: GPUBuffer | undefined;
+  const placed: ({ at: number; bytes: number } | undefined)[] = [];
+  if (total > 0) {
+    staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    let at = 0;
+    for (const g of regions) {
+      if (g && g.bytes > 0) {
+        enc.copyBufferToBuffer(g.buffer, g.offset, staging, at, g.bytes);
+        placed.push({ at, bytes: g.bytes });
+        at += g.bytes;
+      } else placed.push(undefined);
+    }
+  }
+  return { commands: enc.finish(), rows, staging, regions: placed };
+}

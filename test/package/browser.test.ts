@@ -1,0 +1,62 @@
+/**
+ * The library's core (engine/index.ts, the package's main entry) bundles for the browser: esbuild with
+ * platform 'browser' must find no Node module in it, and the bundle must load and run where Node's
+ * globals (process, Buffer, require) do not exist. Dawn's binding (npm `webgpu`) is the one Node-only
+ * piece; a browser supplies WebGPU itself, so a stub stands in for the binding here.
+ */
+import { describe, expect, it } from 'vitest';
+import { build, type BuildFailure, type Plugin } from 'esbuild';
+import { createContext, runInContext } from 'node:vm';
+
+const webgpuStub: Plugin = {
+  name: 'webgpu-stub',
+  setup(b) {
+    b.onResolve({ filter: /^webgpu$/ }, () => ({ path: 'webgpu', namespace: 'webgpu-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'webgpu-stub' }, () => ({
+      contents: 'export const globals = {}; export function create() { throw new Error("no Dawn in a browser"); }',
+      loader: 'js',
+    }));
+  },
+};
+
+async function browserBundle(format: 'esm' | 'iife') {
+  try {
+    return await build({
+      entryPoints: ['engine/index.ts'], bundle: true, write: false, platform: 'browser', format, globalName: 'lamina',
+      target: 'es2022', loader: { '.wgsl': 'text' }, logLevel: 'silent', metafile: true, plugins: [webgpuStub],
+    });
+  } catch (e) {
+    // Name every import that blocks the build (file: import), so the failure says what to move.
+    const errors = (e as BuildFailure).errors ?? [];
+    const lines = errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ${m.location.lineText.trim()}` : ''} (${m.text})`);
+    throw new Error(`the browser bundle of engine/index.ts does not build:\n${lines.join('\n') || (e as Error).message}`);
+  }
+}
+
+describe('browser bundle of the core', () => {
+  it('builds with esbuild platform browser: no Node module among its inputs', async () => {
+    const result = await browserBundle('esm');
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.filter((p) => p.startsWith('node:') || !/^(engine|shaders|webgpu-stub)[:/]|^package\.json$/.test(p))).toEqual([]);
+    expect(result.outputFiles[0].text).not.toMatch(/\bfrom\s*["']node:|\brequire\(/);
+  });
+
+  it('loads and runs a spiking CPU twin where process, Buffer and require do not exist', async () => {
+    const result = await browserBundle('iife');
+    const context = createContext({ console, TextEncoder, TextDecoder, performance, URL });
+    runInContext(result.outputFiles[0].text, context, { filename: 'lamina.browser.js' });
+    const lib = context.lamina as typeof import('../../engine/index.ts');
+    expect(typeof lib.SpikingSimulation.create).toBe('function');
+    expect(typeof lib.Simulation.create).toBe('function');
+    const spec = {
+      dt: 0.1, populations: [{ name: 'n', size: 4, model: 'lif_psc_exp' }],
+      inputs: [{ name: 'drive', target: 'n', type: 'dc', amplitude: [400, 500, 600, 700] }],
+    };
+    const { plan } = lib.compileSpiking(spec);
+    const twin = new lib.SpikingReference(plan);
+    let spikes = 0;
+    for (let t = 0; t < 500; t++) spikes += twin.advance().length;
+    expect(spikes).toBeGreaterThan(0);
+    expect(() => lib.validateSpec({ dt: -1 })).toThrow(/dt|populations/);
+  });
+});
