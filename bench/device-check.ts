@@ -25,7 +25,7 @@ async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?:
   await sim.run(steps, { sink: gpuRec });
   const { state } = await sim.read();
   const ref = new ReferenceSimulation(sim.plan, sim.spec.record);
-  ref.run(steps);
+  await ref.run(steps);
   let worst = 0;
   for (let i = 0; i < state.length; i++) worst = Math.max(worst, Math.abs(state[i] - ref.state[i]) / (1 + Math.abs(ref.state[i])));
   console.log(`  batch ${batch}, ${steps} steps, kernels ${sim.kernelNames.map((k) => k.name).join('+')}: max rel diff ${worst.toExponential(2)}`);

@@ -24,9 +24,10 @@ export { AdapterError, GpuError, SpecError } from './errors.ts';
 export { acquireGpu, adapterReport, BACKENDS } from './gpu/device.ts';
 export type { AdapterReport, Backend, DeviceOptions, Gpu } from './gpu/device.ts';
 
-// --- Common simulation interface -------------------------------------------------------------------
-// Reserved for `createSimulation(spec, options)` (picks the rate or spiking engine from the spec) and
-// the `Simulation` interface both engines implement; until then the two classes below are the API.
+// --- The common interface of running networks ---------------------------------------------------
+// Both GPU simulations implement `Simulation`. Reserved here: `createSimulation(spec, options)`, which
+// picks the rate or spiking engine from the spec.
+export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from './simulation.ts';
 
 // --- Rate networks ---------------------------------------------------------------------------------
 export type {
@@ -35,8 +36,8 @@ export type {
   WeightRecorderSpec, WeightsSpec,
 } from './spec/rate.ts';
 export { validateSpec } from './spec/validate-rate.ts';
-export { Simulation } from './run/rate-simulation.ts';
-export type { RunOptions, RunTiming, SimulationOptions } from './run/rate-simulation.ts';
+export { RateSimulation } from './run/rate-simulation.ts';
+export type { KernelTuning, SimulationOptions } from './run/rate-simulation.ts';
 
 // --- Spiking networks ------------------------------------------------------------------------------
 export type {
@@ -44,7 +45,7 @@ export type {
   SpikingPopulationSpec, SpikingProjectionSpec, SpikingRecorderSpec, SpikingSpec,
 } from './spec/spiking.ts';
 export { SpikingSimulation } from './run/spiking-simulation.ts';
-export type { SpikeHandler, SpikingOptions } from './run/spiking-simulation.ts';
+export type { SpikingOptions } from './run/spiking-simulation.ts';
 export { ADLIF_PSC_EXP, BUILTIN_MODELS, LIF_COBA, LIF_PSC_EXP } from './models/builtin-models.ts';
 export type { NeuronModelSpec } from './models/neuron.ts';
 

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
+import { isSpikingSpec } from '../engine/spec/kind.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
@@ -49,12 +50,6 @@ function loadSpecFile(path: string): unknown {
   } catch (e) {
     throw new SpecError(path, `not valid JSON: ${(e as Error).message}`);
   }
-}
-
-/** A spec whose populations name a neuron model is a spiking network. */
-function isSpikingSpec(raw: unknown): boolean {
-  const pops = (raw as { populations?: unknown })?.populations;
-  return Array.isArray(pops) && pops.some((p) => typeof p === 'object' && p !== null && 'model' in p);
 }
 
 /** Weights given as { type: 'npy', file } with a relative path are read relative to the spec file. */

@@ -1,6 +1,6 @@
 /**
  * CPU float32 reference twin of the rate kernels (Math.fround after every operation), executing the
- * same NetworkPlan in the same step order (engine/schedule/simulation.ts): modulators, then
+ * same NetworkPlan in the same step order (engine/run/rate-simulation.ts): modulators, then
  * synapse-dense / synapse-dense-tiled / synapse-reduce / synapse-csr / synapse-dense-plastic
  * (y = gain * W r), rate-update (the unit update with inputs and Philox noise), plasticity and the
  * recorders. Sums run in index order; the GPU sums in tiles, so the two agree to rounding
@@ -9,7 +9,8 @@
 import type { Activation } from '../spec/rate.ts';
 import type { NetworkPlan, PopPlan, InputPlan } from '../plan/rate.ts';
 import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
-import { fires, plannedRows, recorderInfos, type RecordSink } from '../record/recorders.ts';
+import { fires, plannedRows, recorderInfos, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
+import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 import { PlasticState } from './rate-plasticity.ts';
 
@@ -37,7 +38,8 @@ function inputAt(plan: NetworkPlan, inp: InputPlan, size: number, b: number, i: 
   return v;
 }
 
-export class ReferenceSimulation {
+export class ReferenceSimulation implements Simulation {
+  readonly kind = 'rate';
   step = 0;
   state: Float32Array;
   rate: Float32Array;
@@ -62,11 +64,19 @@ export class ReferenceSimulation {
     this.plastic = new PlasticState(plan);
   }
 
-  /** A copy of a plastic projection's weights (B x post x pre), as Simulation.readWeights gives them. */
-  readWeights(projection: string): Float32Array {
+  get batch(): number { return this.plan.batch; }
+  get dt(): number { return this.plan.dt; }
+  get recorders(): RecorderInfo[] { return recorderInfos(this.plan, this.record); }
+
+  /** A copy of a plastic projection's weights (B x post x pre), as the GPU's readWeights gives them. */
+  weightsNow(projection: string): Float32Array {
     const w = this.plastic.weights.get(projection);
     if (!w) throw new Error(`no plastic projection named "${projection}"`);
     return w.slice();
+  }
+
+  async readWeights(projection: string): Promise<Float32Array> {
+    return this.weightsNow(projection);
   }
 
   /** As Simulation.writeWeights: B x post x pre values, or one post x pre matrix for every instance. */
@@ -146,35 +156,50 @@ export class ReferenceSimulation {
     this.step++;
   }
 
-  /** Runs `steps` steps, delivering recorder rows to the sink as the GPU runtime does. */
-  run(steps: number, sink?: RecordSink): void {
+  /** Runs `steps` steps, delivering recorder rows to opts.sink as the GPU runtime does. */
+  async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
+    const t0 = performance.now();
+    const sink = opts.sink;
     const infos = recorderInfos(this.plan, this.record);
-    for (const info of infos) sink?.begin?.(info, plannedRows(info.every, this.step, steps));
+    for (const info of infos) await sink?.begin?.(info, plannedRows(info.every, this.step, steps));
     for (let s = 0; s < steps; s++) {
-      const n = this.step;
-      this.advance();
-      infos.forEach((info) => {
-        if (!sink || !fires(info.every, n)) return;
-        if (info.what === 'weights') { sink.write(info, this.readWeights(info.population), 1); return; }
-        if (info.what === 'modulator') {
-          const index = this.plan.modulators.findIndex((m) => m.name === info.population);
-          sink.write(info, Float32Array.from({ length: info.batch }, (_, b) => this.plastic.modulator(b, index)), 1);
-          return;
-        }
-        const pop = this.plan.pops.find((p) => p.name === info.population)!;
-        const src = info.what === 'state' ? this.state : this.rate;
-        const row = new Float32Array(info.batch * info.width);
-        for (let b = 0; b < info.batch; b++) {
-          let sum = 0;
-          info.units.forEach((u, m) => {
-            const v = src[pop.base + b * pop.size + u];
-            if (info.reduce === 'mean') sum += v;
-            else row[b * info.width + m] = v;
-          });
-          if (info.reduce === 'mean') row[b] = f(sum / info.units.length);
-        }
-        sink.write(info, row, 1);
-      });
+      await this.recordStep(infos, sink);
+      opts.onProgress?.(s + 1, steps);
     }
+    for (const info of infos) await sink?.end?.(info);
+    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  destroy(): void {}
+
+  /** One step, then the rows of the recorders that fire after it. */
+  private async recordStep(infos: RecorderInfo[], sink: RecordSink | undefined): Promise<void> {
+    const n = this.step;
+    this.advance();
+    for (const info of infos) {
+      if (sink && fires(info.every, n)) await sink.write(info, this.recorderRow(info), 1);
+    }
+  }
+
+  /** The current row of a recorder: batch x width values. */
+  private recorderRow(info: RecorderInfo): Float32Array {
+    if (info.what === 'weights') return this.weightsNow(info.population);
+    if (info.what === 'modulator') {
+      const index = this.plan.modulators.findIndex((m) => m.name === info.population);
+      return Float32Array.from({ length: info.batch }, (_, b) => this.plastic.modulator(b, index));
+    }
+    const pop = this.plan.pops.find((p) => p.name === info.population)!;
+    const src = info.what === 'state' ? this.state : this.rate;
+    const row = new Float32Array(info.batch * info.width);
+    for (let b = 0; b < info.batch; b++) {
+      let sum = 0;
+      info.units.forEach((u, m) => {
+        const v = src[pop.base + b * pop.size + u];
+        if (info.reduce === 'mean') sum += v;
+        else row[b * info.width + m] = v;
+      });
+      if (info.reduce === 'mean') row[b] = f(sum / info.units.length);
+    }
+    return row;
   }
 }

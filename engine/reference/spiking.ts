@@ -9,6 +9,10 @@ import { STREAM_POISSON, STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourc
 import { generateSynapses } from './synapse-build.ts';
 import { sortByPre } from '../plan/synapses.ts';
 import type { ModelEnv } from '../models/neuron.ts';
+import { validateRecorders, type ValidRecorders } from '../plan/spiking-recorders.ts';
+import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
+import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
+import type { SpikingSpec } from '../spec/spiking.ts';
 import { eligibilityNow, modulatorValue, type PlasticPlan } from '../plan/spiking-plasticity.ts';
 
 const F = Math.fround;
@@ -40,7 +44,8 @@ export interface Spike {
   neuron: number;
 }
 
-export class SpikingReference {
+export class SpikingReference implements Simulation {
+  readonly kind = 'spiking';
   step = 0;
   readonly state: Float32Array;
   readonly refrac: Int32Array;
@@ -53,7 +58,11 @@ export class SpikingReference {
   /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
   private readonly generated: Pick<SpikingProjPlan, 'pre' | 'post' | 'port' | 'rowPtr' | 'postIdx' | 'wq' | 'delay'>[];
 
-  constructor(readonly plan: SpikingPlan) {
+  /** Recorders of the spec this twin runs (none without a spec): run() delivers them as the GPU does. */
+  private readonly records: ValidRecorders;
+
+  constructor(readonly plan: SpikingPlan, spec?: SpikingSpec) {
+    this.records = spec ? validateRecorders(spec, plan) : { weights: [], modulators: [], spikes: [], rates: [], state: [] };
     this.state = plan.stateInit.slice();
     this.refrac = new Int32Array(plan.neuronCount);
     this.ring = new Int32Array(plan.ringLength);
@@ -143,8 +152,10 @@ export class SpikingReference {
     return eligibilityNow(ps.wel.subarray(n), ps.eLast, ps.plan.tableElig, this.step);
   }
 
-  setModulator(name: string, values: number[]): void {
-    this.hostModulators[this.plan.modulators.findIndex((m) => m.name === name)] = Float32Array.from(values);
+  setModulator(name: string, values: number | ArrayLike<number>): void {
+    const q = this.plan.modulators.findIndex((m) => m.name === name && m.kind === 'host');
+    if (q < 0) throw new Error(`no host modulator named "${name}"`);
+    this.hostModulators[q] = typeof values === 'number' ? new Float32Array(this.plan.batch).fill(values) : Float32Array.from(values);
   }
 
   /** Modulator q's value in instance b at the current step. */
@@ -258,4 +269,77 @@ export class SpikingReference {
     const v = p.model.stateNames.indexOf(name);
     return this.state[p.stateBase + (v * this.plan.batch + b) * p.size + i];
   }
+
+  get batch(): number { return this.plan.batch; }
+  get dt(): number { return this.plan.dt; }
+
+  private plasticNamed(name: string): SpikingReference['plastic'][number] {
+    const p = this.plastic.find((x) => x.plan.name === name);
+    if (!p) throw new Error(`no plastic projection named "${name}"`);
+    return p;
+  }
+
+  /** Weights of a plastic projection, B x S (as the GPU's readWeights). */
+  async readWeights(projection: string): Promise<Float32Array> {
+    const p = this.plasticNamed(projection);
+    return p.wel.slice(0, this.plan.batch * p.plan.synapses);
+  }
+
+  /** S values (every instance) or B x S. */
+  writeWeights(projection: string, data: ArrayLike<number>): void {
+    const p = this.plasticNamed(projection), B = this.plan.batch, S = p.plan.synapses;
+    if (data.length !== S && data.length !== B * S) throw new Error(`writeWeights("${projection}"): expected ${S} or ${B * S} values, got ${data.length}`);
+    for (let k = 0; k < B * S; k++) p.wel[k] = data[k % data.length];
+  }
+
+  /** What each row-recorder delivers, in the GPU simulation's order (state, rate, weights, modulators). */
+  get recorders(): RecorderInfo[] {
+    const { plan } = this, B = plan.batch, none = new Uint32Array(0);
+    const info = (name: string, population: string, what: RecorderInfo['what'], every: number, width: number, units: Uint32Array = none): RecorderInfo => ({ name, population, what, reduce: 'none', every, units, width, batch: B });
+    return [
+      ...this.records.state.map((r) => info(r.name, plan.pops[r.pop].name, 'state', r.every, r.units.length, r.units)),
+      ...this.records.rates.map((r) => info(r.name, plan.pops[r.pop].name, 'rate', r.every, 1)),
+      ...this.records.weights.map((r) => info(r.name, plan.plastic[r.plastic].name, 'weights', r.every, plan.plastic[r.plastic].synapses)),
+      ...this.records.modulators.map((r) => info(r.name, plan.modulators[r.modulator].name, 'modulator', r.every, 1)),
+    ];
+  }
+
+  /** Runs `steps` steps; spikes go to onSpikes (once per run, in step order) and the other recordings to sink. */
+  async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
+    const t0 = performance.now();
+    const { plan, records } = this, B = plan.batch;
+    const infos = this.recorders;
+    const { sink } = opts;
+    for (const i of infos) await sink?.begin?.(i, plannedRows(i.every, this.step, steps));
+    const lists = records.spikes.map(() => ({ s: [] as number[], b: [] as number[], n: [] as number[] }));
+    const acc = records.rates.map(() => new Float64Array(B));
+    const at = (name: string) => infos.find((i) => i.name === name)!;
+    for (let k = 0; k < steps; k++) {
+      const n = this.step;
+      const mods = records.modulators.map((r) => Float32Array.from({ length: B }, (_, b) => this.modulator(r.modulator, b)));
+      const spikes = this.advance();
+      records.spikes.forEach((r, q) => {
+        for (const sp of spikes) if (sp.pop === r.pop) { lists[q].s.push(sp.step); lists[q].b.push(sp.instance); lists[q].n.push(sp.neuron); }
+      });
+      for (const r of records.state) {
+        if (!fires(r.every, n)) continue;
+        const name = plan.pops[r.pop].model.stateNames[r.variable];
+        await sink?.write(at(r.name), Float32Array.from({ length: B * r.units.length }, (_, j) => this.value(r.pop, name, Math.floor(j / r.units.length), r.units[j % r.units.length])), 1);
+      }
+      for (const [q, r] of records.rates.entries()) {
+        for (const sp of spikes) if (sp.pop === r.pop) acc[q][sp.instance]++;
+        if (!fires(r.every, n)) continue;
+        await sink?.write(at(r.name), Float32Array.from(acc[q], (c) => (c / plan.pops[r.pop].size / (r.every * plan.dt)) * 1000), 1);
+        acc[q].fill(0);
+      }
+      for (const r of records.weights) if (fires(r.every, n)) await sink?.write(at(r.name), this.plastic[r.plastic].wel.slice(0, B * plan.plastic[r.plastic].synapses), 1);
+      for (const [q, r] of records.modulators.entries()) if (fires(r.every, n)) await sink?.write(at(r.name), mods[q], 1);
+      opts.onProgress?.(k + 1, steps);
+    }
+    for (const [q, r] of records.spikes.entries()) await opts.onSpikes?.(r.name, Uint32Array.from(lists[q].s), Uint32Array.from(lists[q].b), Uint32Array.from(lists[q].n));
+    for (const i of infos) await sink?.end?.(i);
+    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+  }
+
+  destroy(): void {}
 }

@@ -58,7 +58,7 @@ async function runBoth(spec: NetworkSpec, phases: Phase[], chunkSteps = 64, tuni
     for (const phase of phases) {
       phase.before?.(sim, ref);
       await sim.run(phase.steps, { sink: gpuRec });
-      ref.run(phase.steps, refRec);
+      await ref.run(phase.steps, { sink: refRec });
     }
     const plastic = sim.plan.projections.filter((p) => p.plastic).map((p) => p.name);
     const gpuWeights = new Map<string, Float32Array>();
@@ -81,7 +81,7 @@ function expectAgreement(r: Both, minChange = 0.05) {
   const twinMods = Float32Array.from({ length: r.sim.plan.batch * mods.length }, (_, k) => r.ref.plastic.modulator(Math.floor(k / mods.length), k % mods.length));
   expect(maxRelDiff(r.modulators, twinMods)).toBeLessThan(TOLERANCE.record_rel);
   for (const [name, w] of r.gpuWeights) {
-    const twin = r.ref.readWeights(name);
+    const twin = r.ref.weightsNow(name);
     expect(weightDiff(w, twin), `weights of ${name}`).toBeLessThan(TOLERANCE.weight_rel);
     // Not vacuous: every instance's weights changed by a good fraction of the weight scale.
     const init = r.initial.get(name)!;
@@ -182,7 +182,7 @@ describe('rate plasticity: GPU vs CPU twin', () => {
     const plain = structuredClone(spec);
     for (const p of plain.projections!) delete p.gainModulator;
     const ref = new ReferenceSimulation(compile(validateSpec(plain)));
-    ref.run(200);
+    await ref.run(200);
     expect(maxRelDiff(ref.state, r.ref.state)).toBeGreaterThan(0.05);
   });
 
@@ -205,7 +205,7 @@ describe('rate plasticity: GPU vs CPU twin', () => {
     sim.destroy();
     const r = await runBoth(spec, [{ steps: 40 }]);
     expect(maxRelDiff(r.state, r.ref.state)).toBeLessThan(TOLERANCE.state_rel);
-    expect(weightDiff(r.gpuWeights.get('EE')!, r.ref.readWeights('EE'))).toBeLessThan(TOLERANCE.weight_rel);
+    expect(weightDiff(r.gpuWeights.get('EE')!, r.ref.weightsNow('EE'))).toBeLessThan(TOLERANCE.weight_rel);
   });
 
   it('a host modulator set between runs gates three-factor learning', async () => {
@@ -327,7 +327,7 @@ describe('rate plasticity: determinism, batching, weights in and out', () => {
     expect(() => sim.setModulator('rpe', [1, 2])).toThrow(/setModulator\("rpe"\): modulator "rpe" is of type "activity"/);
     sim.destroy();
     const r = await runBoth(spec, [{ steps: 100, before: (s, ref) => { s.writeWeights('EE', mine); ref.writeWeights('EE', mine); } }]);
-    expect(weightDiff(r.gpuWeights.get('EE')!, r.ref.readWeights('EE'))).toBeLessThan(TOLERANCE.weight_rel);
+    expect(weightDiff(r.gpuWeights.get('EE')!, r.ref.weightsNow('EE'))).toBeLessThan(TOLERANCE.weight_rel);
     expect(maxRelDiff(r.state, r.ref.state)).toBeLessThan(TOLERANCE.state_rel);
     // Not the run from the initial weights.
     const plain = await runBoth(spec, [{ steps: 100 }]);

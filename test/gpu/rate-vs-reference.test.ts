@@ -22,7 +22,7 @@ async function compare(spec: NetworkSpec, batch: number, steps: number, chunkSte
     const { state, rate } = await sim.read();
     const ref = new ReferenceSimulation(sim.plan, sim.spec.record);
     const refRec = new MemorySink();
-    ref.run(steps, refRec);
+    await ref.run(steps, { sink: refRec });
     const kernels = sim.kernelNames.map((k) => k.name);
     const labels = sim.kernelNames.map((k) => k.label);
     sim.destroy();
@@ -124,7 +124,7 @@ describe('determinism', () => {
     sim.destroy();
     expect([...state.subarray(0, 32)]).not.toEqual([...state.subarray(32, 64)]);
     const ref = new ReferenceSimulation(sim.plan);
-    ref.run(10);
+    await ref.run(10);
     expect(maxRelDiff(state, ref.state)).toBeLessThan(TOLERANCE.state_rel);
   });
 });

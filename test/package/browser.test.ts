@@ -47,7 +47,7 @@ describe('browser bundle of the core', () => {
     runInContext(result.outputFiles[0].text, context, { filename: 'lamina.browser.js' });
     const lib = context.lamina as typeof import('../../engine/index.ts');
     expect(typeof lib.SpikingSimulation.create).toBe('function');
-    expect(typeof lib.Simulation.create).toBe('function');
+    expect(typeof lib.RateSimulation.create).toBe('function');
     const spec = {
       dt: 0.1, populations: [{ name: 'n', size: 4, model: 'lif_psc_exp' }],
       inputs: [{ name: 'drive', target: 'n', type: 'dc', amplitude: [400, 500, 600, 700] }],
