@@ -5,9 +5,10 @@
  * scenario into a directory live in the Node-only entry `@lamina-sim/lamina/node` (engine/node.ts).
  *
  * ```ts
- * import { SpikingSimulation, MemorySink } from '@lamina-sim/lamina';
- * const sim = await SpikingSimulation.create(spec, { batch: 1 });
- * await sim.run(200, { onSpikes: (rec, steps, instances, neurons) => { ... } });
+ * import { createSimulation, MemorySink } from '@lamina-sim/lamina';
+ * const sim = await createSimulation(spec, { batch: 4 }); // a RateSimulation or a SpikingSimulation
+ * const memory = new MemorySink();
+ * await sim.run(1000, { sink: memory, onSpikes: (recorder, steps, instances, neurons) => { ... } });
  * sim.destroy();
  * ```
  *
@@ -24,9 +25,11 @@ export { AdapterError, GpuError, SpecError } from './errors.ts';
 export { acquireGpu, adapterReport, BACKENDS } from './gpu/device.ts';
 export type { AdapterReport, Backend, DeviceOptions, Gpu } from './gpu/device.ts';
 
-// --- The common interface of running networks ---------------------------------------------------
-// Both GPU simulations implement `Simulation`. Reserved here: `createSimulation(spec, options)`, which
-// picks the rate or spiking engine from the spec.
+// --- One entry point and one interface for every network ------------------------------------------
+// createSimulation(spec) builds the GPU simulation of a rate or a spiking spec, createReference(spec)
+// its CPU float32 twin; all of them implement `Simulation`.
+export { createReference, createSimulation } from './run/simulation.ts';
+export type { CreateOptions } from './run/simulation.ts';
 export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from './simulation.ts';
 
 // --- Rate networks ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
  *
  * Learning trials. Two sequences are imposed by given spike trains, group after group every `stepMs`:
  * A = 1 2 3 4 5 is followed by reward (R = 1), its reverse B = 5 4 3 2 1 is not (R = 0), in a seeded random order.
- * The rule is three-factor STDP (engine/spiking/plasticity.ts): pair-based STDP changes go into an
+ * The rule is three-factor STDP (engine/plan/spiking-plasticity.ts): pair-based STDP changes go into an
  * eligibility trace per synapse (tau_e), and the weight changes only while dopamine D is non-zero,
  * dw = dt eta D e. D is a schedule: a pulse at the end of each learning trial of height RPE = R - Rbar
  * (Rbar, the reward expected from the recent trials: a running average updated after each trial), so

@@ -10,7 +10,7 @@
  * reference rates: I_DC = tau_syn 1e-3 (1 - sqrt(s)) (sum_src w K rate + w_ext K_ext bg_rate) [pA].
  * --procedural regenerates the synapses at every spike instead of storing them (needed at full scale
  * where the largest projections exceed a storage binding); weights and delays then follow the bounded
- * approximately-normal law of procedural projections (engine/spiking/spec.ts).
+ * approximately-normal law of procedural projections (engine/spec/spiking.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

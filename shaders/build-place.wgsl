@@ -6,17 +6,6 @@
 //!splice constants
 //!splice lib
 
-@group(0) @binding(0) var<storage, read> gen_info: array<u32>;
-@group(0) @binding(1) var<storage, read_write> cursor: array<atomic<u32>>;
-@group(0) @binding(2) var<storage, read_write> syn_target: array<u32>;
-@group(0) @binding(3) var<storage, read_write> wq: array<i32>;
-@group(0) @binding(4) var<storage, read_write> delay_pop: array<u32>;
-@group(0) @binding(5) var<uniform> build_info: vec4<u32>;  // x: always 0 (keep)
-
-fn keep(x: f32) -> f32 {
-  return select(x, 0.0, build_info.x != 0u);
-}
-
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let threads = nwg.x * 256u;

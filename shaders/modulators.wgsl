@@ -11,8 +11,6 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> mod_params: array<f32>;
-
 var<workgroup> partial: array<f32, 256>;
 
 fn workgroup_sum(v: f32, lid: u32) -> f32 {

@@ -9,8 +9,6 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read_write> spike_bits: array<atomic<u32>>;
-
 // Blocks FMA contraction of a product into the sum it feeds (the CPU twin rounds both).
 fn keep(x: f32) -> f32 {
   return select(x, 0.0, step_info.never != 0u);

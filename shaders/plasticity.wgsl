@@ -14,14 +14,8 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read_write> weights: array<f32>;
-@group(1) @binding(1) var<storage, read_write> eligibility: array<f32>;
-@group(1) @binding(2) var<storage, read> rule_params: array<f32>;
-
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let flat = gid.x + gid.y * nwg.x * 64u;
-  if (flat >= BATCH * POST_N * PRE_N) { return; }
+const FLAT_N = BATCH * POST_N * PRE_N;
+//!splice main
   let b = flat / (POST_N * PRE_N);
   let i = (flat / PRE_N) % POST_N;
   let j = flat % PRE_N;

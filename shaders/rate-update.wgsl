@@ -3,10 +3,8 @@
 //!splice constants
 //!splice lib
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let flat = gid.x + gid.y * nwg.x * 64u;
-  if (flat >= UNIT_N * BATCH) { return; }
+const FLAT_N = UNIT_N * BATCH;
+//!splice main
   let b = flat / UNIT_N;
   let i = flat % UNIT_N;
   var rec = 0.0;

@@ -1,11 +1,8 @@
 // record-mean: the mean over chosen units of one population, per instance, into a GPU ring buffer:
-// ring[slot * BATCH + b]. One workgroup = one instance; a fixed-order tree sum (deterministic).
-// Bindings: group 0; group 1 = units, ring.
+// rec_ring[slot * BATCH + b]. One workgroup = one instance; a fixed-order tree sum (deterministic).
+// Bindings: group 0; group 1 = units, rec_ring.
 //!splice constants
 //!splice lib
-
-@group(1) @binding(0) var<storage, read> units: array<u32>;
-@group(1) @binding(1) var<storage, read_write> ring: array<f32>;
 
 var<workgroup> partial: array<f32, 256>;
 
@@ -23,5 +20,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (lid < s) { partial[lid] += partial[lid + s]; }
     workgroupBarrier();
   }
-  if (lid == 0u) { ring[step_info.slots[REC / 4u][REC % 4u] * BATCH + b] = partial[0] / f32(M); }
+  if (lid == 0u) { rec_ring[step_info.slots[REC / 4u][REC % 4u] * BATCH + b] = partial[0] / f32(M); }
 }

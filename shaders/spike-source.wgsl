@@ -5,9 +5,6 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> step_ptr: array<u32>;
-@group(1) @binding(1) var<storage, read> neurons: array<u32>;
-
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let step = step_info.step;

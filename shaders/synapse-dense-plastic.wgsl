@@ -8,8 +8,6 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> weights: array<f32>;
-
 var<workgroup> partial: array<f32, WG>;
 
 @compute @workgroup_size(WG)

@@ -7,8 +7,6 @@ enable subgroups;
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> weights: array<vec4<f32>>;
-
 var<workgroup> partial: array<f32, WG * BATCH>;
 
 @compute @workgroup_size(WG)

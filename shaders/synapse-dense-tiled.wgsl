@@ -8,9 +8,6 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> weights: array<vec4<f32>>;
-@group(1) @binding(1) var<storage, read_write> partials: array<f32>;
-
 const TI = 128u;
 const TB = 64u;
 const TK = TILE_K;               // presynaptic columns per tile (generated: 16 or 32)

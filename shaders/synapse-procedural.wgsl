@@ -12,20 +12,13 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> row_ptr: array<u32>;
-@group(1) @binding(1) var<storage, read> proj_info: array<u32>;
-
 const PROJ_WORDS = 16u;
 
 fn keep(x: f32) -> f32 {
   return select(x, 0.0, step_info.never != 0u);
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let step = step_info.step;
-  let parity = step % 2u;
+//!splice main-events
   for (var q = 0u; q < NPROJ; q++) {
     let o = q * PROJ_WORDS;
     let pre_pop = proj_info[o + 13u];

@@ -4,12 +4,8 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(1) var<storage, read_write> partials: array<f32>;
-
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let flat = gid.x + gid.y * nwg.x * 64u;
-  if (flat >= POST_N * BATCH) { return; }
+const FLAT_N = POST_N * BATCH;
+//!splice main
   let b = flat / POST_N;
   let i = flat % POST_N;
   var v = 0.0;

@@ -10,16 +10,7 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> row_ptr: array<u32>;
-@group(1) @binding(1) var<storage, read> syn_target: array<u32>;
-@group(1) @binding(2) var<storage, read> wq: array<i32>;
-@group(1) @binding(3) var<storage, read> delay_pop: array<u32>;
-
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let step = step_info.step;
-  let parity = step % 2u;
+//!splice main-events
   for (var q = 0u; q < NPRE; q++) {
     let pre = pre_info(q);
     if (pre.row_base >= ROW1 || pre.row_base + pre.n <= ROW0) { continue; }

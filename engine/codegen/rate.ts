@@ -20,9 +20,9 @@ import plasticity from '../../shaders/plasticity.wgsl';
 import modulators from '../../shaders/modulators.wgsl';
 import recordWeights from '../../shaders/record-weights.wgsl';
 import recordModulator from '../../shaders/record-modulator.wgsl';
-import type { KernelName } from '../gpu/layouts.ts';
+import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
-import { constantsBlock, splice, type Constants, type ConstantTypes } from './wgsl.ts';
+import { constantsBlock, declareBindings, splice, type Constants, type ConstantTypes } from './wgsl.ts';
 import { ACTIVATION_CODE, MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
 export type { Constants };
@@ -42,6 +42,13 @@ const TEMPLATES: Record<KernelName, string> = {
   'record-weights': recordWeights,
   'record-modulator': recordModulator,
 };
+
+/** What record-gather reads for unit u of instance b: its state x or rate r(x) at the end of the step. */
+const RECORDED_UNIT = `fn recorded(b: u32, u: u32) -> f32 {
+  let g = UNIT_BASE + b * UNIT_N + u;
+  if (RECORD_STATE) { return state[g]; }
+  return rate_out[g];
+}`;
 
 /** Constants that are i32 (all other numbers are u32). */
 const SIGNED: ConstantTypes = { NOISE_PARAM: 'i32' };
@@ -135,9 +142,10 @@ export interface UnitLib {
 }
 
 export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
-  const parts = [constantsBlock(constants, SIGNED), STEP_INFO_WGSL, bindings];
+  const parts = [constantsBlock(constants, SIGNED), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
   const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
+  if (kernel === 'record-gather') libParts.push(RECORDED_UNIT);
   return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n') });
 }

@@ -8,7 +8,7 @@ import neuronUpdate from '../../shaders/neuron-update.wgsl';
 import synapseSpike from '../../shaders/synapse-spike.wgsl';
 import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import spikeSource from '../../shaders/spike-source.wgsl';
-import recordState from '../../shaders/spiking/record-state.wgsl';
+import recordGather from '../../shaders/record-gather.wgsl';
 import recordRate from '../../shaders/spiking/record-rate.wgsl';
 import plasticTrace from '../../shaders/spiking/plastic-trace.wgsl';
 import plasticPre from '../../shaders/spiking/plastic-pre.wgsl';
@@ -17,13 +17,19 @@ import plasticEligibility from '../../shaders/spiking/plastic-eligibility.wgsl';
 import plasticLib from '../../shaders/lib/plastic.wgsl';
 import { plasticConstants, type PlasticPlan } from '../plan/spiking-plasticity.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
-import { constantsBlock, f32Literal, splice, type Constants, type ConstantTypes } from './wgsl.ts';
+import { SPIKING_GROUP1, type SpikingKernel } from '../gpu/layouts.ts';
+import { constantsBlock, declareBindings, f32Literal, splice, type Constants, type ConstantTypes } from './wgsl.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from '../plan/spiking.ts';
 
 /** Constants that are f32 (all other numbers are u32). */
 const F32: ConstantTypes = { DT: 'f32' };
 const constants = (c: Constants) => constantsBlock(c, F32);
 const bindings = `${STEP_INFO_WGSL}\n${spikingBindings}`;
+
+/** splice() with the kernel's group-1 declarations (engine/gpu/layouts.ts) after its library. */
+function spikingSplice(kind: SpikingKernel, template: string, parts: { constants: string; lib: string } & Record<string, string>): string {
+  return splice(kind, template, { ...parts, lib: `${parts.lib}\n${declareBindings(1, SPIKING_GROUP1[kind])}` });
+}
 
 /** Where each population's spike recorder writes in the shared spike_bits buffer. */
 export interface SpikeRecordSlot {
@@ -72,7 +78,7 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
   if (cases.length) inputs.push(`switch k {\n${cases.join('\n')}\n    default: {}\n  }`);
   inputs.push('var I_ext = 0.0;', 'if (P.has_dc != 0u) { I_ext = inputs[g]; }');
   const store = m.stateNames.map((s, v) => `state[P.state_base + (${v}u * BATCH + b) * P.n + i] = s_${s};`);
-  return splice('neuron-update', neuronUpdate, {
+  return spikingSplice('neuron-update', neuronUpdate, {
     constants: constants(consts),
     lib: lib.join('\n'),
     load: load.join('\n  '),
@@ -101,18 +107,20 @@ export function synapseSpikeWgsl(plan: SpikingPlan, pres: { pop: SpikingPopPlan;
     'struct PreInfo { pop: u32, spike_base: u32, n: u32, row_base: u32 }',
     `fn pre_info(q: u32) -> PreInfo {\n  switch q {\n${preCases.slice(1).join('\n')}\n    default: { return PreInfo(${preCases[0].replace(/^.*PreInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
   ];
-  return splice('synapse-spike', synapseSpike, { constants: constants(consts), lib: [bindings, ...tables].join('\n') });
+  return spikingSplice('synapse-spike', synapseSpike, { constants: constants(consts), lib: [bindings, ...tables].join('\n') });
 }
 
+/** record-gather (shared with rate networks) reading state variable `variable` of `pop`. */
 export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable: number, units: number, rec: number): string {
   const consts: Constants = { BATCH: plan.batch, N: pop.size, STATE_BASE: pop.stateBase, VAR: variable, M: units, REC: rec };
-  return splice('record-state', recordState, { constants: constants(consts), lib: bindings });
+  const recorded = 'fn recorded(b: u32, u: u32) -> f32 {\n  return state[STATE_BASE + (VAR * BATCH + b) * N + u];\n}';
+  return spikingSplice('record-gather', recordGather, { constants: constants(consts), lib: `${bindings}\n${recorded}` });
 }
 
 /** synapse-procedural for every procedural projection of the network, one dispatch (parameters: proceduralInfo). */
 export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]): string {
   const consts: Constants = { BATCH: plan.batch, NPROJ: projs.length };
-  return splice('synapse-procedural', synapseProcedural, { constants: constants(consts), lib: [bindings, philox].join('\n') });
+  return spikingSplice('synapse-procedural', synapseProcedural, { constants: constants(consts), lib: [bindings, philox].join('\n') });
 }
 
 /** The proj_info words of synapse-procedural (16 per projection; floats as their bits). */
@@ -139,12 +147,12 @@ export function spikeSourceWgsl(plan: SpikingPlan, src: SpikeSourcePlan): string
     PORT: src.port, RING_BASE: pop.ringBase,
   };
   const wq = `const WQ: i32 = ${src.wq | 0};`;
-  return splice('spike-source', spikeSource, { constants: `${constants(consts)}\n${wq}`, lib: bindings });
+  return spikingSplice('spike-source', spikeSource, { constants: `${constants(consts)}\n${wq}`, lib: bindings });
 }
 
 export function recordRateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: number): string {
   const consts: Constants = { BATCH: plan.batch, N: pop.size, POP: pop.index, SPIKE_BASE: pop.spikeBase, REC: rec };
-  return splice('record-rate', recordRate, { constants: constants(consts), lib: bindings });
+  return spikingSplice('record-rate', recordRate, { constants: constants(consts), lib: bindings });
 }
 
 export type PlasticKernel = 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
@@ -167,5 +175,5 @@ export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKe
   // or no eligibilities (plastic-trace).
   const tr = kernel === 'plastic-eligibility' ? 'var<private> tr: array<u32, 2>;\n' : '';
   const el = kernel === 'plastic-trace' ? 'var<private> wel: array<f32, 2>;\nvar<private> elast: array<u32, 2>;\n' : '';
-  return splice(kernel, template, { constants: constants(consts), lib: `${bindings}\n${tr}${el}${plasticLib}` });
+  return spikingSplice(kernel, template, { constants: constants(consts), lib: `${bindings}\n${tr}${el}${plasticLib}` });
 }

@@ -5,6 +5,7 @@
  * cannot drift apart silently. Every kernel passes through it; with LAMINA_DUMP_SHADERS=DIR (under Node)
  * each assembled shader is also written to DIR/<kernel>.<hash>.wgsl.
  */
+import type { Binding } from '../gpu/layouts.ts';
 import { toWgsl, parseExpr } from '../models/expr.ts';
 import { hostEnv, writeHostText } from '../util/host.ts';
 
@@ -42,12 +43,46 @@ export function hashText(s: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+/** The `@group(g) @binding(i) var...` declarations of a declared binding list (binding index = position). */
+export function declareBindings(group: number, bindings: readonly Binding[]): string {
+  return bindings.map((b, i) => {
+    if (!b.type) throw new Error(`binding ${b.name} (group ${group}) declares no WGSL type`);
+    const space = b.kind === 'uniform' || b.kind === 'uniform-dynamic' ? 'uniform' : b.kind === 'storage' ? 'storage, read_write' : 'storage, read';
+    return `@group(${group}) @binding(${i}) var<${space}> ${b.name}: ${b.type};`;
+  }).join('\n');
+}
+
+/**
+ * Entry points shared by many kernels, filled in wherever a template declares their splice point:
+ * - main: one invocation per flat index in [0, FLAT_N) (a const the template declares), workgroups of 64
+ *   folded into a 2-D grid (engine/gpu/pipelines.ts: grid); `flat` is the index, out-of-range lanes return;
+ * - main-events: the workgroups of an event-driven kernel (wid, nwg, lid), each taking spikes
+ *   wid.x, wid.x + nwg.x, ... of a step's lists; `step` and its spike-list `parity` are set.
+ */
+export const STANDARD_PARTS: Record<string, string> = {
+  main: [
+    '@compute @workgroup_size(64)',
+    'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
+    '  let flat = gid.x + gid.y * nwg.x * 64u;',
+    '  if (flat >= FLAT_N) { return; }',
+  ].join('\n'),
+  'main-events': [
+    '@compute @workgroup_size(64)',
+    'fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,',
+    '        @builtin(local_invocation_index) lid: u32) {',
+    '  let step = step_info.step;',
+    '  let parity = step % 2u;',
+  ].join('\n'),
+};
+
 /**
  * Fills every splice point of `template` (kernel `kernel`, for messages and the dump) with `parts`.
- * Throws on a part without a place and on a place without a part; each place appears once.
+ * Throws on a part without a place and on a place without a part (standard parts fill themselves); each place appears once.
  */
-export function splice(kernel: string, template: string, parts: Record<string, string>): string {
+export function splice(kernel: string, template: string, given: Record<string, string>): string {
   const points = splicePoints(template);
+  const parts = { ...given };
+  for (const p of points) if (!(p in parts) && p in STANDARD_PARTS) parts[p] = STANDARD_PARTS[p];
   const missing = points.filter((p) => !(p in parts));
   const unused = Object.keys(parts).filter((p) => !points.includes(p));
   const twice = points.filter((p, i) => points.indexOf(p) !== i);

@@ -6,7 +6,12 @@
  */
 
 export type BindingKind = 'uniform-dynamic' | 'uniform' | 'read-only-storage' | 'storage';
-export interface Binding { name: string; kind: BindingKind }
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The WGSL type of the variable; group-1 (and builder) declarations are generated from it. */
+  type?: string;
+}
 
 export const GROUP0: readonly Binding[] = [
   { name: 'step_info', kind: 'uniform-dynamic' },
@@ -27,40 +32,40 @@ export type KernelName =
   | 'synapse-dense-plastic' | 'plasticity' | 'modulators' | 'record-weights' | 'record-modulator';
 
 const DENSE_TILED = [
-  { name: 'weights', kind: 'read-only-storage' },
-  { name: 'partials', kind: 'storage' },
+  { name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' },
+  { name: 'partials', kind: 'storage', type: 'array<f32>' },
 ] as const;
 const RECORD = [
-  { name: 'units', kind: 'read-only-storage' },
-  { name: 'ring', kind: 'storage' },
+  { name: 'units', kind: 'read-only-storage', type: 'array<u32>' },
+  { name: 'rec_ring', kind: 'storage', type: 'array<f32>' },
 ] as const;
 
 /** Group-1 bindings of each kernel (binding index = position). */
 export const GROUP1: Record<KernelName, readonly Binding[]> = {
   'rate-update': [],
-  'synapse-dense': [{ name: 'weights', kind: 'read-only-storage' }],
-  'synapse-dense-subgroup': [{ name: 'weights', kind: 'read-only-storage' }],
+  'synapse-dense': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
+  'synapse-dense-subgroup': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
   'synapse-dense-tiled': DENSE_TILED,
   'synapse-reduce': DENSE_TILED,
   'synapse-csr': [
-    { name: 'row_ptr', kind: 'read-only-storage' },
-    { name: 'col_idx', kind: 'read-only-storage' },
-    { name: 'values', kind: 'read-only-storage' },
+    { name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'col_idx', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'values', kind: 'read-only-storage', type: 'array<f32>' },
   ],
   'record-gather': RECORD,
   'record-mean': RECORD,
-  'synapse-dense-plastic': [{ name: 'weights', kind: 'read-only-storage' }],
+  'synapse-dense-plastic': [{ name: 'weights', kind: 'read-only-storage', type: 'array<f32>' }],
   'plasticity': [
-    { name: 'weights', kind: 'storage' },
-    { name: 'eligibility', kind: 'storage' },
-    { name: 'rule_params', kind: 'read-only-storage' },
+    { name: 'weights', kind: 'storage', type: 'array<f32>' },
+    { name: 'eligibility', kind: 'storage', type: 'array<f32>' },
+    { name: 'rule_params', kind: 'read-only-storage', type: 'array<f32>' },
   ],
-  'modulators': [{ name: 'mod_params', kind: 'read-only-storage' }],
+  'modulators': [{ name: 'mod_params', kind: 'read-only-storage', type: 'array<f32>' }],
   'record-weights': [
-    { name: 'weights', kind: 'read-only-storage' },
-    { name: 'ring', kind: 'storage' },
+    { name: 'weights', kind: 'read-only-storage', type: 'array<f32>' },
+    { name: 'rec_ring', kind: 'storage', type: 'array<f32>' },
   ],
-  'record-modulator': [{ name: 'ring', kind: 'storage' }],
+  'record-modulator': [{ name: 'rec_ring', kind: 'storage', type: 'array<f32>' }],
 };
 
 /** Byte stride of one step's StepInfo in the dynamic uniform buffer. */
@@ -78,47 +83,48 @@ export const SPIKING_GROUP0: readonly Binding[] = [
   { name: 'inputs', kind: 'read-only-storage' },
 ];
 
-export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-state' | 'record-rate'
+export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-gather' | 'record-rate'
   | 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
 
+/** What the presynaptic and postsynaptic plastic passes both bind after their own index arrays. */
+const PLASTIC_PASS: readonly Binding[] = [
+    { name: 'pconst', kind: 'read-only-storage', type: 'array<f32>' },
+    { name: 'tr', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'wel', kind: 'storage', type: 'array<f32>' },
+    { name: 'mods', kind: 'read-only-storage', type: 'array<f32>' },
+    { name: 'elast', kind: 'storage', type: 'array<u32>' },
+];
+
 export const SPIKING_GROUP1: Record<SpikingKernel, readonly Binding[]> = {
-  'neuron-update': [{ name: 'spike_bits', kind: 'storage' }],
+  'neuron-update': [{ name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }],
   'synapse-spike': [
-    { name: 'row_ptr', kind: 'read-only-storage' },
-    { name: 'syn_target', kind: 'read-only-storage' },
-    { name: 'wq', kind: 'read-only-storage' },
-    { name: 'delay_pop', kind: 'read-only-storage' },
+    { name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'syn_target', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'wq', kind: 'read-only-storage', type: 'array<i32>' },
+    { name: 'delay_pop', kind: 'read-only-storage', type: 'array<u32>' },
   ],
-  'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage' }, { name: 'neurons', kind: 'read-only-storage' }],
-  'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage' }, { name: 'proj_info', kind: 'read-only-storage' }],
-  'record-state': [{ name: 'units', kind: 'read-only-storage' }, { name: 'rec_ring', kind: 'storage' }],
-  'record-rate': [{ name: 'counts', kind: 'storage' }],
-  'plastic-trace': [{ name: 'pconst', kind: 'read-only-storage' }, { name: 'tr', kind: 'storage' }],
+  'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'neurons', kind: 'read-only-storage', type: 'array<u32>' }],
+  'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'proj_info', kind: 'read-only-storage', type: 'array<u32>' }],
+  'record-gather': [{ name: 'units', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_ring', kind: 'storage', type: 'array<f32>' }],
+  'record-rate': [{ name: 'counts', kind: 'storage', type: 'array<atomic<u32>>' }],
+  'plastic-trace': [{ name: 'pconst', kind: 'read-only-storage', type: 'array<f32>' }, { name: 'tr', kind: 'storage', type: 'array<u32>' }],
   'plastic-pre': [
-    { name: 'row_ptr', kind: 'read-only-storage' },
-    { name: 'post_idx', kind: 'read-only-storage' },
-    { name: 'delay', kind: 'read-only-storage' },
-    { name: 'pconst', kind: 'read-only-storage' },
-    { name: 'tr', kind: 'read-only-storage' },
-    { name: 'wel', kind: 'storage' },
-    { name: 'mods', kind: 'read-only-storage' },
-    { name: 'elast', kind: 'storage' },
+    { name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'post_idx', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'delay', kind: 'read-only-storage', type: 'array<u32>' },
+    ...PLASTIC_PASS,
   ],
   'plastic-post': [
-    { name: 'col_ptr', kind: 'read-only-storage' },
-    { name: 'col_syn', kind: 'read-only-storage' },
-    { name: 'pre_idx', kind: 'read-only-storage' },
-    { name: 'pconst', kind: 'read-only-storage' },
-    { name: 'tr', kind: 'read-only-storage' },
-    { name: 'wel', kind: 'storage' },
-    { name: 'mods', kind: 'read-only-storage' },
-    { name: 'elast', kind: 'storage' },
+    { name: 'col_ptr', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'col_syn', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'pre_idx', kind: 'read-only-storage', type: 'array<u32>' },
+    ...PLASTIC_PASS,
   ],
   'plastic-eligibility': [
-    { name: 'pconst', kind: 'read-only-storage' },
-    { name: 'wel', kind: 'storage' },
-    { name: 'mods', kind: 'read-only-storage' },
-    { name: 'elast', kind: 'read-only-storage' },
+    { name: 'pconst', kind: 'read-only-storage', type: 'array<f32>' },
+    { name: 'wel', kind: 'storage', type: 'array<f32>' },
+    { name: 'mods', kind: 'read-only-storage', type: 'array<f32>' },
+    { name: 'elast', kind: 'read-only-storage', type: 'array<u32>' },
   ],
 };
 
@@ -127,17 +133,17 @@ export type BuildKernel = 'build-count' | 'build-place';
 /** The synapse builder's kernels use group 0 only (they run once, outside the step loop). */
 export const BUILD_GROUP0: Record<BuildKernel, readonly Binding[]> = {
   'build-count': [
-    { name: 'gen_info', kind: 'read-only-storage' },
-    { name: 'counts', kind: 'storage' },
-    { name: 'build_info', kind: 'uniform' },
+    { name: 'gen_info', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'counts', kind: 'storage', type: 'array<atomic<u32>>' },
+    { name: 'build_info', kind: 'uniform', type: 'vec4<u32>' },
   ],
   'build-place': [
-    { name: 'gen_info', kind: 'read-only-storage' },
-    { name: 'cursor', kind: 'storage' },
-    { name: 'syn_target', kind: 'storage' },
-    { name: 'wq', kind: 'storage' },
-    { name: 'delay_pop', kind: 'storage' },
-    { name: 'build_info', kind: 'uniform' },
+    { name: 'gen_info', kind: 'read-only-storage', type: 'array<u32>' },
+    { name: 'cursor', kind: 'storage', type: 'array<atomic<u32>>' },
+    { name: 'syn_target', kind: 'storage', type: 'array<u32>' },
+    { name: 'wq', kind: 'storage', type: 'array<i32>' },
+    { name: 'delay_pop', kind: 'storage', type: 'array<u32>' },
+    { name: 'build_info', kind: 'uniform', type: 'vec4<u32>' },
   ],
 };
 

@@ -229,7 +229,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       return undefined;
     }
     if (!isPlastic && (conn.type === 'fixed-indegree' || conn.type === 'fixed-total')) {
-      // Generated on the GPU at build time (engine/spiking/build.ts).
+      // Generated on the GPU at build time (engine/run/synapse-build.ts).
       const { wd, dd, sign } = drawn();
       const rule = conn.type === 'fixed-total' ? 0 : 1;
       const k = conn.type === 'fixed-indegree' ? conn.k : 0;

@@ -1,6 +1,6 @@
 /**
  * Plastic spiking projections and modulators: compiled from the spec into plans that both the GPU
- * kernels (shaders/spiking/plastic-*.wgsl) and the CPU twin (engine/spiking/reference.ts) execute.
+ * kernels (shaders/spiking/plastic-*.wgsl) and the CPU twin (engine/reference/spiking.ts) execute.
  *
  * A plastic projection is stored on the host-built path (its synapses are drawn on the host, whatever the
  * connectivity rule) with float32 weights per instance (instances learn apart), a CSR over presynaptic

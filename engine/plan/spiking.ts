@@ -1,5 +1,5 @@
 /**
- * The compiled form of a spiking network (engine/spiking/compile.ts makes it): what the GPU runtime and the
+ * The compiled form of a spiking network (engine/plan/compile-spiking.ts makes it): what the GPU runtime and the
  * CPU reference both execute.
  */
 import type { CompiledModel } from '../models/neuron.ts';
@@ -20,19 +20,24 @@ export interface GenDistribution {
   b: number;
 }
 
-/**
- * A stored projection whose synapses are generated on the GPU at build time (fixed-total, fixed-indegree):
- * synapse q draws Philox (q, 0..2, 0, STREAM_BUILD | index) keyed by (seed, LAMI) for its pre and post
- * neurons, weight and delay (shaders/lib/synapse-gen.wgsl; CPU twin engine/spiking/build.ts). Only the
- * layout by presynaptic neuron depends on the build; the synapses themselves do not.
- */
-export interface GeneratedPlan {
+/** A projection whose synapses are drawn from Philox (built on the GPU or regenerated at each spike). */
+export interface GeneratedProjection {
   name: string;
+  /** Index of the spec projection (its Philox stream). */
   index: number;
   pre: SpikingPopPlan;
   post: SpikingPopPlan;
   port: number;
   seed: number;
+}
+
+/**
+ * A stored projection whose synapses are generated on the GPU at build time (fixed-total, fixed-indegree):
+ * synapse q draws Philox (q, 0..2, 0, STREAM_BUILD | index) keyed by (seed, LAMI) for its pre and post
+ * neurons, weight and delay (shaders/lib/synapse-gen.wgsl; CPU twin engine/reference/synapse-build.ts). Only the
+ * layout by presynaptic neuron depends on the build; the synapses themselves do not.
+ */
+export interface GeneratedPlan extends GeneratedProjection {
   /** 0: fixed total (pre and post uniform), 1: fixed in-degree (synapse q has post q / k). */
   rule: number;
   synapses: number;
@@ -101,13 +106,7 @@ export interface OutgoingPlan {
  * projection) takes post = mulhi(r.x, N_post), weight mean + sd * z(r) and delay from Philox keyed by
  * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
  */
-export interface ProceduralPlan {
-  name: string;
-  index: number;
-  pre: SpikingPopPlan;
-  post: SpikingPopPlan;
-  port: number;
-  seed: number;
+export interface ProceduralPlan extends GeneratedProjection {
   rowPtr: Uint32Array;
   synapses: number;
   /** float32 values used on both sides. */
@@ -142,7 +141,7 @@ export interface SpikingPlan {
   outgoing: OutgoingPlan[];
   generated: GeneratedPlan[];
   procedural: ProceduralPlan[];
-  /** Plastic projections (host-built, weights per instance; engine/spiking/plasticity.ts). */
+  /** Plastic projections (host-built, weights per instance; engine/plan/spiking-plasticity.ts). */
   plastic: PlasticPlan[];
   modulators: ModulatorPlan[];
   stateInit: Float32Array;
@@ -201,6 +200,6 @@ export interface ModulatorPlan {
   /** Per instance (float32): baseline and amplitude of a schedule; the initial value of a host modulator. */
   baseline: Float32Array;
   amplitude: Float32Array;
-  /** Timing in steps (engine/model/compile.ts: timeSteps, as for rate networks); array samples in float32. */
+  /** Timing in steps (engine/plan/rate.ts: timeSteps, as for rate networks); array samples in float32. */
   time: { kind: 'constant' } | { kind: 'pulse'; startStep: number; stopStep: number } | { kind: 'array'; everySteps: number; values: Float32Array };
 }

@@ -1,6 +1,6 @@
 /**
  * Spiking connectivity built on the host (fixed-probability and explicit lists, and every rule of a plastic
- * projection; static fixed-indegree and fixed-total are generated on the GPU, engine/spiking/build.ts): synapses stored by presynaptic neuron
+ * projection; static fixed-indegree and fixed-total are generated on the GPU, engine/run/synapse-build.ts): synapses stored by presynaptic neuron
  * (CSR over pre) for event-driven propagation, with per-synapse weight and delay in steps.
  * Every random draw comes from a Philox stream keyed by the projection's seed and counted by
  * (projection index, row), so the result does not depend on build order.
@@ -48,7 +48,7 @@ function pairs(c: HostConnectivity, nPre: number, nPost: number, seed: number, p
       }
       break;
     }
-    // Static fixed-indegree and fixed-total projections are generated on the GPU (engine/spiking/build.ts);
+    // Static fixed-indegree and fixed-total projections are generated on the GPU (engine/run/synapse-build.ts);
     // these host draws serve plastic projections, which are built on the host.
     case 'fixed-indegree': {
       const excludeSelf = recurrent && c.allowAutapses === false;

@@ -8,6 +8,7 @@
  * are delivered in step order, with at most `maxInFlight` chunks in flight. No host round trip per step.
  */
 import { GpuError } from '../errors.ts';
+import type { DeviceOptions } from '../gpu/device.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { guardGpu, USAGE } from '../gpu/resources.ts';
 import { StepInfoRows } from '../gpu/step-info.ts';
@@ -70,6 +71,20 @@ export interface StepProgram<D = unknown> {
   recorders: ChunkRecorder<D>[];
   /** Per chunk, before it is encoded (in chunk order): uploads and the chunk's data. */
   prepare?(n0: number, count: number): D;
+}
+
+/** Options every GPU simulation takes, besides the device's. */
+export interface RuntimeOptions extends DeviceOptions {
+  /** Batch size (independent instances); overrides the spec's. */
+  batch?: number;
+  /** Base seed; overrides the spec's. */
+  seed?: number;
+  /** Steps encoded per submission (default: 256 rate, 200 spiking). */
+  chunkSteps?: number;
+  /** Chunks allowed in flight before the host waits (default 3). */
+  maxInFlight?: number;
+  /** Largest storage binding to use (default: the adapter's limit; tests lower it to force splitting into parts). */
+  maxBindingBytes?: number;
 }
 
 export interface RunControl {

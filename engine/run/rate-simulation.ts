@@ -18,32 +18,27 @@
  * The CPU twin (engine/reference/rate.ts) runs the same order.
  */
 import { SpecError } from '../errors.ts';
-import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
+import { acquireGpu, type Gpu } from '../gpu/device.ts';
 import { GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, STORAGE, USAGE } from '../gpu/resources.ts';
-import { compile, type CompileOptions, type NetworkPlan } from '../plan/rate.ts';
+import { compile, type NetworkPlan } from '../plan/rate.ts';
 import type { RecorderInfo } from '../record/recorders.ts';
 import { activationF32 } from '../reference/rate.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
-import { runChunks, type ChunkRecorder, type Kernel, type StepProgram } from './chunk-runner.ts';
+import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
 import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
 import { buildStepKernels } from './rate-kernels.ts';
 import { rateRecorders } from './rate-recorders.ts';
 
 export type { KernelTuning, RunOptions, RunTiming };
 
-export interface SimulationOptions extends CompileOptions, DeviceOptions {
-  /** Steps encoded per submission (default 256). */
-  chunkSteps?: number;
-  /** Chunks allowed in flight before the host waits (default 3). */
-  maxInFlight?: number;
+/** Dense weights larger than maxBindingBytes are split into row blocks. */
+export interface SimulationOptions extends RuntimeOptions {
   /** Kernel shapes (see KernelTuning); defaults suit large GPUs. */
   tuning?: KernelTuning;
-  /** Split dense weights into row blocks of at most this many bytes (default: the adapter's binding limit). */
-  maxBindingBytes?: number;
 }
 
 export class RateSimulation implements Simulation {

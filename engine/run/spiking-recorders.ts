@@ -4,7 +4,7 @@
  *   buffer, cleared per chunk); decoded into (step, instance, neuron) lists for onSpikes;
  * - rate: record-rate counts a population's spikes per step and instance; the host sums them into bins
  *   of `every` steps and delivers Hz;
- * - state: record-state gathers a state variable of chosen units into a ring when the recorder fires;
+ * - state: record-gather (shared with rate networks) gathers a state variable of chosen units into a ring when the recorder fires;
  * - weights: a buffer copy of a plastic projection's weights into a ring when the recorder fires;
  * - modulator: the values of the chunk's modulator table (computed on the host), when the recorder fires.
  */
@@ -70,11 +70,11 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
     const rowBytes = B * r.units.length * 4;
     ctx.check(`record[${r.index}]`, capacity * rowBytes);
     const ring = ctx.buf(`recorder "${r.name}":ring`, capacity * rowBytes);
-    const label = `record-state "${r.name}"`;
+    const label = `record-gather "${r.name}"`;
     const i = info(r.name, pop.name, 'state', r.every, r.units.length, r.units);
     return {
       info: i, every: r.every, slot: r.index, region: rows(ring, rowBytes), deliver: deliverRows(i),
-      kernel: spikingKernel(ctx, 'record-state', label, recordStateWgsl(plan, pop, r.variable, r.units.length, r.index),
+      kernel: spikingKernel(ctx, 'record-gather', label, recordStateWgsl(plan, pop, r.variable, r.units.length, r.index),
         [ctx.buf(`${label}:units`, r.units), ring], grid(Math.ceil((r.units.length * B) / 64), ctx.gpu.device)),
     };
   });

@@ -6,7 +6,7 @@
  * back asynchronously per chunk and delivered as spike lists (onSpikes) and rows (sink).
  */
 import { SpecError } from '../errors.ts';
-import { acquireGpu, type DeviceOptions, type Gpu } from '../gpu/device.ts';
+import { acquireGpu, type Gpu } from '../gpu/device.ts';
 import { SPIKING_GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, scopedAsync, STORAGE, USAGE } from '../gpu/resources.ts';
@@ -17,7 +17,7 @@ import type { SpikingPlan } from '../plan/spiking.ts';
 import type { RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
-import { runChunks, type StepProgram } from './chunk-runner.ts';
+import { runChunks, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
 import { spikingSlots, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
@@ -25,14 +25,8 @@ import { buildSynapses } from './synapse-build.ts';
 export { decodeBits } from './spiking-recorders.ts';
 export type { SpikeHandler } from '../simulation.ts';
 
-export interface SpikingOptions extends DeviceOptions {
-  batch?: number;
-  seed?: number;
-  /** Steps per submission (default 200). */
-  chunkSteps?: number;
-  maxInFlight?: number;
-  /** Largest storage binding to use for synapse arrays (default: the adapter's limit; tests lower it to force parts). */
-  maxBindingBytes?: number;
+/** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
+export interface SpikingOptions extends RuntimeOptions {
   /**
    * Workgroups of each synapse-spike dispatch; each loops over the step's spikes. Default 256 on GPUs,
    * 4 on CPU adapters (lavapipe: 6.7 s per biological second of COBA with 4, 13.4 s with 256).

@@ -4,11 +4,8 @@
  * fixed-total and fixed-indegree projections are generated on the GPU (build-count, then build-place);
  * host-built ones (fixed-probability, explicit) are uploaded into the start of their rows.
  */
-import philox from '../../shaders/lib/philox.wgsl';
-import synapseGen from '../../shaders/lib/synapse-gen.wgsl';
-import buildCount from '../../shaders/build-count.wgsl';
-import buildPlace from '../../shaders/build-place.wgsl';
-import { constantsBlock, splice, type Constants } from '../codegen/wgsl.ts';
+import { buildWgsl } from '../codegen/build.ts';
+import type { Constants } from '../codegen/wgsl.ts';
 import { SpecError } from '../errors.ts';
 import { BUILD_GROUP0, type BuildKernel } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
@@ -16,8 +13,6 @@ import { createBuffer, guardGpu, readBuffer, STORAGE, USAGE } from '../gpu/resou
 import type { Gpu } from '../gpu/device.ts';
 import type { SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
 import { genInfo } from '../reference/synapse-build.ts';
-
-const TEMPLATES: Record<BuildKernel, string> = { 'build-count': buildCount, 'build-place': buildPlace };
 
 /** One part of the network-wide rows [row0, row1), with its own buffers (each fits one binding). */
 export interface RowPart {
@@ -61,12 +56,11 @@ export async function buildSynapses(gpu: Gpu, plan: SpikingPlan, maxBindingBytes
   const words = genInfo(plan);
   const gen = createBuffer(device, 'gen_info', words.byteLength, STORAGE, words);
   const info = createBuffer(device, 'build_info', 16, USAGE.UNIFORM);
-  const lib = [philox, synapseGen].join('\n');
   const cache = PipelineCache.of(device);
   // Each kernel runs as a grid-stride loop over its synapses, so one dimension of workgroups suffices.
   const run = (kind: BuildKernel, label: string, c: Constants, buffers: GPUBuffer[], threads: number) => {
     const layout = cache.layout(BUILD_GROUP0[kind], `build group0:${kind}`);
-    const pipeline = cache.pipeline(label, splice(kind, TEMPLATES[kind], { constants: constantsBlock(c), lib }), [layout]);
+    const pipeline = cache.pipeline(label, buildWgsl(kind, c), [layout]);
     const enc = device.createCommandEncoder({ label });
     const pass = enc.beginComputePass({ label });
     pass.setPipeline(pipeline);

@@ -1,10 +1,10 @@
-// Synapses generated from Philox (stored projections built on the GPU; CPU twin engine/spiking/build.ts).
+// Synapses generated from Philox (stored projections built on the GPU; CPU twin engine/reference/synapse-build.ts).
 // Synapse q of generated projection g draws r_i = philox((q, i, 0, stream), (seed, LAMI)), i = 0, 1, 2:
 // pre/post from r_0 (mulhi: floor(x N / 2^32)), the weight from r_1, the delay from r_2. The projection's
 // parameters come from gen_info (GEN_WORDS u32 per projection, floats as bits), never from literals, so
 // the compiler cannot fold or reassociate them, and z is built in integers: the result is the same bits
 // on every device and in the twin.
-// Needs: gen_info (array<u32>), philox, and keep() from the including kernel.
+// Needs: gen_info (array<u32>), philox, and keep() (engine/codegen/build.ts adds them).
 
 const GEN_WORDS = 16u;
 

@@ -8,15 +8,9 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> pconst: array<f32>;
-@group(1) @binding(1) var<storage, read_write> wel: array<f32>;
-@group(1) @binding(2) var<storage, read> mods: array<f32>;
-@group(1) @binding(3) var<storage, read> elast: array<u32>;
-
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let g = gid.x + gid.y * nwg.x * 64u;
-  if (g >= BATCH * S) { return; }
+const FLAT_N = BATCH * S;
+//!splice main
+  let g = flat;
   let b = g / S;
   let k = keep(pconst[KE_OFF + b] * mods[(step_info.local * BATCH + b) * NMOD + MOD]);
   wel[g] = clamp(wel[g] + keep(k * elig_at(g, step_info.step)), pconst[0], pconst[1]);

@@ -8,20 +8,7 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read> col_ptr: array<u32>;
-@group(1) @binding(1) var<storage, read> col_syn: array<u32>;
-@group(1) @binding(2) var<storage, read> pre_idx: array<u32>;
-@group(1) @binding(3) var<storage, read> pconst: array<f32>;
-@group(1) @binding(4) var<storage, read> tr: array<u32>;
-@group(1) @binding(5) var<storage, read_write> wel: array<f32>;
-@group(1) @binding(6) var<storage, read> mods: array<f32>;
-@group(1) @binding(7) var<storage, read_write> elast: array<u32>;
-
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let step = step_info.step;
-  let parity = step % 2u;
+//!splice main-events
   let count = atomicLoad(&spike_count[POST_POP * 2u + parity]);
   let w_min = pconst[0];
   let w_max = pconst[1];

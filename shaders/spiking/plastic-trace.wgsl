@@ -4,13 +4,10 @@
 // (value at t) + 1 and last = t. Presynaptic traces (decay tauPlus) come first in tr, then postsynaptic
 // ones (tauMinus). Each neuron is in its population's spike list at most once per instance, so each
 // trace is written by one invocation.
-// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = pconst (engine/spiking/plasticity.ts:
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = pconst (engine/plan/spiking-plasticity.ts:
 // plasticConstants), tr.
 //!splice constants
 //!splice lib
-
-@group(1) @binding(0) var<storage, read> pconst: array<f32>;
-@group(1) @binding(1) var<storage, read_write> tr: array<u32>;
 
 fn bump(base: u32, table_off: u32, table_len: u32, step: u32) {
   tr[base] = bitcast<u32>(trace_at(base, table_off, table_len, step) + 1.0);

@@ -5,8 +5,6 @@
 //!splice constants
 //!splice lib
 
-@group(1) @binding(0) var<storage, read_write> counts: array<atomic<u32>>;
-
 @compute @workgroup_size(64)
 fn main(@builtin(local_invocation_index) lid: u32) {
   let parity = step_info.step % 2u;

@@ -9,13 +9,14 @@ import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/
 import { compile } from '../../engine/plan/rate.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { plasticTwoPopulationSpec, randomTwoPopulationSpec } from '../specs.ts';
-import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/layouts.ts';
+import { BUILD_GROUP0, SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/layouts.ts';
+import { buildWgsl } from '../../engine/codegen/build.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/codegen/spiking.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 
-function kindOf(v: { resourceType: number; access: string }): BindingKind {
-  if (v.resourceType === ResourceType.Uniform) return 'uniform-dynamic';
+function kindOf(v: { resourceType: number; access: string }, dynamic = true): BindingKind {
+  if (v.resourceType === ResourceType.Uniform) return dynamic ? 'uniform-dynamic' : 'uniform';
   return v.access === 'read' ? 'read-only-storage' : 'storage';
 }
 
@@ -107,7 +108,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
     ['synapse-spike', synapseSpikeWgsl(plan, [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], 0, 157)],
-    ['record-state', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
+    ['record-gather', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['record-rate', recordRateWgsl(plan, plan.pops[0], 3)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],
     ['spike-source', spikeSourceWgsl(plan, compileSpiking({
@@ -130,6 +131,22 @@ describe('spiking kernel bindings match the declared layouts', () => {
         }
       }
       expect(checked).toBeGreaterThanOrEqual(name === 'record-rate' ? 2 : 3);
+    });
+  }
+});
+
+describe('synapse builder kernel bindings match the declared layouts', () => {
+  const cases: [keyof typeof BUILD_GROUP0, string][] = [
+    ['build-count', buildWgsl('build-count', { GEN: 0, N_SYN: 100, PRE_ROW_BASE: 0 })],
+    ['build-place', buildWgsl('build-place', { GEN: 0, N_SYN: 100, ROW0: 0, ROW1: 10, PRE_ROW_BASE: 0, TARGET_BASE: 0, POST_POP: 1 })],
+  ];
+  for (const [name, code] of cases) {
+    it(name, () => {
+      const reflect = new WgslReflect(code);
+      const group = reflect.getBindGroups()[0].filter(Boolean);
+      expect(group.map((v) => v.name)).toEqual(BUILD_GROUP0[name].map((b) => b.name));
+      group.forEach((v, i) => expect(kindOf(v as never, false), v.name).toBe(BUILD_GROUP0[name][i].kind));
+      expect(reflect.entry.compute.map((e) => e.name)).toEqual(['main']);
     });
   }
 });
