@@ -16,6 +16,7 @@
  */
 import { linearFit, populationVector, unwrap } from '../engine/analysis/stats.ts';
 import { esc, heatmapPng } from '../engine/plot/plot.ts';
+import { SpecError } from '../engine/errors.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
@@ -46,6 +47,9 @@ function build(opts: ScenarioOptions): ScenarioRun {
   const steps = opts.steps ?? Math.round(p.durationMs / dt);
   const g = gammas(batch, p.J1, p.gammaRange);
   const every = Math.max(1, Math.round(p.recordEveryMs / dt));
+  // The velocity is fitted from fitStartMs on (after the cue and the bump's settling), over at least 3 records.
+  const needed = Math.ceil((p.fitStartMs + 3 * every * dt) / dt);
+  if (steps < needed) throw new SpecError('steps', `ring-attractor fits the drift from ${p.fitStartMs} ms on: it needs at least ${needed} steps at dt = ${dt} ms, got ${steps}`);
   const spec: NetworkSpec = {
     dt, integrator: 'exponential', seed: opts.seed ?? 1,
     populations: [{ name: 'ring', size: p.N, tau: p.tau, activation: 'sigmoid', bias: p.I0 }],

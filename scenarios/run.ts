@@ -27,7 +27,7 @@ export interface RunRequest extends ScenarioOptions {
   progress?: (msg: string) => void;
 }
 
-export const VERSION = '0.1.0';
+import { VERSION } from '../engine/version.ts';
 
 /** Version of the Dawn bindings (npm `webgpu`) in use, for meta.json. */
 function webgpuVersion(): string {

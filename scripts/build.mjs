@@ -1,7 +1,8 @@
 // `npm run build`: bundles with esbuild into dist/, WGSL files inlined as text.
 //  - dist/lamina.mjs (the CLI, run by bin/lamina.js) and the benchmarks: Node programs.
 //  - the library: dist/index.js (engine/index.ts, the main entry; platform neutral, no Node module of its
-//    own) and dist/node.js (engine/node.ts, the Node-only entry), ES modules sharing chunks (one copy of
+//    own), dist/node.js (engine/node.ts, .npy files) and dist/scenarios.js (scenarios/public.ts, the
+//    built-in scenarios and runToDirectory), ES modules sharing chunks (one copy of
 //    each class and of the device cache), `webgpu` external; type declarations dist/index.d.ts and
 //    dist/node.d.ts (tsc with tsconfig.build.json into dist/types/, imports pointed at .js files).
 import { build } from 'esbuild';
@@ -26,7 +27,7 @@ await build({
 rmSync('dist/chunks', { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { index: 'engine/index.ts', node: 'engine/node.ts' },
+  entryPoints: { index: 'engine/index.ts', node: 'engine/node.ts', scenarios: 'scenarios/public.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -51,6 +52,6 @@ for (const entry of readdirSync('dist/types', { recursive: true, withFileTypes: 
   if (out !== text) writeFileSync(file, out);
 }
 // The public types use WebGPU's (GPUDevice, GPUBuffer, ...): @webgpu/types, a dependency of the package.
-for (const name of ['index', 'node']) {
-  writeFileSync(`dist/${name}.d.ts`, `/// <reference types="@webgpu/types" />\nexport * from './types/engine/${name}.js';\n`);
+for (const [name, source] of [['index', 'engine/index'], ['node', 'engine/node'], ['scenarios', 'scenarios/public']]) {
+  writeFileSync(`dist/${name}.d.ts`, `/// <reference types="@webgpu/types" />\nexport * from './types/${source}.js';\n`);
 }
