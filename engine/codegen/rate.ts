@@ -1,7 +1,7 @@
 /**
  * Assembles rate kernel WGSL: a template from shaders/ with generated constants and the shared library
- * (bindings, Philox, the rate unit, the generated input and epilogue functions) spliced in at the
- * named places `//!splice constants` and `//!splice lib` (codegen/wgsl.ts).
+ * (bindings, Philox, the rate unit with its population's unit code, the generated input and epilogue
+ * functions) spliced in at the named places `//!splice constants` and `//!splice lib` (codegen/wgsl.ts).
  */
 import bindings from '../../shaders/lib/bindings.wgsl';
 import philox from '../../shaders/lib/philox.wgsl';
@@ -21,8 +21,9 @@ import modulators from '../../shaders/modulators.wgsl';
 import recordWeights from '../../shaders/record-weights.wgsl';
 import recordModulator from '../../shaders/record-modulator.wgsl';
 import type { KernelName } from '../gpu/layouts.ts';
-import { constantsBlock, splice, type Constants, type ConstantTypes } from './wgsl.ts';
-import { ACTIVATION_CODE, MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
+import { constantsBlock, splice, type Constants } from './wgsl.ts';
+import { unitWgsl } from '../models/rate-unit.ts';
+import { MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
 export type { Constants };
 
@@ -41,9 +42,6 @@ const TEMPLATES: Record<KernelName, string> = {
   'record-weights': recordWeights,
   'record-modulator': recordModulator,
 };
-
-/** Constants that are i32 (all other numbers are u32). */
-const SIGNED: ConstantTypes = { NOISE_PARAM: 'i32' };
 
 /** The factor a time course contributes at `step` (' * ...'; nothing for a constant course). */
 function courseTerm(t: TimePlan, size: number): string {
@@ -118,8 +116,7 @@ function epilogue(mode: EpilogueMode): string {
 /** Constants describing the population whose units a kernel updates or writes. */
 export function unitConstants(plan: NetworkPlan, pop: PopPlan): Constants {
   return {
-    UNIT_N: pop.size, UNIT_BASE: pop.base, UNIT_TABLE: pop.tableBase, BATCH: plan.batch,
-    ACTIVATION: ACTIVATION_CODE[pop.activation], NOISE_PARAM: pop.noiseParam, INST_K: plan.instK, MOD_K: plan.modK,
+    UNIT_N: pop.size, UNIT_BASE: pop.base, UNIT_TABLE: pop.tableBase, BATCH: plan.batch, INST_K: plan.instK, MOD_K: plan.modK,
   };
 }
 
@@ -133,9 +130,15 @@ export interface UnitLib {
   gainModulator?: number;
 }
 
+/** shaders/lib/rate-unit.wgsl with the population's unit code spliced in. */
+function rateUnitLib(pop: PopPlan): string {
+  const code = unitWgsl(pop.unit);
+  return splice('rate-unit', rateUnit, { 'unit-values': code.values, 'unit-update': code.update, 'unit-activation': code.activation });
+}
+
 export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
-  const parts = [constantsBlock(constants, SIGNED), bindings];
-  const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
+  const parts = [constantsBlock(constants), bindings];
+  const libParts = lib ? [philox, rateUnitLib(lib.pop), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
   return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n') });

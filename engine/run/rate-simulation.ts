@@ -25,7 +25,7 @@ import { compile, type CompileOptions, type NetworkPlan } from '../plan/rate.ts'
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
 import { buildRecorders, fires, plannedRows, type Recorder, type RecordSink } from '../record/recorders.ts';
-import { activationF32 } from '../reference/rate.ts';
+import { initialRates } from '../plan/rate-units.ts';
 import { buildStepKernels, type Kernel, type KernelContext, type KernelTuning } from './rate-kernels.ts';
 import type { PlasticBuffers } from './rate-plastic-kernels.ts';
 
@@ -88,13 +88,8 @@ export class Simulation {
     return scoped(device, 'building the network', () => {
       const bytes = plan.stateLength * 4;
       const init = new Float32Array(plan.stateLength);
-      const rate0 = new Float32Array(plan.stateLength);
-      for (const pop of plan.pops) {
-        for (let b = 0; b < plan.batch; b++) {
-          init.set(pop.init, pop.base + b * pop.size);
-          for (let i = 0; i < pop.size; i++) rate0[pop.base + b * pop.size + i] = activationF32(pop.activation, pop.init[i]);
-        }
-      }
+      for (const pop of plan.pops) for (let b = 0; b < plan.batch; b++) init.set(pop.init, pop.base + b * pop.size);
+      const rate0 = initialRates(plan);
       const rates = [createBuffer(device, 'rates[0]', bytes, STORAGE, rate0), createBuffer(device, 'rates[1]', bytes, STORAGE, rate0)];
       const state = createBuffer(device, 'state', bytes, STORAGE, init);
       const syn = createBuffer(device, 'syn', bytes, STORAGE);

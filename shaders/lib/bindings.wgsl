@@ -8,7 +8,8 @@
 
 struct StepInfo {
   step: u32,                      // global step index n: this step advances t = n*dt to (n+1)*dt
-  pad0: u32, pad1: u32, pad2: u32,
+  never: u32,                     // always 0; read by keep() so that products are not fused into FMAs
+  pad1: u32, pad2: u32,
   slots: array<vec4<u32>, 15>,    // per recorder: its row in the GPU ring buffer for this step
 }
 
