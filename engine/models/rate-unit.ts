@@ -81,8 +81,7 @@ export function compileRateUnit(name: string, spec: RateUnitSpec, field = `units
   const derivedSrc = spec.derived ?? {};
   const derived = Object.keys(derivedSrc);
   const seen = new Set<string>(ENGINE_NAMES);
-  for (const n of [...params, ...derived]) {
-    const f = `${field}.${params.includes(n) ? 'params' : 'derived'}.${n}`;
+  for (const [n, f] of [...params.map((n) => [n, `${field}.params.${n}`]), ...derived.map((n) => [n, `${field}.derived.${n}`])]) {
     if (!/^[A-Za-z_]\w*$/.test(n)) throw new ModelError(f, `"${n}" is not a valid name`);
     if (ENGINE_NAMES.includes(n)) throw new ModelError(f, `"${n}" is provided by the engine (${ENGINE_NAMES.join(', ')})`);
     if (seen.has(n)) throw new ModelError(f, `name "${n}" is defined twice`);

@@ -100,7 +100,9 @@ export function populationUnit(spec: NetworkSpec, k: number): PopulationUnit {
     const swept = spec.batch?.params?.[key];
     const short = (SHORTHANDS as readonly string[]).includes(param) ? p[param as typeof SHORTHANDS[number]] : undefined;
     const given = p.params?.[param] ?? short;
-    const field = p.params?.[param] !== undefined ? `${f}.params.${param}` : `${f}.${param}`;
+    // A shorthand names its own field; otherwise params (or, missing, the shorthand of a built-in population).
+    const field = p.params?.[param] !== undefined || short === undefined && (p.unit !== undefined || !(SHORTHANDS as readonly string[]).includes(param))
+      ? `${f}.params.${param}` : `${f}.${param}`;
     if (swept) {
       if (Array.isArray(given)) throw new SpecError(`batch.params.${key}`, `${field} gives one value per unit; a per-instance sweep needs a single value there`);
       values[param] = { value: swept, per: 'instance', field: `batch.params.${key}` };
