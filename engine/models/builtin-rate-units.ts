@@ -43,7 +43,7 @@ export const INTEGRATOR_UNITS: Record<Integrator, Omit<RateUnitSpec, 'activation
 };
 
 /** The activations r = f(x). tanh clamps its argument as the kernels always have (tanh(15) = 1 in float32). */
-export const ACTIVATION_CODE: Record<Activation, string> = {
+export const ACTIVATION_EXPRESSIONS: Record<Activation, string> = {
   tanh: 'tanh(min(max(x, -15), 15))',
   relu: 'max(x, 0)',
   sigmoid: '1 / (1 + exp(-x))',
@@ -57,7 +57,7 @@ export function builtinUnitName(activation: Activation, integrator: Integrator):
 }
 
 export const BUILTIN_RATE_UNITS: Record<string, RateUnitSpec> = Object.fromEntries(
-  (Object.keys(ACTIVATION_CODE) as Activation[]).flatMap((a) => (Object.keys(INTEGRATOR_UNITS) as Integrator[]).map((k) => [
-    builtinUnitName(a, k), { ...INTEGRATOR_UNITS[k], activation: ACTIVATION_CODE[a], description: `${a} activation, ${k} integrator` },
+  (Object.keys(ACTIVATION_EXPRESSIONS) as Activation[]).flatMap((a) => (Object.keys(INTEGRATOR_UNITS) as Integrator[]).map((k) => [
+    builtinUnitName(a, k), { ...INTEGRATOR_UNITS[k], activation: ACTIVATION_EXPRESSIONS[a], description: `${a} activation, ${k} integrator` },
   ])),
 );
