@@ -35,9 +35,10 @@ export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from '.
 // --- Rate networks ---------------------------------------------------------------------------------
 export type {
   Activation, BatchSpec, InputSpec, Integrator, ModulatorRecorderSpec, ModulatorSpec, NetworkSpec, PlasticityRule,
-  PlasticitySpec, PopulationRecorderSpec, PopulationSpec, ProfileSpec, ProjectionSpec, RecorderSpec, TimeCourse,
-  WeightRecorderSpec, WeightsSpec,
+  PlasticitySpec, PopulationRecorderSpec, PopulationSpec, ProfileSpec, ProjectionSpec, RateUnitSpec, RecorderSpec,
+  TimeCourse, WeightRecorderSpec, WeightsSpec,
 } from './spec/rate.ts';
+export { BUILTIN_RATE_UNITS } from './models/builtin-rate-units.ts';
 export { validateSpec } from './spec/validate-rate.ts';
 export { RateSimulation } from './run/rate-simulation.ts';
 export type { KernelTuning, SimulationOptions } from './run/rate-simulation.ts';

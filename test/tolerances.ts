@@ -17,4 +17,10 @@ export const TOLERANCE = {
   weight_rel: 1e-4,
   /** Standard normals: GPU log/cos/sqrt vs the host's, float32 (a few ulp of values up to ~5). */
   normal_abs: 1e-5,
+  /**
+   * A float32 run against a closed form in float64, |x_gpu - x_exact| / (1 + |x_exact|): decay factors
+   * rounded once to float32 and ~1e-7 of rounding per step over a few hundred steps (below ~1e-5), plus
+   * the GPU's pow/exp (a few ulp) in the rates.
+   */
+  closed_form_rel: 1e-4,
 } as const;

@@ -1,7 +1,7 @@
 /**
  * Assembles rate kernel WGSL: a template from shaders/ with generated constants and the shared library
- * (bindings, Philox, the rate unit, the generated input and epilogue functions) spliced in at the
- * named places `//!splice constants` and `//!splice lib` (codegen/wgsl.ts).
+ * (bindings, Philox, the rate unit with its population's unit code, the generated input and epilogue
+ * functions) spliced in at the named places `//!splice constants` and `//!splice lib` (codegen/wgsl.ts).
  */
 import bindings from '../../shaders/lib/bindings.wgsl';
 import philox from '../../shaders/lib/philox.wgsl';
@@ -22,8 +22,9 @@ import recordWeights from '../../shaders/record-weights.wgsl';
 import recordModulator from '../../shaders/record-modulator.wgsl';
 import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
-import { constantsBlock, declareBindings, splice, type Constants, type ConstantTypes } from './wgsl.ts';
-import { ACTIVATION_CODE, MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
+import { constantsBlock, declareBindings, splice, type Constants } from './wgsl.ts';
+import { unitWgsl } from '../models/rate-unit.ts';
+import { MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
 export type { Constants };
 
@@ -49,9 +50,6 @@ const RECORDED_UNIT = `fn recorded(b: u32, u: u32) -> f32 {
   if (RECORD_STATE) { return state[g]; }
   return rate_out[g];
 }`;
-
-/** Constants that are i32 (all other numbers are u32). */
-const SIGNED: ConstantTypes = { NOISE_PARAM: 'i32' };
 
 /** The factor a time course contributes at `step` (' * ...'; nothing for a constant course). */
 function courseTerm(t: TimePlan, size: number): string {
@@ -126,8 +124,7 @@ function epilogue(mode: EpilogueMode): string {
 /** Constants describing the population whose units a kernel updates or writes. */
 export function unitConstants(plan: NetworkPlan, pop: PopPlan): Constants {
   return {
-    UNIT_N: pop.size, UNIT_BASE: pop.base, UNIT_TABLE: pop.tableBase, BATCH: plan.batch,
-    ACTIVATION: ACTIVATION_CODE[pop.activation], NOISE_PARAM: pop.noiseParam, INST_K: plan.instK, MOD_K: plan.modK,
+    UNIT_N: pop.size, UNIT_BASE: pop.base, UNIT_TABLE: pop.tableBase, BATCH: plan.batch, INST_K: plan.instK, MOD_K: plan.modK,
   };
 }
 
@@ -141,9 +138,15 @@ export interface UnitLib {
   gainModulator?: number;
 }
 
+/** shaders/lib/rate-unit.wgsl with the population's unit code spliced in. */
+function rateUnitLib(pop: PopPlan): string {
+  const code = unitWgsl(pop.unit);
+  return splice('rate-unit', rateUnit, { 'unit-values': code.values, 'unit-update': code.update, 'unit-activation': code.activation });
+}
+
 export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
-  const parts = [constantsBlock(constants, SIGNED), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
-  const libParts = lib ? [philox, rateUnit, externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
+  const parts = [constantsBlock(constants), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
+  const libParts = lib ? [philox, rateUnitLib(lib.pop), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
   if (kernel === 'record-gather') libParts.push(RECORDED_UNIT);

@@ -11,8 +11,9 @@
  *   sum       := prod (('+' | '-') prod)*;  prod := unary (('*' | '/') unary)*
  *   unary     := '-' unary | '!' unary | NUMBER | NAME | NAME '(' expr (',' expr)* ')' | '(' expr ')'
  *
- * Functions: exp, log, sqrt, abs, min, max. Values are f32; comparisons give booleans (usable in
- * conditions, `?:` and as a threshold). Exactness: + - * and comparisons are correctly rounded in
+ * Functions: exp, log, sqrt, abs, min, max, tanh, pow (pow(a, b) needs a >= 0: WGSL leaves a < 0
+ * undefined), and expm1 (host only: derived parameters, evaluated in float64; kernel code cannot call
+ * it). Values are f32; comparisons give booleans (usable in conditions, `?:` and as a threshold). Exactness: + - * and comparisons are correctly rounded in
  * float32 on the GPU and in the twin, and products that feed a sum are kept from being fused into an
  * FMA (keep() in WGSL), so code made of them gives bit-identical results on both; / and the functions
  * agree only to a few ulp.
@@ -34,7 +35,13 @@ export interface Stmt {
 
 export class ExprError extends Error {}
 
-const FUNCTIONS: Record<string, number> = { exp: 1, log: 1, sqrt: 1, abs: 1, min: 2, max: 2 };
+const FUNCTIONS: Record<string, number> = { exp: 1, log: 1, sqrt: 1, abs: 1, min: 2, max: 2, tanh: 1, pow: 2, expm1: 1 };
+/** Functions evaluated only on the host (derived parameters): WGSL has no counterpart. */
+export const HOST_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['expm1']);
+const JS_FUNCTIONS: Record<string, string> = {
+  exp: 'Math.exp', log: 'Math.log', sqrt: 'Math.sqrt', abs: 'Math.abs', min: 'Math.min', max: 'Math.max',
+  tanh: 'Math.tanh', pow: 'Math.pow', expm1: 'Math.expm1',
+};
 const BOOL_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', '&&', '||']);
 
 function tokenize(src: string): string[] {
@@ -177,7 +184,9 @@ export function toWgsl(e: Expr, name: (n: string) => string, inSum = false): str
     case 'neg': return `(-${toWgsl(e.a, name)})`;
     case 'not': return `(!${toWgsl(e.a, name)})`;
     case 'cond': return `select(${toWgsl(e.b, name)}, ${toWgsl(e.a, name)}, ${toWgsl(e.c, name)})`;
-    case 'call': return `${e.fn}(${e.args.map((a) => toWgsl(a, name)).join(', ')})`;
+    case 'call':
+      if (HOST_ONLY_FUNCTIONS.has(e.fn)) throw new ExprError(`${e.fn}() is evaluated on the host only: use it in derived parameters`);
+      return `${e.fn}(${e.args.map((a) => toWgsl(a, name)).join(', ')})`;
     case 'bin': {
       const sum = e.op === '+' || e.op === '-';
       const s = `(${toWgsl(e.a, name, sum)} ${e.op} ${toWgsl(e.b, name, sum)})`;
@@ -199,8 +208,7 @@ export function toJs(e: Expr, name: (n: string) => string, f32 = true): string {
     case 'not': return `(!${toJs2(e.a)})`;
     case 'cond': return `(${toJs2(e.c)} ? ${toJs2(e.a)} : ${toJs2(e.b)})`;
     case 'call': {
-      const fn = { exp: 'Math.exp', log: 'Math.log', sqrt: 'Math.sqrt', abs: 'Math.abs', min: 'Math.min', max: 'Math.max' }[e.fn]!;
-      return `F(${fn}(${e.args.map(toJs2).join(', ')}))`;
+      return `F(${JS_FUNCTIONS[e.fn]}(${e.args.map(toJs2).join(', ')}))`;
     }
     case 'bin': {
       const a = toJs2(e.a), b = toJs2(e.b);

@@ -6,24 +6,21 @@
 import { SpecError } from '../errors.ts';
 import { readNpyMatrix } from '../util/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
-import type { Activation, NetworkSpec, PlasticityRule, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
-
-export const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, relu: 1, sigmoid: 2, softplus: 3, linear: 4 };
-/** Columns of a population's unit table: c1, c2, c3, bias, then one per input profile. */
-export const UNIT_COLUMNS = 4;
+import type { NetworkSpec, PlasticityRule, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
+import type { UnitCode } from '../models/rate-unit.ts';
+import { planUnit } from './rate-units.ts';
 
 export interface PopPlan {
   name: string;
   index: number;
   size: number;
-  activation: Activation;
+  /** The unit's code and where its parameters and derived values live (plan/rate-units.ts). */
+  unit: UnitCode;
   /** Offset of instance 0, unit 0 in every state array (state, rates, syn). */
   base: number;
-  /** Offset of this population's columns in the unit table. */
+  /** Offset of this population's values in the unit table (its input profiles follow them). */
   tableBase: number;
   init: Float32Array;
-  /** Instance-table column of the noise sigma, or -1 without noise. */
-  noiseParam: number;
   inputs: InputPlan[];
   /** Incoming projections in the order they are summed. */
   incoming: ProjPlan[];
@@ -132,42 +129,27 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     throw new SpecError('batch.size', `the spec gives per-instance parameters for ${spec.batch.size} instances; cannot run a batch of ${B}`);
   }
   const dt = spec.dt;
-  const integrator = spec.integrator ?? 'exponential';
   const baseSeed = opts.seed ?? spec.seed ?? 0;
 
-  // Per-instance parameter table: a column per gain, amplitude and noise level.
+  // Per-instance parameter table: a column per gain, amplitude and per-instance unit value.
   const columns: { name: string; values: Float64Array }[] = [];
+  const addColumn = (name: string, values: Float64Array) => columns.push({ name, values }) - 1;
   const column = (name: string, dflt: number, key?: string, transform?: (v: number, b: number) => number) => {
     const vals = new Float64Array(B);
     for (let b = 0; b < B; b++) vals[b] = transform ? transform(key && params[key] ? params[key][b] : dflt, b) : (key && params[key] ? params[key][b] : dflt);
-    columns.push({ name, values: vals });
-    return columns.length - 1;
+    return addColumn(name, vals);
   };
 
   let base = 0;
   const unitCols: Float64Array[] = [];
   const inputData: number[] = [];
   const pops: PopPlan[] = spec.populations.map((p, index) => {
-    const f = `populations[${index}]`;
-    const tau = perUnit(p.tau, p.size, 1);
-    const c1 = new Float64Array(p.size), c2 = new Float64Array(p.size), c3 = new Float64Array(p.size);
-    for (let i = 0; i < p.size; i++) {
-      const h = dt / tau[i];
-      if (integrator === 'euler') {
-        if (h > 1) throw new SpecError(`${f}.tau`, `forward Euler needs dt <= tau; tau[${i}] = ${tau[i]} ms < dt = ${dt} ms (use integrator "exponential")`);
-        c1[i] = 1 - h; c2[i] = h; c3[i] = Math.sqrt(2 * h);
-      } else {
-        c1[i] = Math.exp(-h); c2[i] = -Math.expm1(-h); c3[i] = Math.sqrt(-Math.expm1(-2 * h));
-      }
-    }
     const tableBase = unitCols.reduce((s, c) => s + c.length, 0);
-    unitCols.push(c1, c2, c3, perUnit(p.bias, p.size, 0));
-    const noiseKey = `populations.${p.name}.noise`;
-    const hasNoise = (p.noise ?? 0) > 0 || (params[noiseKey] ?? []).some((s) => s > 0);
+    const unit = planUnit(spec, index, B, addColumn);
+    unitCols.push(...unit.columns);
     const pop: PopPlan = {
-      name: p.name, index, size: p.size, activation: p.activation, base, tableBase,
+      name: p.name, index, size: p.size, unit: unit.code, base, tableBase,
       init: Float32Array.from(perUnit(p.init, p.size, 0)),
-      noiseParam: hasNoise ? column(noiseKey, p.noise ?? 0, noiseKey) : -1,
       inputs: [], incoming: [],
     };
     base += B * p.size;

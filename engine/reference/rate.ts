@@ -6,8 +6,9 @@
  * recorders. Sums run in index order; the GPU sums in tiles, so the two agree to rounding
  * (test/tolerances.ts), not bit for bit.
  */
-import type { Activation } from '../spec/rate.ts';
 import type { NetworkPlan, PopPlan, InputPlan } from '../plan/rate.ts';
+import { initialRates } from '../plan/rate-units.ts';
+import { unitTwin, type UnitTwin } from '../models/rate-unit.ts';
 import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
 import { fires, plannedRows, recorderInfos, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
@@ -15,16 +16,6 @@ import type { RecorderSpec } from '../spec/rate.ts';
 import { PlasticState } from './rate-plasticity.ts';
 
 const f = Math.fround;
-
-export function activationF32(a: Activation, x: number): number {
-  switch (a) {
-    case 'tanh': return f(Math.tanh(Math.min(Math.max(x, -15), 15)));
-    case 'relu': return Math.max(x, 0);
-    case 'sigmoid': return f(1 / f(1 + f(Math.exp(-x))));
-    case 'softplus': return x > 20 ? x : f(Math.log(f(1 + f(Math.exp(x)))));
-    case 'linear': return x;
-  }
-}
 
 function inputAt(plan: NetworkPlan, inp: InputPlan, size: number, b: number, i: number, step: number): number {
   let v = plan.instTable[b * plan.instK + inp.ampParam];
@@ -47,18 +38,16 @@ export class ReferenceSimulation implements Simulation {
   private syn: Float32Array;
   /** Per-instance weights of plastic projections, eligibilities and modulators. */
   readonly plastic: PlasticState;
+  /** The float32 twin of each population's unit (update and activation). */
+  private readonly units: UnitTwin[];
 
   constructor(readonly plan: NetworkPlan, readonly record: RecorderSpec[] = []) {
     this.state = new Float32Array(plan.stateLength);
-    this.rate = new Float32Array(plan.stateLength);
     for (const pop of plan.pops) {
-      for (let b = 0; b < plan.batch; b++) {
-        for (let i = 0; i < pop.size; i++) {
-          this.state[pop.base + b * pop.size + i] = pop.init[i];
-          this.rate[pop.base + b * pop.size + i] = activationF32(pop.activation, pop.init[i]);
-        }
-      }
+      for (let b = 0; b < plan.batch; b++) this.state.set(pop.init, pop.base + b * pop.size);
     }
+    this.rate = initialRates(plan);
+    this.units = plan.pops.map((pop) => unitTwin(pop.unit, pop.tableBase, plan));
     this.next = new Float32Array(plan.stateLength);
     this.syn = new Float32Array(plan.stateLength);
     this.plastic = new PlasticState(plan);
@@ -103,21 +92,18 @@ export class ReferenceSimulation implements Simulation {
     return normalFromBits(bits[0], bits[1]);
   }
 
+  /** The unit's update and activation, with the external input and the noise sample as the kernel draws them. */
   private updateUnit(pop: PopPlan, b: number, i: number, rec: number): void {
     const { plan } = this;
-    const n = pop.size, t = pop.tableBase;
+    const n = pop.size;
     const g = pop.base + b * n + i;
-    let drive = f(rec + plan.unitTable[t + 3 * n + i]);
     let ext = 0;
-    for (const inp of pop.inputs) ext = f(ext + inputAt(plan, inp, n, b, i, this.step));
-    drive = f(drive + ext);
-    let x = f(f(plan.unitTable[t + i] * this.state[g]) + f(plan.unitTable[t + n + i] * drive));
-    if (pop.noiseParam >= 0) {
-      const sigma = plan.instTable[b * plan.instK + pop.noiseParam];
-      x = f(x + f(f(plan.unitTable[t + 2 * n + i] * sigma) * this.noise(g, b, this.step)));
-    }
+    if (pop.unit.reads.I_ext) for (const inp of pop.inputs) ext = f(ext + inputAt(plan, inp, n, b, i, this.step));
+    const xi = pop.unit.reads.xi ? this.noise(g, b, this.step) : 0;
+    const unit = this.units[pop.index];
+    const x = unit.update(this.state[g], rec, ext, xi, b, i);
     this.state[g] = x;
-    this.next[g] = activationF32(pop.activation, x);
+    this.next[g] = unit.activation(x, b, i);
   }
 
   /** One step: modulators, every population, plasticity. */

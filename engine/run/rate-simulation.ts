@@ -24,7 +24,6 @@ import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, STORAGE, USAGE } from '../gpu/resources.ts';
 import { compile, type NetworkPlan } from '../plan/rate.ts';
 import type { RecorderInfo } from '../record/recorders.ts';
-import { activationF32 } from '../reference/rate.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
@@ -32,6 +31,7 @@ import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type S
 import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
 import { buildStepKernels } from './rate-kernels.ts';
 import { rateRecorders } from './rate-recorders.ts';
+import { initialRates } from '../plan/rate-units.ts';
 
 export type { KernelTuning, RunOptions, RunTiming };
 
@@ -93,13 +93,8 @@ export class RateSimulation implements Simulation {
     return scoped(device, 'building the network', () => {
       const bytes = plan.stateLength * 4;
       const init = new Float32Array(plan.stateLength);
-      const rate0 = new Float32Array(plan.stateLength);
-      for (const pop of plan.pops) {
-        for (let b = 0; b < plan.batch; b++) {
-          init.set(pop.init, pop.base + b * pop.size);
-          for (let i = 0; i < pop.size; i++) rate0[pop.base + b * pop.size + i] = activationF32(pop.activation, pop.init[i]);
-        }
-      }
+      for (const pop of plan.pops) for (let b = 0; b < plan.batch; b++) init.set(pop.init, pop.base + b * pop.size);
+      const rate0 = initialRates(plan);
       const rates = [createBuffer(device, 'rates[0]', bytes, STORAGE, rate0), createBuffer(device, 'rates[1]', bytes, STORAGE, rate0)];
       const state = createBuffer(device, 'state', bytes, STORAGE, init);
       const syn = createBuffer(device, 'syn', bytes, STORAGE);

@@ -2,27 +2,40 @@
  * The network spec: the same structure as a typed TypeScript object and as JSON.
  * Times are in milliseconds, angles in radians, rates and states are dimensionless.
  *
- * Dynamics of every unit i of a population:
+ * Dynamics of every unit i of a population with a built-in unit (`activation`; other units: `unit`):
  *   tau_i dx_i/dt = -x_i + sum_projections gain_b * m_b(t) * (W_b r(x_pre))_i + bias_i + I_i(t) + noise,
  * with r = activation(x), m_b(t) the projection's gain modulator (1 without one) and W_b = W unless the
  * projection is plastic (then per instance, changed by its learning rule every step). The noise is an
  * Ornstein-Uhlenbeck drive whose stationary standard deviation for an isolated unit is `noise`
  * (tau dx = -x dt + noise * sqrt(2 tau) dW).
  */
+import type { Activation, Integrator } from '../models/builtin-rate-units.ts';
+import type { RateUnitSpec } from '../models/rate-unit.ts';
 
-export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'softplus' | 'linear';
-export type Integrator = 'euler' | 'exponential';
+export type { Activation, Integrator, RateUnitSpec };
 
+/**
+ * A population uses a built-in unit (`activation` with the spec's `integrator`: the dynamics above, with
+ * `tau`, `bias` and `noise`) or a unit defined in the model language (`unit`: a key of spec.units or a
+ * built-in unit's name such as "tanh_euler"; engine/models/rate-unit.ts). `tau`, `bias` and `noise` are
+ * shorthands for the unit's parameters of those names; `params` sets any parameter. Every parameter is
+ * one value or one per unit, and per instance through batch.params["populations.NAME.PARAM"].
+ */
 export interface PopulationSpec {
   name: string;
   size: number;
-  /** Time constant [ms], one for all units or one per unit. */
-  tau: number | number[];
-  activation: Activation;
+  /** A built-in unit: its activation (with spec.integrator). Give this or `unit`. */
+  activation?: Activation;
+  /** A unit by name: a key of spec.units or a built-in unit (tanh_exponential, relu_euler, ...). */
+  unit?: string;
+  /** Parameter values of the unit, one for all units or one per unit. */
+  params?: Record<string, number | number[]>;
+  /** Time constant [ms], one for all units or one per unit (required with `activation`). */
+  tau?: number | number[];
   /** Constant bias [same units as x], scalar or per unit. Default 0. */
   bias?: number | number[];
-  /** Stationary standard deviation of the OU noise of an isolated unit. Default 0 (no noise). */
-  noise?: number;
+  /** Stationary standard deviation of the OU noise of an isolated unit, scalar or per unit. Default 0 (no noise). */
+  noise?: number | number[];
   /** Initial state x(0), scalar or per unit. Default 0. */
   init?: number | number[];
 }
@@ -190,7 +203,7 @@ export interface BatchSpec {
    * Per-instance values, each an array of length size. Keys: "seed",
    * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
    * "projections.NAME.eta" (plastic only), "modulators.NAME.amplitude" (schedule modulators),
-   * "populations.NAME.noise".
+   * "populations.NAME.PARAM" (any parameter of the population's unit: tau, bias, noise for the built-ins).
    */
   params?: Record<string, number[]>;
 }
@@ -200,8 +213,10 @@ export interface NetworkSpec {
   dt: number;
   /** Default number of steps for `lamina run` (the --steps option overrides it). Default 1000. */
   steps?: number;
-  /** 'exponential' (default: exact for the leak) or 'euler' (forward Euler). */
+  /** 'exponential' (default: exact for the leak) or 'euler' (forward Euler), for populations given by `activation`. */
   integrator?: Integrator;
+  /** Rate units defined in the model language, by name (populations[].unit). */
+  units?: Record<string, RateUnitSpec>;
   /** Seed of the noise generator for every instance (unless batch.params.seed gives one per instance). */
   seed?: number;
   populations: PopulationSpec[];

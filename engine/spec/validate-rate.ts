@@ -9,6 +9,7 @@ import {
   type RecorderSpec,
 } from './rate.ts';
 import { modulationRecorder, modulator, projectionModulation, timeCourse } from './validate-modulation.ts';
+import { checkPopulationUnit, populationUnit, unitOf, validatePopulationUnit, validateUnits } from './rate-units.ts';
 
 // The checks are shared with the spiking validator, which imports them from here.
 export { describe, finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from './checks.ts';
@@ -18,21 +19,18 @@ function scalarOrPerUnit(v: unknown, field: string, size: number, check = finite
   return Array.isArray(v) ? numArray(v, field, size, check) : check(v, field);
 }
 
-function population(v: unknown, f: string): PopulationSpec {
-  const o = object(v, f, ['name', 'size', 'tau', 'activation', 'bias', 'noise', 'init']);
+function population(v: unknown, f: string, spec: NetworkSpec): PopulationSpec {
+  const o = object(v, f, ['name', 'size', 'activation', 'unit', 'params', 'tau', 'bias', 'noise', 'init']);
   const size = integer(o.size, `${f}.size`, 1);
-  const p: PopulationSpec = {
-    name: str(o.name, `${f}.name`),
-    size,
-    tau: scalarOrPerUnit(o.tau, `${f}.tau`, size, positive),
-    activation: oneOf(o.activation, `${f}.activation`, ACTIVATIONS),
-  };
+  const p: PopulationSpec = { name: str(o.name, `${f}.name`), size };
+  if (o.unit !== undefined && o.activation === undefined) p.unit = str(o.unit, `${f}.unit`);
+  else p.activation = oneOf(o.activation, `${f}.activation`, ACTIVATIONS);
+  // Values only; the unit's checks (tau > 0, noise >= 0, ...) run once batch.params is known.
+  if (o.tau !== undefined) p.tau = scalarOrPerUnit(o.tau, `${f}.tau`, size);
   if (o.bias !== undefined) p.bias = scalarOrPerUnit(o.bias, `${f}.bias`, size);
+  if (o.noise !== undefined) p.noise = scalarOrPerUnit(o.noise, `${f}.noise`, size);
   if (o.init !== undefined) p.init = scalarOrPerUnit(o.init, `${f}.init`, size);
-  if (o.noise !== undefined) {
-    p.noise = finite(o.noise, `${f}.noise`);
-    if (p.noise < 0) throw new SpecError(`${f}.noise`, `must be >= 0, got ${p.noise}`);
-  }
+  validatePopulationUnit(o, p, f, spec);
   return p;
 }
 
@@ -162,20 +160,23 @@ function batchParamKeys(spec: NetworkSpec): Set<string> {
     if (p.plasticity) keys.add(`projections.${p.name}.eta`);
   }
   for (const m of spec.modulators ?? []) if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`);
-  for (const p of spec.populations) keys.add(`populations.${p.name}.noise`);
+  spec.populations.forEach((p, k) => {
+    for (const param of Object.keys(unitOf(spec, p, `populations[${k}]`).def.params)) keys.add(`populations.${p.name}.${param}`);
+  });
   return keys;
 }
 
 /** Validates untrusted input (parsed JSON or a TS object) and returns a NetworkSpec. */
 export function validateSpec(v: unknown): NetworkSpec {
-  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'name', 'description']);
+  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'units', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'name', 'description']);
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
   if (o.steps !== undefined) spec.steps = integer(o.steps, 'steps', 1);
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);
   if (o.seed !== undefined) spec.seed = integer(o.seed, 'seed', 0);
   if (spec.seed !== undefined && spec.seed > 0xffffffff) throw new SpecError('seed', 'must fit in 32 bits');
+  if (o.units !== undefined) spec.units = validateUnits(o.units);
   if (!Array.isArray(o.populations) || o.populations.length === 0) throw new SpecError('populations', 'expected a non-empty array');
-  spec.populations = o.populations.map((p, k) => population(p, `populations[${k}]`));
+  spec.populations = o.populations.map((p, k) => population(p, `populations[${k}]`, spec));
   uniqueNames(spec.populations, 'populations');
   const pops = new Map(spec.populations.map((p) => [p.name, p]));
   const list = (key: string) => {
@@ -202,7 +203,6 @@ export function validateSpec(v: unknown): NetworkSpec {
       for (const [key, vals] of Object.entries(params)) {
         spec.batch.params[key] = numArray(vals, `batch.params.${key}`, size);
         if (key === 'seed') spec.batch.params[key].forEach((s, k) => integer(s, `batch.params.seed[${k}]`, 0));
-        if (key.endsWith('.noise')) spec.batch.params[key].forEach((s, k) => { if (s < 0) throw new SpecError(`batch.params.${key}[${k}]`, 'must be >= 0'); });
         const proj = key.endsWith('.gamma') ? spec.projections.find((p) => key === `projections.${p.name}.gamma`) : undefined;
         if (proj?.plasticity) {
           throw new SpecError(`batch.params.${key}`, 'a plastic projection starts every instance from the same matrix; per-instance gamma is not supported (set weights.gamma)');
@@ -210,5 +210,6 @@ export function validateSpec(v: unknown): NetworkSpec {
       }
     }
   }
+  spec.populations.forEach((p, k) => checkPopulationUnit(populationUnit(spec, k), p.size, spec.batch?.size ?? 1, spec.dt));
   return spec;
 }

@@ -1,34 +1,31 @@
-// The rate unit's update, shared by every kernel that finishes a population's step.
-// x' = c1 x + c2 (rec + bias + I_ext) + c3 sigma_b xi, r' = f(x'), where (c1, c2, c3) come from the
-// integrator (host, float64): exponential Euler c1 = e^{-dt/tau}, c2 = 1 - c1, c3 = sqrt(1 - c1^2);
-// forward Euler c1 = 1 - dt/tau, c2 = dt/tau, c3 = sqrt(2 dt/tau). xi ~ N(0,1) from Philox keyed by
-// (seed_b, "LAMI") and counted by (unit, step, instance, 0).
-// Needs the generated constants UNIT_N, UNIT_BASE, UNIT_TABLE, ACTIVATION, NOISE_PARAM, INST_K and the
-// generated function external_input(b, i, step).
+// The rate unit's update, shared by every kernel that finishes a population's step: x(n+1) from x(n) by
+// the population's unit, then r(n+1) = f(x(n+1)). The unit is data (engine/models/rate-unit.ts; the
+// built-ins in engine/models/builtin-rate-units.ts); its compiled code fills the splice points:
+//   unit-values      the values it reads: p_NAME for a parameter, derived value or dt (one for the
+//                    population or one per unit in unit_table, one per instance in inst_table), I_ext
+//                    (external_input) and xi (unit_normal), each only if the code reads it
+//   unit-update      statements that assign s_x (the state x; l_NAME for its let names)
+//   unit-activation  the expression r = f(s_x)
+// rec is the population's summed projections for this step (gain_b * W r(n)).
+// Needs the generated constants UNIT_N, UNIT_BASE, UNIT_TABLE, INST_K and the generated function
+// external_input(b, i, step).
 
-fn activation(x: f32) -> f32 {
-  switch ACTIVATION {
-    case 0u: { return tanh(clamp(x, -15.0, 15.0)); }
-    case 1u: { return max(x, 0.0); }
-    case 2u: { return 1.0 / (1.0 + exp(-x)); }
-    case 3u: { return select(log(1.0 + exp(x)), x, x > 20.0); }
-    default: { return x; }
-  }
+// Blocks FMA contraction of a product into the sum it feeds (the CPU twin rounds both).
+fn keep(v: f32) -> f32 {
+  return select(v, 0.0, step_info.never != 0u);
+}
+
+// The noise sample xi ~ N(0,1) of global unit g, instance b, this step: Philox keyed by (seed_b, "LAMI")
+// and counted by (unit, step, instance, 0).
+fn unit_normal(g: u32, b: u32) -> f32 {
+  return philox_normal(philox4x32(vec4<u32>(g, step_info.step, b, 0u), vec2<u32>(seeds[b], 0x4C414D49u)));
 }
 
 fn update_unit(b: u32, i: u32, rec: f32) {
   let g = UNIT_BASE + b * UNIT_N + i;
-  let c1 = unit_table[UNIT_TABLE + i];
-  let c2 = unit_table[UNIT_TABLE + UNIT_N + i];
-  let bias = unit_table[UNIT_TABLE + 3u * UNIT_N + i];
-  let drive = rec + bias + external_input(b, i, step_info.step);
-  var x = c1 * state[g] + c2 * drive;
-  if (NOISE_PARAM >= 0) {
-    let c3 = unit_table[UNIT_TABLE + 2u * UNIT_N + i];
-    let sigma = inst_table[b * INST_K + u32(NOISE_PARAM)];
-    let bits = philox4x32(vec4<u32>(g, step_info.step, b, 0u), vec2<u32>(seeds[b], 0x4C414D49u));
-    x = x + c3 * sigma * philox_normal(bits);
-  }
-  state[g] = x;
-  rate_out[g] = activation(x);
+  //!splice unit-values
+  var s_x = state[g];
+  //!splice unit-update
+  state[g] = s_x;
+  rate_out[g] = /*!splice unit-activation*/;
 }

@@ -1,0 +1,69 @@
+/**
+ * Checks on model code and declarations that the parser does not make: the type of every expression
+ * (numbers and conditions do not mix: WGSL would reject `(x > 0) + 1` only when the kernel is built) and
+ * the syntax of unit strings (`ms`, `mV`, `1/ms`, `Hz/mV^2`, `1`), so that a misspelt unit is caught with
+ * the field that holds it. Units are checked for spelling, not for dimensional consistency.
+ */
+import { ExprError, type Expr } from './expr.ts';
+
+export type ExprType = 'f32' | 'bool';
+
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
+/**
+ * The type of an expression, given the type of every name it reads; throws ExprError on a mismatch
+ * (arithmetic on a condition, a condition that is a number, branches of different types).
+ */
+export function exprType(e: Expr, nameType: (n: string) => ExprType): ExprType {
+  const want = (x: Expr, t: ExprType, what: string): void => {
+    const got = exprType(x, nameType);
+    if (got !== t) throw new ExprError(`${what} must be ${t === 'f32' ? 'a number' : 'a condition'}, got ${got === 'f32' ? 'a number' : 'a condition'}`);
+  };
+  switch (e.k) {
+    case 'num': return 'f32';
+    case 'name': return nameType(e.name);
+    case 'neg': want(e.a, 'f32', 'the operand of unary -'); return 'f32';
+    case 'not': want(e.a, 'bool', 'the operand of !'); return 'bool';
+    case 'call': e.args.forEach((a) => want(a, 'f32', `an argument of ${e.fn}()`)); return 'f32';
+    case 'cond': {
+      want(e.c, 'bool', 'the condition of ?:');
+      const t = exprType(e.a, nameType);
+      if (exprType(e.b, nameType) !== t) throw new ExprError('the two branches of ?: must both be numbers or both be conditions');
+      return t;
+    }
+    case 'bin':
+      if (e.op === '&&' || e.op === '||') {
+        want(e.a, 'bool', `the operands of ${e.op}`);
+        want(e.b, 'bool', `the operands of ${e.op}`);
+        return 'bool';
+      }
+      want(e.a, 'f32', `the operands of ${e.op}`);
+      want(e.b, 'f32', `the operands of ${e.op}`);
+      return COMPARISONS.has(e.op) ? 'bool' : 'f32';
+  }
+}
+
+const PREFIXES = ['p', 'n', 'u', 'µ', 'm', 'c', 'k', 'M', 'G'];
+const BASES = ['s', 'Hz', 'V', 'A', 'F', 'S', 'Ohm', 'Ω', 'm', 'g', 'mol', 'M', 'rad'];
+
+function isSymbol(s: string): boolean {
+  if (BASES.includes(s)) return true;
+  return PREFIXES.some((p) => s.startsWith(p) && BASES.includes(s.slice(p.length)));
+}
+
+/**
+ * Undefined if `unit` is a unit string, else what is wrong with it. A unit is `1` (dimensionless) or
+ * symbols (an SI base or derived unit with an optional prefix: ms, mV, pA, nS, Hz, ...), each with an
+ * optional integer power (`^2`, `^-1`), joined by `*` or `/`; a leading `1/` is allowed (`1/ms`).
+ */
+export function unitProblem(unit: string): string | undefined {
+  const s = unit.trim();
+  if (s === '1') return undefined;
+  const parts = s.replace(/^1\s*\//, '').split(/\s*[*/]\s*/);
+  for (const part of parts) {
+    const m = /^([A-Za-zµΩ]+)(?:\^(-?\d+))?$/.exec(part);
+    if (!m) return `"${unit}" is not a unit (e.g. ms, mV, pA, 1/ms, Hz/mV^2, 1)`;
+    if (!isSymbol(m[1])) return `unknown unit symbol "${m[1]}" in "${unit}" (known: ${BASES.join(', ')}, with prefixes ${PREFIXES.join(' ')}; 1 for dimensionless)`;
+  }
+  return undefined;
+}
