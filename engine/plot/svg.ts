@@ -122,7 +122,7 @@ export function axisTitles(b: Box, xlabel?: string, ylabel?: string, size = 12):
 /** Ticks at the two ends of a range, labelled with `format`. */
 export const ends = (lo: number, hi: number, format: (v: number) => string): Tick[] => [{ at: lo, label: format(lo) }, { at: hi, label: format(hi) }];
 
-/** Smallest and largest value, skipping nothing: [min, max] of the numbers given. */
+/** [smallest, largest] of the values (a loop, not Math.min(...v): long series would overflow the call stack). */
 export function extent(values: Iterable<number>): [number, number] {
   let lo = Infinity, hi = -Infinity;
   for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
