@@ -10,16 +10,11 @@
  *   node dist/plasticity-bench.mjs [--neurons 100000] [--steps 200] [--repeats 3] [--json FILE] [--backend B]
  */
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import { coba } from '../scenarios/coba.ts';
 import type { PlasticitySpec, SpikingSpec } from '../engine/spec/spiking.ts';
-
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], n: s.length };
-}
+import { finish, header, stats } from './harness.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -29,7 +24,7 @@ const { values: o } = parseArgs({
 });
 const n = Number(o.neurons), steps = Number(o.steps), repeats = Number(o.repeats);
 const K = 80;
-const result: Record<string, unknown> = { bench: 'plasticity', date: new Date().toISOString(), command: process.argv.slice(1).join(' '), neurons: n, in_degree: K };
+const result: Record<string, unknown> = { ...header('plasticity'), neurons: n, in_degree: K };
 
 function network(kind: 'static' | 'stdp' | 'three-factor'): SpikingSpec {
   const nE = Math.round(0.8 * n), nI = n - nE;
@@ -76,6 +71,4 @@ for (const kind of ['static', 'stdp', 'three-factor'] as const) {
 }
 const base = rows[0].steps_per_s.median;
 result.rows = rows.map((r) => ({ ...r, slowdown_vs_static: base / r.steps_per_s.median }));
-if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1));
-console.log(JSON.stringify(result, null, 1));
-process.exit(0);
+finish(o.json, result);

@@ -7,7 +7,6 @@
  *     [--target-ms 100] [--min-steps 16] [--copy-mib MiB] [--backend B]
  */
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import copyShader from '../shaders/bench-copy.wgsl';
 import { acquireGpu, adapterReport, type Gpu } from '../engine/gpu/device.ts';
@@ -15,6 +14,7 @@ import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import type { KernelTuning } from '../engine/run/rate-context.ts';
 import emptyShader from '../shaders/bench-empty.wgsl';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
+import { header, saveJson } from './harness.ts';
 
 interface Row {
   N: number; B: number; tuning: KernelTuning; steps_per_sample: number; repeats: number;
@@ -41,6 +41,20 @@ async function timeSamples(fn: () => Promise<void>, repeats: number): Promise<{ 
   return { median: lat.latency.p50, min: lat.latency.min, max: lat.latency.max, mad: lat.latency.mad };
 }
 
+/** Samples of `count` dispatches of one pipeline in one compute pass, each sample timed to GPU completion. */
+function timePass(device: GPUDevice, pipeline: GPUComputePipeline, bg: GPUBindGroup, count: number, workgroups: number, repeats: number) {
+  return timeSamples(async () => {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bg);
+    for (let k = 0; k < count; k++) pass.dispatchWorkgroups(workgroups);
+    pass.end();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  }, repeats);
+}
+
 async function copyBandwidth(gpu: Gpu, bytes: number, repeats: number): Promise<{ GBps_median: number; GBps_min: number; GBps_max: number; bytes: number }> {
   const { device } = gpu;
   const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
@@ -51,16 +65,7 @@ async function copyBandwidth(gpu: Gpu, bytes: number, repeats: number): Promise<
   });
   const bg = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }] });
   const reps = 20;
-  const t = await timeSamples(async () => {
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bg);
-    for (let k = 0; k < reps; k++) pass.dispatchWorkgroups(threads / 256);
-    pass.end();
-    device.queue.submit([enc.finish()]);
-    await device.queue.onSubmittedWorkDone();
-  }, repeats);
+  const t = await timePass(device, pipeline, bg, reps, threads / 256, repeats);
   src.destroy(); dst.destroy();
   const gb = (2 * bytes * reps) / 1e9;
   return { GBps_median: gb / (t.median / 1e3), GBps_min: gb / (t.max / 1e3), GBps_max: gb / (t.min / 1e3), bytes };
@@ -73,16 +78,7 @@ async function dispatchOverhead(gpu: Gpu, repeats: number): Promise<number> {
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: emptyShader }), entryPoint: 'main' } });
   const bg = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: buf } }] });
   const n = 1000;
-  const t = await timeSamples(async () => {
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bg);
-    for (let k = 0; k < n; k++) pass.dispatchWorkgroups(1);
-    pass.end();
-    device.queue.submit([enc.finish()]);
-    await device.queue.onSubmittedWorkDone();
-  }, repeats);
+  const t = await timePass(device, pipeline, bg, n, 1, repeats);
   buf.destroy();
   return (t.median * 1e3) / n;
 }
@@ -141,8 +137,8 @@ async function main() {
       sim.destroy();
     }
   }
-  const out = { bench: 'dense-rate-step', date: new Date().toISOString(), command: process.argv.slice(1).join(' '), adapter, copy_bandwidth: copy, empty_dispatch_us: overhead, results: rows };
-  if (o.json) writeFileSync(o.json, JSON.stringify(out, null, 1));
+  const out = { ...header('dense-rate-step'), adapter, copy_bandwidth: copy, empty_dispatch_us: overhead, results: rows };
+  saveJson(o.json, out);
   console.log('| N | B | kernel shape | us/step median | min | max | MAD | GFLOP/s | W GB/s | % of copy BW |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {

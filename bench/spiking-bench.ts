@@ -18,7 +18,7 @@
  *     [--scaling 4000,16000,64000,256000,1000000] [--procedural-from 256000] [--scaling-steps 1000]
  */
 import { parseArgs } from 'node:util';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { runToDirectory } from '../scenarios/run.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,11 +29,7 @@ import { writeNpy } from '../engine/node/npy-files.ts';
 import { coba, exportNetwork } from '../scenarios/coba.ts';
 import { microcircuit } from '../scenarios/microcircuit.ts';
 import type { SpikingSpec } from '../engine/spec/spiking.ts';
-
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], n: s.length };
-}
+import { finish, header, stats } from './harness.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -43,7 +39,7 @@ const { values: o } = parseArgs({
   },
 });
 const repeats = Number(o.repeats);
-const result: Record<string, unknown> = { bench: 'spiking', date: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
+const result: Record<string, unknown> = header('spiking');
 
 // COBA: build, 100 warm-up steps, then `repeats` timed biological seconds (10,000 steps each).
 {
@@ -164,6 +160,4 @@ if (o['record-seconds']) {
   };
   console.error(`recording ${seconds} s of the full microcircuit: ${spikes} spikes (${(bytes / 2 ** 20).toFixed(1)} MiB on disk), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
 }
-if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 1));
-console.log(JSON.stringify(result, null, 1));
-process.exit(0);
+finish(o.json, result);

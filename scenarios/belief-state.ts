@@ -25,8 +25,10 @@
  * by every instance, so a batch would repeat the same run).
  */
 import { forwardFilter, sampleChain, stickyTransitions } from '../engine/analysis/hmm.ts';
-import { esc } from '../engine/plot/plot.ts';
 import { meanAbsError, predict, ridgeSelect } from '../engine/analysis/regression.ts';
+import { barChart } from '../engine/plot/bars.ts';
+import { linePanel } from '../engine/plot/line.ts';
+import { noteY, svgDocument } from '../engine/plot/svg.ts';
 import { SpecError } from '../engine/errors.ts';
 import type { InputSpec, NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
@@ -202,7 +204,7 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
     },
     figures: {
       'belief-traces.svg': traces(world, target, network.decoded, rawObs.decoded, p.washout + nTrain, nTrain, Math.min(nTest, 400)),
-      'decoder-mae.svg': bars([...[network, window, rawObs].map((x) => ({ label: x.label, mae: x.mae })), { label: 'constant (training mean)', mae: constantMae }]),
+      'decoder-mae.svg': maeBars([...[network, window, rawObs].map((x) => ({ label: x.label, mae: x.mae })), { label: 'constant (training mean)', mae: constantMae }]),
     },
   };
 }
@@ -211,57 +213,38 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
 /** One panel per state over `len` test observations: exact, network-decoded and raw-decoded belief. */
 function traces(world: World, exact: Float64Array, net: Float64Array, raw: Float64Array, obs0: number, row0: number, len: number): string {
-  const K = BELIEF_DEFAULTS.K, W = 640, H = 110, left = 50, top = 58, gap = 26;
-  const x = (t: number) => (left + (t / Math.max(1, len - 1)) * W).toFixed(1);
-  const y = (k: number, v: number) => (top + k * (H + gap) + H - ((Math.min(Math.max(v, -0.2), 1.2) + 0.2) / 1.4) * H).toFixed(1);
-  const line = (k: number, v: Float64Array, style: string) =>
-    `<polyline points="${Array.from({ length: len }, (_, t) => `${x(t)},${y(k, v[(row0 + t) * K + k])}`).join(' ')}" fill="none" ${style}/>`;
+  const K = BELIEF_DEFAULTS.K, H = 110, top = noteY(1) + 12, gap = 26;
+  const t0 = (obs0 + 1) * BELIEF_DEFAULTS.obsDt, t1 = (obs0 + len) * BELIEF_DEFAULTS.obsDt;
   const panels = Array.from({ length: K }, (_, k) => {
     // Shade the stretches where the hidden state is k.
-    const shade: string[] = [];
+    const shade: [number, number][] = [];
     for (let t = 0; t < len;) {
       if (world.states[obs0 + t] !== k) { t++; continue; }
       const s = t;
       while (t < len && world.states[obs0 + t] === k) t++;
-      shade.push(`<rect x="${x(s)}" y="${top + k * (H + gap)}" width="${((Math.max(1, t - s) / Math.max(1, len - 1)) * W).toFixed(1)}" height="${H}" fill="#eee"/>`);
+      shade.push([s, t]);
     }
-    const y0 = top + k * (H + gap);
-    return `${shade.join('')}<rect x="${left}" y="${y0}" width="${W}" height="${H}" fill="none" stroke="#888"/>
-<line x1="${left}" x2="${left + W}" y1="${y(k, 0)}" y2="${y(k, 0)}" stroke="#ccc"/><line x1="${left}" x2="${left + W}" y1="${y(k, 1)}" y2="${y(k, 1)}" stroke="#ccc"/>
-${line(k, raw, 'stroke="#aaa" stroke-width="0.8"')}${line(k, exact, 'stroke="black" stroke-width="1.4"')}${line(k, net, `stroke="${COLOURS[0]}" stroke-width="1.1"`)}
-<text x="${left - 5}" y="${y(k, 1)}" font-size="9" text-anchor="end" dominant-baseline="middle">1</text><text x="${left - 5}" y="${y(k, 0)}" font-size="9" text-anchor="end" dominant-baseline="middle">0</text>
-<text x="${left + 4}" y="${y0 + 12}" font-size="11">${esc(`P(state ${k})`)}</text>`;
+    const state = (v: Float64Array) => Float64Array.from({ length: len }, (_, t) => v[(row0 + t) * K + k]);
+    return linePanel({
+      box: { x: 50, y: top + k * (H + gap), w: 640, h: H }, x: [0, len - 1], y: [-0.2, 1.2], shade, rules: { y: [0, 1] },
+      series: [{ y: state(raw), colour: '#aaa', width: 0.8 }, { y: state(exact), colour: 'black', width: 1.4 }, { y: state(net), colour: COLOURS[0], width: 1.1 }],
+      title: `P(state ${k})`, yTicks: [{ at: 1, label: '1' }, { at: 0, label: '0' }],
+      xTicks: k === K - 1 ? [{ at: 0, label: `${t0.toFixed(0)} ms` }, { at: len - 1, label: `${t1.toFixed(0)} ms` }] : [],
+    });
   });
-  const t0 = (obs0 + 1) * BELIEF_DEFAULTS.obsDt, t1 = (obs0 + len) * BELIEF_DEFAULTS.obsDt;
-  const bottom = top + K * (H + gap);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + W + 20}" height="${bottom + 10}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="8" y="16" font-size="13">${esc('Belief state: exact Bayesian filter vs linear readouts (test segment)')}</text>
-<text x="8" y="32" font-size="11"><tspan fill="black">${esc('black: exact belief')}</tspan>; <tspan fill="${COLOURS[0]}">${esc('blue: decoded from network rates')}</tspan>; <tspan fill="#888">${esc('grey: decoded from the raw observation')}</tspan></text>
-<text x="8" y="46" font-size="11">${esc('shaded: the hidden state is this one')}</text>
-${panels.join('\n')}
-<text x="${left}" y="${bottom - 12}" font-size="10">${t0.toFixed(0)} ms</text><text x="${left + W}" y="${bottom - 12}" font-size="10" text-anchor="end">${t1.toFixed(0)} ms</text>
-</svg>
-`;
+  return svgDocument({
+    width: 50 + 640 + 20, height: top + K * (H + gap) + 4, title: 'Belief state: exact Bayesian filter vs linear readouts (test segment)',
+    notes: [[{ label: 'black: exact belief', colour: 'black' }, { label: 'blue: decoded from network rates', colour: COLOURS[0] }, { label: 'grey: decoded from the raw observation', colour: '#888' }],
+      'shaded: the hidden state is this one'],
+  }, panels);
 }
 
 /** Horizontal bars of the test MAE of each decoder. */
-function bars(items: { label: string; mae: number }[]): string {
-  const left = 190, W = 380, H = 26, top = 40;
-  const hi = Math.max(...items.map((i) => i.mae)) * 1.15;
-  const rows = items.map((it, k) => {
-    const y = top + k * (H + 8);
-    const w = (it.mae / hi) * W;
-    return `<text x="${left - 6}" y="${y + H / 2}" font-size="11" text-anchor="end" dominant-baseline="middle">${esc(it.label)}</text>
-<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${H}" fill="${COLOURS[k % COLOURS.length]}"/>
-<text x="${(left + w + 4).toFixed(1)}" y="${y + H / 2}" font-size="11" dominant-baseline="middle">${it.mae.toFixed(4)}</text>`;
+function maeBars(items: { label: string; mae: number }[]): string {
+  return barChart({
+    title: 'Mean absolute error of the decoded belief (test segment)',
+    bars: items.map((it, k) => ({ label: it.label, value: it.mae, colour: COLOURS[k % COLOURS.length] })), format: (v) => v.toFixed(4),
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + W + 70}" height="${top + items.length * (H + 8) + 10}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="8" y="18" font-size="13">${esc('Mean absolute error of the decoded belief (test segment)')}</text>
-${rows.join('\n')}
-</svg>
-`;
 }
 
 export const beliefState: Scenario = {

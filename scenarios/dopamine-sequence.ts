@@ -35,7 +35,8 @@
  * with the gain. Trajectories are group rates in windows of binMs.
  */
 import { pearson } from '../engine/analysis/decoding.ts';
-import { esc } from '../engine/plot/plot.ts';
+import { lineChart } from '../engine/plot/line.ts';
+import { scatterChart } from '../engine/plot/scatter.ts';
 import { topPrincipalComponent } from '../engine/analysis/pca.ts';
 import { SpecError } from '../engine/errors.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
@@ -303,37 +304,11 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return ab / Math.sqrt(aa * bb);
 }
 
-function lineSvg(title: string, xlabel: string, ylabel: string, series: { name: string; colour: string; x: number[]; y: number[] }[]): string {
-  const W = 560, H = 320, m = 55, pw = W - 2 * m, ph = H - 2 * m;
-  const xs = series.flatMap((s) => s.x), ys = series.flatMap((s) => s.y);
-  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys, 0), y1 = Math.max(...ys);
-  const X = (x: number) => m + ((x - x0) / (x1 - x0 || 1)) * pw, Y = (y: number) => m + ph - ((y - y0) / (y1 - y0 || 1)) * ph;
-  const lines = series.map((s, k) => `<polyline fill="none" stroke="${s.colour}" stroke-width="1.8" points="${s.x.map((x, i) => `${X(x).toFixed(1)},${Y(s.y[i]).toFixed(1)}`).join(' ')}"/>`
-    + `<text x="${m + pw - 5}" y="${m + 15 + 15 * k}" text-anchor="end" font-size="11" fill="${s.colour}">${esc(s.name)}</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="${W}" height="${H}" fill="white"/>`
-    + `<text x="${W / 2}" y="22" text-anchor="middle" font-size="13">${esc(title)}</text>${lines.join('')}`
-    + `<rect x="${m}" y="${m}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`
-    + `<text x="${W / 2}" y="${H - 12}" text-anchor="middle" font-size="12">${esc(xlabel)}</text>`
-    + `<text x="14" y="${m + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${m + ph / 2})">${esc(ylabel)}</text>`
-    + `<text x="${m - 5}" y="${m + 4}" text-anchor="end" font-size="10">${y1.toPrecision(3)}</text><text x="${m - 5}" y="${m + ph}" text-anchor="end" font-size="10">${y0.toPrecision(3)}</text>`
-    + `<text x="${m}" y="${m + ph + 14}" font-size="10">${x0.toPrecision(3)}</text><text x="${m + pw}" y="${m + ph + 14}" text-anchor="end" font-size="10">${x1.toPrecision(3)}</text></svg>`;
-}
-
-function scatterSvg(title: string, x: number[], y: number[], xlabel: string, ylabel: string): string {
-  const W = 400, H = 340, m = 55, pw = W - 2 * m, ph = H - 2 * m;
-  const x0 = Math.min(...x), x1 = Math.max(...x), y0 = Math.min(...y), y1 = Math.max(...y);
-  const dots = x.map((v, i) => `<circle cx="${(m + ((v - x0) / (x1 - x0 || 1)) * pw).toFixed(1)}" cy="${(m + ph - ((y[i] - y0) / (y1 - y0 || 1)) * ph).toFixed(1)}" r="3" fill="#1f5fa8"/>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="${W}" height="${H}" fill="white"/>`
-    + `<text x="${W / 2}" y="22" text-anchor="middle" font-size="13">${esc(title)}</text>${dots.join('')}<rect x="${m}" y="${m}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`
-    + `<text x="${W / 2}" y="${H - 12}" text-anchor="middle" font-size="12">${esc(xlabel)}</text>`
-    + `<text x="14" y="${m + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${m + ph / 2})">${esc(ylabel)}</text></svg>`;
-}
-
 /** (window, group) profile as one line per group over the windows. */
 function profileSeries(v: ArrayLike<number>, bins: number, p: DopamineParams) {
   const colours = ['#1f5fa8', '#c0392b', '#27ae60', '#8e44ad', '#d35400', '#16a085'];
   const x = Array.from({ length: bins }, (_, r) => (r + 0.5) * p.binMs);
-  return Array.from({ length: p.groups }, (_, k) => ({ name: `group ${k + 1}`, colour: colours[k % colours.length], x, y: x.map((_, r) => v[r * p.groups + k]) }));
+  return Array.from({ length: p.groups }, (_, k) => ({ label: `group ${k + 1}`, colour: colours[k % colours.length], x, y: x.map((_, r) => v[r * p.groups + k]) }));
 }
 
 async function run(opts: ScenarioOptions & { backend?: string; adapter?: string; progress?: (msg: string) => void }): Promise<ProtocolOutcome> {
@@ -356,6 +331,7 @@ async function run(opts: ScenarioOptions & { backend?: string; adapter?: string;
   for (let s = 0; s < S; s++) { const q = Math.floor(L.synapses.post[s] / M) * K + Math.floor(L.synapses.pre[s] / M); blocks[q] += L.weights[s]; counts[q]++; }
   const groupWeights = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => blocks[i * K + j] / counts[i * K + j]));
   const probeBins = L.probes[0].rates.length / K;
+  const rates = (title: string, v: Float64Array, bins: number) => lineChart({ title, xlabel: 'time from cue (ms)', ylabel: 'rate (Hz)', series: profileSeries(v, bins, p) });
   return {
     result: {
       summary: {
@@ -375,12 +351,12 @@ async function run(opts: ScenarioOptions & { backend?: string; adapter?: string;
         test_pc1_loadings: { data: V.loadings, shape: [p.testTrials] },
       },
       figures: {
-        'learning-curve.svg': lineSvg('Probe reward (cue only) during learning', 'trial', 'probe reward', [{ name: 'probe reward', colour: '#1f5fa8', x: L.probes.map((q) => q.trial + 1), y: L.probes.map((q) => q.reward) }]),
-        'probe-first.svg': lineSvg(`Group rates, first probe (trial ${L.probes[0].trial + 1})`, 'time from cue (ms)', 'rate (Hz)', profileSeries(L.probes[0].rates, probeBins, p)),
-        'probe-last.svg': lineSvg(`Group rates, last probe (trial ${L.probes[L.probes.length - 1].trial + 1})`, 'time from cue (ms)', 'rate (Hz)', profileSeries(L.probes[L.probes.length - 1].rates, probeBins, p)),
-        'test-mean.svg': lineSvg(`Mean of ${p.testTrials} test trials`, 'time from cue (ms)', 'rate (Hz)', profileSeries(V.mean, V.bins, p)),
-        'test-pc1.svg': lineSvg(`PC1 of the trial residuals (${(100 * V.varianceExplained).toFixed(0)} % of the variance)`, 'time from cue (ms)', 'profile', profileSeries(V.pc1, V.bins, p)),
-        'pc1-vs-dopamine.svg': scatterSvg(`PC1 loading against dopamine (r = ${V.loadingCorrelation.toFixed(3)})`, V.deltas, Array.from(V.loadings), 'dopamine transient (gain change)', 'PC1 loading'),
+        'learning-curve.svg': lineChart({ title: 'Probe reward (cue only) during learning', xlabel: 'trial', ylabel: 'probe reward', series: [{ label: 'probe reward', colour: '#1f5fa8', x: L.probes.map((q) => q.trial + 1), y: L.probes.map((q) => q.reward) }] }),
+        'probe-first.svg': rates(`Group rates, first probe (trial ${L.probes[0].trial + 1})`, L.probes[0].rates, probeBins),
+        'probe-last.svg': rates(`Group rates, last probe (trial ${L.probes[L.probes.length - 1].trial + 1})`, L.probes[L.probes.length - 1].rates, probeBins),
+        'test-mean.svg': rates(`Mean of ${p.testTrials} test trials`, V.mean, V.bins),
+        'test-pc1.svg': lineChart({ title: `PC1 of the trial residuals (${(100 * V.varianceExplained).toFixed(0)} % of the variance)`, xlabel: 'time from cue (ms)', ylabel: 'profile', series: profileSeries(V.pc1, V.bins, p) }),
+        'pc1-vs-dopamine.svg': scatterChart({ title: `PC1 loading against dopamine (r = ${V.loadingCorrelation.toFixed(3)})`, x: V.deltas, y: V.loadings, xlabel: 'dopamine transient (gain change)', ylabel: 'PC1 loading' }),
       },
     },
     meta: { params: { ...p, seed }, adapter: L.adapter, kernels_learning: L.kernels },

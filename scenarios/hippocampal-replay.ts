@@ -26,8 +26,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWindow, pearson, placeFields, type DecodedSequence } from '../engine/analysis/decoding.ts';
-import { esc } from '../engine/plot/plot.ts';
+import { heatmapColumns } from '../engine/plot/heatmap.ts';
+import { lineChart } from '../engine/plot/line.ts';
+import { whiteBlue } from '../engine/plot/png.ts';
 import { rasterSvg } from '../engine/plot/raster.ts';
+import { dots } from '../engine/plot/scatter.ts';
+import { axisTitles, ends, frame, svgDocument, text, xScale, yScale, yTicks, type Box } from '../engine/plot/svg.ts';
 import { linearFit } from '../engine/analysis/stats.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
 import { ADLIF_PSC_EXP } from '../engine/models/builtin-models.ts';
@@ -200,50 +204,44 @@ export function analyzeReplay(p: ReplayParams, runMs: number, spikes: Int32Array
   return { events, forwardWeight: fw / fc, backwardWeight: bw / bc };
 }
 
+/** Per cue: the posterior of each decoded bin (normalized to its peak) under the decoded mean positions. */
 function decodedSvg(a: ReplayAnalysis, p: ReplayParams): string {
-  const W = 760, H = 300, m = 45, pw = (W - 3 * m) / 2, ph = H - 2 * m;
-  const parts: string[] = [];
-  a.events.forEach((e, k) => {
-    const x0 = m + k * (pw + m);
+  const W = 760, H = 300, m = 45, pw = (W - 3 * m) / 2;
+  const bin = p.decodeBinMs / 1000, span = p.replayWindowMs / 1000;
+  const panels = a.events.map((e, k) => {
+    const box: Box = { x: m + k * (pw + m), y: m, w: pw, h: H - 2 * m };
     const d = e.decoded;
-    const tMin = d.times.length ? d.times[0] - p.decodeBinMs / 2000 : 0;
-    const span = p.replayWindowMs / 1000;
-    // Posterior as shaded cells, decoded mean as dots.
-    d.posteriors.forEach((post, b) => {
-      const x = x0 + ((d.times[b] - tMin - p.decodeBinMs / 2000) / span) * pw;
-      let max = 0;
-      for (const v of post) max = Math.max(max, v);
-      post.forEach((v, bin) => {
-        const g = Math.round(255 * (1 - v / max));
-        parts.push(`<rect x="${x.toFixed(1)}" y="${(m + ph - ((bin + 1) / p.positionBins) * ph).toFixed(1)}" width="${((p.decodeBinMs / 1000 / span) * pw).toFixed(1)}" height="${(ph / p.positionBins).toFixed(1)}" fill="rgb(${g},${g},255)"/>`);
-      });
+    // The window starts at the left edge of the first decoded bin.
+    const t0 = d.times.length ? d.times[0] - bin / 2 : 0;
+    const x = xScale(box, t0, t0 + span), y = yScale(box, 0, p.trackCm);
+    const columns = d.posteriors.map((post, b) => {
+      const max = Math.max(...post);
+      return { x0: d.times[b] - bin / 2, x1: d.times[b] + bin / 2, values: post.map((v) => v / max) };
     });
-    d.times.forEach((tt, b) => parts.push(`<circle cx="${(x0 + ((tt - tMin) / span) * pw).toFixed(1)}" cy="${(m + ph - (d.positions[b] / p.trackCm) * ph).toFixed(1)}" r="2.5" fill="#c0392b"/>`));
-    parts.push(`<rect x="${x0}" y="${m}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
-    parts.push(`<text x="${x0 + pw / 2}" y="${m - 10}" text-anchor="middle" font-size="13">${esc(`cue at the ${e.cue}: r = ${e.r.toFixed(3)}, ${e.compression.toFixed(1)}x faster than running`)}</text>`);
-    parts.push(`<text x="${x0 + pw / 2}" y="${H - 12}" text-anchor="middle" font-size="12">time from cue (${p.replayWindowMs} ms)</text>`);
-    parts.push(`<text x="${x0 - 8}" y="${m + 4}" text-anchor="end" font-size="11">${p.trackCm}</text><text x="${x0 - 8}" y="${m + ph}" text-anchor="end" font-size="11">0</text>`);
+    return [
+      heatmapColumns(box, x, columns, whiteBlue),
+      dots(d.times.map((t, b) => [x(t), y(d.positions[b])]), '#c0392b', 2.5),
+      frame(box, '#333'),
+      text(box.x + box.w / 2, m - 10, `cue at the ${e.cue}: r = ${e.r.toFixed(3)}, ${e.compression.toFixed(1)}x faster than running`, { size: 13, anchor: 'middle' }),
+      yTicks(box, y, ends(0, p.trackCm, (v) => `${v}`), 11),
+      axisTitles(box, `time from cue (${p.replayWindowMs} ms)`, k === 0 ? 'decoded position (cm)' : undefined),
+    ].join('\n');
   });
-  parts.push(`<text x="14" y="${m + ph / 2}" font-size="12" transform="rotate(-90 14 ${m + ph / 2})" text-anchor="middle">decoded position (cm)</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="${W}" height="${H}" fill="white"/>${parts.join('')}</svg>`;
+  return svgDocument({ width: W, height: H }, panels);
 }
 
-function weightsSvg(synapses: Int32Array, weights: Float32Array, p: ReplayParams): string {
-  const W = 420, H = 300, m = 50, pw = W - 2 * m, ph = H - 2 * m;
+/** Mean learned weight against the offset of the two cells' place fields (cells): forward minus backward asymmetry. */
+function weightsSvg(synapses: Int32Array, weights: Float32Array): string {
   const sums = new Float64Array(81), counts = new Float64Array(81);
   for (let s = 0; s < synapses.length / 3; s++) {
     const d = synapses[3 * s + 1] - synapses[3 * s];
     if (Math.abs(d) <= 40) { sums[d + 40] += weights[s]; counts[d + 40]++; }
   }
   const mean = Array.from(sums, (v, k) => (counts[k] ? v / counts[k] : 0));
-  const max = Math.max(...mean, 1e-9);
-  const pts = mean.map((v, k) => `${(m + (k / 80) * pw).toFixed(1)},${(m + ph - (v / max) * ph).toFixed(1)}`).join(' ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="${W}" height="${H}" fill="white"/>`
-    + `<polyline points="${pts}" fill="none" stroke="#1f5fa8" stroke-width="2"/><rect x="${m}" y="${m}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`
-    + `<line x1="${m + pw / 2}" y1="${m}" x2="${m + pw / 2}" y2="${m + ph}" stroke="#999" stroke-dasharray="3"/>`
-    + `<text x="${W / 2}" y="${m - 15}" text-anchor="middle" font-size="13">learned weight by field offset (post - pre, cells)</text>`
-    + `<text x="${m}" y="${H - 15}" font-size="11">-40</text><text x="${m + pw}" y="${H - 15}" text-anchor="end" font-size="11">+40</text>`
-    + `<text x="${m - 5}" y="${m + 4}" text-anchor="end" font-size="11">${max.toFixed(0)} pA</text></svg>`;
+  return lineChart({
+    title: 'Learned weight by field offset', xlabel: 'field offset, post - pre (cells)', ylabel: 'mean weight (pA)', width: 420, height: 300,
+    series: [{ x: mean.map((_, k) => k - 40), y: mean, colour: '#1f5fa8', width: 2 }], y: [0, Math.max(...mean, 1e-9)], rules: { x: [0] }, format: (v) => v.toFixed(0),
+  });
 }
 
 function analyze(run: SpikingScenarioRun, dir: string, _plan: SpikingPlan): ScenarioResult {
@@ -261,6 +259,7 @@ function analyze(run: SpikingScenarioRun, dir: string, _plan: SpikingPlan): Scen
     { name: 'replay is time-compressed at least 5x', pass: fwd.compression >= 5 && rev.compression >= 5, detail: `forward ${fwd.slopeCmS.toFixed(0)} cm/s (${fwd.compression.toFixed(1)}x), reverse ${rev.slopeCmS.toFixed(0)} cm/s (${rev.compression.toFixed(1)}x), running ${p.speedCmS} cm/s` },
   ];
   const restStart = Math.round(p.runMs / p.dt);
+  const groups = [{ name: 'E', spikes: E, size: p.cells, colour: '#1f5fa8' }, { name: 'I', spikes: I, size: p.inhibitory, colour: '#c0392b' }];
   return {
     summary: {
       scenario: 'hippocampal-replay', running_speed_cm_s: p.speedCmS, forward_weight_pA: a.forwardWeight, backward_weight_pA: a.backwardWeight,
@@ -273,11 +272,9 @@ function analyze(run: SpikingScenarioRun, dir: string, _plan: SpikingPlan): Scen
     },
     figures: {
       'replay.svg': decodedSvg(a, p),
-      'weights.svg': weightsSvg(syn, w, p),
-      'raster_run.svg': rasterSvg([{ name: 'E', spikes: E, size: p.cells, colour: '#1f5fa8' }, { name: 'I', spikes: I, size: p.inhibitory, colour: '#c0392b' }], 0, p.dt,
-        { fromStep: 0, steps: Math.round(1000 / p.dt), neurons: p.cells + p.inhibitory }, 'Running: theta sequences (first second)'),
-      'raster_rest.svg': rasterSvg([{ name: 'E', spikes: E, size: p.cells, colour: '#1f5fa8' }, { name: 'I', spikes: I, size: p.inhibitory, colour: '#c0392b' }], 0, p.dt,
-        { fromStep: restStart, steps: Math.round(p.restMs / p.dt), neurons: p.cells + p.inhibitory }, 'Rest: cued replay (forward, then reverse)'),
+      'weights.svg': weightsSvg(syn, w),
+      'raster_run.svg': rasterSvg(groups, 0, p.dt, { fromStep: 0, steps: Math.round(1000 / p.dt), neurons: p.cells + p.inhibitory }, 'Running: theta sequences (first second)'),
+      'raster_rest.svg': rasterSvg(groups, 0, p.dt, { fromStep: restStart, steps: Math.round(p.restMs / p.dt), neurons: p.cells + p.inhibitory }, 'Rest: cued replay (forward, then reverse)'),
     },
   };
 }

@@ -54,7 +54,8 @@
  * Options: --scale s sets n56 = s * 200; --steps sets the run length (learnReps = steps / cycle steps -
  * baseline and test cycles); --dt must divide recordEveryMs; --seed the fixed weights U and V.
  */
-import { esc } from '../engine/plot/plot.ts';
+import { linePanel, type Series as Line } from '../engine/plot/line.ts';
+import { ends, svgDocument, text, type Box, type Tick } from '../engine/plot/svg.ts';
 import { SpecError } from '../engine/errors.ts';
 import type { InputSpec, NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
@@ -358,29 +359,13 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
   };
 }
 
-interface Line { y: ArrayLike<number>; colour: string; dash?: boolean; width?: number }
-
-/** A plot box at (x0, y0) of w x h: lines over n points each, y in [lo, hi], shaded x-ranges (point indices). */
-function panel(x0: number, y0: number, w: number, h: number, n: number, lines: Line[], lo: number, hi: number, title: string, shade: [number, number][] = []): string {
-  const X = (k: number) => (x0 + (k / Math.max(1, n - 1)) * w).toFixed(1);
-  const Y = (v: number) => (y0 + h - ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * h).toFixed(1);
-  const rects = shade.map(([a, b]) => `<rect x="${X(a)}" y="${y0}" width="${((Math.max(b - a, 1) / Math.max(1, n - 1)) * w).toFixed(1)}" height="${h}" fill="#eee"/>`).join('');
-  const polys = lines.map((l) => `<polyline points="${Array.from({ length: n }, (_, k) => `${X(k)},${Y(l.y[k])}`).join(' ')}" fill="none" stroke="${l.colour}" stroke-width="${l.width ?? 1.2}"${l.dash ? ' stroke-dasharray="4,3"' : ''}/>`).join('\n');
-  return `${rects}<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#888"/>
-${polys}
-<text x="${x0 + 4}" y="${y0 + 12}" font-size="11">${esc(title)}</text>
-<text x="${x0 - 4}" y="${y0 + 4}" font-size="9" text-anchor="end">${hi.toPrecision(2)}</text><text x="${x0 - 4}" y="${y0 + h}" font-size="9" text-anchor="end">${lo.toPrecision(2)}</text>`;
+/** A panel of n points per line (x: the point's index), y in [lo, hi] labelled at both ends. */
+function panel(box: Box, n: number, series: Line[], lo: number, hi: number, title: string, shade: [number, number][] = [], xTicks: Tick[] = []): string {
+  return linePanel({ box, series, x: [0, n - 1], y: [lo, hi], title, shade, xTicks, yTicks: ends(lo, hi, (v) => v.toPrecision(2)) });
 }
 
-function svg(width: number, height: number, title: string, legend: string, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="8" y="16" font-size="13">${esc(title)}</text>
-<text x="8" y="32" font-size="11">${legend}</text>
-${body}
-</svg>
-`;
-}
+/** Panels are 560 px wide, 50 px from the left, under a title and one legend line. */
+const box = (y: number, h: number): Box => ({ x: 50, y, w: 560, h });
 
 const BLUE = '#1f77b4', RED = '#d62728', ORANGE = '#ff7f0e', GREY = '#999';
 
@@ -388,12 +373,13 @@ const BLUE = '#1f77b4', RED = '#d62728', ORANGE = '#ff7f0e', GREY = '#999';
 function curveFigure(p: LpcParams, m: LpcMeasures): string {
   const n = m.curve.intact.length, hi = 1.1 * Math.max(...m.curve.control, ...m.curve.intact);
   const threshold = Array<number>(n).fill(p.maxErrorRatio * m.naive);
-  const body = panel(50, 50, 560, 220, n, [
+  const body = panel(box(50, 220), n, [
     { y: m.curve.control, colour: GREY }, { y: threshold, colour: RED, dash: true, width: 0.8 }, { y: m.curve.intact, colour: BLUE, width: 1.8 },
-  ], 0, hi, 'mean |L2/3 error| per repetition of A B C D', [[0, p.baselineReps - 1]])
-    + `<text x="50" y="286" font-size="10">cycle 1</text><text x="610" y="286" font-size="10" text-anchor="end">cycle ${n}</text>`;
-  return svg(640, 300, 'Laminar predictive coding: the L2/3 error falls as the prediction weights learn',
-    `<tspan fill="${BLUE}">intact</tspan>; <tspan fill="${GREY}">no learning (eta = 0)</tspan>; <tspan fill="${RED}">${esc(`check: ${p.maxErrorRatio} x naive`)}</tspan>; shaded: learning off`, body);
+  ], 0, hi, 'mean |L2/3 error| per repetition of A B C D', [[0, p.baselineReps - 1]], [{ at: 0, label: 'cycle 1' }, { at: n - 1, label: `cycle ${n}` }]);
+  return svgDocument({
+    width: 640, height: 300, title: 'Laminar predictive coding: the L2/3 error falls as the prediction weights learn',
+    notes: [[{ label: 'intact', colour: BLUE }, { label: 'no learning (eta = 0)', colour: GREY }, { label: `check: ${p.maxErrorRatio} x naive`, colour: RED }, 'shaded: learning off']],
+  }, [body]);
 }
 
 /** Mean |e| over a cycle: standard, novel and familiar deviant, with and without the top-down gain. */
@@ -410,15 +396,17 @@ function mismatchFigure(p: LpcParams, m: LpcMeasures, rec: MemorySink): string {
     { y: trace(b, m.windows.standard), colour: 'black' }, { y: trace(b, m.windows.familiar), colour: ORANGE }, { y: trace(b, m.windows.novel), colour: RED, width: 1.6 },
   ];
   const gs = [gainTrace(m.windows.standard), gainTrace(m.windows.novel)];
+  const slots = STIMULUS_NAMES.slice(0, p.standards).map((s, k) => ({ at: ((k + 0.5) * (cyc - 1)) / p.standards, label: k === p.deviantSlot ? `${s} / X / ${STIMULUS_NAMES[p.familiarStimulus]}` : s }));
   const body = [
-    panel(50, 50, 560, 150, cyc, [...lines(INTACT), { y: trace(ABLATED, m.windows.novel, true), colour: BLUE, dash: true }], 0, hi, 'with top-down gain (intact)', shade),
-    panel(50, 220, 560, 150, cyc, lines(ABLATED), 0, hi, 'top-down gain removed (g = 1)', shade),
-    panel(50, 390, 560, 70, cyc, [{ y: gs[0], colour: 'black' }, { y: gs[1], colour: RED }], 1, 1.1 * Math.max(...gs.flatMap((t) => Array.from(t))), 'top-down gain g(t), intact', shade),
-    `<text x="50" y="476" font-size="10">0 ms</text><text x="610" y="476" font-size="10" text-anchor="end">${p.standards * p.slotMs} ms</text>`,
-    ...STIMULUS_NAMES.slice(0, p.standards).map((s, k) => `<text x="${(50 + ((k + 0.5) * 560) / p.standards).toFixed(0)}" y="214" font-size="10" text-anchor="middle">${k === p.deviantSlot ? `${s} / X / ${STIMULUS_NAMES[p.familiarStimulus]}` : s}</text>`),
-  ].join('\n');
-  return svg(640, 486, 'Mismatch response: mean |L2/3 error| over the test cycle (shaded: deviant slot)',
-    `black: standard; <tspan fill="${RED}">novel deviant X</tspan>; <tspan fill="${ORANGE}">familiar deviant A out of order</tspan>; <tspan fill="${BLUE}">dashed: prediction g(t) |e| of the ablated run</tspan>`, body);
+    panel(box(50, 150), cyc, [...lines(INTACT), { y: trace(ABLATED, m.windows.novel, true), colour: BLUE, dash: true }], 0, hi, 'with top-down gain (intact)', shade, slots),
+    panel(box(220, 150), cyc, lines(ABLATED), 0, hi, 'top-down gain removed (g = 1)', shade),
+    panel(box(390, 70), cyc, [{ y: gs[0], colour: 'black' }, { y: gs[1], colour: RED }], 1, 1.1 * Math.max(...gs.flatMap((t) => Array.from(t))), 'top-down gain g(t), intact', shade,
+      [{ at: 0, label: '0 ms' }, { at: cyc - 1, label: `${p.standards * p.slotMs} ms` }]),
+  ];
+  return svgDocument({
+    width: 640, height: 486, title: 'Mismatch response: mean |L2/3 error| over the test cycle (shaded: deviant slot)',
+    notes: [['black: standard', { label: 'novel deviant X', colour: RED }, { label: 'familiar deviant A out of order', colour: ORANGE }, { label: 'dashed: prediction g(t) |e| of the ablated run', colour: BLUE }]],
+  }, body);
 }
 
 /** Test phase, intact: per stimulus group, the L4 rate and the top-down prediction W r56 (group means). */
@@ -438,10 +426,11 @@ function predictionFigure(p: LpcParams, rec: MemorySink): string {
     }
   }
   const shade = TEST_BLOCK.flatMap((kind, c) => (kind === 'standard' ? [] : [[c * cyc, (c + 1) * cyc - 1] as [number, number]]));
-  const body = Array.from({ length: K }, (_, k) => panel(50, 50 + k * 80, 560, 66, T, [{ y: input[k], colour: 'black' }, { y: pred[k], colour: BLUE }], -0.25, 1.25, `group ${STIMULUS_NAMES[k]}`, shade)).join('\n')
-    + `<text x="50" y="${50 + K * 80}" font-size="10">test cycles: ${TEST_BLOCK.join(', ')}</text>`;
-  return svg(640, 60 + K * 80, 'Top-down prediction against the L4 input (test phase, intact; shaded: deviant cycles)',
-    `black: L4 rate (group mean); <tspan fill="${BLUE}">blue: prediction W r(L5/6) (group mean)</tspan>`, body);
+  const body = Array.from({ length: K }, (_, k) => panel(box(50 + k * 80, 66), T, [{ y: input[k], colour: 'black' }, { y: pred[k], colour: BLUE }], -0.25, 1.25, `group ${STIMULUS_NAMES[k]}`, shade));
+  return svgDocument({
+    width: 640, height: 60 + K * 80, title: 'Top-down prediction against the L4 input (test phase, intact; shaded: deviant cycles)',
+    notes: [['black: L4 rate (group mean)', { label: 'blue: prediction W r(L5/6) (group mean)', colour: BLUE }]],
+  }, [...body, text(50, 50 + K * 80, `test cycles: ${TEST_BLOCK.join(', ')}`, { size: 10 })]);
 }
 
 export const laminarPredictiveCoding: Scenario = {

@@ -15,8 +15,10 @@
  * v = Delta / dt  ->  gamma (1 - e) / (dt J1) for small gamma, and gamma / (tau J1) as dt -> 0.
  */
 import { linearFit, populationVector, unwrap } from '../engine/analysis/stats.ts';
-import { esc, heatmapPng } from '../engine/plot/plot.ts';
 import { SpecError } from '../engine/errors.ts';
+import { heatmapImage } from '../engine/plot/heatmap.ts';
+import { polyline } from '../engine/plot/line.ts';
+import { noteY, svgDocument, text, xScale, xTicks, yScale, yTicks, type Box } from '../engine/plot/svg.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
@@ -131,34 +133,30 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
 
 /** One panel per instance: rate (unit x time) as an image, with the population-vector phase on top. */
 function kymograph(values: Float32Array, T: number, B: number, N: number, g: number[], time: Float64Array, phase: Float64Array): string {
-  const W = 300, H = 140, pad = 50, gap = 34;
-  const width = pad + W + 20, height = B * (H + gap) + 62;
+  const W = 300, H = 140, gap = 34, top = noteY(1) + 20;
   const panels = g.map((gamma, b) => {
-    const y0 = 64 + b * (H + gap);
-    const png = heatmapPng(T, N, (t, j) => values[(t * B + b) * N + (N - 1 - j)], 0, 1).toString('base64');
+    const box: Box = { x: 50, y: top + b * (H + gap), w: W, h: H };
+    const x = xScale(box, 0, T), y = yScale(box, 0, 2 * Math.PI);
     // The phase as polylines, broken where it wraps around the ring.
-    const lines: string[][] = [[]];
+    const pieces: [number, number][][] = [[]];
     let last = NaN;
     for (let t = 0; t < T; t++) {
       const wrapped = ((phase[t * B + b] % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
-      if (Math.abs(wrapped - last) > Math.PI) lines.push([]);
+      if (Math.abs(wrapped - last) > Math.PI) pieces.push([]);
       last = wrapped;
-      lines[lines.length - 1].push(`${(pad + (t / T) * W).toFixed(1)},${(y0 + H - (wrapped / (2 * Math.PI)) * H).toFixed(1)}`);
+      pieces[pieces.length - 1].push([x(t), y(wrapped)]);
     }
-    return `<g><image x="${pad}" y="${y0}" width="${W}" height="${H}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}"/>
-${lines.filter((l) => l.length > 1).map((l) => `<polyline points="${l.join(' ')}" fill="none" stroke="white" stroke-width="0.8" stroke-dasharray="3,2"/>`).join('')}
-<text x="${pad}" y="${y0 - 5}" font-size="11">gamma = ${gamma.toFixed(2)}</text>
-<text x="${pad - 5}" y="${y0 + 10}" font-size="9" text-anchor="end">2&#960;</text><text x="${pad - 5}" y="${y0 + H}" font-size="9" text-anchor="end">0</text>
-<text x="${pad}" y="${y0 + H + 11}" font-size="9">0</text><text x="${pad + W}" y="${y0 + H + 11}" font-size="9" text-anchor="end">${time[T - 1].toFixed(0)} ms</text></g>`;
+    return [
+      heatmapImage(box, T, N, (t, j) => values[(t * B + b) * N + j], 0, 1),
+      ...pieces.filter((l) => l.length > 1).map((l) => polyline(l, 'white', 0.8, true)),
+      text(box.x, box.y - 5, `gamma = ${gamma.toFixed(2)}`),
+      yTicks(box, y, [{ at: 0, label: '0' }, { at: 2 * Math.PI, label: '2\u03c0' }]) + xTicks(box, x, [{ at: 0, label: '0' }, { at: T, label: `${time[T - 1].toFixed(0)} ms` }]),
+    ].join('\n');
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="8" y="16" font-size="13">${esc('Ring attractor: the bump over time')}</text>
-<text x="8" y="31" font-size="11">${esc('rate of each unit (vertical: angle), dark 0 to bright 1;')}</text>
-<text x="8" y="44" font-size="11">${esc('dashed: population-vector phase')}</text>
-${panels.join('\n')}
-</svg>
-`;
+  return svgDocument({
+    width: 50 + W + 20, height: top + B * (H + gap) - 2, title: 'Ring attractor: the bump over time',
+    notes: ['rate of each unit (vertical: angle), dark 0 to bright 1;', 'dashed: population-vector phase'],
+  }, panels);
 }
 
 export const ringAttractor: Scenario = {

@@ -6,13 +6,12 @@
  * function of the seed, and the outputs are written with the documented shapes.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runToDirectory } from '../../scenarios/run.ts';
 import { readNpy } from '../../engine/node/npy-files.ts';
 import { SpecError } from '../../engine/errors.ts';
 import { BELIEF_DEFAULTS, beliefState, makeWorld } from '../../scenarios/belief-state.ts';
+import { countInFigure, expectFiles, expectRejects, runPassing } from './helpers.ts';
 
 const STEPS = 4000, SCALE = 1 / 3;
 
@@ -27,18 +26,11 @@ describe('belief-state scenario', () => {
   });
 
   it('rejects options it cannot honour, naming them', () => {
-    expect(() => beliefState.build({ batch: 2 })).toThrow(SpecError);
-    expect(() => beliefState.build({ dt: 0.7 })).toThrow(/--dt/);
-    expect(() => beliefState.build({ steps: 100 })).toThrow(/--steps/);
-    expect(() => beliefState.build({ scale: 2 })).toThrow(/--scale/);
+    expectRejects(beliefState.build, [[{ batch: 2 }, SpecError], [{ dt: 0.7 }, /--dt/], [{ steps: 100 }, /--steps/], [{ scale: 2 }, /--scale/]]);
   });
 
   it('decodes the exact belief from the network far better than from the raw observation', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-belief-'));
-    const { summary, pass } = await runToDirectory({ target: 'belief-state', out, steps: STEPS, scale: SCALE, seed: 1 });
-    const checks = summary.checks as { name: string; pass: boolean; detail: string }[];
-    for (const c of checks) expect(c.pass, `${c.name}: ${c.detail}`).toBe(true);
-    expect(pass).toBe(true);
+    const { out, summary, checks } = await runPassing('lamina-belief-', { target: 'belief-state', steps: STEPS, scale: SCALE, seed: 1 });
     const names = checks.map((c) => c.name).join('\n');
     for (const must of ['raw-observation', 'window', 'MAE <=', 'finite']) expect(names).toContain(must);
 
@@ -53,10 +45,8 @@ describe('belief-state scenario', () => {
     expect(decoders[0].argmax_agreement_with_exact).toBeGreaterThan(0.85);
 
     const n = STEPS / BELIEF_DEFAULTS.obsDt, N = Math.round(BELIEF_DEFAULTS.N * SCALE), rows = n - BELIEF_DEFAULTS.washout;
-    for (const f of ['rates.npy', 'hidden_state.npy', 'observations.npy', 'belief_exact.npy', 'belief_network.npy', 'belief_raw_observation.npy',
-      'readout_time_ms.npy', 'meta.json', 'summary.json', 'belief-traces.svg', 'decoder-mae.svg']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
-    }
+    expectFiles(out, ['rates.npy', 'hidden_state.npy', 'observations.npy', 'belief_exact.npy', 'belief_network.npy', 'belief_raw_observation.npy',
+      'readout_time_ms.npy', 'meta.json', 'summary.json', 'belief-traces.svg', 'decoder-mae.svg']);
     expect(readNpy(readFileSync(join(out, 'rates.npy'))).shape).toEqual([n, 1, N]);
     expect(readNpy(readFileSync(join(out, 'belief_exact.npy'))).shape).toEqual([n, 3]);
     expect(readNpy(readFileSync(join(out, 'belief_network.npy'))).shape).toEqual([rows, 3]);
@@ -64,8 +54,6 @@ describe('belief-state scenario', () => {
     const exact = readNpy(readFileSync(join(out, 'belief_exact.npy')));
     const world = makeWorld(1, n, N);
     expect(Array.from(exact.data as Float64Array)).toEqual(Array.from(world.belief));
-    const svg = readFileSync(join(out, 'belief-traces.svg'), 'utf8');
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect((svg.match(/<polyline /g) ?? []).length).toBe(9);
+    expect(countInFigure(out, 'belief-traces.svg', 'polyline')).toBe(9);
   });
 });

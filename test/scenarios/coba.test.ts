@@ -6,10 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runToDirectory } from '../../scenarios/run.ts';
+import { expectFiles, runPassing } from './helpers.ts';
 
 function haveBrian2(): boolean {
   try { execFileSync('/usr/bin/python3', ['-c', 'import brian2'], { stdio: 'ignore' }); return true; } catch { return false; }
@@ -23,12 +22,8 @@ describe('COBA scenario', () => {
   }
 
   it.runIf(brian)('agrees with Brian2 on the same network: rate within 5 %, CV of ISI within 0.05', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-coba-'));
-    const { summary, pass } = await runToDirectory({ target: 'coba', out, batch: 4, steps: 20100, seed: 11 });
-    expect(pass).toBe(true);
-    for (const f of ['spikes_E.npy', 'spikes_I.npy', 'synapses_exc.npy', 'synapses_inh.npy', 'v0.npy', 'raster.svg', 'summary.json', 'meta.json']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
-    }
+    const { out, summary } = await runPassing('lamina-coba-', { target: 'coba', batch: 4, steps: 20100, seed: 11 });
+    expectFiles(out, ['spikes_E.npy', 'spikes_I.npy', 'synapses_exc.npy', 'synapses_inh.npy', 'v0.npy', 'raster.svg', 'summary.json', 'meta.json']);
     const lam = summary.instances as { mean_rate_hz: number; mean_cv_isi: number }[];
     const rate = lam.reduce((a, s) => a + s.mean_rate_hz, 0) / lam.length;
     const cv = lam.reduce((a, s) => a + s.mean_cv_isi, 0) / lam.length;

@@ -5,11 +5,8 @@
  * the residual variance, cosine with the mean sequence >= 0.8, loading against dopamine r >= 0.9).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runToDirectory } from '../../scenarios/run.ts';
 import { DOPAMINE_DEFAULTS, dopamineParams, rewardErrors, trialKinds } from '../../scenarios/dopamine-sequence.ts';
+import { expectFiles, runPassing } from './helpers.ts';
 
 describe('dopamine-sequence scenario', () => {
   it('schedules learning trials, probes and reward prediction errors', () => {
@@ -27,16 +24,14 @@ describe('dopamine-sequence scenario', () => {
   });
 
   it('learns the rewarded sequence; dopamine as gain gives rank-one variability', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-dopamine-'));
-    const { summary, pass } = await runToDirectory({ target: 'dopamine-sequence', out, steps: 48 * 800, seed: 1 });
-    const s = summary as { learning_curve: { trial: number; probe_reward: number }[]; pc1_variance_explained: number; pc1_shape_cosine: number; pc1_loading_vs_dopamine_r: number; checks: unknown[] };
-    expect(pass, JSON.stringify(s.checks)).toBe(true);
+    const { out, summary } = await runPassing('lamina-dopamine-', { target: 'dopamine-sequence', steps: 48 * 800, seed: 1 });
+    const s = summary as { learning_curve: { trial: number; probe_reward: number }[]; pc1_variance_explained: number; pc1_shape_cosine: number; pc1_loading_vs_dopamine_r: number };
     const curve = s.learning_curve;
     expect(curve.length).toBe(6);
     expect(curve[curve.length - 1].probe_reward - curve[0].probe_reward).toBeGreaterThanOrEqual(0.4);
     expect(s.pc1_variance_explained).toBeGreaterThanOrEqual(0.7);
     expect(s.pc1_shape_cosine).toBeGreaterThanOrEqual(0.8);
     expect(s.pc1_loading_vs_dopamine_r).toBeGreaterThanOrEqual(0.9);
-    for (const f of ['learning-curve.svg', 'test-pc1.svg', 'pc1-vs-dopamine.svg', 'test_trajectories.npy', 'summary.json', 'meta.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expectFiles(out, ['learning-curve.svg', 'test-pc1.svg', 'pc1-vs-dopamine.svg', 'test_trajectories.npy', 'summary.json', 'meta.json']);
   }, 300_000);
 });

@@ -5,11 +5,8 @@
  * with |r| >= 0.8 and at least 5x faster than running.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runToDirectory } from '../../scenarios/run.ts';
 import { placeInput, replayParams } from '../../scenarios/hippocampal-replay.ts';
+import { expectFiles, runPassing } from './helpers.ts';
 
 describe('hippocampal-replay scenario', () => {
   it('theta sequences: cells fire in order of their field within a cycle (phase precession)', () => {
@@ -30,10 +27,8 @@ describe('hippocampal-replay scenario', () => {
   });
 
   it('replays the track forward and in reverse, compressed, after learning by STDP', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-replay-'));
-    const { summary, pass } = await runToDirectory({ target: 'hippocampal-replay', out, scale: 0.5, dt: 0.5, seed: 1 });
-    const s = summary as { forward_weight_pA: number; backward_weight_pA: number; replay: { cue: string; r: number; compression: number; decoded_bins: number }[]; checks: { name: string; pass: boolean; detail: string }[] };
-    expect(pass, JSON.stringify(s.checks)).toBe(true);
+    const { out, summary } = await runPassing('lamina-replay-', { target: 'hippocampal-replay', scale: 0.5, dt: 0.5, seed: 1 });
+    const s = summary as { forward_weight_pA: number; backward_weight_pA: number; replay: { cue: string; r: number; compression: number; decoded_bins: number }[] };
     expect(s.forward_weight_pA).toBeGreaterThan(1.1 * s.backward_weight_pA);
     const [fwd, rev] = s.replay;
     expect(fwd.r).toBeGreaterThanOrEqual(0.8);
@@ -41,6 +36,6 @@ describe('hippocampal-replay scenario', () => {
     expect(fwd.compression).toBeGreaterThanOrEqual(5);
     expect(rev.compression).toBeGreaterThanOrEqual(5);
     expect(fwd.decoded_bins).toBeGreaterThan(10);
-    for (const f of ['spikes_E.npy', 'weights_EE.npy', 'synapses_EE.npy', 'replay.svg', 'weights.svg', 'raster_rest.svg', 'summary.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expectFiles(out, ['spikes_E.npy', 'weights_EE.npy', 'synapses_EE.npy', 'replay.svg', 'weights.svg', 'raster_rest.svg', 'summary.json']);
   }, 300_000);
 });

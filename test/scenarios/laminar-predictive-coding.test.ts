@@ -9,14 +9,13 @@
  * Also (no GPU): the protocol, the option errors and the spec.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runToDirectory } from '../../scenarios/run.ts';
 import { readNpy } from '../../engine/node/npy-files.ts';
 import { SpecError } from '../../engine/errors.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { LPC_DEFAULTS, TEST_BLOCK, buildSpec, laminarPredictiveCoding, lpcParams, protocol } from '../../scenarios/laminar-predictive-coding.ts';
+import { countInFigure, expectFiles, expectRejects, runPassing } from './helpers.ts';
 
 const STEPS = 6400, LEARN = 8;
 
@@ -55,18 +54,11 @@ describe('laminar-predictive-coding scenario', () => {
   });
 
   it('rejects options it cannot honour, naming them', () => {
-    expect(() => laminarPredictiveCoding.build({ batch: 2 })).toThrow(SpecError);
-    expect(() => laminarPredictiveCoding.build({ dt: 0.7 })).toThrow(/--dt/);
-    expect(() => laminarPredictiveCoding.build({ steps: 3000 })).toThrow(/--steps/);
-    expect(() => laminarPredictiveCoding.build({ scale: 3 })).toThrow(/--scale/);
+    expectRejects(laminarPredictiveCoding.build, [[{ batch: 2 }, SpecError], [{ dt: 0.7 }, /--dt/], [{ steps: 3000 }, /--steps/], [{ scale: 3 }, /--scale/]]);
   });
 
   it('learns the sequence, shows a mismatch response and the predicted effect of removing the top-down gain', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-lpc-'));
-    const { summary, pass } = await runToDirectory({ target: 'laminar-predictive-coding', out, steps: STEPS, seed: 1 });
-    const checks = summary.checks as { name: string; pass: boolean; detail: string }[];
-    for (const c of checks) expect(c.pass, `${c.name}: ${c.detail}`).toBe(true);
-    expect(pass).toBe(true);
+    const { out, summary, checks } = await runPassing('lamina-lpc-', { target: 'laminar-predictive-coding', steps: STEPS, seed: 1 });
     expect(checks.length).toBe(10);
 
     const p = LPC_DEFAULTS;
@@ -95,10 +87,8 @@ describe('laminar-predictive-coding scenario', () => {
     expect(a.trace_relative_error).toBeLessThan(0.1);
 
     const rows = STEPS / p.recordEveryMs, N = (p.standards + 1) * p.groupSize;
-    for (const f of ['L23.npy', 'L4.npy', 'L56.npy', 'precision.npy', 'w_prediction.npy', 'weights_prediction.npy', 'error_curve.npy', 'deviant_responses.npy',
-      'meta.json', 'summary.json', 'error-curve.svg', 'mismatch.svg', 'prediction.svg']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
-    }
+    expectFiles(out, ['L23.npy', 'L4.npy', 'L56.npy', 'precision.npy', 'w_prediction.npy', 'weights_prediction.npy', 'error_curve.npy', 'deviant_responses.npy',
+      'meta.json', 'summary.json', 'error-curve.svg', 'mismatch.svg', 'prediction.svg']);
     expect(readNpy(readFileSync(join(out, 'L23.npy'))).shape).toEqual([rows, 3, N]);
     expect(readNpy(readFileSync(join(out, 'precision.npy'))).shape).toEqual([rows, 3]);
     expect(readNpy(readFileSync(join(out, 'weights_prediction.npy'))).shape).toEqual([3, N, p.n56]);
@@ -108,9 +98,7 @@ describe('laminar-predictive-coding scenario', () => {
     expect(w.subarray(2 * N * p.n56).every((x) => x === 0)).toBe(true);
     expect(w.subarray(0, N * p.n56).some((x) => x !== 0)).toBe(true);
     for (const [f, lines] of [['error-curve.svg', 3], ['mismatch.svg', 9], ['prediction.svg', 10]] as const) {
-      const svg = readFileSync(join(out, f), 'utf8');
-      expect(svg.startsWith('<svg')).toBe(true);
-      expect((svg.match(/<polyline /g) ?? []).length, f).toBe(lines);
+      expect(countInFigure(out, f, 'polyline'), f).toBe(lines);
     }
   }, 120_000);
 });

@@ -5,23 +5,20 @@
  * 1.42.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runToDirectory } from '../../scenarios/run.ts';
+import { expectFiles, runPassing } from './helpers.ts';
 
 describe('microcircuit scenario', () => {
   it('runs at scale 0.05 with rates near the reference', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-mc-'));
-    const { summary, pass } = await runToDirectory({ target: 'microcircuit', out, scale: 0.05, steps: 4000 });
-    const checks = summary.checks as { name: string; pass: boolean; detail: string }[];
-    for (const c of checks) expect(c.pass, `${c.name}: ${c.detail}`).toBe(true);
-    expect(pass).toBe(true);
+    const { out, summary } = await runPassing('lamina-mc-', { target: 'microcircuit', scale: 0.05, steps: 4000 });
     const rows = summary.populations_stats as { population: string; neurons: number; synchrony: number }[];
     expect(rows.map((r) => r.population)).toEqual(['L23E', 'L23I', 'L4E', 'L4I', 'L5E', 'L5I', 'L6E', 'L6I']);
     expect(rows.reduce((a, r) => a + r.neurons, 0)).toBe(3859);
     expect(rows.every((r) => Number.isFinite(r.synchrony))).toBe(true);
-    for (const f of ['spikes_L23E.npy', 'spikes_L6I.npy', 'raster.svg', 'summary.json', 'meta.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expectFiles(out, ['spikes_L23E.npy', 'spikes_L6I.npy', 'raster.svg', 'summary.json', 'meta.json']);
   });
 
   it('runs at full scale (77,169 neurons, procedural synapses) for 0.1 biological second', async () => {

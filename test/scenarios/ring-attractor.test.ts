@@ -4,12 +4,11 @@
  * |v| at gamma = 0 indistinguishable from zero. Runs the full default scenario (7 gammas, 1200 steps).
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runToDirectory } from '../../scenarios/run.ts';
 import { readNpy } from '../../engine/node/npy-files.ts';
 import { predictedVelocity, RING_DEFAULTS } from '../../scenarios/ring-attractor.ts';
+import { countInFigure, expectFiles, runPassing } from './helpers.ts';
 
 describe('ring-attractor scenario', () => {
   it('time-discrete prediction: linear for small gamma, the continuum limit for small dt', () => {
@@ -21,11 +20,7 @@ describe('ring-attractor scenario', () => {
   });
 
   it('writes its outputs and the measured velocities follow the analytic relation', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lamina-ring-'));
-    const { summary, pass } = await runToDirectory({ target: 'ring-attractor', out });
-    const checks = summary.checks as { name: string; pass: boolean; detail: string }[];
-    for (const c of checks) expect(c.pass, `${c.name}: ${c.detail}`).toBe(true);
-    expect(pass).toBe(true);
+    const { out, summary, checks } = await runPassing('lamina-ring-', { target: 'ring-attractor' });
     const names = checks.map((c) => c.name).join('\n');
     for (const must of ['R^2', 'time-discrete prediction', 'continuum', 'sign', 'gamma = 0']) expect(names).toContain(must);
 
@@ -37,9 +32,7 @@ describe('ring-attractor scenario', () => {
     expect(rows.length).toBeGreaterThanOrEqual(7);
     expect(rows.some((r) => r.gamma < 0) && rows.some((r) => r.gamma > 0) && rows.some((r) => r.gamma === 0)).toBe(true);
 
-    for (const f of ['rates.npy', 'phase.npy', 'time_ms.npy', 'gamma.npy', 'meta.json', 'summary.json', 'kymograph.svg']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
-    }
+    expectFiles(out, ['rates.npy', 'phase.npy', 'time_ms.npy', 'gamma.npy', 'meta.json', 'summary.json', 'kymograph.svg']);
     const rates = readNpy(readFileSync(join(out, 'rates.npy')));
     expect(rates.dtype).toBe('<f4');
     expect(rates.shape).toEqual([600, 7, 128]);
@@ -48,8 +41,6 @@ describe('ring-attractor scenario', () => {
     expect(meta.webgpu).toMatch(/^\d+\.\d+\.\d+/);
     expect(meta.adapter.description.length + meta.adapter.device.length).toBeGreaterThan(0);
     expect(meta.timings.run_wall_s).toBeGreaterThan(0);
-    const svg = readFileSync(join(out, 'kymograph.svg'), 'utf8');
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect((svg.match(/<image /g) ?? []).length).toBe(7);
+    expect(countInFigure(out, 'kymograph.svg', 'image')).toBe(7);
   });
 });

@@ -20,11 +20,24 @@ function fieldOf(spec: unknown): string {
   throw new Error('spec was accepted');
 }
 
+type Case = [what: string, mutate: (s: any) => void, field: string];
+
+/** One test per case: the spec from `make`, changed by `mutate`, is rejected with a SpecError naming `field`. */
+function rejectsEach(make: () => unknown, cases: Case[]): void {
+  for (const [what, mutate, field] of cases) {
+    it(what, () => {
+      const s = make();
+      mutate(s);
+      expect(fieldOf(s)).toBe(field);
+    });
+  }
+}
+
 describe('spec validation names the field at fault', () => {
   it('accepts a valid spec', () => {
     expect(() => compile(validateSpec(base()))).not.toThrow();
   });
-  const cases: [string, (s: any) => void, string][] = [
+  const cases: Case[] = [
     ['unknown top-level field', (s) => { s.tmax = 3; }, 'spec.tmax'],
     ['unknown population field', (s) => { s.populations[0].taus = 3; }, 'populations[0].taus'],
     ['NaN time constant', (s) => { s.populations[0].tau = NaN; }, 'populations[0].tau'],
@@ -49,13 +62,7 @@ describe('spec validation names the field at fault', () => {
     ['batch parameter for an unknown input', (s) => { s.batch = { size: 2, params: { 'inputs.cue.amplitude': [1, 2] } }; }, 'batch.params.inputs.cue.amplitude'],
     ['forward Euler with dt > tau', (s) => { s.integrator = 'euler'; s.dt = 20; }, 'populations[0].tau'],
   ];
-  for (const [what, mutate, field] of cases) {
-    it(what, () => {
-      const s = base();
-      mutate(s);
-      expect(fieldOf(s)).toBe(field);
-    });
-  }
+  rejectsEach(base, cases);
   it('rejects a batch size that contradicts per-instance parameters', () => {
     const s: any = base();
     s.batch = { size: 2, params: { seed: [1, 2] } };
@@ -85,7 +92,7 @@ describe('plasticity and modulator specs: errors name the field', () => {
     expect(plan.projections[1].gainModulator).toBe(1);
     expect(plan.modulators.map((m) => m.kind)).toEqual(['schedule', 'activity', 'host']);
   });
-  const cases: [string, (s: any) => void, string][] = [
+  const cases: Case[] = [
     ['unknown modulator in plasticity', (s) => { s.projections[0].plasticity.modulator = 'ach'; }, 'projections[0].plasticity.modulator'],
     ['three-factor without tauEligibility', (s) => { delete s.projections[0].plasticity.tauEligibility; }, 'projections[0].plasticity.tauEligibility'],
     ['three-factor without modulator', (s) => { delete s.projections[0].plasticity.modulator; }, 'projections[0].plasticity.modulator'],
@@ -119,13 +126,7 @@ describe('plasticity and modulator specs: errors name the field', () => {
     ['missing npy weights file', (s) => { s.projections[0].weights = { type: 'npy', file: '/nonexistent/w.npy' }; }, 'projections[0].weights.file'],
     ['schedule array not a multiple of dt', (s) => { s.modulators[0].time = { type: 'array', dt: 0.7, values: [1] }; }, 'modulators[0].time.dt'],
   ];
-  for (const [what, mutate, field] of cases) {
-    it(what, () => {
-      const s = plastic();
-      mutate(s);
-      expect(fieldOf(s)).toBe(field);
-    });
-  }
+  rejectsEach(plastic, cases);
   it('names the fix in the message', () => {
     const s = plastic();
     s.projections[1].plasticity = { rule: 'hebbian', eta: 1 };
