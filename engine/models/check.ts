@@ -8,6 +8,24 @@ import { ExprError, type Expr } from './expr.ts';
 
 export type ExprType = 'f32' | 'bool';
 
+/** An error in a model, unit or rule definition, naming the field at fault. */
+export class ModelError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** Runs a parse of the code in `field`; a syntax error becomes a ModelError naming the field. */
+export function parse<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ExprError) throw new ModelError(field, e.message);
+    throw e;
+  }
+}
+
+
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 /**

@@ -8,7 +8,8 @@
  * `in_<port>` (the synaptic input that arrives on a port this step, in the port's units), `I_ext`
  * (external current: DC inputs), `dt` [ms] and `refractory` (true while the neuron is refractory).
  */
-import { ExprError, namesIn, parseExpr, parseProgram, toJs, toWgsl, isBool, type Expr, type Stmt } from './expr.ts';
+import { namesIn, parseExpr, parseProgram, toJs, toWgsl, isBool, type Expr, type Stmt } from './expr.ts';
+import { ModelError, parse } from './check.ts';
 
 export interface NeuronModelSpec {
   /** Parameters with default values and units, e.g. { tau_m: { value: 10, unit: 'ms' } }. */
@@ -58,22 +59,10 @@ export interface ModelEnv {
   dt: number;
 }
 
-export class ModelError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-  }
-}
+export { ModelError };
 
 const ENGINE_NAMES = new Set(['I_ext', 'dt', 'refractory']);
 
-function parse<T>(field: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ExprError) throw new ModelError(field, e.message);
-    throw e;
-  }
-}
 
 /** Checks every name a piece of code reads or writes; returns the let-names it declares. */
 function checkProgram(prog: Stmt[], field: string, readable: Set<string>, writable: Set<string>): void {

@@ -16,9 +16,8 @@
  * gives the same bits as no term (both identities ignore IEEE's NaN * 0 and -0 + 0; the twin folds the
  * same way). The folding looks at one expression at a time, not through `let` names.
  */
-import { ExprError, namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
-import { exprType, unitProblem, type ExprType } from './check.ts';
-import { ModelError } from './neuron.ts';
+import { namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
+import { exprType, ModelError, parse, unitProblem, type ExprType } from './check.ts';
 
 export interface RateUnitSpec {
   /** Parameters: unit and default value (without one, every population must give a value). */
@@ -53,14 +52,6 @@ export interface CompiledRateUnit {
   checks: { param: string; message: string; holds: (env: Record<string, number>) => boolean }[];
 }
 
-function parse<T>(field: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ExprError) throw new ModelError(field, e.message);
-    throw e;
-  }
-}
 
 /** The type of an expression read in `field`, after checking its names (`types`: every readable name) and functions. */
 function typeOf(field: string, e: Expr, types: Map<string, ExprType>, host = false): ExprType {
