@@ -190,7 +190,7 @@ export class SpikingSimulation {
         for (let b = 0; b < B; b++) wel0.set(p.w0, b * S);
         const label = `plastic "${p.name}" (${p.pre.name} -> ${p.post.name})`;
         const wel = buf(`${label}:weights`, wel0, STORAGE | GPUBufferUsage.COPY_SRC);
-        const tr = buf(`${label}:traces`, Math.max(2 * B * (p.pre.size + p.post.size), 1) * 4);
+        const tr = buf(`${label}:traces`, Math.max(p.traceWords, 1) * 4);
         const pconst = buf(`${label}:constants`, plasticConstants(p).data);
         const elast = buf(`${label}:eligibility steps`, Math.max(p.threeFactor ? B * S : 1, 1) * 4);
         const u32 = (name: string, a: Uint32Array) => buf(`${label}:${name}`, a.length ? a : new Uint32Array(1));
