@@ -2,6 +2,7 @@
  * Host and WGSL cannot drift apart: every assembled kernel is reflected with wgsl_reflect and its
  * bindings are checked against the layouts declared in engine/gpu/layouts.ts.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
 import { assemble, modulatorsCode, unitConstants, type Constants } from '../../engine/codegen/rate.ts';
@@ -103,6 +104,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
   plasticSpec.projections![0].plasticity = { rule: 'three-factor', aPlus: 1, aMinus: 1, wMax: 200, tauEligibility: 20, modulator: 'da' };
   plasticSpec.projections![0].gainModulator = 'da';
   const plastic = compileSpiking(plasticSpec, { batch: 2 });
+  const ruled = compileSpiking(JSON.parse(readFileSync(new URL('../../examples/plasticity-rules.json', import.meta.url), 'utf8')), { batch: 2 });
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
@@ -115,6 +117,9 @@ describe('spiking kernel bindings match the declared layouts', () => {
       inputs: [{ name: 's', target: 'n', type: 'spikes', times: [0.5], neurons: [1], weight: 10, port: 'exc' }],
     }).plan.sources[0])],
     ...(['plastic-trace', 'plastic-pre', 'plastic-post', 'plastic-eligibility'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(plastic.plan, plastic.plan.plastic[0], k)]),
+    // Rules written in a spec (examples/plasticity-rules.json): triplet STDP, and a rule that reads the
+    // postsynaptic neuron's state.
+    ...ruled.plan.plastic.flatMap((p) => (['plastic-trace', 'plastic-pre', 'plastic-post'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(ruled.plan, p, k)])),
   ];
   for (const [name, code] of cases) {
     it(name, () => {
