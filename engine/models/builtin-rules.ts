@@ -8,6 +8,7 @@
  * every change (M = 1 without one).
  */
 import type { RuleSpec } from './rule.ts';
+import type { RateRuleSpec } from './rate-rule.ts';
 
 const STDP_PARAMS: RuleSpec['params'] = {
   aPlus: { unit: 'w' },
@@ -68,4 +69,54 @@ export const BUILTIN_RULES: Record<string, RuleSpec> = {
   'stdp-multiplicative': STDP_MULTIPLICATIVE,
   'three-factor': THREE_FACTOR,
   'three-factor-multiplicative': THREE_FACTOR_MULTIPLICATIVE,
+};
+
+/*
+ * Built-in learning rules of rate projections (engine/models/rate-rule.ts), applied every step after the
+ * rate update; eta is the learning rate [1/ms] and M the projection's modulator (1 without one). Weight
+ * bounds (wMin, wMax) are the projection's. `plasticity: { rule: 'three-factor', tauPostBaseline, ... }`
+ * resolves to 'three-factor-centered' (engine/spec/rate-rules.ts).
+ */
+
+/** Hebbian with passive decay: dw = dt * (eta * M * r_i * r_j - decay * w), the decay scaled by neither eta nor M. */
+export const RATE_HEBBIAN: RateRuleSpec = {
+  params: { eta: { unit: '1/ms' }, decay: { value: 0, unit: '1/ms', min: 0 } },
+  update: 'w = w + dt * (eta * M * (r_post * r_pre) - decay * w);',
+};
+
+/** Oja's rule: dw = dt * eta * M * r_i * (r_j - r_i * w) (finds the principal component of the input). */
+export const RATE_OJA: RateRuleSpec = {
+  params: { eta: { unit: '1/ms' } },
+  update: 'w = w + dt * (eta * M * (r_post * (r_pre - r_post * w)));',
+};
+
+/** Three-factor: e <- e * exp(-dt / tauEligibility) + dt * r_i * r_j;  dw = dt * eta * M * e. */
+export const RATE_THREE_FACTOR: RateRuleSpec = {
+  params: { eta: { unit: '1/ms' }, tauEligibility: { unit: 'ms', min: 0 } },
+  derived: { eDecay: 'exp(-dt / tauEligibility)' },
+  eligibility: true,
+  needsModulator: true,
+  update: 'e = eDecay * e + dt * (r_post * r_pre); w = w + dt * (eta * M * e);',
+};
+
+/**
+ * Three-factor with a centred postsynaptic rate: the coincidence uses r_i - rbar_i, rbar_i a running
+ * average of r_i (rbar <- rbar + (1 - exp(-dt / tauPostBaseline)) (r_i - rbar), from 0, after its use), so
+ * that the eligibility follows fluctuations of the postsynaptic rate (node perturbation).
+ */
+export const RATE_THREE_FACTOR_CENTERED: RateRuleSpec = {
+  params: { ...RATE_THREE_FACTOR.params, tauPostBaseline: { unit: 'ms', min: 0 } },
+  derived: { ...RATE_THREE_FACTOR.derived, kMean: '1 - exp(-dt / tauPostBaseline)' },
+  eligibility: true,
+  needsModulator: true,
+  post: { rbar: { init: 0, unit: '1' } },
+  update: 'let c = r_post - rbar; e = eDecay * e + dt * (c * r_pre); w = w + dt * (eta * M * e);',
+  postUpdate: 'rbar = rbar + kMean * (r_post - rbar);',
+};
+
+export const BUILTIN_RATE_RULES: Record<string, RateRuleSpec> = {
+  hebbian: RATE_HEBBIAN,
+  oja: RATE_OJA,
+  'three-factor': RATE_THREE_FACTOR,
+  'three-factor-centered': RATE_THREE_FACTOR_CENTERED,
 };

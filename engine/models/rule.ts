@@ -36,8 +36,8 @@ import { ModelError } from './neuron.ts';
 
 export interface RuleSpec {
   description?: string;
-  /** Parameters: a default value (omit it to make the parameter required) and a unit. */
-  params: Record<string, { value?: number; unit: string }>;
+  /** Parameters: a default value (omit it to make the parameter required), a unit, optionally a smallest value. */
+  params: Record<string, { value?: number; unit: string; min?: number }>;
   /** Derived parameters: expressions in params and dt, evaluated on the host in float64 per instance. */
   derived?: Record<string, string>;
   /** Spike traces: the neuron whose spikes drive it, its decay time constant (a parameter in ms), its value after a spike (default NAME + 1). */
@@ -75,13 +75,8 @@ export interface RuleTrace {
   js: (before: number, p: Record<string, number>) => number;
 }
 
-export interface CompiledRule {
+export interface CompiledRule extends RuleParams {
   name: string;
-  paramNames: string[];
-  derivedNames: string[];
-  /** Default values (undefined: required) and units of the parameters. */
-  defaults: Record<string, number | undefined>;
-  units: Record<string, string>;
   /** Parameters every instance shares: the weight bounds and the time constants (their tables are shared). */
   shared: Set<string>;
   /** Presynaptic traces first, then postsynaptic ones, each in declaration order. */
@@ -93,7 +88,6 @@ export interface CompiledRule {
   postState: string[];
   /** Whether some block reads M. */
   readsModulator: boolean;
-  derive(params: Record<string, number>, dt: number): Record<string, number>;
 }
 
 const ENGINE_NAMES = ['dt', 'w', 'e', 'M'];
@@ -115,7 +109,7 @@ export function wgslName(rule: { paramNames: string[]; derivedNames: string[] },
   };
 }
 
-function parse<T>(field: string, fn: () => T): T {
+export function parse<T>(field: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -130,8 +124,13 @@ function stored(e: Expr, name: (n: string) => string): string {
   return e.k === 'bin' && (e.op === '*' || e.op === '/') ? `keep(${s})` : s;
 }
 
-function compileBlock(
-  prog: Stmt[], field: string, readable: Set<string>, writable: Set<string>, names: { paramNames: string[]; derivedNames: string[] }, traces: Set<string>,
+/**
+ * Compiles a block of rule code: checks every name it reads (readable, or a let) and assigns (writable,
+ * or a let), and emits WGSL (names through wgslName) and the float32 twin (v.NAME, p.PARAM). With clipW an
+ * assignment to w is clipped to [wMin, wMax].
+ */
+export function compileCode(
+  prog: Stmt[], field: string, readable: Set<string>, writable: Set<string>, names: { paramNames: string[]; derivedNames: string[] }, traces: Set<string>, clipW = true,
 ): RuleBlock {
   const lets = new Set<string>();
   const reads = new Set<string>(), assigns = new Set<string>();
@@ -159,44 +158,50 @@ function compileBlock(
     }
     if (!writable.has(st.name)) throw new ModelError(field, `cannot assign "${st.name}" (only ${[...writable].join(' and ')} and let-names here)`);
     assigns.add(st.name);
-    if (st.name === 'w') {
+    if (st.name === 'w' && clipW) {
       reads.add('wMin').add('wMax');
       wgsl.push(`s_w = clamp(${rhsW}, p_wMin, p_wMax);`);
       js.push(`v.w = Math.min(Math.max(${rhsJ}, p.wMin), p.wMax);`);
     } else {
-      wgsl.push(`s_e = ${rhsW};`);
-      js.push(`v.e = ${rhsJ};`);
+      wgsl.push(`${wname(st.name)} = ${rhsW};`);
+      js.push(`v.${st.name} = ${rhsJ};`);
     }
   }
   const fn = new Function('F', 'v', 'p', js.join('\n')).bind(null, Math.fround) as RuleBlock['js'];
   return { prog, reads, assigns, wgsl: wgsl.join('\n'), js: fn };
 }
 
-/** Compiles a rule (field: where its definition sits in the spec, for errors). */
-export function compileRule(name: string, spec: RuleSpec, field = `rules.${name}`): CompiledRule {
+/** The parameters of a rule: names, units, defaults (undefined: required), lower bounds, and derive(). */
+export interface RuleParams {
+  paramNames: string[];
+  derivedNames: string[];
+  defaults: Record<string, number | undefined>;
+  units: Record<string, string>;
+  /** Smallest values allowed (inclusive), where the rule gives one. */
+  mins: Record<string, number>;
+  derive(params: Record<string, number>, dt: number): Record<string, number>;
+}
+
+/** Checks a rule's names (its own and `reserved` ones, each defined once) and compiles its derived parameters. */
+export function compileParams(spec: Pick<RuleSpec, 'params' | 'derived'>, field: string, reserved: string[]): RuleParams {
   const paramNames = Object.keys(spec.params);
   const derived = spec.derived ?? {};
   const derivedNames = Object.keys(derived);
-  const traceSpecs = spec.traces ?? {};
-  const traceNames = Object.keys(traceSpecs);
   const seen = new Set<string>();
-  for (const n of [...paramNames, ...derivedNames, ...traceNames, ...ENGINE_NAMES]) {
-    if (seen.has(n)) throw new ModelError(field, `name "${n}" is defined twice (dt, w, e and M are the engine's)`);
+  for (const n of [...paramNames, ...derivedNames, ...reserved]) {
+    if (seen.has(n)) throw new ModelError(field, `name "${n}" is defined twice (${reserved.join(', ')} are the engine's or the rule's state)`);
     if (!NAME.test(n)) throw new ModelError(field, `"${n}" is not a valid name`);
-    if (/^(pre|post)_/.test(n)) throw new ModelError(field, `"${n}": names starting with pre_ or post_ read neuron state`);
+    if (/^(pre|post)_/.test(n) && !reserved.includes(n)) throw new ModelError(field, `"${n}": names starting with pre_ or post_ read neuron state`);
     seen.add(n);
   }
-  for (const b of ['wMin', 'wMax']) {
-    if (!paramNames.includes(b)) throw new ModelError(`${field}.params`, `every rule declares wMin and wMax (w is clipped to them; they set the fixed-point range of the delivered weights), "${b}" is missing`);
+  const units: Record<string, string> = {}, defaults: Record<string, number | undefined> = {}, mins: Record<string, number> = {};
+  for (const [p, d] of Object.entries(spec.params)) {
+    units[p] = d.unit;
+    defaults[p] = d.value;
+    if (d.min === undefined) continue;
+    mins[p] = d.min;
+    if (d.value !== undefined && d.value < d.min) throw new ModelError(`${field}.params.${p}.value`, `must be >= its min ${d.min}, got ${d.value}`);
   }
-  const units: Record<string, string> = {}, defaults: Record<string, number | undefined> = {};
-  for (const [p, d] of Object.entries(spec.params)) { units[p] = d.unit; defaults[p] = d.value; }
-  const shared = new Set(['wMin', 'wMax']);
-  const timeConstant = (tau: string, f: string) => {
-    if (!paramNames.includes(tau)) throw new ModelError(f, `"${tau}" is not a parameter of the rule`);
-    if (units[tau] !== 'ms') throw new ModelError(f, `parameter "${tau}" is a time constant: its unit must be "ms", not "${units[tau]}"`);
-    shared.add(tau);
-  };
   // Derived: may read params, dt and earlier derived values.
   const derivedExprs: [string, Expr][] = [];
   const known = new Set([...paramNames, 'dt']);
@@ -206,6 +211,33 @@ export function compileRule(name: string, spec: RuleSpec, field = `rules.${name}
     derivedExprs.push([d, e]);
     known.add(d);
   }
+  const derive = (params: Record<string, number>, dt: number) => {
+    const env: Record<string, number> = { ...params, dt };
+    for (const [d, e] of derivedExprs) {
+      const v = new Function('F', 'env', `return ${toJs(e, (n) => `env.${n}`, false)};`)((x: number) => x, env) as number;
+      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for these parameters`);
+      env[d] = v;
+    }
+    return Object.fromEntries(derivedNames.map((d) => [d, env[d]]));
+  };
+  return { paramNames, derivedNames, defaults, units, mins, derive };
+}
+
+/** Compiles a rule (field: where its definition sits in the spec, for errors). */
+export function compileRule(name: string, spec: RuleSpec, field = `rules.${name}`): CompiledRule {
+  const traceSpecs = spec.traces ?? {};
+  const traceNames = Object.keys(traceSpecs);
+  const params = compileParams(spec, field, [...traceNames, ...ENGINE_NAMES]);
+  const { paramNames, derivedNames, units } = params;
+  for (const b of ['wMin', 'wMax']) {
+    if (!paramNames.includes(b)) throw new ModelError(`${field}.params`, `every rule declares wMin and wMax (w is clipped to them; they set the fixed-point range of the delivered weights), "${b}" is missing`);
+  }
+  const shared = new Set(['wMin', 'wMax']);
+  const timeConstant = (tau: string, f: string) => {
+    if (!paramNames.includes(tau)) throw new ModelError(f, `"${tau}" is not a parameter of the rule`);
+    if (units[tau] !== 'ms') throw new ModelError(f, `parameter "${tau}" is a time constant: its unit must be "ms", not "${units[tau]}"`);
+    shared.add(tau);
+  };
   const names = { paramNames, derivedNames };
   const consts = new Set([...paramNames, ...derivedNames, 'dt']);
   for (const t of traceNames) {
@@ -247,25 +279,15 @@ export function compileRule(name: string, spec: RuleSpec, field = `rules.${name}
     // Neuron state (pre_v, post_v) is readable in spike code; the plan checks that the models have it.
     const readable = new Set(b === 'modulated' ? base : spikeReadable);
     if (b !== 'modulated') for (const st of prog) for (const n of namesIn(st.value)) if (/^(pre|post)_\w+$/.test(n)) readable.add(n);
-    const block = compileBlock(prog, f, readable, b === 'modulated' ? new Set(['w']) : writable, names, traceSet);
+    const block = compileCode(prog, f, readable, b === 'modulated' ? new Set(['w']) : writable, names, traceSet);
     for (const n of block.reads) {
       if (n.startsWith('pre_')) preState.add(n.slice(4));
       else if (n.startsWith('post_')) postState.add(n.slice(5));
     }
     blocks[b] = block;
   }
-  const derive = (params: Record<string, number>, dt: number) => {
-    const env: Record<string, number> = { ...params, dt };
-    for (const [d, e] of derivedExprs) {
-      const v = new Function('F', 'env', `return ${toJs(e, (n) => `env.${n}`, false)};`)((x: number) => x, env) as number;
-      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for these parameters`);
-      env[d] = v;
-    }
-    return Object.fromEntries(derivedNames.map((d) => [d, env[d]]));
-  };
   return {
-    name, paramNames, derivedNames, defaults, units, shared, traces, eligibilityTau: spec.eligibility?.tau, blocks,
-    preState: [...preState], postState: [...postState],
-    readsModulator: RULE_BLOCKS.some((b) => blocks[b]?.reads.has('M')), derive,
+    name, ...params, shared, traces, eligibilityTau: spec.eligibility?.tau, blocks,
+    preState: [...preState], postState: [...postState], readsModulator: RULE_BLOCKS.some((b) => blocks[b]?.reads.has('M')),
   };
 }

@@ -17,8 +17,9 @@ export function checkRuleShape(v: unknown, field: string): void {
   const keys = (x: unknown, f: string) => Object.keys(object(x, f, isObj(x) ? Object.keys(x) : []));
   for (const name of keys(o.params, `${field}.params`)) {
     const f = `${field}.params.${name}`;
-    const p = object((o.params as Record<string, unknown>)[name], f, ['value', 'unit']);
+    const p = object((o.params as Record<string, unknown>)[name], f, ['value', 'unit', 'min']);
     if (p.value !== undefined) finite(p.value, `${f}.value`);
+    if (p.min !== undefined) finite(p.min, `${f}.min`);
     if (p.unit === undefined) throw new SpecError(`${f}.unit`, 'is required (e.g. "ms", "mV", "w" for the weight\'s units, "1" for none)');
     str(p.unit, `${f}.unit`);
   }
@@ -48,7 +49,7 @@ export function ruleTable(raw: unknown): RuleTable {
   if (raw !== undefined && !isObj(raw)) throw new SpecError('rules', 'expected an object of rule definitions');
   const user = (raw ?? {}) as Record<string, unknown>;
   const compiled = new Map<string, CompiledRule>();
-  return {
+  const table: RuleTable = {
     isUser: (name) => Object.hasOwn(user, name),
     get(name, field) {
       const known = compiled.get(name);
@@ -69,4 +70,7 @@ export function ruleTable(raw: unknown): RuleTable {
       }
     },
   };
+  // Every rule of the spec is checked, used or not.
+  for (const name of Object.keys(user)) table.get(name, `rules.${name}`);
+  return table;
 }

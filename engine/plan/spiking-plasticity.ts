@@ -122,6 +122,10 @@ export function compilePlastic(
     if (rule.shared.has(name) && ctx.perInstance.has(key)) throw new SpecError(`batch.params.${key}`, 'the weight bounds and time constants of a rule are shared by all instances');
     if (dflt === undefined && !ctx.perInstance.has(key)) throw new SpecError(`${f}.${name}`, `is required (rule ${ruleName} has no default for it)`);
     values[name] = instanceValues(ctx, key, dflt ?? 0);
+    const min = rule.mins[name];
+    values[name].forEach((v, b) => {
+      if (v < min) throw new SpecError(ctx.perInstance.has(key) ? `batch.params.${key}[${b}]` : `${f}.${name}`, `must be >= ${min}, got ${v}`);
+    });
   }
   const wMin = values.wMin[0], wMax = values.wMax[0];
   if (!(wMax > wMin)) throw new SpecError(`${f}.wMax`, `must be > wMin (${wMin}), got ${wMax}`);

@@ -7,7 +7,8 @@
 import { assemble, modulatorsCode, unitConstants, type EpilogueMode } from '../codegen/rate.ts';
 import { SpecError } from '../errors.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
-import { RULE_CODE, type ProjPlan } from '../plan/rate.ts';
+import type { ProjPlan } from '../plan/rate.ts';
+import { ratePlasticityWgsl } from '../codegen/rate-plasticity.ts';
 import { grid, pipeline, type Kernel, type KernelContext } from './rate-kernels.ts';
 
 export interface PlasticBuffers {
@@ -15,8 +16,8 @@ export interface PlasticBuffers {
   /** B x post x pre weights, row-major per instance. */
   weights: GPUBuffer;
   /**
-   * Same shape (three-factor), then with tauPostBaseline the running averages of the postsynaptic rates
-   * (two parities of B x post: read one, write the other), else a 16-byte placeholder never written.
+   * The rule's eligibilities (same shape, when it has them), then its post variables (two parities of
+   * B x post each: read one, write the other); at least 16 bytes (engine/plan/rate.ts: PlasticPlan.state).
    */
   eligibility: GPUBuffer;
   /** Floats in `weights`. */
@@ -39,7 +40,7 @@ export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffe
   const label = `plastic projection "${proj.name}"`;
   const weights = createBuffer(device, `${label}:weights`, length * 4, STORAGE, init);
   const rule = proj.plastic!;
-  const eligibility = createBuffer(device, `${label}:eligibility`, rule.rule === 'three-factor' ? (length + (rule.centerPost ? 2 * plan.batch * proj.post.size : 0)) * 4 : 16, STORAGE);
+  const eligibility = createBuffer(device, `${label}:eligibility`, rule.state.byteLength, STORAGE, rule.state);
   ctx.buffers.push(weights, eligibility);
   const buffers = { proj, weights, eligibility, length };
   ctx.plastic.set(proj.name, buffers);
@@ -90,11 +91,7 @@ export function plasticityKernel(ctx: KernelContext, proj: ProjPlan): Kernel {
   const label = `plasticity "${proj.name}" (${rule.rule})`;
   const params = createBuffer(device, `${label}:rule_params`, rule.params.byteLength, STORAGE, rule.params);
   ctx.buffers.push(params);
-  const code = assemble('plasticity', {
-    BATCH: plan.batch, POST_N: proj.post.size, PRE_N: proj.pre.size, POST_BASE: proj.post.base, PRE_BASE: proj.pre.base,
-    INST_K: plan.instK, ETA_PARAM: rule.etaParam, MOD_K: plan.modK, MOD: Math.max(rule.modulator, 0),
-    HAS_MOD: rule.modulator >= 0, RULE: RULE_CODE[rule.rule], HAS_WMIN: rule.hasWMin, HAS_WMAX: rule.hasWMax, CENTER: rule.centerPost,
-  });
+  const code = ratePlasticityWgsl(plan, proj);
   return {
     label, name: 'plasticity', pipeline: pipeline(ctx, 'plasticity', label, code),
     group1: bindGroup(ctx, 'plasticity', label, [weights, eligibility, params]),

@@ -3,21 +3,32 @@
  * Gerstner 2006, minimal all-to-all model) and a voltage-dependent rule (examples/plasticity-rules.json),
  * each bit-identical to its CPU twin and equal to its closed form on a pairing protocol (triplet: the
  * frequency dependence of pre-post and post-pre pairing; voltage rule: presynaptic spikes onto
- * voltage-clamped neurons); and both in a random recurrent network, batch 2, against the twin.
+ * voltage-clamped neurons); and both in a random recurrent network, batch 2, against the twin. A rate
+ * rule written in a spec (BCM with a sliding threshold) against its twin.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SpikingReference } from '../../engine/reference/spiking.ts';
 import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
 import type { RuleSpec } from '../../engine/models/rule.ts';
+import type { RateRuleSpec } from '../../engine/models/rate-rule.ts';
+import { Simulation } from '../../engine/run/rate-simulation.ts';
+import { ReferenceSimulation } from '../../engine/reference/rate.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
 import { twoPopulationSpiking } from '../spiking-specs.ts';
+import { plasticTwoPopulationSpec } from '../specs.ts';
 import { TOLERANCE } from '../tolerances.ts';
 
 const example = (): SpikingSpec => JSON.parse(readFileSync(new URL('../../examples/plasticity-rules.json', import.meta.url), 'utf8'));
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 const value = (rule: RuleSpec, name: string) => rule.params[name].value!;
+/** max |a - b| / max |b| (weights relative to their scale, as in plasticity-rate.test.ts). */
+function weightDiff(a: Float32Array, b: Float32Array): number {
+  let scale = 0, worst = 0;
+  for (let k = 0; k < b.length; k++) { scale = Math.max(scale, Math.abs(b[k])); worst = Math.max(worst, Math.abs(a[k] - b[k])); }
+  return a.length !== b.length || Number.isNaN(worst) ? Infinity : worst / scale;
+}
 
 /** GPU run and twin run of `steps` steps: spikes (as "rec:step:instance:neuron", twin: by population name) and every plastic weight. */
 async function both(spec: SpikingSpec, steps: number, chunkSteps: number) {
@@ -163,5 +174,43 @@ describe('rules written in the spec in a random network', () => {
         expect(moved, `${p.name} instance ${b}`).toBeGreaterThan(p.synapses / 10);
       }
     }
+  });
+});
+
+describe('a rate rule written in the spec', () => {
+  /** BCM with a sliding threshold: a post variable per unit, from a non-zero initial value. */
+  const BCM: RateRuleSpec = {
+    description: 'BCM (Bienenstock, Cooper & Munro 1982): dw = dt eta M r_i (r_i - theta_i) r_j, theta_i a running average of r_i^2.',
+    params: { eta: { unit: '1/ms' }, tauTheta: { value: 20, unit: 'ms', min: 0 } },
+    derived: { kTheta: '1 - exp(-dt / tauTheta)' },
+    post: { theta: { init: 0.05, unit: '1' } },
+    update: 'w = w + dt * (eta * M * (r_post * (r_post - theta) * r_pre));',
+    postUpdate: 'theta = theta + kTheta * (r_post * r_post - theta);',
+  };
+
+  async function bcmRun(tauTheta: number) {
+    const spec = plasticTwoPopulationSpec(11, 24, 12);
+    spec.rules = { bcm: BCM };
+    spec.modulators = [{ name: 'gate', type: 'schedule', time: { type: 'pulse', start: 10, duration: 60 }, baseline: 0.5 }];
+    spec.projections![0].plasticity = { rule: 'bcm', eta: 0.05, tauTheta, modulator: 'gate', wMin: -0.5, wMax: 0.5 };
+    spec.batch = { size: 2, params: { 'projections.EE.eta': [0.05, 0.1] } };
+    return withoutValidationErrors(async () => {
+      const sim = await Simulation.create(spec, { chunkSteps: 64 });
+      const ref = new ReferenceSimulation(sim.plan, sim.spec.record);
+      await sim.run(200);
+      ref.run(200);
+      const w = await sim.readWeights('EE');
+      sim.destroy();
+      return { w, twin: ref.readWeights('EE'), w0: sim.plan.projections[0].dense! };
+    });
+  }
+
+  it('BCM with a sliding threshold (a post variable): GPU = twin within the rate tolerance; the threshold acts', async () => {
+    const a = await bcmRun(20);
+    expect(weightDiff(a.w, a.twin)).toBeLessThan(TOLERANCE.weight_rel);
+    for (let b = 0; b < 2; b++) expect(weightDiff(a.w0, a.twin.subarray(b * a.w0.length, (b + 1) * a.w0.length)), `instance ${b}`).toBeGreaterThan(0.05);
+    // A slower threshold ends elsewhere: the post variable is read and updated.
+    const slow = await bcmRun(500);
+    expect(weightDiff(slow.twin, a.twin)).toBeGreaterThan(1e-3);
   });
 });

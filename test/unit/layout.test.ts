@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
 import { assemble, modulatorsCode, unitConstants, type Constants } from '../../engine/codegen/rate.ts';
+import { ratePlasticityWgsl } from '../../engine/codegen/rate-plasticity.ts';
 import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
 import { compile } from '../../engine/plan/rate.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
@@ -69,7 +70,7 @@ describe('plasticity and modulator kernel bindings match the declared layouts', 
   const pop = proj.post;
   const cases: [KernelName, string][] = [
     ['synapse-dense-plastic', assemble('synapse-dense-plastic', { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, WG: 64, TPR: 1, ROWS: 64 }, { pop, epilogue: 'finish', gainModulator: 1 })],
-    ['plasticity', assemble('plasticity', { BATCH: 2, POST_N: 16, PRE_N: 16, POST_BASE: 0, PRE_BASE: 0, INST_K: plan.instK, ETA_PARAM: 0, MOD_K: 2, MOD: 0, HAS_MOD: true, RULE: 2, HAS_WMIN: true, HAS_WMAX: false })],
+    ['plasticity', ratePlasticityWgsl(plan, proj)],
     ['modulators', assemble('modulators', { BATCH: 2, INST_K: plan.instK, MOD_K: 2 }, undefined, modulatorsCode(plan))],
     ['record-weights', assemble('record-weights', { TOTAL: 512, REC: 0 })],
     ['record-modulator', assemble('record-modulator', { BATCH: 2, MOD_K: 2, MOD: 1, REC: 2 })],

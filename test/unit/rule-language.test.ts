@@ -1,16 +1,20 @@
 /**
  * The rule language without a GPU: built-in rules compile from their definitions, the twin rounds every
  * operation, the generated WGSL reads a spiking neuron's own traces before its spike and the other
- * side's after, and a spec's rule that is malformed fails with a SpecError naming the field.
+ * side's after, and a spec's rule that is malformed fails with a SpecError naming the field; the same for
+ * rate rules.
  */
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../engine/errors.ts';
-import { BUILTIN_RULES } from '../../engine/models/builtin-rules.ts';
+import { BUILTIN_RATE_RULES, BUILTIN_RULES } from '../../engine/models/builtin-rules.ts';
 import { compileRule, type RuleSpec } from '../../engine/models/rule.ts';
 import { plasticWgsl } from '../../engine/codegen/spiking.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import type { PlasticitySpec, SpikingSpec } from '../../engine/spec/spiking.ts';
 import { plasticSpec } from '../spiking-specs.ts';
+import { compileRateRule } from '../../engine/models/rate-rule.ts';
+import { compile } from '../../engine/plan/rate.ts';
+import { validateSpec } from '../../engine/spec/validate-rate.ts';
 
 const TRIPLET: RuleSpec = {
   params: {
@@ -138,7 +142,76 @@ describe('rule errors name the field', () => {
     expect(fieldOf(() => compileSpiking(s))).toMatch(/^projections\[1\]\.plasticity\.tauEligibility \| unknown field/);
     s.projections![1].plasticity = { rule: 'stdp', aPlus: 0.05, aMinus: 0.06, wMax: 200, tauPlus: -1 };
     expect(fieldOf(() => compileSpiking(s))).toMatch(/^projections\[1\]\.plasticity\.tauPlus \| must be > 0/);
-    s.projections![1].plasticity = { rule: 'stdp', variant: 'soft', aPlus: 0.05, aMinus: 0.06, wMax: 200 };
+    s.projections![1].plasticity = { rule: 'stdp', variant: 'soft' as 'additive', aPlus: 0.05, aMinus: 0.06, wMax: 200 };
     expect(fieldOf(() => compileSpiking(s))).toMatch(/^projections\[1\]\.plasticity\.variant \| expected one of additive \| multiplicative/);
   });
+});
+
+describe('rate rules as data', () => {
+  const BCM = {
+    params: { eta: { unit: '1/ms' }, tauTheta: { value: 20, unit: 'ms', min: 0 } },
+    derived: { kTheta: '1 - exp(-dt / tauTheta)' },
+    post: { theta: { init: 0.05, unit: '1' } },
+    update: 'w = w + dt * (eta * M * (r_post * (r_post - theta) * r_pre));',
+    postUpdate: 'theta = theta + kTheta * (r_post * r_post - theta);',
+  };
+  const rateSpec = (rule: unknown = BCM, plasticity: Record<string, unknown> = { rule: 'bcm', eta: 0.1 }) => ({
+    dt: 0.5,
+    rules: { bcm: structuredClone(rule) },
+    populations: [{ name: 'E', size: 4, tau: 10, activation: 'tanh' }],
+    modulators: [{ name: 'da', type: 'host' }],
+    projections: [{ name: 'EE', from: 'E', to: 'E', weights: { type: 'dense', values: Array(16).fill(0.1) }, plasticity }],
+  });
+  const rateField = (s: unknown) => fieldOf(() => compile(validateSpec(s)));
+
+  it('built-in rules compute what the hand-written twins did (same operations, same order)', () => {
+    const f = Math.fround;
+    const hebb = compileRateRule('hebbian', BUILTIN_RATE_RULES.hebbian);
+    const p = { eta: f(0.01), decay: f(0.005), dt: f(0.5) }, v = { w: f(0.3), r_pre: f(0.7), r_post: f(-0.2), M: f(1.5) };
+    const a = f(p.eta * v.M);
+    const expected = f(v.w + f(p.dt * f(f(a * f(v.r_post * v.r_pre)) - f(p.decay * v.w))));
+    hebb.update.js(v, p);
+    expect(v.w).toBe(expected);
+    const centered = compileRateRule('three-factor-centered', BUILTIN_RATE_RULES['three-factor-centered']);
+    expect(centered.post.map((x) => x.name)).toEqual(['rbar']);
+    expect(centered.needsModulator).toBe(true);
+  });
+
+  it('plans per-instance parameters, derived values and post variables from their initial value', () => {
+    const s = rateSpec();
+    (s as Record<string, unknown>).batch = { size: 2, params: { 'projections.EE.tauTheta': [10, 40] } };
+    const p = compile(validateSpec(s)).projections[0].plastic!;
+    expect(p.rule).toBe('bcm');
+    expect(Array.from(p.params)).toEqual([0.1, 10, 1 - Math.exp(-0.5 / 10), 0.1, 40, 1 - Math.exp(-0.5 / 40)].map(Math.fround));
+    expect(p.postBase).toEqual([0]);
+    expect(Array.from(p.state)).toEqual(Array(16).fill(Math.fround(0.05)));
+    // The legacy three-factor with tauPostBaseline resolves to the centred rule.
+    const t = rateSpec(BCM, { rule: 'three-factor', eta: 0.1, tauEligibility: 20, tauPostBaseline: 5, modulator: 'da' });
+    expect(compile(validateSpec(t)).projections[0].plastic!.rule).toBe('three-factor-centered');
+  });
+
+  const cases: [string, () => unknown, string, RegExp][] = [
+    ['an unknown rule', () => rateSpec(BCM, { rule: 'stdp', eta: 1 }), 'projections[0].plasticity.rule', /unknown rule "stdp" \(built in: hebbian, oja/],
+    ['an update that leaves w alone', () => rateSpec({ ...BCM, update: 'let x = r_pre;' }), 'rules.bcm.update', /must assign w/],
+    ['post variables without a postUpdate', () => rateSpec({ ...BCM, postUpdate: undefined }), 'rules.bcm.postUpdate', /need a postUpdate/],
+    ['a postUpdate reading the presynaptic rate', () => rateSpec({ ...BCM, postUpdate: 'theta = r_pre;' }), 'rules.bcm.postUpdate', /unknown name "r_pre"/],
+    ['a parameter named like a plasticity key', () => rateSpec({ ...BCM, params: { ...BCM.params, wMax: { unit: '1' } } }), 'rules.bcm', /"wMax" is defined twice/],
+    ['a rule without update', () => rateSpec({ ...BCM, update: undefined }), 'rules.bcm.update', /is required/],
+    ['an eligibility that is not a boolean', () => rateSpec({ ...BCM, eligibility: 'yes' }), 'rules.bcm.eligibility', /true or false/],
+    ['a post variable without an initial value', () => rateSpec({ ...BCM, post: { theta: { unit: '1' } } }), 'rules.bcm.post.theta.init', /finite number/],
+    ['a value below its min', () => rateSpec(BCM, { rule: 'bcm', eta: 0.1, tauTheta: -1 }), 'projections[0].plasticity.tauTheta', /must be >= 0/],
+    ['a required parameter left out', () => rateSpec(BCM, { rule: 'bcm' }), 'projections[0].plasticity.eta', /required for rule "bcm"/],
+    ['a parameter of another rule', () => rateSpec(BCM, { rule: 'bcm', eta: 0.1, decay: 0.1 }), 'projections[0].plasticity.decay', /unknown field/],
+    ['tauPostBaseline with a rule of the spec', () => rateSpec(BCM, { rule: 'bcm', eta: 0.1, tauPostBaseline: 5 }), 'projections[0].plasticity.tauPostBaseline', /unknown field/],
+    ['a modulator for a rule that does not read M', () => rateSpec({ ...BCM, update: 'w = w + dt * eta * r_pre;' }, { rule: 'bcm', eta: 0.1, modulator: 'da' }), 'projections[0].plasticity.modulator', /does not read M/],
+    ['an unused rule that does not compile', () => ({ ...rateSpec(), rules: { bcm: BCM, broken: { ...BCM, update: 'w = w +' } } }), 'rules.broken.update', /unexpected end/],
+    ['a per-instance value of a parameter the rule lacks', () => ({ ...rateSpec(), batch: { size: 2, params: { 'projections.EE.decay': [1, 2] } } }), 'batch.params.projections.EE.decay', /unknown field/],
+  ];
+  for (const [name, make, field, message] of cases) {
+    it(`rejects ${name}`, () => {
+      const got = rateField(make());
+      expect(got.split(' | ')[0]).toBe(field);
+      expect(got).toMatch(message);
+    });
+  }
 });
