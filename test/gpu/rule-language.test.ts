@@ -6,6 +6,7 @@
  * voltage-clamped neurons); and both in a random recurrent network, batch 2, against the twin. A rate
  * rule written in a spec (BCM with a sliding threshold) against its twin.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SpikingReference } from '../../engine/reference/spiking.ts';
@@ -91,6 +92,11 @@ describe('rules written in the spec: the example (examples/plasticity-rules.json
     const spec = example();
     const r = await both(spec, spec.steps!, 333);
     expectTwin(r);
+    // Golden digest (SHA-256, first 16 hex digits, of AB's then AC's weights; lavapipe): every device
+    // gives the same bits (bench/device-check.ts prints it on a lent GPU).
+    const hash = createHash('sha256');
+    for (const name of ['AB', 'AC']) hash.update(Buffer.from(r.weights[name].buffer, r.weights[name].byteOffset, r.weights[name].byteLength));
+    expect(hash.digest('hex').slice(0, 16)).toBe('08fc9ec06b7c3283');
     // The protocol as written: 20 pre spikes 100 steps (50 ms) apart, each post spike 20 steps (10 ms) later.
     const pre = r.spikes['sA:0'], post = r.spikes['sB:0'];
     expect(pre.length).toBe(20);
