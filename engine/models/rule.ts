@@ -60,7 +60,7 @@ export interface RuleBlock {
   assigns: Set<string>;
   /** WGSL statements (names: see wgslName). */
   wgsl: string;
-  /** The float32 twin: mutates v.w / v.e; v holds the synapse's names, p the instance's parameters. */
+  /** The float32 twin: sets in v what the block assigns; v holds the names it reads, p the instance's parameters and dt. */
   js: (v: Record<string, number>, p: Record<string, number>) => void;
 }
 
