@@ -18,6 +18,8 @@ import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../test/sp
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { SpikingReference } from '../engine/reference/spiking.ts';
 import { createHash } from 'node:crypto';
+import type { SpikingSpec } from '../engine/spec/spiking.ts';
+import ruleExample from '../examples/plasticity-rules.json';
 
 async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?: KernelTuning): Promise<number> {
   const sim = await RateSimulation.create(spec, { batch, chunkSteps: 7, tuning });
@@ -64,13 +66,19 @@ for (const [name, spec] of [['lif_psc_exp', twoPopulationSpiking()], ['coba (spe
   if (!same) failed = true;
   sim.destroy();
 }
-// Spiking plasticity: STDP (additive with a gain, multiplicative gated) and three-factor, batch 3; the
-// weights must equal the CPU twin's bit for bit, and their digest is the same on every device.
-for (const threeFactor of [false, true]) {
-  const sim = await SpikingSimulation.create(plasticSpec({ threeFactor, batch: 3 }), { chunkSteps: 50 });
-  await sim.run(300);
+// Spiking plasticity: STDP (additive with a gain, multiplicative gated) and three-factor, batch 3, and the
+// rules written in examples/plasticity-rules.json (triplet STDP, a voltage-dependent rule); the weights
+// must equal the CPU twin's bit for bit, and their digest is the same on every device.
+const plasticRuns: [string, SpikingSpec, number][] = [
+  ['stdp', plasticSpec({ threeFactor: false, batch: 3 }), 300],
+  ['three-factor', plasticSpec({ threeFactor: true, batch: 3 }), 300],
+  ['rules of examples/plasticity-rules.json', structuredClone(ruleExample) as SpikingSpec, 2400],
+];
+for (const [name, spec, steps] of plasticRuns) {
+  const sim = await SpikingSimulation.create(spec, { chunkSteps: 50 });
+  await sim.run(steps);
   const ref = new SpikingReference(sim.plan);
-  for (let t = 0; t < 300; t++) ref.advance();
+  for (let t = 0; t < steps; t++) ref.advance();
   const hash = createHash('sha256');
   let same = true;
   for (const [k, p] of sim.plan.plastic.entries()) {
@@ -79,7 +87,7 @@ for (const threeFactor of [false, true]) {
     same &&= Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(r.buffer, r.byteOffset, r.byteLength));
     hash.update(Buffer.from(w.buffer, w.byteOffset, w.byteLength));
   }
-  console.log(`  plasticity ${threeFactor ? 'three-factor' : 'stdp'}: weights ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${hash.digest('hex').slice(0, 16)}`);
+  console.log(`  plasticity ${name}: weights ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${hash.digest('hex').slice(0, 16)}`);
   if (!same) failed = true;
   sim.destroy();
 }

@@ -52,6 +52,9 @@ export { SpikingSimulation } from './run/spiking-simulation.ts';
 export type { SpikingOptions } from './run/spiking-simulation.ts';
 export { ADLIF_PSC_EXP, BUILTIN_MODELS, LIF_COBA, LIF_PSC_EXP } from './models/builtin-models.ts';
 export type { NeuronModelSpec } from './models/neuron.ts';
+export { BUILTIN_RATE_RULES, BUILTIN_RULES } from './models/builtin-rules.ts';
+export type { RuleSpec } from './models/rule.ts';
+export type { RateRuleSpec } from './models/rate-rule.ts';
 
 // --- Recording -------------------------------------------------------------------------------------
 export { MemorySink, TeeSink } from './record/recorders.ts';

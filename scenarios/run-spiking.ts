@@ -83,7 +83,7 @@ export async function runSpikingToDirectory(req: SpikingRunRequest): Promise<{ s
     kernels: sim.kernelLabels,
     synapses: [...plan.projections, ...plan.generated, ...plan.procedural, ...plan.plastic].map((p) => ({
       name: p.name, count: p.synapses,
-      kind: 'wMean' in p ? 'procedural' : 'rule' in p ? 'generated on the GPU' : 'w0' in p ? `plastic (${p.threeFactor ? 'three-factor' : 'stdp'}), built on the host` : 'built on the host',
+      kind: 'wMean' in p ? 'procedural' : 'w0' in p ? `plastic (rule ${p.rule.name}), built on the host` : 'rule' in p ? 'generated on the GPU' : 'built on the host',
       fixed_point_scale: p.post.scales[p.port],
     })),
     spec: sim.spec,

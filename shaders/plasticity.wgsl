@@ -1,48 +1,32 @@
-// plasticity: one step of a plastic projection's learning rule, after the step's rate update, from the
-// new rates r_i = rate_out(post), r_j = rate_out(pre), with a = eta_b * m_b (m = the gating modulator,
-// 1 without one) and the rule constants in rule_params (host float64, rounded once):
-//   RULE 0 hebbian:      w += dt * (a * (r_i * r_j) - decay * w)
-//   RULE 1 oja:          w += dt * (a * (r_i * (r_j - r_i * w)))
-//   RULE 2 three-factor: e = e_decay * e + dt * (c_i * r_j);  w += dt * (a * e), with c_i = r_i, or with
-//                        CENTER c_i = r_i - rbar_i: rbar_i the running average of r_i, kept after the
-//                        eligibilities in two parities (step % 2 is read, the other written by the j = 0
-//                        invocation: rbar' = rbar + k * (r_i - rbar), k = rule_params[5])
-// then w = clamp to [w_min, w_max] where given. One invocation = one synapse (b, i, j); each weight
-// (and eligibility) is read and written by exactly that invocation (deterministic).
-// Bindings: group 0; group 1 = weights (B x POST_N x PRE_N), eligibility (same shape, three-factor
-// only), rule_params [dt, decay, e_decay, w_min, w_max].
+// plasticity: one step of a plastic projection's learning rule (engine/models/rate-rule.ts), after the
+// step's rate update, from the new rates r_post = rate_out(post unit i), r_pre = rate_out(pre unit j).
+// The generated `update` loads the instance's parameters (rule_params row b), the modulator M (1 without
+// one), the unit's post variables (their parity step % 2) and the synapse's eligibility, runs the rule's
+// update code, stores the eligibility, and in the j = 0 invocation runs the rule's postUpdate and writes
+// the post variables to the other parity. Then w is clipped to [W_MIN, W_MAX] where given.
+// One invocation = one synapse (b, i, j); each weight (and eligibility, and post variable) is read and
+// written by exactly that invocation (deterministic). keep() blocks FMA contraction of a product into the
+// sum it feeds (the CPU twin rounds both): it reads step_info.never, which the host always leaves 0.
+// Bindings: group 0; group 1 = weights (B x POST_N x PRE_N), eligibility (engine/plan/rate.ts:
+// PlasticPlan.state), rule_params (B rows of the rule's parameters and derived parameters).
 //!splice constants
 //!splice lib
+
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
 
 const FLAT_N = BATCH * POST_N * PRE_N;
 //!splice main
   let b = flat / (POST_N * PRE_N);
   let i = (flat / PRE_N) % POST_N;
   let j = flat % PRE_N;
-  let ri = rate_out[POST_BASE + b * POST_N + i];
-  let rj = rate_out[PRE_BASE + b * PRE_N + j];
-  let dt = rule_params[0];
-  var a = inst_table[b * INST_K + ETA_PARAM];
-  if (HAS_MOD) { a = a * modulators[b * MOD_K + MOD]; }
-  var w = weights[flat];
-  if (RULE == 0u) {
-    w = w + dt * (a * (ri * rj) - rule_params[1] * w);
-  } else if (RULE == 1u) {
-    w = w + dt * (a * (ri * (rj - ri * w)));
-  } else {
-    var ci = ri;
-    if (CENTER) {
-      let means = BATCH * POST_N * PRE_N + b * POST_N + i;
-      let parity = step_info.step % 2u;
-      let mean = eligibility[means + parity * BATCH * POST_N];
-      ci = ri - mean;
-      if (j == 0u) { eligibility[means + (1u - parity) * BATCH * POST_N] = mean + rule_params[5] * ci; }
-    }
-    let e = rule_params[2] * eligibility[flat] + dt * (ci * rj);
-    eligibility[flat] = e;
-    w = w + dt * (a * e);
-  }
-  if (HAS_WMIN) { w = max(w, rule_params[3]); }
-  if (HAS_WMAX) { w = min(w, rule_params[4]); }
-  weights[flat] = w;
+  let parity = step_info.step % 2u;
+  let v_r_post = rate_out[POST_BASE + b * POST_N + i];
+  let v_r_pre = rate_out[PRE_BASE + b * PRE_N + j];
+  var s_w = weights[flat];
+  //!splice update
+  if (HAS_WMIN) { s_w = max(s_w, W_MIN); }
+  if (HAS_WMAX) { s_w = min(s_w, W_MAX); }
+  weights[flat] = s_w;
 }

@@ -15,6 +15,14 @@ export const TOLERANCE = {
    * per-step rounding differences (~1e-7 of the weight scale) accumulate over the run.
    */
   weight_rel: 1e-4,
+  /**
+   * A plastic spiking weight against a float64 closed form, per spike-driven change (event): the event
+   * rounds w once (half an ulp of |w| < 8: < 5e-7) and its change carries the float32 error of its
+   * factors (a decay-table entry and a lazy product, 1 ulp each; a trace's sum over the spikes that still
+   * count, < 10 terms at the time constants and rates of the tests; two or three products and sums): under
+   * 64 ulp of |dw| < 0.1, < 4e-7. 1e-6 per event bounds both.
+   */
+  weight_event_abs: 1e-6,
   /** Standard normals: GPU log/cos/sqrt vs the host's, float32 (a few ulp of values up to ~5). */
   normal_abs: 1e-5,
   /**

@@ -16,7 +16,6 @@ import synapseCsr from '../../shaders/synapse-csr.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
 import recordMean from '../../shaders/record-mean.wgsl';
 import synapseDensePlastic from '../../shaders/synapse-dense-plastic.wgsl';
-import plasticity from '../../shaders/plasticity.wgsl';
 import modulators from '../../shaders/modulators.wgsl';
 import recordWeights from '../../shaders/record-weights.wgsl';
 import recordModulator from '../../shaders/record-modulator.wgsl';
@@ -28,7 +27,10 @@ import { MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePla
 
 export type { Constants };
 
-const TEMPLATES: Record<KernelName, string> = {
+/** Rate kernels assembled here (plasticity is generated from its rule: engine/codegen/rate-plasticity.ts). */
+export type AssembledKernel = Exclude<KernelName, 'plasticity'>;
+
+const TEMPLATES: Record<AssembledKernel, string> = {
   'rate-update': rateUpdate,
   'synapse-dense': synapseDense,
   'synapse-dense-subgroup': synapseDenseSubgroup,
@@ -38,7 +40,6 @@ const TEMPLATES: Record<KernelName, string> = {
   'record-gather': recordGather,
   'record-mean': recordMean,
   'synapse-dense-plastic': synapseDensePlastic,
-  'plasticity': plasticity,
   'modulators': modulators,
   'record-weights': recordWeights,
   'record-modulator': recordModulator,
@@ -144,7 +145,7 @@ function rateUnitLib(pop: PopPlan): string {
   return splice('rate-unit', rateUnit, { 'unit-values': code.values, 'unit-update': code.update, 'unit-activation': code.activation });
 }
 
-export function assemble(kernel: KernelName, constants: Constants, lib?: UnitLib, generated?: string): string {
+export function assemble(kernel: AssembledKernel, constants: Constants, lib?: UnitLib, generated?: string): string {
   const parts = [constantsBlock(constants), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
   const libParts = lib ? [philox, rateUnitLib(lib.pop), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);

@@ -2,7 +2,6 @@
  * Assembles the spiking kernels: templates from shaders/ with generated constants, the shared bindings
  * and Philox, and the model's compiled code at the named splice places of neuron-update.wgsl.
  */
-import spikingBindings from '../../shaders/lib/spiking-bindings.wgsl';
 import philox from '../../shaders/lib/philox.wgsl';
 import neuronUpdate from '../../shaders/neuron-update.wgsl';
 import synapseSpike from '../../shaders/synapse-spike.wgsl';
@@ -10,26 +9,9 @@ import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import spikeSource from '../../shaders/spike-source.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
 import recordRate from '../../shaders/spiking/record-rate.wgsl';
-import plasticTrace from '../../shaders/spiking/plastic-trace.wgsl';
-import plasticPre from '../../shaders/spiking/plastic-pre.wgsl';
-import plasticPost from '../../shaders/spiking/plastic-post.wgsl';
-import plasticEligibility from '../../shaders/spiking/plastic-eligibility.wgsl';
-import plasticLib from '../../shaders/lib/plastic.wgsl';
-import { plasticConstants, type PlasticPlan } from '../plan/spiking-plasticity.ts';
-import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
-import { SPIKING_GROUP1, type SpikingKernel } from '../gpu/layouts.ts';
-import { constantsBlock, declareBindings, f32Literal, splice, type Constants, type ConstantTypes } from './wgsl.ts';
+import { f32Literal, type Constants } from './wgsl.ts';
+import { bindings, constants, spikingSplice } from './spiking-common.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from '../plan/spiking.ts';
-
-/** Constants that are f32 (all other numbers are u32). */
-const F32: ConstantTypes = { DT: 'f32' };
-const constants = (c: Constants) => constantsBlock(c, F32);
-const bindings = `${STEP_INFO_WGSL}\n${spikingBindings}`;
-
-/** splice() with the kernel's group-1 declarations (engine/gpu/layouts.ts) after its library. */
-function spikingSplice(kind: SpikingKernel, template: string, parts: { constants: string; lib: string } & Record<string, string>): string {
-  return splice(kind, template, { ...parts, lib: `${parts.lib}\n${declareBindings(1, SPIKING_GROUP1[kind])}` });
-}
 
 /** Where each population's spike recorder writes in the shared spike_bits buffer. */
 export interface SpikeRecordSlot {
@@ -155,25 +137,4 @@ export function recordRateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: numb
   return spikingSplice('record-rate', recordRate, { constants: constants(consts), lib: bindings });
 }
 
-export type PlasticKernel = 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
-
-/** A plastic projection's kernels (one template each) with its layout constants. */
-export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKernel): string {
-  const { offsets } = plasticConstants(p);
-  const B = plan.batch, post = p.post;
-  const consts: Constants = {
-    BATCH: B, S: p.synapses, PRE_N: p.pre.size, POST_N: post.size, PRE_POP: p.pre.index, POST_POP: post.index,
-    PRE_SPIKE_BASE: p.pre.spikeBase, POST_SPIKE_BASE: post.spikeBase,
-    TP_OFF: offsets.tp, TP_LEN: p.tablePlus.length, TM_OFF: offsets.tm, TM_LEN: p.tableMinus.length, TE_OFF: offsets.te, TE_LEN: p.tableElig.length,
-    CP_OFF: offsets.cp, CM_OFF: offsets.cm, KE_OFF: offsets.ke,
-    RING_BASE: post.ringBase + p.port * B * post.size, SLOT_STRIDE: post.model.ports.length * B * post.size, SLOTS: post.slots,
-    NMOD: Math.max(plan.modulators.length, 1), MOD: Math.max(p.modulator, 0), GAIN_MOD: Math.max(p.gain, 0), HAS_GAIN: p.gain >= 0,
-    SOFT: p.soft, THREE: p.threeFactor, GATE: !p.threeFactor && p.modulator >= 0,
-  };
-  const template = { 'plastic-trace': plasticTrace, 'plastic-pre': plasticPre, 'plastic-post': plasticPost, 'plastic-eligibility': plasticEligibility }[kernel];
-  // Placeholders keep the shared functions compilable where a kernel has no traces (plastic-eligibility)
-  // or no eligibilities (plastic-trace).
-  const tr = kernel === 'plastic-eligibility' ? 'var<private> tr: array<u32, 2>;\n' : '';
-  const el = kernel === 'plastic-trace' ? 'var<private> wel: array<f32, 2>;\nvar<private> elast: array<u32, 2>;\n' : '';
-  return spikingSplice(kernel, template, { constants: constants(consts), lib: `${bindings}\n${tr}${el}${plasticLib}` });
-}
+export { plasticWgsl, type PlasticKernel } from './spiking-plastic.ts';

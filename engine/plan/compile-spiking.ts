@@ -13,6 +13,7 @@ import { readHostFile } from '../util/host.ts';
 import { readNpy } from '../util/npy.ts';
 import { buildHostSynapses, fixedPointScale, multinomialRows } from './synapses.ts';
 import { compileInputs } from './spiking-inputs.ts';
+import { ruleTable } from './rules.ts';
 import { compileModulators, compilePlastic, gainModulator, plasticMaxAbs, type PlasticPlan } from './spiking-plasticity.ts';
 import {
   STREAM_INIT, type GenDistribution, type GeneratedPlan, type OutgoingPlan, type ProceduralPlan, type SpikingPlan, type SpikingPopPlan,
@@ -71,7 +72,7 @@ function distribution(v: unknown, field: string): Distribution {
 
 /** Validates and compiles; `batch` and `seed` override the spec's. */
 export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: number } = {}): { spec: SpikingSpec; plan: SpikingPlan } {
-  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description']);
+  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'rules', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description']);
   const dt = positive(o.dt, 'dt');
   const seed = opts.seed ?? (o.seed === undefined ? 0 : integer(o.seed, 'seed', 0));
   const spec = raw as SpikingSpec;
@@ -160,6 +161,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   });
 
   const modulators = compileModulators(o.modulators, dt, { B, perInstance, usedKeys });
+  const rules = ruleTable(o.rules);
 
   // Projections.
   const plastic: PlasticPlan[] = [];
@@ -255,7 +257,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     post.slots = Math.max(post.slots, maxDelay + 1);
     const name = str(po.name, `${f}.name`);
     if (isPlastic) {
-      const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys });
+      const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys }, rules);
       p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
       const bound = plasticMaxAbs(p, modulators);
       for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += bound;

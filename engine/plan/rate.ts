@@ -6,9 +6,12 @@
 import { SpecError } from '../errors.ts';
 import { readNpyMatrix } from '../util/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
-import type { NetworkSpec, PlasticityRule, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
+import type { NetworkSpec, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
 import type { UnitCode } from '../models/rate-unit.ts';
 import { planUnit } from './rate-units.ts';
+import { rateRuleTable, type RateRuleTable } from '../spec/rate-rules.ts';
+import type { CompiledRateRule } from '../models/rate-rule.ts';
+import { ModelError } from '../models/check.ts';
 
 export interface PopPlan {
   name: string;
@@ -130,6 +133,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   }
   const dt = spec.dt;
   const baseSeed = opts.seed ?? spec.seed ?? 0;
+  const rules = rateRuleTable(spec.rules);
 
   // Per-instance parameter table: a column per gain, amplitude and per-instance unit value.
   const columns: { name: string; values: Float64Array }[] = [];
@@ -203,8 +207,10 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     const gainKey = `projections.${pr.name}.gain`;
     const gain = pr.gain ?? 1;
     const seed = ('seed' in pr.weights && pr.weights.seed !== undefined) ? pr.weights.seed : baseSeed;
-    const etaKey = `projections.${pr.name}.eta`;
-    const plastic = pr.plasticity && plasticPlan(pr.plasticity, dt, column(etaKey, pr.plasticity.eta, etaKey), modIndex(pr.plasticity.modulator));
+    const plastic = pr.plasticity && plasticPlan(pr.plasticity, `projections[${specIndex}].plasticity`, {
+      dt, B, rules, modulator: modIndex(pr.plasticity.modulator), pre: pre.size, post: post.size,
+      perInstance: (q) => params[`projections.${pr.name}.${q}`],
+    });
     const add = (plan: Omit<ProjPlan, 'pre' | 'post' | 'specIndex' | 'gainModulator' | 'plastic'>) => {
       const full: ProjPlan = { ...plan, pre, post, specIndex, gainModulator: modIndex(pr.gainModulator), plastic };
       projections.push(full);
@@ -271,8 +277,6 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
 /** Words of `modParams` per modulator: schedule [baseline, 0, 0, 0]; activity [offset, scale, alpha, 0]. */
 export const MOD_WORDS = 4;
 
-export const RULE_CODE: Record<PlasticityRule, number> = { hebbian: 0, oja: 1, 'three-factor': 2 };
-
 export type ModulatorPlan = { name: string; index: number } & (
   /** value = baseline + amplitude_b * course(step); baseline in modParams. */
   | { kind: 'schedule'; ampParam: number; time: TimePlan }
@@ -282,25 +286,49 @@ export type ModulatorPlan = { name: string; index: number } & (
   | { kind: 'host'; init: number });
 
 export interface PlasticPlan {
-  rule: PlasticityRule;
-  /** Instance-table column of eta. */
-  etaParam: number;
-  /** Index of the gating modulator, or -1 (m = 1). */
+  /** The rule's name (built in or the spec's; engine/models/rate-rule.ts) and its compiled form. */
+  rule: string;
+  compiled: CompiledRateRule;
+  /** Index of the modulator the rule reads as M, or -1 (M = 1). */
   modulator: number;
-  /** The rule_params buffer (float32): dt, decay, exp(-dt / tauEligibility), wMin, wMax, 1 - exp(-dt / tauPostBaseline). */
+  /** The rule_params buffer: row b (instance b) holds the rule's parameters then its derived parameters (float64 on the host, then float32). */
   params: Float32Array;
-  /** Three-factor with tauPostBaseline: the coincidence uses r_i minus its running average. */
-  centerPost: boolean;
-  hasWMin: boolean;
-  hasWMax: boolean;
+  /**
+   * Initial contents of the eligibility buffer (at least 4 floats): the eligibility per synapse (B x post x
+   * pre, from 0) when the rule has one, then per post variable two parities of B x post (step % 2 is read,
+   * the other written), both from the variable's initial value.
+   */
+  state: Float32Array;
+  /** Offset of each post variable's parities in that buffer. */
+  postBase: number[];
+  /** Weight bounds (float32), each optional. */
+  wMin?: number;
+  wMax?: number;
 }
 
-export function plasticPlan(p: PlasticitySpec, dt: number, etaParam: number, modulator: number): PlasticPlan {
-  const eligibilityDecay = p.tauEligibility === undefined ? 0 : Math.exp(-dt / p.tauEligibility);
-  return {
-    rule: p.rule, etaParam, modulator,
-    params: Float32Array.of(dt, p.decay ?? 0, eligibilityDecay, p.wMin ?? 0, p.wMax ?? 0, p.tauPostBaseline === undefined ? 0 : 1 - Math.exp(-dt / p.tauPostBaseline)),
-    centerPost: p.tauPostBaseline !== undefined,
-    hasWMin: p.wMin !== undefined, hasWMax: p.wMax !== undefined,
-  };
+/** The plan of a projection's (validated) plasticity; per-instance parameter values from `perInstance`. */
+export function plasticPlan(p: PlasticitySpec, field: string, ctx: {
+  dt: number; B: number; rules: RateRuleTable; modulator: number; pre: number; post: number; perInstance: (param: string) => number[] | undefined;
+}): PlasticPlan {
+  const { B } = ctx;
+  const rule = ctx.rules.get(p.rule, `${field}.rule`);
+  const names = [...rule.paramNames, ...rule.derivedNames];
+  const params = new Float32Array(Math.max(B * names.length, 1));
+  for (let b = 0; b < B; b++) {
+    const values = Object.fromEntries(rule.paramNames.map((q) => [q, ctx.perInstance(q)?.[b] ?? (p[q] as number | undefined) ?? rule.defaults[q]!]));
+    let derived: Record<string, number>;
+    try {
+      derived = rule.derive(values, ctx.dt);
+    } catch (e) {
+      if (e instanceof ModelError) throw new SpecError(`${field} (${e.field})`, e.message);
+      throw e;
+    }
+    params.set(names.map((q) => values[q] ?? derived[q]), b * names.length);
+  }
+  const synapses = rule.eligibility ? B * ctx.post * ctx.pre : 0;
+  const postBase = rule.post.map((_, k) => synapses + k * 2 * B * ctx.post);
+  const state = new Float32Array(Math.max(synapses + rule.post.length * 2 * B * ctx.post, 4));
+  rule.post.forEach((v, k) => state.fill(v.init, postBase[k], postBase[k] + 2 * B * ctx.post));
+  const bound = (v: unknown) => (v === undefined ? undefined : Math.fround(v as number));
+  return { rule: p.rule, compiled: rule, modulator: ctx.modulator, params, state, postBase, wMin: bound(p.wMin), wMax: bound(p.wMax) };
 }

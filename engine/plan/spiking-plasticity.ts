@@ -1,6 +1,6 @@
 /**
  * Plastic spiking projections and modulators: compiled from the spec into plans that both the GPU
- * kernels (shaders/spiking/plastic-*.wgsl) and the CPU twin (engine/reference/spiking.ts) execute.
+ * kernels (shaders/spiking/plastic-*.wgsl) and the CPU twin (engine/reference/spiking-plasticity.ts) execute.
  *
  * A plastic projection is stored on the host-built path (its synapses are drawn on the host, whatever the
  * connectivity rule) with float32 weights per instance (instances learn apart), a CSR over presynaptic
@@ -8,15 +8,20 @@
  * each update pass touches every synapse at most once: no two threads write one weight, and the result
  * does not depend on thread order. Weights are quantized to the port's fixed point at delivery.
  *
- * Traces are lazy: per neuron, the value just after its last spike and that step; the value at step t is
+ * What a synapse does with its weight is its learning rule (engine/models/rule.ts: built-in ones in
+ * engine/models/builtin-rules.ts, a spec's own under `rules`). Traces are lazy: per neuron, the value just
+ * after its last spike, that step and the value just before that spike; the value at step t is
  * value * table[t - last] with table[k] = exp(-k dt / tau) (float64 on the host, then float32; 0 beyond
- * the table, where it is below 2^-60). Eligibilities (three-factor) are lazy the same way: per synapse,
- * its value after the last change and that step; so the pass that turns them into weight changes runs
- * only in steps where some instance's dopamine is not zero (the host knows the modulators' values). Every float operation is a single + - * or min/max, each product
- * kept from FMA contraction, so GPU and twin agree bit for bit.
+ * the table, where it is below 2^-60). Eligibilities (three-factor rules) are lazy the same way: per
+ * synapse, its value after the last change and that step; so the pass that turns them into weight
+ * changes runs only in steps where some instance's modulator is not zero (the host knows the modulators'
+ * values). Rule code made of + - * and min/max, each product kept from FMA contraction, makes GPU and
+ * twin agree bit for bit.
  */
 import { SpecError } from '../errors.ts';
-import { finite, object, oneOf, positive, str, uniqueNames } from '../spec/validate-rate.ts';
+import { finite, isObj, object, oneOf, str, uniqueNames } from '../spec/checks.ts';
+import { ModelError } from '../models/neuron.ts';
+import type { RuleTable } from './rules.ts';
 import { timeSteps } from './rate.ts';
 import type { TimeCourse } from '../spec/rate.ts';
 import { timeCourse as validTimeCourse } from '../spec/validate-modulation.ts';
@@ -88,38 +93,75 @@ export function modulatorValue(m: ModulatorPlan, b: number, n: number, host?: Fl
   return F(m.baseline[b] + F(m.amplitude[b] * u));
 }
 
-/** Validates `plasticity` and makes the plan of a plastic projection from its host-built synapses. */
+/**
+ * Validates `plasticity` and makes the plan of a plastic projection from its host-built synapses:
+ * `{ rule, modulator?, ...values of the rule's parameters }` (per instance through
+ * batch.params["projections.NAME.PARAM"], except the shared bounds and time constants); for the
+ * built-in rules stdp and three-factor, `variant: 'multiplicative'` names their soft-bound versions.
+ */
 export function compilePlastic(
   raw: unknown, f: string,
   proj: { name: string; index: number; pre: SpikingPopPlan; post: SpikingPopPlan; port: number; syn: Synapses },
-  dt: number, mods: ModulatorPlan[], ctx: PerInstance,
+  dt: number, mods: ModulatorPlan[], ctx: PerInstance, rules: RuleTable,
 ): PlasticPlan {
-  const o = object(raw, f, ['rule', 'variant', 'tauPlus', 'tauMinus', 'aPlus', 'aMinus', 'wMin', 'wMax', 'eta', 'tauEligibility', 'modulator']);
-  const rule = oneOf(o.rule, `${f}.rule`, ['stdp', 'three-factor'] as const);
-  const variant = o.variant === undefined ? 'additive' : oneOf(o.variant, `${f}.variant`, ['additive', 'multiplicative'] as const);
-  const tauPlus = o.tauPlus === undefined ? 20 : positive(o.tauPlus, `${f}.tauPlus`);
-  const tauMinus = o.tauMinus === undefined ? 20 : positive(o.tauMinus, `${f}.tauMinus`);
-  const aPlus = finite(o.aPlus, `${f}.aPlus`);
-  const aMinus = finite(o.aMinus, `${f}.aMinus`);
-  const wMin = o.wMin === undefined ? 0 : finite(o.wMin, `${f}.wMin`);
-  const wMax = finite(o.wMax, `${f}.wMax`);
+  const given = object(raw, f, isObj(raw) ? Object.keys(raw) : []);
+  let ruleName = str(given.rule, `${f}.rule`);
+  if (given.variant !== undefined) {
+    if ((ruleName !== 'stdp' && ruleName !== 'three-factor') || rules.isUser(ruleName)) {
+      throw new SpecError(`${f}.variant`, `only for the built-in rules stdp and three-factor (name the rule to use instead), not "${ruleName}"`);
+    }
+    if (oneOf(given.variant, `${f}.variant`, ['additive', 'multiplicative'] as const) === 'multiplicative') ruleName = `${ruleName}-multiplicative`;
+  }
+  const rule = rules.get(ruleName, `${f}.rule`);
+  const o = object(raw, f, ['rule', 'variant', 'modulator', ...rule.paramNames]);
+  const B = ctx.B;
+  const values: Record<string, Float64Array> = {};
+  for (const name of rule.paramNames) {
+    const key = `projections.${proj.name}.${name}`;
+    const dflt = o[name] === undefined ? rule.defaults[name] : finite(o[name], `${f}.${name}`);
+    if (rule.shared.has(name) && ctx.perInstance.has(key)) throw new SpecError(`batch.params.${key}`, 'the weight bounds and time constants of a rule are shared by all instances');
+    if (dflt === undefined && !ctx.perInstance.has(key)) throw new SpecError(`${f}.${name}`, `is required (rule ${ruleName} has no default for it)`);
+    values[name] = instanceValues(ctx, key, dflt ?? 0);
+    const min = rule.mins[name];
+    values[name].forEach((v, b) => {
+      if (v < min) throw new SpecError(ctx.perInstance.has(key) ? `batch.params.${key}[${b}]` : `${f}.${name}`, `must be >= ${min}, got ${v}`);
+    });
+  }
+  const wMin = values.wMin[0], wMax = values.wMax[0];
   if (!(wMax > wMin)) throw new SpecError(`${f}.wMax`, `must be > wMin (${wMin}), got ${wMax}`);
-  const eta = instanceValues(ctx, `projections.${proj.name}.eta`, o.eta === undefined ? 1 : finite(o.eta, `${f}.eta`));
+  const taus = [...rule.traces.map((t) => t.tau), ...(rule.eligibilityTau ? [rule.eligibilityTau] : [])];
+  for (const tau of taus) if (!(values[tau][0] > 0)) throw new SpecError(`${f}.${tau}`, `must be > 0, got ${values[tau][0]}`);
   let modulator = -1;
   if (o.modulator !== undefined) {
     const name = str(o.modulator, `${f}.modulator`);
     modulator = mods.findIndex((m) => m.name === name);
     if (modulator < 0) throw new SpecError(`${f}.modulator`, `no modulator named "${name}"${mods.length ? ` (modulators: ${mods.map((m) => m.name).join(', ')})` : ' (spec.modulators is empty)'}`);
+    if (!rule.readsModulator) throw new SpecError(`${f}.modulator`, `rule ${ruleName} does not read M`);
+  } else if (rule.blocks.modulated) {
+    throw new SpecError(`${f}.modulator`, `is required for rule ${ruleName} (the third factor of its modulated part)`);
   }
-  let tableElig: Float32Array = new Float32Array(1);
-  if (rule === 'three-factor') {
-    if (o.tauEligibility === undefined) throw new SpecError(`${f}.tauEligibility`, 'is required for the three-factor rule');
-    if (modulator < 0) throw new SpecError(`${f}.modulator`, 'is required for the three-factor rule (the third factor)');
-    tableElig = decayTable(dt, positive(o.tauEligibility, `${f}.tauEligibility`));
-  } else if (o.tauEligibility !== undefined) {
-    throw new SpecError(`${f}.tauEligibility`, 'only for rule "three-factor"');
+  const { pre, post } = proj;
+  for (const [side, pop] of [['pre', pre], ['post', post]] as const) {
+    for (const v of side === 'pre' ? rule.preState : rule.postState) {
+      if (!pop.model.stateNames.includes(v)) throw new SpecError(`${f}.rule`, `rule ${ruleName} reads ${side}_${v}, but model ${pop.model.name} of population "${pop.name}" has no state variable "${v}" (it has ${pop.model.stateNames.join(', ')})`);
+    }
   }
-  const { syn, pre, post } = proj;
+  const width = rule.paramNames.length + rule.derivedNames.length;
+  const params = new Float32Array(Math.max(B * width, 1));
+  for (let b = 0; b < B; b++) {
+    const p = Object.fromEntries(rule.paramNames.map((n) => [n, values[n][b]]));
+    let d: Record<string, number>;
+    try {
+      d = rule.derive(p, dt);
+    } catch (e) {
+      if (e instanceof ModelError) throw new SpecError(`${f} (${e.field})`, e.message);
+      throw e;
+    }
+    params.set([...rule.paramNames.map((n) => p[n]), ...rule.derivedNames.map((n) => d[n])], b * width);
+  }
+  let traceWords = 0;
+  const traceBase = rule.traces.map((t) => { const at = traceWords; traceWords += 3 * B * (t.side === 'pre' ? pre.size : post.size); return at; });
+  const { syn } = proj;
   const S = syn.post.length;
   if (S > 0x7fffffff) throw new SpecError(f, `${S} synapses: too many for one plastic projection`);
   const preIdx = new Uint32Array(S);
@@ -133,10 +175,11 @@ export function compilePlastic(
   for (let s = 0; s < S; s++) colSyn[fill[syn.post[s]]++] = s;
   const w0 = Float32Array.from(syn.weight, (w) => Math.min(Math.max(w, wMin), wMax));
   return {
-    name: proj.name, index: proj.index, pre, post, port: proj.port, threeFactor: rule === 'three-factor', soft: variant === 'multiplicative',
-    synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax),
-    cPlus: Float32Array.from(eta, (e) => e * aPlus), cMinus: Float32Array.from(eta, (e) => e * aMinus), kElig: Float32Array.from(eta, (e) => dt * e),
-    tablePlus: decayTable(dt, tauPlus), tableMinus: decayTable(dt, tauMinus), tableElig, modulator, gain: -1, scale: 24,
+    name: proj.name, index: proj.index, pre, post, port: proj.port, rule, threeFactor: rule.blocks.modulated !== undefined,
+    synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax), params,
+    traceTables: rule.traces.map((t) => decayTable(dt, values[t.tau][0])),
+    tableElig: rule.eligibilityTau ? decayTable(dt, values[rule.eligibilityTau][0]) : new Float32Array(1),
+    traceBase, traceWords, modulator, gain: -1, scale: 24,
   };
 }
 
@@ -164,19 +207,21 @@ export function gainModulator(raw: unknown, field: string, mods: ModulatorPlan[]
   return q;
 }
 
-/** The pconst table of a plastic projection's kernels: scalars, then the decay tables and per-instance coefficients. */
-export function plasticConstants(p: PlasticPlan): { data: Float32Array; offsets: { tp: number; tm: number; te: number; cp: number; cm: number; ke: number } } {
-  const B = p.cPlus.length;
-  const tp = 4, tm = tp + p.tablePlus.length, te = tm + p.tableMinus.length, cp = te + p.tableElig.length, cm = cp + B, ke = cm + B;
-  const data = new Float32Array(ke + B);
+/**
+ * The pconst table of a plastic projection's kernels: wMin, wMax, 0, 2^scale, then the decay tables
+ * (traces, then eligibility), then the per-instance parameter rows.
+ */
+export function plasticConstants(p: PlasticPlan): { data: Float32Array; offsets: { tables: number[]; te: number; params: number } } {
+  let at = 4;
+  const tables = p.traceTables.map((t) => { const o = at; at += t.length; return o; });
+  const te = at;
+  const params = te + p.tableElig.length;
+  const data = new Float32Array(params + p.params.length);
   data.set([p.wMin, p.wMax, 0, 2 ** p.scale]);
-  data.set(p.tablePlus, tp);
-  data.set(p.tableMinus, tm);
+  p.traceTables.forEach((t, k) => data.set(t, tables[k]));
   data.set(p.tableElig, te);
-  data.set(p.cPlus, cp);
-  data.set(p.cMinus, cm);
-  data.set(p.kElig, ke);
-  return { data, offsets: { tp, tm, te, cp, cm, ke } };
+  data.set(p.params, params);
+  return { data, offsets: { tables, te, params } };
 }
 
 /**

@@ -3,6 +3,7 @@
  * CPU reference both execute.
  */
 import type { CompiledModel } from '../models/neuron.ts';
+import type { CompiledRule } from '../models/rule.ts';
 
 /** Fourth counter word of the Philox draws (see engine/util/philox.ts): initial states, Poisson inputs. */
 export const STREAM_INIT = 2;
@@ -161,9 +162,10 @@ export interface PlasticPlan {
   pre: SpikingPopPlan;
   post: SpikingPopPlan;
   port: number;
+  /** The learning rule (engine/models/rule.ts). */
+  rule: CompiledRule;
+  /** The rule keeps an eligibility per synapse and has a modulated part (a three-factor rule). */
   threeFactor: boolean;
-  /** Multiplicative (soft-bound) variant. */
-  soft: boolean;
   synapses: number;
   /** CSR over presynaptic neurons: synapse s of row j, its target and delay in steps. */
   rowPtr: Uint32Array;
@@ -175,17 +177,22 @@ export interface PlasticPlan {
   colSyn: Uint32Array;
   /** Initial weights (float32), the same for every instance. */
   w0: Float32Array;
+  /** Weight bounds (float32), shared by every instance. */
   wMin: number;
   wMax: number;
-  /** Per instance: eta * aPlus, eta * aMinus, dt * eta (float32). */
-  cPlus: Float32Array;
-  cMinus: Float32Array;
-  kElig: Float32Array;
-  /** Decay tables (exp(-k dt / tau), float32) of the traces and of the eligibility (three-factor). */
-  tablePlus: Float32Array;
-  tableMinus: Float32Array;
+  /** Per instance b, row b: the rule's parameters, then its derived parameters (float64 on the host, then float32). */
+  params: Float32Array;
+  /** Decay tables (exp(-k dt / tau), float32) of the rule's traces (rule.traces order) and of the eligibility ([0] without one). */
+  traceTables: Float32Array[];
   tableElig: Float32Array;
-  /** Index of the modulator (third factor or gate), or -1. */
+  /**
+   * Where each trace's values start in the trace buffer (u32 words): three words per (instance, neuron),
+   * the value just after the neuron's last spike (f32 bits), that step, and the value just before it.
+   */
+  traceBase: number[];
+  /** Words of the trace buffer. */
+  traceWords: number;
+  /** Index of the modulator (M of the rule), or -1. */
   modulator: number;
   /** Index of the modulator multiplying delivered weights, or -1. */
   gain: number;

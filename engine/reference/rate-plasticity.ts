@@ -1,8 +1,9 @@
 /**
  * CPU float32 twins of the plasticity kernels (Math.fround after every operation), on the same
  * NetworkPlan: modulators (shaders/modulators.wgsl, with the same strided-then-tree summation order),
- * the learning rules (shaders/plasticity.wgsl, the same operation order). The GPU may contract a
- * multiply-add into an FMA, so the two agree to float32 rounding (test/tolerances.ts).
+ * the learning rules (shaders/plasticity.wgsl: the rule's JS twin, engine/models/rate-rule.ts, in the
+ * same order). The rule code keeps its products from FMA contraction, but the rates it reads agree only
+ * to float32 rounding (test/tolerances.ts).
  */
 import { MOD_WORDS, type NetworkPlan, type ProjPlan } from '../plan/rate.ts';
 
@@ -25,7 +26,7 @@ export class PlasticState {
       const w = new Float32Array(plan.batch * n);
       for (let b = 0; b < plan.batch; b++) w.set(p.dense!, b * n);
       this.weights.set(p.name, w);
-      this.eligibility.set(p.name, new Float32Array(p.plastic.rule === 'three-factor' ? plan.batch * n + (p.plastic.centerPost ? 2 * plan.batch * p.post.size : 0) : 0));
+      this.eligibility.set(p.name, p.plastic.state.slice());
     }
     this.modulators = new Float32Array(2 * plan.batch * plan.modK);
     for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) this.modulators[b * plan.modK + m.index] = m.init;
@@ -74,38 +75,38 @@ export class PlasticState {
     return proj.gainModulator >= 0 ? f(g * this.modulator(b, proj.gainModulator)) : g;
   }
 
-  /** The plasticity kernel of one projection, from the new rates. */
+  /** The plasticity kernel of one projection, from the new rates: its rule's twin, in the kernel's order. */
   learn(proj: ProjPlan, rate: Float32Array, step: number): void {
     const { plan } = this;
-    const rule = proj.plastic!;
-    const w = this.weights.get(proj.name)!, e = this.eligibility.get(proj.name)!;
-    const [dt, decay, eDecay, wMin, wMax, kMean] = rule.params;
-    const means = plan.batch * proj.post.size * proj.pre.size, parity = step % 2;
-    const post = proj.post, pre = proj.pre;
-    for (let b = 0; b < plan.batch; b++) {
-      let a = plan.instTable[b * plan.instK + rule.etaParam];
-      if (rule.modulator >= 0) a = f(a * this.modulator(b, rule.modulator));
+    const rule = proj.plastic!, c = rule.compiled;
+    const w = this.weights.get(proj.name)!, st = this.eligibility.get(proj.name)!;
+    const post = proj.post, pre = proj.pre, B = plan.batch, parity = step % 2;
+    const names = [...c.paramNames, ...c.derivedNames];
+    const hasE = c.update.reads.has('e') || c.update.assigns.has('e');
+    const v: Record<string, number> = {};
+    for (let b = 0; b < B; b++) {
+      const p: Record<string, number> = { dt: f(plan.dt) };
+      names.forEach((n, k) => { p[n] = rule.params[b * names.length + k]; });
+      v.M = rule.modulator >= 0 ? this.modulator(b, rule.modulator) : 1;
       for (let i = 0; i < post.size; i++) {
-        const ri = rate[post.base + b * post.size + i];
-        let ci = ri;
-        if (rule.centerPost) {
-          const mean = e[means + parity * plan.batch * post.size + b * post.size + i];
-          ci = f(ri - mean);
-          e[means + (1 - parity) * plan.batch * post.size + b * post.size + i] = f(mean + f(kMean * ci));
-        }
+        const slot = (k: number, q: number) => rule.postBase[k] + q * B * post.size + b * post.size + i;
+        v.r_post = rate[post.base + b * post.size + i];
         for (let j = 0; j < pre.size; j++) {
           const k = (b * post.size + i) * pre.size + j;
-          const rj = rate[pre.base + b * pre.size + j];
-          let x = w[k];
-          if (rule.rule === 'hebbian') x = f(x + f(dt * f(f(a * f(ri * rj)) - f(decay * x))));
-          else if (rule.rule === 'oja') x = f(x + f(dt * f(a * f(ri * f(rj - f(ri * x))))));
-          else {
-            e[k] = f(f(eDecay * e[k]) + f(dt * f(ci * rj)));
-            x = f(x + f(dt * f(a * e[k])));
-          }
-          if (rule.hasWMin) x = Math.max(x, wMin);
-          if (rule.hasWMax) x = Math.min(x, wMax);
+          c.post.forEach((x, q) => { v[x.name] = st[slot(q, parity)]; });
+          v.r_pre = rate[pre.base + b * pre.size + j];
+          v.w = w[k];
+          if (hasE) v.e = st[k];
+          c.update.js(v, p);
+          if (c.update.assigns.has('e')) st[k] = v.e;
+          let x = v.w;
+          if (rule.wMin !== undefined) x = Math.max(x, rule.wMin);
+          if (rule.wMax !== undefined) x = Math.min(x, rule.wMax);
           w[k] = x;
+          if (j === 0 && c.postUpdate) {
+            c.postUpdate.js(v, p);
+            c.post.forEach((x, q) => { st[slot(q, 1 - parity)] = v[x.name]; });
+          }
         }
       }
     }

@@ -13,7 +13,8 @@ import { validateRecorders, type ValidRecorders } from '../plan/spiking-recorder
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
-import { eligibilityNow, modulatorValue, type PlasticPlan } from '../plan/spiking-plasticity.ts';
+import { modulatorValue } from '../plan/spiking-plasticity.ts';
+import { plasticStep, plasticTwin, twinEligibility, type PlasticTwin } from './spiking-plasticity.ts';
 
 const F = Math.fround;
 
@@ -51,8 +52,8 @@ export class SpikingReference implements Simulation {
   readonly refrac: Int32Array;
   readonly ring: Int32Array;
   private readonly params: Record<string, number>[][];
-  /** Per plastic projection: weights then eligibilities (B x S each), and lazy traces (value, last step). */
-  readonly plastic: { plan: PlasticPlan; wel: Float32Array; trVal: Float32Array; trLast: Uint32Array; eLast: Uint32Array }[];
+  /** Per plastic projection: weights then eligibilities (B x S each), and lazy traces (engine/reference/spiking-plasticity.ts). */
+  readonly plastic: PlasticTwin[];
   /** Host modulators' values per instance (setModulator). */
   private readonly hostModulators: Float32Array[];
   /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
@@ -74,13 +75,7 @@ export class SpikingReference implements Simulation {
         postIdx: order.map((q) => s.post[q]), wq: Int32Array.from(order, (q) => s.wq[q]), delay: order.map((q) => s.delay[q]),
       };
     });
-    this.plastic = plan.plastic.map((p) => {
-      const B = plan.batch, S = p.synapses;
-      const wel = new Float32Array((p.threeFactor ? 2 : 1) * B * S);
-      for (let b = 0; b < B; b++) wel.set(p.w0, b * S);
-      const n = B * (p.pre.size + p.post.size);
-      return { plan: p, wel, trVal: new Float32Array(n), trLast: new Uint32Array(n), eLast: new Uint32Array(p.threeFactor ? B * S : 0) };
-    });
+    this.plastic = plan.plastic.map((p) => plasticTwin(plan, p));
     this.hostModulators = plan.modulators.map((m) => m.baseline.slice());
     this.params = plan.pops.map((pop) => Array.from({ length: plan.batch }, (_, b) => {
       const row = plan.paramTable.subarray(pop.paramBase + b * pop.paramCount, pop.paramBase + (b + 1) * pop.paramCount);
@@ -141,15 +136,15 @@ export class SpikingReference implements Simulation {
       }
     }
     for (const proj of this.plan.procedural) this.propagateProcedural(proj, spikes);
-    for (const p of this.plastic) this.plasticStep(p, spikes);
+    const ctx = { step: this.step, ring: this.ring, state: this.state, modulator: (q: number, b: number) => this.modulator(q, b) };
+    for (const p of this.plastic) plasticStep(p, this.plan, ctx, spikes);
     this.step++;
     return spikes;
   }
 
   /** Current eligibilities (three-factor) of plastic projection k, B x S, as readWeights(name, 'eligibility'). */
   eligibility(k: number): Float32Array {
-    const ps = this.plastic[k], n = ps.plan.synapses * this.plan.batch;
-    return eligibilityNow(ps.wel.subarray(n), ps.eLast, ps.plan.tableElig, this.step);
+    return twinEligibility(this.plastic[k], this.plan.batch, this.step);
   }
 
   setModulator(name: string, values: number | ArrayLike<number>): void {
@@ -161,71 +156,6 @@ export class SpikingReference implements Simulation {
   /** Modulator q's value in instance b at the current step. */
   private modulator(q: number, b: number): number {
     return modulatorValue(this.plan.modulators[q], b, this.step, this.hostModulators[q]);
-  }
-
-  /** The twin of plastic-trace, plastic-pre, plastic-post and plastic-eligibility, in that order. */
-  private plasticStep(ps: SpikingReference['plastic'][number], spikes: Spike[]): void {
-    const { plan: p, wel, trVal, trLast, eLast } = ps;
-    const eligAt = (wi: number) => {
-      const age = n - eLast[wi];
-      return age < p.tableElig.length ? F(wel[B * S + wi] * p.tableElig[age]) : 0;
-    };
-    const B = this.plan.batch, S = p.synapses, n = this.step, post = p.post, P = post.model.ports.length;
-    const trace = (k: number, table: Float32Array) => {
-      const age = n - trLast[k];
-      return age < table.length ? F(trVal[k] * table[age]) : 0;
-    };
-    const postBase = B * p.pre.size;
-    for (const sp of spikes) {
-      if (sp.pop === p.pre.index) {
-        const k = sp.instance * p.pre.size + sp.neuron;
-        trVal[k] = F(trace(k, p.tablePlus) + 1);
-        trLast[k] = n;
-      }
-      if (sp.pop === post.index) {
-        const k = postBase + sp.instance * post.size + sp.neuron;
-        trVal[k] = F(trace(k, p.tableMinus) + 1);
-        trLast[k] = n;
-      }
-    }
-    const gate = !p.threeFactor && p.modulator >= 0;
-    const scale = F(2 ** p.scale);
-    const clip = (w: number) => Math.min(Math.max(w, p.wMin), p.wMax);
-    for (const sp of spikes) {
-      if (sp.pop !== p.pre.index) continue;
-      const b = sp.instance, c = p.cMinus[b], m = gate ? this.modulator(p.modulator, b) : 1;
-      const gain = p.gain >= 0 ? this.modulator(p.gain, b) : 1;
-      for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
-        const i = p.postIdx[k], wi = b * S + k, w = wel[wi];
-        const slot = (n + p.delay[k]) % post.slots;
-        const r = post.ringBase + ((slot * P + p.port) * B + b) * post.size + i;
-        this.ring[r] = (this.ring[r] + (Math.floor(F(F(F(w * gain) * scale) + 0.5)) | 0)) | 0;
-        let dw = F(c * trace(postBase + b * post.size + i, p.tableMinus));
-        if (p.soft) dw = F(dw * F(w - p.wMin));
-        if (gate) dw = F(dw * m);
-        if (p.threeFactor) { wel[B * S + wi] = F(eligAt(wi) - dw); eLast[wi] = n; } else wel[wi] = clip(F(w - dw));
-      }
-    }
-    for (const sp of spikes) {
-      if (sp.pop !== post.index) continue;
-      const b = sp.instance, c = p.cPlus[b], m = gate ? this.modulator(p.modulator, b) : 1;
-      for (let k = p.colPtr[sp.neuron]; k < p.colPtr[sp.neuron + 1]; k++) {
-        const syn = p.colSyn[k], wi = b * S + syn;
-        let dw = F(c * trace(b * p.pre.size + p.preIdx[syn], p.tablePlus));
-        if (p.soft) dw = F(dw * F(p.wMax - wel[wi]));
-        if (gate) dw = F(dw * m);
-        if (p.threeFactor) { wel[B * S + wi] = F(eligAt(wi) + dw); eLast[wi] = n; } else wel[wi] = clip(F(wel[wi] + dw));
-      }
-    }
-    if (p.threeFactor) {
-      // Where an instance's dopamine is zero its weights cannot change (the GPU skips such steps).
-      for (let b = 0; b < B; b++) {
-        const D = this.modulator(p.modulator, b);
-        if (D === 0) continue;
-        const k = F(p.kElig[b] * D);
-        for (let s = 0; s < S; s++) wel[b * S + s] = clip(F(wel[b * S + s] + F(k * eligAt(b * S + s))));
-      }
-    }
   }
 
   /** Given spike trains: this step's events into the current ring slot (as spike-source). */

@@ -26,8 +26,8 @@ export interface PlasticBuffers {
   /** B x post x pre weights, row-major per instance. */
   weights: GPUBuffer;
   /**
-   * Same shape (three-factor), then with tauPostBaseline the running averages of the postsynaptic rates
-   * (two parities of B x post: read one, write the other), else a 16-byte placeholder never written.
+   * The rule's eligibilities (same shape, when it has them), then its post variables (two parities of
+   * B x post each: read one, write the other); at least 16 bytes (engine/plan/rate.ts: PlasticPlan.state).
    */
   eligibility: GPUBuffer;
   /** Floats in `weights`. */

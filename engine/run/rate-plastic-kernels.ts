@@ -7,7 +7,8 @@
 import { assemble, modulatorsCode, unitConstants, type EpilogueMode } from '../codegen/rate.ts';
 import { SpecError } from '../errors.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
-import { RULE_CODE, type ProjPlan } from '../plan/rate.ts';
+import type { ProjPlan } from '../plan/rate.ts';
+import { ratePlasticityWgsl } from '../codegen/rate-plasticity.ts';
 import { grid } from '../gpu/pipelines.ts';
 import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext, type PlasticBuffers } from './rate-context.ts';
@@ -30,7 +31,7 @@ export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffe
   const label = `plastic projection "${proj.name}"`;
   const weights = createBuffer(device, `${label}:weights`, length * 4, STORAGE, init);
   const rule = proj.plastic!;
-  const eligibility = createBuffer(device, `${label}:eligibility`, rule.rule === 'three-factor' ? (length + (rule.centerPost ? 2 * plan.batch * proj.post.size : 0)) * 4 : 16, STORAGE);
+  const eligibility = createBuffer(device, `${label}:eligibility`, rule.state.byteLength, STORAGE, rule.state);
   ctx.buffers.push(weights, eligibility);
   const buffers = { proj, weights, eligibility, length };
   ctx.plastic.set(proj.name, buffers);
@@ -70,11 +71,7 @@ export function plasticityKernel(ctx: KernelContext, proj: ProjPlan): Kernel {
   const label = `plasticity "${proj.name}" (${rule.rule})`;
   const params = createBuffer(device, `${label}:rule_params`, rule.params.byteLength, STORAGE, rule.params);
   ctx.buffers.push(params);
-  const code = assemble('plasticity', {
-    BATCH: plan.batch, POST_N: proj.post.size, PRE_N: proj.pre.size, POST_BASE: proj.post.base, PRE_BASE: proj.pre.base,
-    INST_K: plan.instK, ETA_PARAM: rule.etaParam, MOD_K: plan.modK, MOD: Math.max(rule.modulator, 0),
-    HAS_MOD: rule.modulator >= 0, RULE: RULE_CODE[rule.rule], HAS_WMIN: rule.hasWMin, HAS_WMAX: rule.hasWMax, CENTER: rule.centerPost,
-  });
+  const code = ratePlasticityWgsl(plan, proj);
   return rateKernel(ctx, 'plasticity', label, code, [weights, eligibility, params], grid(Math.ceil(length / 64), device));
 }
 

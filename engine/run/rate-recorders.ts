@@ -3,9 +3,8 @@
  * chunk's rows, a record kernel dispatched after the steps where the recorder fires (its row in the
  * StepInfo slot of the recorder), the rows read back once per chunk and handed to the sink as they are.
  */
-import { assemble, type Constants } from '../codegen/rate.ts';
+import { assemble, type AssembledKernel, type Constants } from '../codegen/rate.ts';
 import { SpecError } from '../errors.ts';
-import type { KernelName } from '../gpu/layouts.ts';
 import { grid } from '../gpu/pipelines.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import { MAX_RECORDERS, recorderInfos, type RecorderInfo } from '../record/recorders.ts';
@@ -15,7 +14,7 @@ import { rateKernel, type KernelContext } from './rate-context.ts';
 
 function recordKernel(ctx: KernelContext, info: RecorderInfo, index: number, label: string, ring: GPUBuffer): Kernel {
   const { plan, device } = ctx;
-  const make = (name: KernelName, consts: Constants, buffers: GPUBuffer[], workgroups: [number, number, number]) => rateKernel(ctx, name, `${name} ${label}`, assemble(name, consts), buffers, workgroups);
+  const make = (name: AssembledKernel, consts: Constants, buffers: GPUBuffer[], workgroups: [number, number, number]) => rateKernel(ctx, name, `${name} ${label}`, assemble(name, consts), buffers, workgroups);
   if (info.what === 'weights') {
     const total = plan.batch * info.width;
     return make('record-weights', { TOTAL: total, REC: index }, [ctx.plastic.get(info.population)!.weights, ring], grid(Math.ceil(total / 64), device));

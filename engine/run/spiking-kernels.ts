@@ -98,7 +98,7 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
     for (let b = 0; b < B; b++) wel0.set(p.w0, b * S);
     const label = `plastic "${p.name}" (${p.pre.name} -> ${p.post.name})`;
     const wel = ctx.buf(`${label}:weights`, wel0, STORAGE | USAGE.COPY_SRC);
-    const tr = ctx.buf(`${label}:traces`, Math.max(2 * B * (p.pre.size + p.post.size), 1) * 4);
+    const tr = ctx.buf(`${label}:traces`, Math.max(p.traceWords, 1) * 4);
     const pconst = ctx.buf(`${label}:constants`, plasticConstants(p).data);
     const elast = ctx.buf(`${label}:eligibility steps`, Math.max(p.threeFactor ? B * S : 1, 1) * 4);
     const u32 = (name: string, a: Uint32Array) => ctx.buf(`${label}:${name}`, a.length ? a : new Uint32Array(1));

@@ -11,6 +11,7 @@
  */
 import type { Activation, Integrator } from '../models/builtin-rate-units.ts';
 import type { RateUnitSpec } from '../models/rate-unit.ts';
+import type { RateRuleSpec } from '../models/rate-rule.ts';
 
 export type { Activation, Integrator, RateUnitSpec };
 
@@ -58,12 +59,15 @@ export type WeightsSpec =
    */
   | { type: 'npy'; file: string };
 
+/** Names of the built-in rate learning rules (engine/models/builtin-rules.ts). */
 export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
 
 /**
  * Learning rule of a plastic projection, applied once per step after the step's rate update, with the
  * new rates r_j (pre) and r_i (post), m the gating modulator's value (1 without one) and eta_b the
- * instance's learning rate:
+ * instance's learning rate. `rule` names a built-in rule or one of the spec's `rules`
+ * (engine/models/rate-rule.ts), whose parameters are given by name next to it (per instance through
+ * batch.params["projections.NAME.PARAM"]). The built-in rules:
  *   hebbian:      dw = dt * (eta_b * m * r_i * r_j - decay * w)
  *   oja:          dw = dt * eta_b * m * r_i * (r_j - r_i * w)
  *   three-factor: e <- e * exp(-dt / tauEligibility) + dt * c_i * r_j;  dw = dt * eta_b * m * e, with
@@ -71,13 +75,14 @@ export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
  *                 (rbar <- rbar + (1 - exp(-dt / tauPostBaseline)) (r_i - rbar), from 0, updated after
  *                 its use), so that the eligibility follows fluctuations of the postsynaptic rate (node
  *                 perturbation: with a reward prediction error as m, E[dw] follows the reward gradient)
+ *                 (rule three-factor-centered)
  * then w <- clip(w + dw, wMin, wMax). Weights become per instance (B x post x pre), every instance
  * starting from the projection's initial matrix; eligibilities start at 0.
  */
 export interface PlasticitySpec {
-  rule: PlasticityRule;
-  /** Learning rate [1/ms]; per instance through batch.params["projections.NAME.eta"]. */
-  eta: number;
+  rule: PlasticityRule | (string & {});
+  /** Learning rate [1/ms] of the built-in rules; per instance through batch.params["projections.NAME.eta"]. */
+  eta?: number;
   /** Hebbian only: passive weight decay rate [1/ms], not scaled by eta or the modulator. Default 0. */
   decay?: number;
   /** Three-factor only (required there): time constant of the eligibility trace [ms]. */
@@ -90,6 +95,8 @@ export interface PlasticitySpec {
   wMin?: number;
   /** Upper clip bound of the weights. Default: none. */
   wMax?: number;
+  /** Values of the parameters of the rule. */
+  [param: string]: number | string | undefined;
 }
 
 export interface ProjectionSpec {
@@ -202,7 +209,8 @@ export interface BatchSpec {
   /**
    * Per-instance values, each an array of length size. Keys: "seed",
    * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
-   * "projections.NAME.eta" (plastic only), "modulators.NAME.amplitude" (schedule modulators),
+   * "projections.NAME.PARAM" (a parameter of a plastic projection's rule, e.g. eta),
+   * "modulators.NAME.amplitude" (schedule modulators),
    * "populations.NAME.PARAM" (any parameter of the population's unit: tau, bias, noise for the built-ins).
    */
   params?: Record<string, number[]>;
@@ -225,10 +233,11 @@ export interface NetworkSpec {
   modulators?: ModulatorSpec[];
   record?: RecorderSpec[];
   batch?: BatchSpec;
+  /** User-defined learning rules (engine/models/rate-rule.ts), referenced by name from projections' plasticity. */
+  rules?: Record<string, RateRuleSpec>;
 }
 
 export const ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'sigmoid', 'softplus', 'linear'];
 export const INTEGRATORS: readonly Integrator[] = ['euler', 'exponential'];
-export const PLASTICITY_RULES: readonly PlasticityRule[] = ['hebbian', 'oja', 'three-factor'];
 /** Weight types materialized as a dense matrix (the ones that can be plastic). */
 export const DENSE_WEIGHT_TYPES = ['dense', 'gaussian', 'ring', 'npy'] as const;

@@ -3,6 +3,7 @@
  * port (pA for current ports of lif_psc_exp, leak-conductance units for lif_coba).
  */
 import type { NeuronModelSpec } from '../models/neuron.ts';
+import type { RuleSpec } from '../models/rule.ts';
 import type { TimeCourse } from './rate.ts';
 
 export type Distribution = number | { uniform: [number, number] } | { normal: [number, number] };
@@ -65,39 +66,46 @@ export interface SpikingProjectionSpec {
 }
 
 /**
- * Pair-based STDP with all-to-all pairing through exponential traces (x_j of the presynaptic neuron,
- * y_i of the postsynaptic one; each jumps by 1 at its neuron's spike and decays with tauPlus / tauMinus).
- * Spike times are the somatic ones: the pairing ignores the transmission delay. Per step, after the
- * neuron update: at a presynaptic spike the synapse first delivers its current weight, then depresses,
- * dw = -eta * aMinus * y_i (additive) or -eta * aMinus * y_i * (w - wMin) (multiplicative); at a
- * postsynaptic spike it potentiates, dw = eta * aPlus * x_j (additive) or eta * aPlus * x_j * (wMax - w)
- * (multiplicative). Both traces already include this step's spikes, so a pair at zero lag both
- * potentiates and depresses. Weights are clipped to [wMin, wMax].
+ * A projection's learning rule and its parameter values: `rule` names a built-in rule
+ * (engine/models/builtin-rules.ts: stdp, stdp-multiplicative, three-factor, three-factor-multiplicative)
+ * or one of the spec's `rules`; the rule's parameters are given by name next to it (a rule's default
+ * applies where one is left out; per instance through batch.params["projections.NAME.PARAM"], except the
+ * weight bounds and time constants, which are shared). `modulator` names the modulator the rule reads as
+ * M: the third factor of a three-factor rule (required there), a gate of STDP.
  *
- * Rule 'three-factor': the same STDP changes go into an eligibility trace e per synapse instead of w;
- * after the spike updates of each step, w += dt * eta * D(t) * e (clipped), then e decays by
- * exp(-dt / tauEligibility). D is the value of `modulator` for the instance. With rule 'stdp' a given
- * `modulator` multiplies every change (a gate).
+ * The built-in STDP is pair-based with all-to-all pairing through exponential traces (x_j of the
+ * presynaptic neuron, y_i of the postsynaptic one; each jumps by 1 at its neuron's spike and decays with
+ * tauPlus / tauMinus). Spike times are the somatic ones: the pairing ignores the transmission delay. Per
+ * step, after the neuron update: at a presynaptic spike the synapse first delivers its current weight,
+ * then depresses, dw = -eta * aMinus * y_i (additive) or -eta * aMinus * y_i * (w - wMin) (multiplicative);
+ * at a postsynaptic spike it potentiates, dw = eta * aPlus * x_j (additive) or eta * aPlus * x_j * (wMax - w)
+ * (multiplicative). Both traces already include this step's spikes, so a pair at zero lag both
+ * potentiates and depresses. Weights are clipped to [wMin, wMax]. Rule 'three-factor': the same STDP
+ * changes go into an eligibility trace e per synapse instead of w; after the spike updates of each step,
+ * w += dt * eta * D(t) * e (clipped), then e decays by exp(-dt / tauEligibility), D being the modulator.
  */
 export interface PlasticitySpec {
-  rule: 'stdp' | 'three-factor';
-  /** 'additive' (default: hard bounds) or 'multiplicative' (soft bounds). */
+  /** A built-in rule or a key of spec.rules. */
+  rule: string;
+  /** Built-in stdp and three-factor only: 'additive' (default: hard bounds) or 'multiplicative' (soft bounds). */
   variant?: 'additive' | 'multiplicative';
-  /** Trace time constants [ms], default 20. */
+  /** A modulator's name: M of the rule (the third factor of a three-factor rule, a gate of STDP). */
+  modulator?: string;
+  /** Built-in rules: trace time constants [ms], default 20. */
   tauPlus?: number;
   tauMinus?: number;
-  /** Change per pair, in weight units (additive) or as a fraction of the distance to the bound (multiplicative). */
-  aPlus: number;
-  aMinus: number;
-  /** Weight bounds (default wMin 0). The input ring's fixed-point range is set from them. */
+  /** Built-in rules: change per pair, in weight units (additive) or as a fraction of the distance to the bound (multiplicative). */
+  aPlus?: number;
+  aMinus?: number;
+  /** Weight bounds (built-in rules: default wMin 0). The input ring's fixed-point range is set from them. */
   wMin?: number;
-  wMax: number;
-  /** Learning rate multiplying every change, default 1; per instance: batch.params["projections.NAME.eta"]. */
+  wMax?: number;
+  /** Built-in rules: learning rate multiplying every change, default 1. */
   eta?: number;
-  /** Eligibility time constant [ms] (three-factor, required there). */
+  /** Built-in three-factor rules: eligibility time constant [ms] (required there). */
   tauEligibility?: number;
-  /** A modulator's name: the third factor (three-factor, required) or a gate (stdp). */
-  modulator?: string;
+  /** Values of the parameters of the rule. */
+  [param: string]: number | string | undefined;
 }
 
 /**
@@ -143,6 +151,8 @@ export interface SpikingSpec {
   seed?: number;
   /** User-defined neuron models, referenced by name from populations. */
   models?: Record<string, NeuronModelSpec>;
+  /** User-defined learning rules (engine/models/rule.ts), referenced by name from projections' plasticity. */
+  rules?: Record<string, RuleSpec>;
   populations: SpikingPopulationSpec[];
   projections?: SpikingProjectionSpec[];
   inputs?: SpikingInputSpec[];

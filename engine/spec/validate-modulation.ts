@@ -5,8 +5,9 @@
  */
 import { SpecError } from '../errors.ts';
 import { finite, integer, isObj, numArray, object, oneOf, positive, str } from './checks.ts';
+import { validPlasticity, type RateRuleTable } from './rate-rules.ts';
 import {
-  DENSE_WEIGHT_TYPES, PLASTICITY_RULES, type ModulatorSpec, type PlasticitySpec, type PopulationSpec,
+  DENSE_WEIGHT_TYPES, type ModulatorSpec, type PopulationSpec,
   type ProjectionSpec, type RecorderSpec, type TimeCourse,
 } from './rate.ts';
 
@@ -69,38 +70,18 @@ function modulatorName(v: unknown, field: string, modulators: Set<string>): stri
 }
 
 /** Validates `plasticity` and `gainModulator` of projection `p` (raw object `o`) in place. */
-export function projectionModulation(o: Record<string, unknown>, p: ProjectionSpec, f: string, modulators: Set<string>): void {
+export function projectionModulation(
+  o: Record<string, unknown>, p: ProjectionSpec, f: string, modulators: Set<string>, rules: RateRuleTable, userRules: Record<string, unknown>,
+): void {
   if (o.gainModulator !== undefined) p.gainModulator = modulatorName(o.gainModulator, `${f}.gainModulator`, modulators);
   if (o.plasticity === undefined) return;
   const pf = `${f}.plasticity`;
-  const q = object(o.plasticity, pf, ['rule', 'eta', 'decay', 'tauEligibility', 'tauPostBaseline', 'modulator', 'wMin', 'wMax']);
+  const q = isObj(o.plasticity) ? o.plasticity : object(o.plasticity, pf, []);
   if (!(DENSE_WEIGHT_TYPES as readonly string[]).includes(p.weights.type)) {
     throw new SpecError(pf, `a plastic projection needs dense weights (${DENSE_WEIGHT_TYPES.join(', ')}), got "${p.weights.type}"`);
   }
-  const rule = oneOf(q.rule, `${pf}.rule`, PLASTICITY_RULES);
-  const plasticity: PlasticitySpec = { rule, eta: finite(q.eta, `${pf}.eta`) };
-  if (q.decay !== undefined) {
-    if (rule !== 'hebbian') throw new SpecError(`${pf}.decay`, `applies to rule "hebbian" only, not "${rule}"`);
-    plasticity.decay = finite(q.decay, `${pf}.decay`);
-    if (plasticity.decay < 0) throw new SpecError(`${pf}.decay`, `must be >= 0, got ${plasticity.decay}`);
-  }
-  if (rule === 'three-factor') {
-    if (q.tauEligibility === undefined) throw new SpecError(`${pf}.tauEligibility`, 'required for rule "three-factor"');
-    if (q.modulator === undefined) throw new SpecError(`${pf}.modulator`, 'required for rule "three-factor" (the third factor)');
-  } else if (q.tauEligibility !== undefined) {
-    throw new SpecError(`${pf}.tauEligibility`, `applies to rule "three-factor" only, not "${rule}"`);
-  }
-  if (q.tauEligibility !== undefined) plasticity.tauEligibility = positive(q.tauEligibility, `${pf}.tauEligibility`);
-  if (q.tauPostBaseline !== undefined) {
-    if (rule !== 'three-factor') throw new SpecError(`${pf}.tauPostBaseline`, `applies to rule "three-factor" only, not "${rule}"`);
-    plasticity.tauPostBaseline = positive(q.tauPostBaseline, `${pf}.tauPostBaseline`);
-  }
+  const plasticity = validPlasticity(q, pf, rules, (n) => Object.hasOwn(userRules, n));
   if (q.modulator !== undefined) plasticity.modulator = modulatorName(q.modulator, `${pf}.modulator`, modulators);
-  if (q.wMin !== undefined) plasticity.wMin = finite(q.wMin, `${pf}.wMin`);
-  if (q.wMax !== undefined) plasticity.wMax = finite(q.wMax, `${pf}.wMax`);
-  if (plasticity.wMin !== undefined && plasticity.wMax !== undefined && !(plasticity.wMin <= plasticity.wMax)) {
-    throw new SpecError(`${pf}.wMax`, `must be >= wMin (${plasticity.wMin}), got ${plasticity.wMax}`);
-  }
   p.plasticity = plasticity;
 }
 

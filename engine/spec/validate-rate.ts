@@ -10,6 +10,7 @@ import {
 } from './rate.ts';
 import { modulationRecorder, modulator, projectionModulation, timeCourse } from './validate-modulation.ts';
 import { checkPopulationUnit, populationUnit, unitOf, validatePopulationUnit, validateUnits } from './rate-units.ts';
+import { rateRuleTable, type RateRuleTable } from './rate-rules.ts';
 
 // The checks are shared with the spiking validator, which imports them from here.
 export { describe, finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from './checks.ts';
@@ -34,7 +35,7 @@ function population(v: unknown, f: string, spec: NetworkSpec): PopulationSpec {
   return p;
 }
 
-function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, modulators: Set<string>): ProjectionSpec {
+function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, modulators: Set<string>, rules: RateRuleTable, userRules: Record<string, unknown>): ProjectionSpec {
   const o = object(v, f, ['name', 'from', 'to', 'gain', 'weights', 'plasticity', 'gainModulator']);
   const name = str(o.name, `${f}.name`);
   const from = str(o.from, `${f}.from`);
@@ -102,7 +103,7 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, mo
       p.weights = { type, file: str(w.file, `${wf}.file`) };
       break;
   }
-  projectionModulation(o, p, f, modulators);
+  projectionModulation(o, p, f, modulators, rules, userRules);
   return p;
 }
 
@@ -151,13 +152,13 @@ function recorder(v: unknown, f: string, spec: NetworkSpec, pops: Map<string, Po
 }
 
 /** Keys accepted in batch.params, given the named parts of the network. */
-function batchParamKeys(spec: NetworkSpec): Set<string> {
+function batchParamKeys(spec: NetworkSpec, rules: RateRuleTable): Set<string> {
   const keys = new Set(['seed']);
   for (const i of spec.inputs ?? []) keys.add(`inputs.${i.name}.amplitude`);
   for (const p of spec.projections ?? []) {
     keys.add(`projections.${p.name}.gain`);
     if (p.weights.type === 'ring') keys.add(`projections.${p.name}.gamma`);
-    if (p.plasticity) keys.add(`projections.${p.name}.eta`);
+    if (p.plasticity) for (const q of rules.get(p.plasticity.rule, 'rule').paramNames) keys.add(`projections.${p.name}.${q}`);
   }
   for (const m of spec.modulators ?? []) if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`);
   spec.populations.forEach((p, k) => {
@@ -168,7 +169,7 @@ function batchParamKeys(spec: NetworkSpec): Set<string> {
 
 /** Validates untrusted input (parsed JSON or a TS object) and returns a NetworkSpec. */
 export function validateSpec(v: unknown): NetworkSpec {
-  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'units', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'name', 'description']);
+  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'units', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'rules', 'name', 'description']);
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
   if (o.steps !== undefined) spec.steps = integer(o.steps, 'steps', 1);
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);
@@ -187,7 +188,9 @@ export function validateSpec(v: unknown): NetworkSpec {
   spec.modulators = list('modulators').map((m, k) => modulator(m, `modulators[${k}]`, pops));
   uniqueNames(spec.modulators, 'modulators');
   const modulators = new Set(spec.modulators.map((m) => m.name));
-  spec.projections = list('projections').map((p, k) => projection(p, `projections[${k}]`, pops, modulators));
+  const rules = rateRuleTable(o.rules);
+  if (o.rules !== undefined) spec.rules = o.rules as NetworkSpec['rules'];
+  spec.projections = list('projections').map((p, k) => projection(p, `projections[${k}]`, pops, modulators, rules, (o.rules ?? {}) as Record<string, unknown>));
   uniqueNames(spec.projections, 'projections');
   spec.inputs = list('inputs').map((p, k) => input(p, `inputs[${k}]`, pops));
   uniqueNames(spec.inputs, 'inputs');
@@ -198,7 +201,7 @@ export function validateSpec(v: unknown): NetworkSpec {
     const size = integer(b.size, 'batch.size', 1);
     spec.batch = { size };
     if (b.params !== undefined) {
-      const params = object(b.params, 'batch.params', [...batchParamKeys(spec)]);
+      const params = object(b.params, 'batch.params', [...batchParamKeys(spec, rules)]);
       spec.batch.params = {};
       for (const [key, vals] of Object.entries(params)) {
         spec.batch.params[key] = numArray(vals, `batch.params.${key}`, size);

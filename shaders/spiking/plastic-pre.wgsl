@@ -1,9 +1,9 @@
 // plastic-pre: the presynaptic side of one plastic projection. For each presynaptic spike of this step
 // (workgroup w takes spikes w, w + G, ...), its 64 threads walk the neuron's row: each synapse delivers
 // its current weight times the gain modulator (quantized to the port's int32 fixed point, added into
-// the target's input ring at step + delay), then depresses by c- * y (y: the postsynaptic trace now; multiplicative: times
-// (w - wMin); gated by the modulator with rule stdp), into w (clipped) or, for the three-factor rule,
-// into the eligibility e. Each synapse of an instance is touched by one invocation.
+// the target's input ring at step + delay), then runs the learning rule's onPre code (generated:
+// `neuron` loads what is the same for the whole row, `synapse` the synapse's names, the code and the
+// stores; engine/codegen/spiking-plastic.ts). Each synapse of an instance is touched by one invocation.
 // Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
 // Bindings (keep, trace_at, elig_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr,
 // post_idx, delay, pconst, tr, wel, mods, elast (step of each eligibility's last change).
@@ -12,35 +12,22 @@
 
 //!splice main-events
   let count = atomicLoad(&spike_count[PRE_POP * 2u + parity]);
-  let w_min = pconst[0];
-  let w_max = pconst[1];
   let scale = pconst[3];
   for (var s = wid.x; s < count; s += nwg.x) {
     let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
     let b = e / PRE_N;
     let j = e % PRE_N;
-    let c = pconst[CM_OFF + b];
-    var m = 1.0;
-    if (GATE) { m = mods[(step_info.local * BATCH + b) * NMOD + MOD]; }
     var gain = 1.0;
     if (HAS_GAIN) { gain = mods[(step_info.local * BATCH + b) * NMOD + GAIN_MOD]; }
+    //!splice neuron
     let end = row_ptr[j + 1u];
     for (var k = row_ptr[j] + lid; k < end; k += 64u) {
       let i = post_idx[k];
       let wi = b * S + k;
-      let w = wel[wi];
+      var s_w = wel[wi];
       let slot = (step + delay[k]) % SLOTS;
-      atomicAdd(&ring[RING_BASE + slot * SLOT_STRIDE + b * POST_N + i], i32(floor(keep(keep(w * gain) * scale) + 0.5)));
-      let y = trace_at(2u * (BATCH * PRE_N + b * POST_N + i), TM_OFF, TM_LEN, step);
-      var dw = keep(c * y);
-      if (SOFT) { dw = keep(dw * (w - w_min)); }
-      if (GATE) { dw = keep(dw * m); }
-      if (THREE) {
-        wel[BATCH * S + wi] = elig_at(wi, step) - dw;
-        elast[wi] = step;
-      } else {
-        wel[wi] = clamp(w - dw, w_min, w_max);
-      }
+      atomicAdd(&ring[RING_BASE + slot * SLOT_STRIDE + b * POST_N + i], i32(floor(keep(keep(s_w * gain) * scale) + 0.5)));
+      //!splice synapse
     }
   }
 }

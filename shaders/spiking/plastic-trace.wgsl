@@ -1,17 +1,20 @@
-// plastic-trace: this step's spikes bump the STDP traces of one plastic projection. Traces are lazy: per
-// (instance, neuron) two words, the trace value just after its last spike (f32 bits) and that step; the
-// value at step t is value * table[t - last] (table in pconst, 0 past its end). A spike sets the value to
-// (value at t) + 1 and last = t. Presynaptic traces (decay tauPlus) come first in tr, then postsynaptic
-// ones (tauMinus). Each neuron is in its population's spike list at most once per instance, so each
-// trace is written by one invocation.
+// plastic-trace: this step's spikes update the traces of one plastic projection's learning rule
+// (engine/models/rule.ts). One invocation per spike of the step: g < (presynaptic spike count) takes
+// presynaptic spike g, g < (postsynaptic spike count) postsynaptic spike g. Traces are lazy: per
+// (trace, instance, neuron) three words, the value just after the neuron's last spike (f32 bits), that
+// step, and the value just before that spike; the value at step t is value * table[t - last] (table in
+// pconst, 0 past its end). A spike sets the value to the rule's onSpike expression of the value just
+// before it (the generated `pre-traces` / `post-traces`, one block per trace, call bump()). Each neuron is
+// in its population's spike list at most once per instance, so each trace is written by one invocation.
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = pconst (engine/plan/spiking-plasticity.ts:
 // plasticConstants), tr.
 //!splice constants
 //!splice lib
 
-fn bump(base: u32, table_off: u32, table_len: u32, step: u32) {
-  tr[base] = bitcast<u32>(trace_at(base, table_off, table_len, step) + 1.0);
+fn bump(base: u32, before: f32, after: f32, step: u32) {
+  tr[base] = bitcast<u32>(after);
   tr[base + 1u] = step;
+  tr[base + 2u] = bitcast<u32>(before);
 }
 
 @compute @workgroup_size(64)
@@ -19,12 +22,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let step = step_info.step;
   let parity = step % 2u;
   let g = gid.x + gid.y * nwg.x * 64u;
-  if (g < atomicLoad(&spike_count[PRE_POP * 2u + parity])) {
+  if (HAS_PRE_TRACES && g < atomicLoad(&spike_count[PRE_POP * 2u + parity])) {
     let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + g];  // b * PRE_N + j
-    bump(2u * e, TP_OFF, TP_LEN, step);
+    let b = e / PRE_N;
+    //!splice pre-traces
   }
-  if (g < atomicLoad(&spike_count[POST_POP * 2u + parity])) {
+  if (HAS_POST_TRACES && g < atomicLoad(&spike_count[POST_POP * 2u + parity])) {
     let e = spikes[POST_SPIKE_BASE + parity * BATCH * POST_N + g];  // b * POST_N + i
-    bump(2u * (BATCH * PRE_N + e), TM_OFF, TM_LEN, step);
+    let b = e / POST_N;
+    //!splice post-traces
   }
 }

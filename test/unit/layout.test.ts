@@ -2,9 +2,11 @@
  * Host and WGSL cannot drift apart: every assembled kernel is reflected with wgsl_reflect and its
  * bindings are checked against the layouts declared in engine/gpu/layouts.ts.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
-import { assemble, modulatorsCode, unitConstants, type Constants } from '../../engine/codegen/rate.ts';
+import { assemble, modulatorsCode, unitConstants, type AssembledKernel, type Constants } from '../../engine/codegen/rate.ts';
+import { ratePlasticityWgsl } from '../../engine/codegen/rate-plasticity.ts';
 import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
 import { compile } from '../../engine/plan/rate.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
@@ -24,7 +26,7 @@ describe('kernel bindings match the declared layouts', () => {
   const plan = compile(validateSpec(randomTwoPopulationSpec(1, 16, 8)), { batch: 2 });
   const pop = plan.pops[0];
   const common: Constants = { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, PRE4: 4, PADDED: false, ROW0: 0, PART_ROWS: 16 };
-  const kernels: [KernelName, Constants, boolean][] = [
+  const kernels: [AssembledKernel, Constants, boolean][] = [
     ['rate-update', { ...unitConstants(plan, pop), HAS_SYN: true }, true],
     ['synapse-dense', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
     ['synapse-dense-subgroup', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
@@ -69,7 +71,7 @@ describe('plasticity and modulator kernel bindings match the declared layouts', 
   const pop = proj.post;
   const cases: [KernelName, string][] = [
     ['synapse-dense-plastic', assemble('synapse-dense-plastic', { ...unitConstants(plan, pop), POST_N: 16, PRE_N: 16, PRE_BASE: 0, GAIN_PARAM: 0, WG: 64, TPR: 1, ROWS: 64 }, { pop, epilogue: 'finish', gainModulator: 1 })],
-    ['plasticity', assemble('plasticity', { BATCH: 2, POST_N: 16, PRE_N: 16, POST_BASE: 0, PRE_BASE: 0, INST_K: plan.instK, ETA_PARAM: 0, MOD_K: 2, MOD: 0, HAS_MOD: true, RULE: 2, HAS_WMIN: true, HAS_WMAX: false })],
+    ['plasticity', ratePlasticityWgsl(plan, proj)],
     ['modulators', assemble('modulators', { BATCH: 2, INST_K: plan.instK, MOD_K: 2 }, undefined, modulatorsCode(plan))],
     ['record-weights', assemble('record-weights', { TOTAL: 512, REC: 0 })],
     ['record-modulator', assemble('record-modulator', { BATCH: 2, MOD_K: 2, MOD: 1, REC: 2 })],
@@ -104,6 +106,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
   plasticSpec.projections![0].plasticity = { rule: 'three-factor', aPlus: 1, aMinus: 1, wMax: 200, tauEligibility: 20, modulator: 'da' };
   plasticSpec.projections![0].gainModulator = 'da';
   const plastic = compileSpiking(plasticSpec, { batch: 2 });
+  const ruled = compileSpiking(JSON.parse(readFileSync(new URL('../../examples/plasticity-rules.json', import.meta.url), 'utf8')), { batch: 2 });
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
@@ -116,6 +119,9 @@ describe('spiking kernel bindings match the declared layouts', () => {
       inputs: [{ name: 's', target: 'n', type: 'spikes', times: [0.5], neurons: [1], weight: 10, port: 'exc' }],
     }).plan.sources[0])],
     ...(['plastic-trace', 'plastic-pre', 'plastic-post', 'plastic-eligibility'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(plastic.plan, plastic.plan.plastic[0], k)]),
+    // Rules written in a spec (examples/plasticity-rules.json): triplet STDP, and a rule that reads the
+    // postsynaptic neuron's state.
+    ...ruled.plan.plastic.flatMap((p) => (['plastic-trace', 'plastic-pre', 'plastic-post'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(ruled.plan, p, k)])),
   ];
   for (const [name, code] of cases) {
     it(name, () => {

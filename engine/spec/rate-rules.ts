@@ -1,0 +1,107 @@
+/**
+ * Learning rules named by plastic rate projections: a spec's own (`rules: { NAME: RateRuleSpec }`,
+ * checked here field by field before its code is compiled) or a built-in one
+ * (engine/models/builtin-rules.ts), which a spec's rule of the same name shadows. Also the plasticity of
+ * a projection: `{ rule, modulator?, wMin?, wMax?, ...values of the rule's parameters }`.
+ */
+import { SpecError } from '../errors.ts';
+import { BUILTIN_RATE_RULES } from '../models/builtin-rules.ts';
+import { ModelError } from '../models/neuron.ts';
+import { compileRateRule, type CompiledRateRule, type RateRuleSpec } from '../models/rate-rule.ts';
+import { finite, isObj, object, str } from './checks.ts';
+import type { PlasticitySpec } from './rate.ts';
+
+export interface RateRuleTable {
+  /** The compiled rule called `name` (field: where the name was given, for errors). */
+  get(name: string, field: string): CompiledRateRule;
+}
+
+/** Checks the shape of a spec's rate rule (types and field names) before its code is compiled. */
+function checkShape(v: unknown, field: string): void {
+  const o = object(v, field, ['description', 'params', 'derived', 'eligibility', 'post', 'postUpdate', 'update', 'needsModulator']);
+  const entries = (x: unknown, f: string) => Object.entries(object(x, f, isObj(x) ? Object.keys(x) : []));
+  if (o.description !== undefined) str(o.description, `${field}.description`);
+  if (o.params === undefined) throw new SpecError(`${field}.params`, 'is required ({} for a rule without parameters)');
+  for (const [name, raw] of entries(o.params, `${field}.params`)) {
+    const f = `${field}.params.${name}`;
+    const p = object(raw, f, ['value', 'unit', 'min']);
+    if (p.value !== undefined) finite(p.value, `${f}.value`);
+    if (p.min !== undefined) finite(p.min, `${f}.min`);
+    if (p.unit === undefined) throw new SpecError(`${f}.unit`, 'is required (e.g. "ms", "1/ms", "1" for none)');
+    str(p.unit, `${f}.unit`);
+  }
+  if (o.derived !== undefined) for (const [name, d] of entries(o.derived, `${field}.derived`)) str(d, `${field}.derived.${name}`);
+  if (o.post !== undefined) {
+    for (const [name, raw] of entries(o.post, `${field}.post`)) {
+      const p = object(raw, `${field}.post.${name}`, ['init', 'unit']);
+      finite(p.init, `${field}.post.${name}.init`);
+      str(p.unit, `${field}.post.${name}.unit`);
+    }
+  }
+  for (const k of ['eligibility', 'needsModulator']) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new SpecError(`${field}.${k}`, 'expected true or false');
+  if (o.update === undefined) throw new SpecError(`${field}.update`, 'is required (the code that changes w)');
+  str(o.update, `${field}.update`);
+  if (o.postUpdate !== undefined) str(o.postUpdate, `${field}.postUpdate`);
+}
+
+/** The rules a rate spec can name: its `rules` (raw, validated here) and the built-in ones. */
+export function rateRuleTable(raw: unknown): RateRuleTable {
+  if (raw !== undefined && !isObj(raw)) throw new SpecError('rules', 'expected an object of rule definitions');
+  const user = (raw ?? {}) as Record<string, unknown>;
+  const compiled = new Map<string, CompiledRateRule>();
+  const table: RateRuleTable = {
+    get(name, field) {
+      const known = compiled.get(name);
+      if (known) return known;
+      const own = Object.hasOwn(user, name);
+      if (own) checkShape(user[name], `rules.${name}`);
+      const def = (own ? user[name] : Object.hasOwn(BUILTIN_RATE_RULES, name) ? BUILTIN_RATE_RULES[name] : undefined) as RateRuleSpec | undefined;
+      if (!def) throw new SpecError(field, `unknown rule "${name}" (built in: ${Object.keys(BUILTIN_RATE_RULES).join(', ')}${Object.keys(user).length ? `; defined: ${Object.keys(user).join(', ')}` : ''})`);
+      try {
+        const rule = compileRateRule(name, def, own ? `rules.${name}` : `rule ${name}`);
+        compiled.set(name, rule);
+        return rule;
+      } catch (e) {
+        if (e instanceof ModelError) throw new SpecError(e.field, e.message);
+        throw e;
+      }
+    },
+  };
+  // Every rule of the spec is checked, used or not.
+  for (const name of Object.keys(user)) table.get(name, `rules.${name}`);
+  return table;
+}
+
+/**
+ * Validates a projection's plasticity against its rule: the rule's name (with tauPostBaseline the
+ * built-in three-factor becomes three-factor-centered), its parameters (required ones, types, lower
+ * bounds), whether it needs or reads a modulator, and the weight bounds. Returns the normalized spec
+ * (the modulator's name is checked by the caller).
+ */
+export function validPlasticity(q: Record<string, unknown>, pf: string, rules: RateRuleTable, isUser: (n: string) => boolean): PlasticitySpec {
+  let name = str(q.rule, `${pf}.rule`);
+  if (q.tauPostBaseline !== undefined && !isUser(name)) {
+    if (name !== 'three-factor') throw new SpecError(`${pf}.tauPostBaseline`, `applies to rule "three-factor" only, not "${name}"`);
+    name = 'three-factor-centered';
+  }
+  const rule = rules.get(name, `${pf}.rule`);
+  object(q, pf, ['rule', 'modulator', 'wMin', 'wMax', ...rule.paramNames]);
+  const out: PlasticitySpec = { rule: name };
+  for (const p of rule.paramNames) {
+    if (q[p] === undefined) {
+      if (rule.defaults[p] === undefined) throw new SpecError(`${pf}.${p}`, `required for rule "${name}"`);
+      continue;
+    }
+    const v = finite(q[p], `${pf}.${p}`);
+    if (rule.mins[p] !== undefined && v < rule.mins[p]) throw new SpecError(`${pf}.${p}`, `must be >= ${rule.mins[p]}, got ${v}`);
+    out[p] = v;
+  }
+  if (rule.needsModulator && q.modulator === undefined) throw new SpecError(`${pf}.modulator`, `required for rule "${name}" (the third factor)`);
+  if (q.modulator !== undefined && !rule.readsModulator) throw new SpecError(`${pf}.modulator`, `rule "${name}" does not read M`);
+  if (q.wMin !== undefined) out.wMin = finite(q.wMin, `${pf}.wMin`);
+  if (q.wMax !== undefined) out.wMax = finite(q.wMax, `${pf}.wMax`);
+  if (out.wMin !== undefined && out.wMax !== undefined && !(out.wMin <= out.wMax)) {
+    throw new SpecError(`${pf}.wMax`, `must be >= wMin (${out.wMin}), got ${out.wMax}`);
+  }
+  return out;
+}
