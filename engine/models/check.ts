@@ -4,7 +4,7 @@
  * the syntax of unit strings (`ms`, `mV`, `1/ms`, `Hz/mV^2`, `1`), so that a misspelt unit is caught with
  * the field that holds it. Units are checked for spelling, not for dimensional consistency.
  */
-import { ExprError, type Expr } from './expr.ts';
+import { ExprError, namesIn, parseExpr, toJs, type Expr } from './expr.ts';
 
 export type ExprType = 'f32' | 'bool';
 
@@ -84,4 +84,31 @@ export function unitProblem(unit: string): string | undefined {
     if (!isSymbol(m[1])) return `unknown unit symbol "${m[1]}" in "${unit}" (known: ${BASES.join(', ')}, with prefixes ${PREFIXES.join(' ')}; 1 for dimensionless)`;
   }
   return undefined;
+}
+
+/**
+ * Derived parameters: each an expression of the parameters, dt and the derived values before it, parsed
+ * and checked once; the returned function evaluates them in float64 on the host (a non-finite value is a
+ * ModelError naming the derived value).
+ */
+export function compileDerived(field: string, derived: Record<string, string>, paramNames: string[]): (params: Record<string, number>, dt: number) => Record<string, number> {
+  const exprs: [string, Expr][] = [];
+  const known = new Set([...paramNames, 'dt']);
+  for (const [d, text] of Object.entries(derived)) {
+    const e = parse(`${field}.derived.${d}`, () => parseExpr(text));
+    for (const n of namesIn(e)) if (!known.has(n)) throw new ModelError(`${field}.derived.${d}`, `unknown name "${n}"`);
+    exprs.push([d, e]);
+    known.add(d);
+  }
+  // toJs wraps every operation in F(...): here F is the identity (float64, not float32).
+  const fns = exprs.map(([d, e]) => [d, (new Function('F', 'env', `return ${toJs(e, (n) => `env.${n}`, false)};`) as (F: (x: number) => number, env: Record<string, number>) => number).bind(null, (x) => x)] as const);
+  return (params, dt) => {
+    const env: Record<string, number> = { ...params, dt };
+    for (const [d, fn] of fns) {
+      const v = fn(env);
+      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for these parameters`);
+      env[d] = v;
+    }
+    return Object.fromEntries(exprs.map(([d]) => [d, env[d]]));
+  };
 }

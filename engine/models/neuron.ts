@@ -8,8 +8,8 @@
  * `in_<port>` (the synaptic input that arrives on a port this step, in the port's units), `I_ext`
  * (external current: DC inputs), `dt` [ms] and `refractory` (true while the neuron is refractory).
  */
-import { namesIn, parseExpr, parseProgram, toJs, toWgsl, isBool, type Expr, type Stmt } from './expr.ts';
-import { ModelError, parse } from './check.ts';
+import { namesIn, parseExpr, parseProgram, toJs, toWgsl, isBool, type Stmt } from './expr.ts';
+import { compileDerived, ModelError, parse } from './check.ts';
 
 export interface NeuronModelSpec {
   /** Parameters with default values and units, e.g. { tau_m: { value: 10, unit: 'ms' } }. */
@@ -100,14 +100,7 @@ export function compileModel(name: string, spec: NeuronModelSpec, field = `model
     if (typeof v.init === 'string' && !paramNames.includes(v.init)) throw new ModelError(`${field}.state.${s}.init`, `"${v.init}" is not a parameter`);
   }
   // Derived: may read params, dt and earlier derived values.
-  const derivedExprs: [string, Expr][] = [];
-  const known = new Set([...paramNames, 'dt']);
-  for (const d of derivedNames) {
-    const e = parse(`${field}.derived.${d}`, () => parseExpr(derived[d]));
-    for (const n of namesIn(e)) if (!known.has(n)) throw new ModelError(`${field}.derived.${d}`, `unknown name "${n}"`);
-    derivedExprs.push([d, e]);
-    known.add(d);
-  }
+  const derive = compileDerived(field, derived, paramNames);
   const readable = new Set([...all, ...ENGINE_NAMES]);
   const writable = new Set(stateNames);
   const update = parse(`${field}.update`, () => parseProgram(spec.update));
@@ -152,16 +145,6 @@ export function compileModel(name: string, spec: NeuronModelSpec, field = `model
   };
   const thresholdJs = new Function('F', 's', 'p', 'env', `return ${toJs(threshold, jsName(new Set()))};`).bind(null, Math.fround) as
     (s: Record<string, number>, p: Record<string, number>, env: ModelEnv) => boolean;
-  const derive = (params: Record<string, number>, dt: number) => {
-    const env: Record<string, number> = { ...params, dt };
-    for (const [d, e] of derivedExprs) {
-      const js = toJs(e, (n) => `env.${n}`, false);
-      const v = new Function('F', 'env', `return ${js};`)((x: number) => x, env) as number;
-      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for these parameters`);
-      env[d] = v;
-    }
-    return Object.fromEntries(derivedNames.map((d) => [d, env[d]]));
-  };
   return {
     name, paramNames, derivedNames, stateNames, ports, refractoryParam: spec.refractory, derive,
     wgsl: { update: wgslProgram(update), threshold: toWgsl(threshold, wgslName(new Set())), reset: wgslProgram(reset) },

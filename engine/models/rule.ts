@@ -31,8 +31,8 @@
  * Exactness as in expr.ts: code made of + - * min max and comparisons gives the same bits on the GPU as
  * in the twin (products that feed a sum or are stored are kept from FMA contraction).
  */
-import { ExprError, namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
-import { ModelError } from './neuron.ts';
+import { namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
+import { compileDerived, ModelError, parse } from './check.ts';
 
 export interface RuleSpec {
   description?: string;
@@ -109,14 +109,7 @@ export function wgslName(rule: { paramNames: string[]; derivedNames: string[] },
   };
 }
 
-export function parse<T>(field: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ExprError) throw new ModelError(field, e.message);
-    throw e;
-  }
-}
+export { parse };
 
 /** A product stored by a statement may later feed a sum: keep it from contraction too. */
 function stored(e: Expr, name: (n: string) => string): string {
@@ -203,23 +196,7 @@ export function compileParams(spec: Pick<RuleSpec, 'params' | 'derived'>, field:
     if (d.value !== undefined && d.value < d.min) throw new ModelError(`${field}.params.${p}.value`, `must be >= its min ${d.min}, got ${d.value}`);
   }
   // Derived: may read params, dt and earlier derived values.
-  const derivedExprs: [string, Expr][] = [];
-  const known = new Set([...paramNames, 'dt']);
-  for (const d of derivedNames) {
-    const e = parse(`${field}.derived.${d}`, () => parseExpr(derived[d]));
-    for (const n of namesIn(e)) if (!known.has(n)) throw new ModelError(`${field}.derived.${d}`, `unknown name "${n}"`);
-    derivedExprs.push([d, e]);
-    known.add(d);
-  }
-  const derive = (params: Record<string, number>, dt: number) => {
-    const env: Record<string, number> = { ...params, dt };
-    for (const [d, e] of derivedExprs) {
-      const v = new Function('F', 'env', `return ${toJs(e, (n) => `env.${n}`, false)};`)((x: number) => x, env) as number;
-      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for these parameters`);
-      env[d] = v;
-    }
-    return Object.fromEntries(derivedNames.map((d) => [d, env[d]]));
-  };
+  const derive = compileDerived(field, derived, paramNames);
   return { paramNames, derivedNames, defaults, units, mins, derive };
 }
 

@@ -5,9 +5,9 @@
  */
 import { SpecError } from '../errors.ts';
 import { BUILTIN_RULES } from '../models/builtin-rules.ts';
-import { ModelError } from '../models/neuron.ts';
-import { compileRule, RULE_BLOCKS, type CompiledRule, type RuleSpec } from '../models/rule.ts';
+import { compileRule, RULE_BLOCKS, type CompiledRule } from '../models/rule.ts';
 import { finite, isObj, object, oneOf, str } from '../spec/checks.ts';
+import { ruleTableOf, type RuleTableOf } from '../spec/rule-table.ts';
 
 /** Checks the shape of a spec's rule (types and field names) before its code is compiled. */
 export function checkRuleShape(v: unknown, field: string): void {
@@ -37,40 +37,9 @@ export function checkRuleShape(v: unknown, field: string): void {
   for (const b of RULE_BLOCKS) if (o[b] !== undefined) str(o[b], `${field}.${b}`);
 }
 
-export interface RuleTable {
-  /** The compiled rule called `name` (field: where the name was given, for errors). */
-  get(name: string, field: string): CompiledRule;
-  /** Whether `name` is one of the spec's own rules. */
-  isUser(name: string): boolean;
-}
+export type RuleTable = RuleTableOf<CompiledRule>;
 
-/** The rules a spec can name: its `rules` (raw, validated here) and the built-in ones. */
+/** The rules a spiking spec can name: its `rules` (raw, validated here) and the built-in ones. */
 export function ruleTable(raw: unknown): RuleTable {
-  if (raw !== undefined && !isObj(raw)) throw new SpecError('rules', 'expected an object of rule definitions');
-  const user = (raw ?? {}) as Record<string, unknown>;
-  const compiled = new Map<string, CompiledRule>();
-  const table: RuleTable = {
-    isUser: (name) => Object.hasOwn(user, name),
-    get(name, field) {
-      const known = compiled.get(name);
-      if (known) return known;
-      const own = Object.hasOwn(user, name);
-      if (own) checkRuleShape(user[name], `rules.${name}`);
-      const def = (own ? user[name] : Object.hasOwn(BUILTIN_RULES, name) ? BUILTIN_RULES[name] : undefined) as RuleSpec | undefined;
-      if (!def) {
-        throw new SpecError(field, `unknown rule "${name}" (built in: ${Object.keys(BUILTIN_RULES).join(', ')}${Object.keys(user).length ? `; defined: ${Object.keys(user).join(', ')}` : ''})`);
-      }
-      try {
-        const rule = compileRule(name, def, own ? `rules.${name}` : `rule ${name}`);
-        compiled.set(name, rule);
-        return rule;
-      } catch (e) {
-        if (e instanceof ModelError) throw new SpecError(e.field, e.message);
-        throw e;
-      }
-    },
-  };
-  // Every rule of the spec is checked, used or not.
-  for (const name of Object.keys(user)) table.get(name, `rules.${name}`);
-  return table;
+  return ruleTableOf(raw, BUILTIN_RULES, checkRuleShape, compileRule);
 }

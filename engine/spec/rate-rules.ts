@@ -6,15 +6,12 @@
  */
 import { SpecError } from '../errors.ts';
 import { BUILTIN_RATE_RULES } from '../models/builtin-rules.ts';
-import { ModelError } from '../models/neuron.ts';
-import { compileRateRule, type CompiledRateRule, type RateRuleSpec } from '../models/rate-rule.ts';
+import { compileRateRule, type CompiledRateRule } from '../models/rate-rule.ts';
 import { finite, isObj, object, str } from './checks.ts';
+import { ruleTableOf, type RuleTableOf } from './rule-table.ts';
 import type { PlasticitySpec } from './rate.ts';
 
-export interface RateRuleTable {
-  /** The compiled rule called `name` (field: where the name was given, for errors). */
-  get(name: string, field: string): CompiledRateRule;
-}
+export type RateRuleTable = RuleTableOf<CompiledRateRule>;
 
 /** Checks the shape of a spec's rate rule (types and field names) before its code is compiled. */
 function checkShape(v: unknown, field: string): void {
@@ -46,30 +43,7 @@ function checkShape(v: unknown, field: string): void {
 
 /** The rules a rate spec can name: its `rules` (raw, validated here) and the built-in ones. */
 export function rateRuleTable(raw: unknown): RateRuleTable {
-  if (raw !== undefined && !isObj(raw)) throw new SpecError('rules', 'expected an object of rule definitions');
-  const user = (raw ?? {}) as Record<string, unknown>;
-  const compiled = new Map<string, CompiledRateRule>();
-  const table: RateRuleTable = {
-    get(name, field) {
-      const known = compiled.get(name);
-      if (known) return known;
-      const own = Object.hasOwn(user, name);
-      if (own) checkShape(user[name], `rules.${name}`);
-      const def = (own ? user[name] : Object.hasOwn(BUILTIN_RATE_RULES, name) ? BUILTIN_RATE_RULES[name] : undefined) as RateRuleSpec | undefined;
-      if (!def) throw new SpecError(field, `unknown rule "${name}" (built in: ${Object.keys(BUILTIN_RATE_RULES).join(', ')}${Object.keys(user).length ? `; defined: ${Object.keys(user).join(', ')}` : ''})`);
-      try {
-        const rule = compileRateRule(name, def, own ? `rules.${name}` : `rule ${name}`);
-        compiled.set(name, rule);
-        return rule;
-      } catch (e) {
-        if (e instanceof ModelError) throw new SpecError(e.field, e.message);
-        throw e;
-      }
-    },
-  };
-  // Every rule of the spec is checked, used or not.
-  for (const name of Object.keys(user)) table.get(name, `rules.${name}`);
-  return table;
+  return ruleTableOf(raw, BUILTIN_RATE_RULES, checkShape, compileRateRule);
 }
 
 /**
