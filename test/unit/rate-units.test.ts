@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../engine/plan/rate.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
-import { SpecError } from '../../engine/errors.ts';
+import { fieldOf, rejectsEach } from '../rate-spec-cases.ts';
 import { unitTwin, unitWgsl, type RateUnitSpec } from '../../engine/models/rate-unit.ts';
 import { BUILTIN_RATE_UNITS } from '../../engine/models/builtin-rate-units.ts';
 import { unitProblem } from '../../engine/models/check.ts';
@@ -121,17 +121,8 @@ describe('values of a user unit: one per population, per unit, per instance', ()
 });
 
 describe('unit errors name the field', () => {
-  function fieldOf(spec: unknown): string {
-    try {
-      compile(validateSpec(spec));
-    } catch (e) {
-      expect(e).toBeInstanceOf(SpecError);
-      return (e as SpecError).field;
-    }
-    throw new Error('spec was accepted');
-  }
   it('accepts the valid spec', () => expect(() => compile(validateSpec(userSpec()))).not.toThrow());
-  const cases: [string, (s: any) => void, string][] = [
+  rejectsEach(userSpec, [
     ['unknown unit', (s) => { s.populations[0].unit = 'ssm'; }, 'populations[0].unit'],
     ['both activation and unit', (s) => { s.populations[0].activation = 'tanh'; }, 'populations[0].unit'],
     ['neither activation nor unit', (s) => { delete s.populations[0].unit; }, 'populations[0].activation'],
@@ -169,14 +160,7 @@ describe('unit errors name the field', () => {
     ['activation is a condition', (s) => { s.units.ssn.activation = 'x > 0'; }, 'units.ssn.activation'],
     ['check of an unknown parameter', (s) => { s.units.ssn.checks[0].param = 'tau_m'; }, 'units.ssn.checks[0].param'],
     ['check that is not a condition', (s) => { s.units.ssn.checks[0].require = 'tau'; }, 'units.ssn.checks[0].require'],
-  ];
-  for (const [what, mutate, field] of cases) {
-    it(what, () => {
-      const s = userSpec();
-      mutate(s);
-      expect(fieldOf(s)).toBe(field);
-    });
-  }
+  ]);
 
   it('built-in populations: a missing tau and a negative noise name their fields', () => {
     expect(fieldOf({ dt: 1, populations: [{ name: 'a', size: 2, activation: 'relu' }] })).toBe('populations[0].tau');

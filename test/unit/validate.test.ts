@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { compile } from '../../engine/plan/rate.ts';
-import { SpecError } from '../../engine/errors.ts';
+import { rejectsEach, type Case } from '../rate-spec-cases.ts';
 
 const base = () => ({
   dt: 0.5,
@@ -9,29 +9,6 @@ const base = () => ({
   projections: [{ name: 'EI', from: 'E', to: 'I', weights: { type: 'dense', values: [[1, 2, 3, 4], [5, 6, 7, 8]] } }],
   inputs: [{ name: 'drive', target: 'E', amplitude: 1 }],
 });
-
-function fieldOf(spec: unknown): string {
-  try {
-    compile(validateSpec(spec));
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as SpecError).field;
-  }
-  throw new Error('spec was accepted');
-}
-
-type Case = [what: string, mutate: (s: any) => void, field: string];
-
-/** One test per case: the spec from `make`, changed by `mutate`, is rejected with a SpecError naming `field`. */
-function rejectsEach(make: () => unknown, cases: Case[]): void {
-  for (const [what, mutate, field] of cases) {
-    it(what, () => {
-      const s = make();
-      mutate(s);
-      expect(fieldOf(s)).toBe(field);
-    });
-  }
-}
 
 describe('spec validation names the field at fault', () => {
   it('accepts a valid spec', () => {
