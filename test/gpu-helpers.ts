@@ -27,3 +27,16 @@ export function maxRelDiff(a: Float32Array, b: Float32Array): number {
   }
   return worst;
 }
+
+/** max |a - b| / max |b|: weight differences relative to the weight scale. */
+export function weightDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let scale = 0, worst = 0;
+  for (let k = 0; k < b.length; k++) { scale = Math.max(scale, Math.abs(b[k])); worst = Math.max(worst, Math.abs(a[k] - b[k])); }
+  return Number.isNaN(worst) ? Infinity : worst / scale;
+}
+
+/** Whether two float32 arrays hold the same bits. */
+export function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}

@@ -16,7 +16,7 @@ import type { RateRuleSpec } from '../../engine/models/rate-rule.ts';
 import { RateSimulation } from '../../engine/run/rate-simulation.ts';
 import { ReferenceSimulation } from '../../engine/reference/rate.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
-import { withoutValidationErrors } from '../gpu-helpers.ts';
+import { weightDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { twoPopulationSpiking } from '../spiking-specs.ts';
 import { plasticTwoPopulationSpec } from '../specs.ts';
 import { TOLERANCE } from '../tolerances.ts';
@@ -24,12 +24,6 @@ import { TOLERANCE } from '../tolerances.ts';
 const example = (): SpikingSpec => JSON.parse(readFileSync(new URL('../../examples/plasticity-rules.json', import.meta.url), 'utf8'));
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 const value = (rule: RuleSpec, name: string) => rule.params[name].value!;
-/** max |a - b| / max |b| (weights relative to their scale, as in plasticity-rate.test.ts). */
-function weightDiff(a: Float32Array, b: Float32Array): number {
-  let scale = 0, worst = 0;
-  for (let k = 0; k < b.length; k++) { scale = Math.max(scale, Math.abs(b[k])); worst = Math.max(worst, Math.abs(a[k] - b[k])); }
-  return a.length !== b.length || Number.isNaN(worst) ? Infinity : worst / scale;
-}
 
 /** GPU run and twin run of `steps` steps: spikes (as "rec:step:instance:neuron", twin: by population name) and every plastic weight. */
 async function both(spec: SpikingSpec, steps: number, chunkSteps: number) {
