@@ -115,12 +115,11 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
     });
     const ready = guardGpu(gpu, `${program.label}, ${range}`, errors.then(() => (staging ? staging.mapAsync(GPUMapMode.READ) : device.queue.onSubmittedWorkDone())));
     delivered = Promise.all([delivered, ready]).then(async () => {
-      const data = staging ? staging.getMappedRange().slice(0) : new ArrayBuffer(0);
+      // Each recorder gets a copy of its region (the mapped range is invalid after unmap).
+      const mapped = staging?.getMappedRange();
+      const data = regions.map((reg) => (mapped && reg ? mapped.slice(reg.at, reg.at + reg.bytes) : new ArrayBuffer(0)));
       if (staging) { staging.unmap(); staging.destroy(); }
-      for (const [k, r] of program.recorders.entries()) {
-        const reg = regions[k];
-        await r.deliver(chunk, reg ? data.slice(reg.at, reg.at + reg.bytes) : new ArrayBuffer(0), rows[k], out);
-      }
+      for (const [k, r] of program.recorders.entries()) await r.deliver(chunk, data[k], rows[k], out);
     });
     delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
     inFlight.push(delivered);
