@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
 import { isSpikingSpec } from '../engine/spec/kind.ts';
+import { stepCount } from '../engine/spec/checks.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
@@ -87,7 +88,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (!scenario && !req.target.endsWith('.json')) {
     throw new SpecError('target', `"${req.target}" is neither a scenario (${Object.keys(SCENARIOS).join(', ')}) nor a .json spec file`);
   }
-  if (req.steps !== undefined && (!Number.isInteger(req.steps) || req.steps < 1)) throw new SpecError('--steps', `must be an integer >= 1, got ${req.steps}`);
+  if (req.steps !== undefined) stepCount(req.steps, '--steps');
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);

@@ -2,7 +2,16 @@
  * Built-in neuron models, defined as data exactly as a user would (engine/models/neuron.ts).
  * Units: mV, ms, pF, pA, nS. Decay factors are derived parameters, computed once on the host in float64.
  */
+import type { CheckSpec } from './check.ts';
 import type { NeuronModelSpec } from './neuron.ts';
+
+/** `name > 0` for each time constant or capacitance. */
+const positive = (...names: string[]): CheckSpec[] => names.map((n) => ({ param: n, require: `${n} > 0`, message: `${n} must be > 0` }));
+/** A refractory period >= 0 and a reset below the threshold (else a neuron fires every step it can). */
+const spiking = (tRef: string, vReset: string, vTh: string): CheckSpec[] => [
+  { param: tRef, require: `${tRef} >= 0`, message: `${tRef} must be >= 0` },
+  { param: vReset, require: `${vReset} < ${vTh}`, message: `${vReset} must be below ${vTh}` },
+];
 
 /**
  * Leaky integrate-and-fire with exponentially decaying current synapses, integrated exactly on the
@@ -33,6 +42,7 @@ export const LIF_PSC_EXP: NeuronModelSpec = {
   threshold: 'V >= V_th',
   reset: 'V = V_reset;',
   refractory: 't_ref',
+  checks: [...positive('C_m', 'tau_m', 'tau_syn_exc', 'tau_syn_inh'), ...spiking('t_ref', 'V_reset', 'V_th')],
 };
 
 /**
@@ -58,6 +68,7 @@ export const LIF_COBA: NeuronModelSpec = {
   threshold: 'V > V_th',
   reset: 'V = V_reset;',
   refractory: 't_ref',
+  checks: [...positive('tau_m', 'tau_exc', 'tau_inh'), ...spiking('t_ref', 'V_reset', 'V_th')],
 };
 
 /**
@@ -77,6 +88,7 @@ export const ADLIF_PSC_EXP: NeuronModelSpec = {
   threshold: 'V >= V_th',
   reset: 'V = V_reset; w = w + b;',
   refractory: 't_ref',
+  checks: [...LIF_PSC_EXP.checks!, ...positive('tau_w')],
 };
 
 export const BUILTIN_MODELS: Record<string, NeuronModelSpec> = {

@@ -112,3 +112,34 @@ export function compileDerived(field: string, derived: Record<string, string>, p
     return Object.fromEntries(exprs.map(([d]) => [d, env[d]]));
   };
 }
+
+/** A constraint on a model's parameters, checked on the host for every value a run uses. */
+export interface CheckSpec {
+  /** The parameter named in the error (the one to change). */
+  param: string;
+  /** A condition on the parameters and dt, e.g. "tau_m > 0" or "V_reset < V_th". */
+  require: string;
+  /** Says what is required, e.g. "tau_m must be > 0". */
+  message: string;
+}
+
+export interface CompiledCheck {
+  param: string;
+  message: string;
+  /** Whether the condition holds for these parameter values (and dt). */
+  holds: (env: Record<string, number>) => boolean;
+}
+
+/** Compiles `checks` (field: where they are declared) over the parameters `params` and dt. */
+export function compileChecks(field: string, checks: readonly CheckSpec[], params: readonly string[]): CompiledCheck[] {
+  const names = new Set([...params, 'dt']);
+  return checks.map((ch, k) => {
+    const f = `${field}.checks[${k}]`;
+    if (!params.includes(ch.param)) throw new ModelError(`${f}.param`, `"${ch.param}" is not a parameter`);
+    const e = parse(`${f}.require`, () => parseExpr(ch.require));
+    for (const n of namesIn(e)) if (!names.has(n)) throw new ModelError(`${f}.require`, `unknown name "${n}"`);
+    if (parse(`${f}.require`, () => exprType(e, () => 'f32')) !== 'bool') throw new ModelError(`${f}.require`, 'a check must be a condition');
+    const fn = (new Function('F', 'env', `return ${toJs(e, (n) => `env.${n}`, false)};`) as (F: (x: number) => number, env: Record<string, number>) => boolean).bind(null, (x) => x);
+    return { param: ch.param, message: ch.message, holds: (env: Record<string, number>) => Boolean(fn(env)) };
+  });
+}

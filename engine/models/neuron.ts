@@ -9,7 +9,7 @@
  * (external current: DC inputs), `dt` [ms] and `refractory` (true while the neuron is refractory).
  */
 import { namesIn, parseExpr, parseProgram, toJs, toWgsl, isBool, type Stmt } from './expr.ts';
-import { compileDerived, ModelError, parse } from './check.ts';
+import { compileChecks, compileDerived, ModelError, parse, unitProblem, type CheckSpec, type CompiledCheck } from './check.ts';
 
 export interface NeuronModelSpec {
   /** Parameters with default values and units, e.g. { tau_m: { value: 10, unit: 'ms' } }. */
@@ -28,6 +28,11 @@ export interface NeuronModelSpec {
   reset: string;
   /** Name of the parameter holding the absolute refractory period [ms]; none when absent. */
   refractory?: string;
+  /**
+   * Constraints on the parameters (e.g. { param: 'tau_m', require: 'tau_m > 0', message: 'tau_m must be > 0' }),
+   * checked for every population and instance before a run; a value that breaks one is a SpecError naming it.
+   */
+  checks?: CheckSpec[];
 }
 
 export interface CompiledModel {
@@ -37,6 +42,8 @@ export interface CompiledModel {
   stateNames: string[];
   ports: string[];
   refractoryParam?: string;
+  /** The model's parameter constraints. */
+  checks: CompiledCheck[];
   /** Evaluates derived parameters (float64) from params and dt. */
   derive(params: Record<string, number>, dt: number): Record<string, number>;
   /** WGSL statements for update, threshold expression and reset statements. */
@@ -96,7 +103,13 @@ export function compileModel(name: string, spec: NeuronModelSpec, field = `model
   if (spec.refractory !== undefined && !paramNames.includes(spec.refractory)) {
     throw new ModelError(`${field}.refractory`, `"${spec.refractory}" is not a parameter`);
   }
+  for (const [p, v] of Object.entries(spec.params)) {
+    const bad = unitProblem(v.unit);
+    if (bad) throw new ModelError(`${field}.params.${p}.unit`, bad);
+  }
   for (const [s, v] of Object.entries(spec.state)) {
+    const bad = unitProblem(v.unit);
+    if (bad) throw new ModelError(`${field}.state.${s}.unit`, bad);
     if (typeof v.init === 'string' && !paramNames.includes(v.init)) throw new ModelError(`${field}.state.${s}.init`, `"${v.init}" is not a parameter`);
   }
   // Derived: may read params, dt and earlier derived values.
@@ -147,6 +160,7 @@ export function compileModel(name: string, spec: NeuronModelSpec, field = `model
     (s: Record<string, number>, p: Record<string, number>, env: ModelEnv) => boolean;
   return {
     name, paramNames, derivedNames, stateNames, ports, refractoryParam: spec.refractory, derive,
+    checks: compileChecks(field, spec.checks ?? [], paramNames),
     wgsl: { update: wgslProgram(update), threshold: toWgsl(threshold, wgslName(new Set())), reset: wgslProgram(reset) },
     js: { update: jsProgram(update), threshold: thresholdJs, reset: jsProgram(reset) },
   };

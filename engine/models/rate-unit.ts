@@ -17,7 +17,7 @@
  * same way). The folding looks at one expression at a time, not through `let` names.
  */
 import { namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
-import { exprType, ModelError, parse, unitProblem, type ExprType } from './check.ts';
+import { compileChecks, exprType, ModelError, parse, unitProblem, type CompiledCheck, type ExprType } from './check.ts';
 
 export interface RateUnitSpec {
   /** Parameters: unit and default value (without one, every population must give a value). */
@@ -49,7 +49,7 @@ export interface CompiledRateUnit {
   /** Every derived value (float64) for one set of params; throws ModelError on a non-finite value. */
   derive(params: Record<string, number>, dt: number): Record<string, number>;
   /** The unit's checks; `holds` reads the params and dt from `env`. */
-  checks: { param: string; message: string; holds: (env: Record<string, number>) => boolean }[];
+  checks: CompiledCheck[];
 }
 
 
@@ -119,14 +119,7 @@ export function compileRateUnit(name: string, spec: RateUnitSpec, field = `units
   const activation = parse(`${field}.activation`, () => parseExpr(spec.activation));
   checkExpr(`${field}.activation`, activation, actTypes, 'f32', 'the activation');
 
-  const checks = (spec.checks ?? []).map((c, k) => {
-    const f = `${field}.checks[${k}]`;
-    if (!params.includes(c.param)) throw new ModelError(`${f}.param`, `"${c.param}" is not a parameter`);
-    const e = parse(`${f}.require`, () => parseExpr(c.require));
-    checkExpr(`${f}.require`, e, new Map([...params, 'dt'].map((n) => [n, 'f32'])), 'bool', 'a check', true);
-    const fn = hostFn(toJs(e, (n) => `env.${n}`, false));
-    return { param: c.param, message: c.message, holds: (env: Record<string, number>) => Boolean(fn(env)) };
-  });
+  const checks = compileChecks(field, spec.checks ?? [], params);
 
   const derive = (values: Record<string, number>, dt: number) => {
     const env: Record<string, number> = { ...values, dt };

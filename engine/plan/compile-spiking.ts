@@ -7,7 +7,7 @@
 import { SpecError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
-import { finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from '../spec/validate-rate.ts';
+import { finite, integer, isObj, numArray, object, oneOf, positive, stepCount, str, uniqueNames } from '../spec/checks.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { readHostFile } from '../util/host.ts';
 import { readNpy } from '../util/npy.ts';
@@ -23,7 +23,7 @@ import type { Distribution, SpikingSpec } from '../spec/spiking.ts';
 
 /** Checks the shape of a user-defined model before its code is compiled. */
 function checkModelShape(v: unknown, field: string): void {
-  const o = object(v, field, ['params', 'derived', 'state', 'ports', 'update', 'threshold', 'reset', 'refractory', 'description']);
+  const o = object(v, field, ['params', 'derived', 'state', 'ports', 'update', 'threshold', 'reset', 'refractory', 'checks', 'description']);
   for (const key of ['params', 'state', 'ports', 'update', 'threshold', 'reset']) {
     if (o[key] === undefined) throw new SpecError(`${field}.${key}`, 'is required');
   }
@@ -44,6 +44,26 @@ function checkModelShape(v: unknown, field: string): void {
   o.ports.forEach((p, k) => str(p, `${field}.ports[${k}]`));
   for (const key of ['update', 'threshold', 'reset']) str(o[key], `${field}.${key}`);
   if (o.refractory !== undefined) str(o.refractory, `${field}.refractory`);
+  if (o.checks !== undefined) {
+    if (!Array.isArray(o.checks)) throw new SpecError(`${field}.checks`, 'expected an array of { param, require, message }');
+    o.checks.forEach((c, k) => {
+      const co = object(c, `${field}.checks[${k}]`, ['param', 'require', 'message']);
+      for (const key of ['param', 'require', 'message']) str(co[key], `${field}.checks[${k}].${key}`);
+    });
+  }
+}
+
+/** The largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * A parameter value as it goes into the float32 parameter table: it must stay finite and must not
+ * underflow to 0 (1e-300 would become 0, a time constant of 0).
+ */
+function float32Param(v: number, field: string): number {
+  if (Math.abs(v) > F32_MAX) throw new SpecError(field, `${v} is beyond the float32 range (|x| <= ${F32_MAX.toExponential(3)})`);
+  if (v !== 0 && Math.fround(v) === 0) throw new SpecError(field, `${v} underflows to 0 in float32 (smallest magnitude about 1.4e-45)`);
+  return v;
 }
 
 function model(spec: SpikingSpec, name: string, field: string): CompiledModel {
@@ -74,6 +94,7 @@ function distribution(v: unknown, field: string): Distribution {
 export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: number } = {}): { spec: SpikingSpec; plan: SpikingPlan } {
   const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'rules', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description']);
   const dt = positive(o.dt, 'dt');
+  if (o.steps !== undefined) stepCount(o.steps, 'steps');
   const seed = opts.seed ?? (o.seed === undefined ? 0 : integer(o.seed, 'seed', 0));
   const spec = raw as SpikingSpec;
   if (o.models !== undefined && !isObj(o.models)) throw new SpecError('models', 'expected an object of model definitions');
@@ -118,10 +139,18 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const defaults = (spec.models?.[m.name] ?? BUILTIN_MODELS[m.name]).params;
     for (let b = 0; b < B; b++) {
       const values: Record<string, number> = {};
+      // Where each value comes from, for errors: a batch sweep, the population, or the model's default.
+      const source: Record<string, string> = {};
       for (const name of m.paramNames) {
         const key = `populations.${pop.name}.${name}`;
         usedKeys.add(key);
-        values[name] = perInstance.get(key)?.[b] ?? (overrides[name] === undefined ? defaults[name].value : finite(overrides[name], `${f}.params.${name}`));
+        const swept = perInstance.get(key)?.[b];
+        source[name] = swept !== undefined ? `batch.params.${key}[${b}]` : overrides[name] !== undefined ? `${f}.params.${name}` : `${spec.models?.[m.name] ? `models.${m.name}` : `model ${m.name}`}.params.${name}.value`;
+        values[name] = float32Param(swept ?? (overrides[name] === undefined ? defaults[name].value : finite(overrides[name], source[name])), source[name]);
+      }
+      const env = { ...values, dt };
+      for (const c of m.checks) {
+        if (!c.holds(env)) throw new SpecError(source[c.param], `${c.message}, got ${values[c.param]} (model ${m.name}, population "${pop.name}"${B > 1 ? `, instance ${b}` : ''})`);
       }
       let derived: Record<string, number>;
       try {

@@ -41,6 +41,16 @@ export function integer(v: unknown, field: string, min: number): number {
   return x;
 }
 
+/** The most steps one run may take: step indices are u32 on the GPU. */
+export const MAX_STEPS = 0xffffffff;
+
+/** A number of steps: an integer in [1, MAX_STEPS]. */
+export function stepCount(v: unknown, field: string): number {
+  const n = integer(v, field, 1);
+  if (n > MAX_STEPS) throw new SpecError(field, `at most ${MAX_STEPS} steps (step indices are 32-bit), got ${n}`);
+  return n;
+}
+
 export function str(v: unknown, field: string): string {
   if (typeof v !== 'string' || v.length === 0) throw new SpecError(field, `expected a non-empty string, got ${describe(v)}`);
   return v;

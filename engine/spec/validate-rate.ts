@@ -3,7 +3,7 @@
  * (`populations[1].tau[7]`). Accepts untrusted JSON and returns a typed NetworkSpec.
  */
 import { SpecError } from '../errors.ts';
-import { describe, finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from './checks.ts';
+import { describe, finite, integer, isObj, numArray, object, oneOf, positive, stepCount, str, uniqueNames } from './checks.ts';
 import {
   ACTIVATIONS, INTEGRATORS, type InputSpec, type NetworkSpec, type PopulationSpec, type ProjectionSpec,
   type RecorderSpec,
@@ -171,7 +171,7 @@ function batchParamKeys(spec: NetworkSpec, rules: RateRuleTable): Set<string> {
 export function validateSpec(v: unknown): NetworkSpec {
   const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'units', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'rules', 'name', 'description']);
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
-  if (o.steps !== undefined) spec.steps = integer(o.steps, 'steps', 1);
+  if (o.steps !== undefined) spec.steps = stepCount(o.steps, 'steps');
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);
   if (o.seed !== undefined) spec.seed = integer(o.seed, 'seed', 0);
   if (spec.seed !== undefined && spec.seed > 0xffffffff) throw new SpecError('seed', 'must fit in 32 bits');
