@@ -7,7 +7,7 @@
 import { SpecError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
-import { finite, integer, isObj, numArray, object, oneOf, positive, stepCount, str, uniqueNames } from '../spec/checks.ts';
+import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { readHostFile } from '../util/host.ts';
 import { readNpy } from '../util/npy.ts';
@@ -20,6 +20,7 @@ import {
   type SpikingProjPlan,
 } from './spiking.ts';
 import type { Distribution, SpikingSpec } from '../spec/spiking.ts';
+import { validateRecorders } from './spiking-recorders.ts';
 
 /** Checks the shape of a user-defined model before its code is compiled. */
 function checkModelShape(v: unknown, field: string): void {
@@ -66,10 +67,18 @@ function float32Param(v: number, field: string): number {
   return v;
 }
 
+/** The spec's own model called `name`, else the built-in one (own properties only: "constructor" is a name like any other). */
+function userModel(spec: SpikingSpec, name: string): NeuronModelSpec | undefined {
+  return spec.models && Object.hasOwn(spec.models, name) ? spec.models[name] : undefined;
+}
+function modelDef(spec: SpikingSpec, name: string): NeuronModelSpec | undefined {
+  return userModel(spec, name) ?? (Object.hasOwn(BUILTIN_MODELS, name) ? BUILTIN_MODELS[name] : undefined);
+}
+
 function model(spec: SpikingSpec, name: string, field: string): CompiledModel {
-  const user = spec.models?.[name];
+  const user = userModel(spec, name);
   if (user) checkModelShape(user, `models.${name}`);
-  const def: NeuronModelSpec | undefined = user ?? BUILTIN_MODELS[name];
+  const def = modelDef(spec, name);
   if (!def) throw new SpecError(field, `unknown model "${name}" (built in: ${Object.keys(BUILTIN_MODELS).join(', ')}${spec.models ? `; defined: ${Object.keys(spec.models).join(', ')}` : ''})`);
   try {
     return compileModel(name, def, user ? `models.${name}` : `model ${name}`);
@@ -95,7 +104,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'rules', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description']);
   const dt = positive(o.dt, 'dt');
   if (o.steps !== undefined) stepCount(o.steps, 'steps');
-  const seed = opts.seed ?? (o.seed === undefined ? 0 : integer(o.seed, 'seed', 0));
+  const seed = opts.seed !== undefined ? seed32(opts.seed, 'options.seed') : o.seed === undefined ? 0 : seed32(o.seed, 'seed');
   const spec = raw as SpikingSpec;
   if (o.models !== undefined && !isObj(o.models)) throw new SpecError('models', 'expected an object of model definitions');
   if (!Array.isArray(o.populations) || o.populations.length === 0) throw new SpecError('populations', 'expected a non-empty array');
@@ -116,7 +125,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const m = model(spec, str(po.model, `${f}.model`), `${f}.model`);
     const size = integer(po.size, `${f}.size`, 1);
     const pop: SpikingPopPlan = {
-      name: str(po.name, `${f}.name`), index, size, model: m, stateBase: stateLen, neuronBase: neurons, paramBase: paramLen,
+      name: fileName(po.name, `${f}.name`), index, size, model: m, stateBase: stateLen, neuronBase: neurons, paramBase: paramLen,
       paramCount: m.paramNames.length + m.derivedNames.length + 1, ringBase: 0, slots: 2, scales: m.ports.map(() => 24),
       spikeBase: 0, poisson: [], hasDc: false,
     };
@@ -136,7 +145,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const po = (o.populations as Record<string, unknown>[])[index];
     const m = pop.model;
     const overrides = po.params === undefined ? {} : object(po.params, `${f}.params`, m.paramNames);
-    const defaults = (spec.models?.[m.name] ?? BUILTIN_MODELS[m.name]).params;
+    const defaults = modelDef(spec, m.name)!.params;
     for (let b = 0; b < B; b++) {
       const values: Record<string, number> = {};
       // Where each value comes from, for errors: a batch sweep, the population, or the model's default.
@@ -145,7 +154,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
         const key = `populations.${pop.name}.${name}`;
         usedKeys.add(key);
         const swept = perInstance.get(key)?.[b];
-        source[name] = swept !== undefined ? `batch.params.${key}[${b}]` : overrides[name] !== undefined ? `${f}.params.${name}` : `${spec.models?.[m.name] ? `models.${m.name}` : `model ${m.name}`}.params.${name}.value`;
+        source[name] = swept !== undefined ? `batch.params.${key}[${b}]` : overrides[name] !== undefined ? `${f}.params.${name}` : `${userModel(spec, m.name) ? `models.${m.name}` : `model ${m.name}`}.params.${name}.value`;
         values[name] = float32Param(swept ?? (overrides[name] === undefined ? defaults[name].value : finite(overrides[name], source[name])), source[name]);
       }
       const env = { ...values, dt };
@@ -166,7 +175,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       paramTable.set(row, pop.paramBase + b * pop.paramCount);
     }
     const init = po.init === undefined ? {} : object(po.init, `${f}.init`, m.stateNames);
-    const sdefs = (spec.models?.[m.name] ?? BUILTIN_MODELS[m.name]).state;
+    const sdefs = modelDef(spec, m.name)!.state;
     m.stateNames.forEach((s, v) => {
       const d: Distribution = init[s] === undefined ? 0 : distribution(init[s], `${f}.init.${s}`);
       for (let b = 0; b < B; b++) {
@@ -232,7 +241,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
         delays: c.delays === undefined ? undefined : numArray(c.delays, `${cf}.delays`, preIdx.length),
       };
     }
-    const projSeed = po.seed === undefined ? seed : integer(po.seed, `${f}.seed`, 0);
+    const projSeed = po.seed === undefined ? seed : seed32(po.seed, `${f}.seed`);
     // Synapses drawn on the GPU (generated at build time or regenerated at every spike): float32
     // distributions (delays in steps), sign as a code, and bounds for the fixed-point scale and the ring.
     const drawn = () => {
@@ -254,7 +263,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       if (dd.kind === 2) throw new SpecError(`${f}.delay`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
       procBound[post.index][port] += totalInDegree(conn.n) * genMaxAbs(wd);
       procedural.push({
-        name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr: multinomialRows(conn.n, pre.size, projSeed, index),
+        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr: multinomialRows(conn.n, pre.size, projSeed, index),
         synapses: conn.n, wMean: wd.a, wSd: wd.b, sign, dMean: dd.a, dSd: dd.b,
       });
       return undefined;
@@ -271,7 +280,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       // Fixed-point bound: exact for fixed in-degree.
       procBound[post.index][port] += (rule === 1 ? k : totalInDegree(synapses)) * genMaxAbs(wd);
       generated.push({
-        name: str(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd,
+        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd,
       });
       return undefined;
     }
@@ -284,7 +293,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     let maxDelay = 1;
     for (const d of syn.delay) maxDelay = Math.max(maxDelay, d);
     post.slots = Math.max(post.slots, maxDelay + 1);
-    const name = str(po.name, `${f}.name`);
+    const name = fileName(po.name, `${f}.name`);
     if (isPlastic) {
       const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys }, rules);
       p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
@@ -324,14 +333,15 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   let off = neurons;
   for (const t of poissonTables) { inputTable.set(t, off); off += t.length; }
   const seedVals = perInstance.get('seed');
-  const seeds = Uint32Array.from({ length: B }, (_, b) => (seedVals ? seedVals[b] : seed) >>> 0);
-  return {
-    spec,
-    plan: {
-      dt, batch: B, pops, projections, outgoing, generated, procedural, plastic, modulators, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
-      spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
-    },
+  seedVals?.forEach((v, b) => seed32(v, `batch.params.seed[${b}]`));
+  const seeds = Uint32Array.from({ length: B }, (_, b) => (seedVals ? seedVals[b] : seed));
+  const plan: SpikingPlan = {
+    dt, batch: B, pops, projections, outgoing, generated, procedural, plastic, modulators, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
+    spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
   };
+  // The recorders are checked here too, so that a compiled spec is a valid one (their GPU side is built by the runtime).
+  validateRecorders(spec, plan);
+  return { spec, plan };
 }
 
 function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number): OutgoingPlan {

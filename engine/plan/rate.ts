@@ -4,6 +4,7 @@
  * each population. The plan is what both the GPU runtime and the CPU reference execute.
  */
 import { SpecError } from '../errors.ts';
+import { seed32 } from '../spec/checks.ts';
 import { readNpyMatrix } from '../util/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
 import type { NetworkSpec, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
@@ -132,7 +133,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     throw new SpecError('batch.size', `the spec gives per-instance parameters for ${spec.batch.size} instances; cannot run a batch of ${B}`);
   }
   const dt = spec.dt;
-  const baseSeed = opts.seed ?? spec.seed ?? 0;
+  const baseSeed = opts.seed !== undefined ? seed32(opts.seed, 'options.seed') : spec.seed ?? 0;
   const rules = rateRuleTable(spec.rules);
 
   // Per-instance parameter table: a column per gain, amplitude and per-instance unit value.

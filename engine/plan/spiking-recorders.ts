@@ -4,6 +4,7 @@
  * projection, and modulator values. The GPU simulation and the CPU twin both take their recorders from here.
  */
 import { SpecError } from '../errors.ts';
+import { fileName } from '../spec/checks.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from '../spec/spiking.ts';
 import type { SpikingPlan } from './spiking.ts';
 
@@ -25,7 +26,7 @@ export function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRe
     const f = `record[${index}]`;
     if (typeof r !== 'object' || r === null) throw new SpecError(f, 'expected an object');
     for (const k of Object.keys(r)) if (!['name', 'population', 'projection', 'modulator', 'what', 'units', 'every'].includes(k)) throw new SpecError(`${f}.${k}`, 'unknown field (allowed: name, population, projection, modulator, what, units, every)');
-    if (typeof r.name !== 'string' || !r.name) throw new SpecError(`${f}.name`, 'expected a non-empty string');
+    fileName(r.name, `${f}.name`);
     if (names.has(r.name)) throw new SpecError(`${f}.name`, `duplicate name "${r.name}"`);
     names.add(r.name);
     const every = r.every ?? 1;

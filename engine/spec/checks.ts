@@ -41,6 +41,25 @@ export function integer(v: unknown, field: string, min: number): number {
   return x;
 }
 
+/**
+ * A name that becomes part of a file name (recorders: NAME.npy; projections: weights_NAME.npy;
+ * populations): non-empty, no path separator or NUL, not "." or "..", at most 200 characters.
+ */
+export function fileName(v: unknown, field: string): string {
+  const s = str(v, field);
+  if (/[/\\\0]/.test(s) || s === '.' || s === '..' || s.length > 200) {
+    throw new SpecError(field, `"${s}" cannot name a file: use letters, digits and . _ - (no path separators, not "." or "..", at most 200 characters)`);
+  }
+  return s;
+}
+
+/** A Philox seed: an integer in [0, 2^32). */
+export function seed32(v: unknown, field: string): number {
+  const x = integer(v, field, 0);
+  if (x > 0xffffffff) throw new SpecError(field, `a seed is 32 bits: an integer in [0, 4294967295], got ${x}`);
+  return x;
+}
+
 /** The most steps one run may take: step indices are u32 on the GPU. */
 export const MAX_STEPS = 0xffffffff;
 

@@ -66,7 +66,8 @@ export function unitName(spec: NetworkSpec, p: PopulationSpec): string {
 /** The definition of population p's unit; throws a SpecError naming `${f}.unit` if there is none. */
 export function unitOf(spec: NetworkSpec, p: PopulationSpec, f: string): { name: string; def: RateUnitSpec } {
   const name = unitName(spec, p);
-  const def = spec.units?.[name] ?? BUILTIN_RATE_UNITS[name];
+  // Own properties only: "constructor" is a name like any other.
+  const def = (spec.units && Object.hasOwn(spec.units, name) ? spec.units[name] : undefined) ?? (Object.hasOwn(BUILTIN_RATE_UNITS, name) ? BUILTIN_RATE_UNITS[name] : undefined);
   if (!def) {
     const defined = Object.keys(spec.units ?? {});
     throw new SpecError(`${f}.unit`, `unknown unit "${name}" (defined: ${defined.length ? defined.join(', ') : 'none'}; built in: ${Object.keys(BUILTIN_RATE_UNITS).join(', ')})`);
@@ -93,7 +94,7 @@ export function populationUnit(spec: NetworkSpec, k: number): PopulationUnit {
   const p = spec.populations[k];
   const f = `populations[${k}]`;
   const { name, def } = unitOf(spec, p, f);
-  const unit = compile(name, def, p.unit && spec.units?.[name] ? `units.${name}` : `unit ${name}`);
+  const unit = compile(name, def, p.unit && spec.units && Object.hasOwn(spec.units, name) ? `units.${name}` : `unit ${name}`);
   const values: Record<string, ParamValue> = {};
   for (const param of unit.params) {
     const key = `populations.${p.name}.${param}`;

@@ -4,7 +4,7 @@
  * weights and modulators. Every error names the field at fault.
  */
 import { SpecError } from '../errors.ts';
-import { finite, integer, isObj, numArray, object, oneOf, positive, str } from './checks.ts';
+import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, str } from './checks.ts';
 import { validPlasticity, type RateRuleTable } from './rate-rules.ts';
 import {
   DENSE_WEIGHT_TYPES, type ModulatorSpec, type PopulationSpec,
@@ -87,7 +87,7 @@ export function projectionModulation(
 
 /** A recorder of a plastic projection's weights or of a modulator (raw object `o` has `projection` or `modulator`). */
 export function modulationRecorder(o: Record<string, unknown>, f: string, projections: ProjectionSpec[], modulators: Set<string>): RecorderSpec {
-  const name = str(o.name, `${f}.name`);
+  const name = fileName(o.name, `${f}.name`);
   const every = o.every === undefined ? undefined : integer(o.every, `${f}.every`, 1);
   if (o.projection !== undefined) {
     object(o, f, ['name', 'projection', 'what', 'every']);

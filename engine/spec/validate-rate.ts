@@ -3,7 +3,7 @@
  * (`populations[1].tau[7]`). Accepts untrusted JSON and returns a typed NetworkSpec.
  */
 import { SpecError } from '../errors.ts';
-import { describe, finite, integer, isObj, numArray, object, oneOf, positive, stepCount, str, uniqueNames } from './checks.ts';
+import { describe, fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from './checks.ts';
 import {
   ACTIVATIONS, INTEGRATORS, type InputSpec, type NetworkSpec, type PopulationSpec, type ProjectionSpec,
   type RecorderSpec,
@@ -23,7 +23,7 @@ function scalarOrPerUnit(v: unknown, field: string, size: number, check = finite
 function population(v: unknown, f: string, spec: NetworkSpec): PopulationSpec {
   const o = object(v, f, ['name', 'size', 'activation', 'unit', 'params', 'tau', 'bias', 'noise', 'init']);
   const size = integer(o.size, `${f}.size`, 1);
-  const p: PopulationSpec = { name: str(o.name, `${f}.name`), size };
+  const p: PopulationSpec = { name: fileName(o.name, `${f}.name`), size };
   if (o.unit !== undefined && o.activation === undefined) p.unit = str(o.unit, `${f}.unit`);
   else p.activation = oneOf(o.activation, `${f}.activation`, ACTIVATIONS);
   // Values only; the unit's checks (tau > 0, noise >= 0, ...) run once batch.params is known.
@@ -37,7 +37,7 @@ function population(v: unknown, f: string, spec: NetworkSpec): PopulationSpec {
 
 function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, modulators: Set<string>, rules: RateRuleTable, userRules: Record<string, unknown>): ProjectionSpec {
   const o = object(v, f, ['name', 'from', 'to', 'gain', 'weights', 'plasticity', 'gainModulator']);
-  const name = str(o.name, `${f}.name`);
+  const name = fileName(o.name, `${f}.name`);
   const from = str(o.from, `${f}.from`);
   const to = str(o.to, `${f}.to`);
   const pre = pops.get(from), post = pops.get(to);
@@ -84,7 +84,7 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, mo
       break;
     case 'gaussian':
       object(w, wf, ['type', 'g', 'seed']);
-      p.weights = { type, g: finite(w.g, `${wf}.g`), seed: w.seed === undefined ? undefined : integer(w.seed, `${wf}.seed`, 0) };
+      p.weights = { type, g: finite(w.g, `${wf}.g`), seed: w.seed === undefined ? undefined : seed32(w.seed, `${wf}.seed`) };
       break;
     case 'fixed-indegree': {
       object(w, wf, ['type', 'k', 'weight', 'seed', 'allowAutapses']);
@@ -94,7 +94,7 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, mo
       if (k > available) throw new SpecError(`${wf}.k`, `must be <= ${available} (distinct presynaptic units available), got ${k}`);
       p.weights = {
         type, k, weight: finite(w.weight, `${wf}.weight`), allowAutapses,
-        seed: w.seed === undefined ? undefined : integer(w.seed, `${wf}.seed`, 0),
+        seed: w.seed === undefined ? undefined : seed32(w.seed, `${wf}.seed`),
       };
       break;
     }
@@ -137,7 +137,7 @@ function recorder(v: unknown, f: string, spec: NetworkSpec, pops: Map<string, Po
   const population = str(o.population, `${f}.population`);
   const pop = pops.get(population);
   if (!pop) throw new SpecError(`${f}.population`, `no population named "${population}"`);
-  const r: RecorderSpec = { name: str(o.name, `${f}.name`), population };
+  const r: RecorderSpec = { name: fileName(o.name, `${f}.name`), population };
   if (o.what !== undefined) r.what = oneOf(o.what, `${f}.what`, ['rate', 'state'] as const);
   if (o.units !== undefined) {
     r.units = numArray(o.units, `${f}.units`);
@@ -173,8 +173,7 @@ export function validateSpec(v: unknown): NetworkSpec {
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
   if (o.steps !== undefined) spec.steps = stepCount(o.steps, 'steps');
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);
-  if (o.seed !== undefined) spec.seed = integer(o.seed, 'seed', 0);
-  if (spec.seed !== undefined && spec.seed > 0xffffffff) throw new SpecError('seed', 'must fit in 32 bits');
+  if (o.seed !== undefined) spec.seed = seed32(o.seed, 'seed');
   if (o.units !== undefined) spec.units = validateUnits(o.units);
   if (!Array.isArray(o.populations) || o.populations.length === 0) throw new SpecError('populations', 'expected a non-empty array');
   spec.populations = o.populations.map((p, k) => population(p, `populations[${k}]`, spec));
@@ -205,7 +204,7 @@ export function validateSpec(v: unknown): NetworkSpec {
       spec.batch.params = {};
       for (const [key, vals] of Object.entries(params)) {
         spec.batch.params[key] = numArray(vals, `batch.params.${key}`, size);
-        if (key === 'seed') spec.batch.params[key].forEach((s, k) => integer(s, `batch.params.seed[${k}]`, 0));
+        if (key === 'seed') spec.batch.params[key].forEach((s, k) => seed32(s, `batch.params.seed[${k}]`));
         const proj = key.endsWith('.gamma') ? spec.projections.find((p) => key === `projections.${p.name}.gamma`) : undefined;
         if (proj?.plasticity) {
           throw new SpecError(`batch.params.${key}`, 'a plastic projection starts every instance from the same matrix; per-instance gamma is not supported (set weights.gamma)');
