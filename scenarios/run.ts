@@ -54,11 +54,19 @@ function loadSpecFile(path: string): unknown {
 }
 
 /** Weights given as { type: 'npy', file } with a relative path are read relative to the spec file. */
-function resolveWeightFiles(raw: Record<string, unknown>, specPath: string): void {
+/**
+ * Every path a spec names is read relative to the spec file: rate weights { type: 'npy', file } and
+ * spiking connectivity { file, weightsFile } (absolute paths are kept).
+ */
+function resolveSpecPaths(raw: Record<string, unknown>, specPath: string): void {
   if (!Array.isArray(raw.projections)) return;
-  for (const p of raw.projections) {
-    const w = (p as { weights?: { type?: unknown; file?: unknown } })?.weights;
-    if (w?.type === 'npy' && typeof w.file === 'string' && w.file !== '' && !isAbsolute(w.file)) w.file = resolve(dirname(specPath), w.file);
+  const fix = (o: Record<string, unknown> | undefined, key: string) => {
+    const v = o?.[key];
+    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) o![key] = resolve(dirname(specPath), v);
+  };
+  for (const p of raw.projections as { weights?: Record<string, unknown>; connectivity?: Record<string, unknown> }[]) {
+    if (p?.weights?.type === 'npy') fix(p.weights, 'file');
+    if (p?.connectivity && typeof p.connectivity === 'object') { fix(p.connectivity, 'file'); fix(p.connectivity, 'weightsFile'); }
   }
 }
 
@@ -76,7 +84,7 @@ async function writePlasticWeights(sim: RateSimulation, out: string): Promise<{ 
 
 function specRun(req: RunRequest): ScenarioRun {
   const raw = loadSpecFile(req.target) as Record<string, unknown>;
-  if (typeof raw === 'object' && raw) resolveWeightFiles(raw, req.target);
+  if (typeof raw === 'object' && raw) resolveSpecPaths(raw, req.target);
   if (req.dt !== undefined && typeof raw === 'object' && raw) raw.dt = req.dt;
   const spec: NetworkSpec = validateSpec(raw);
   const steps = req.steps ?? spec.steps ?? 1000;
@@ -122,6 +130,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (!scenario) {
     const raw = loadSpecFile(req.target);
     if (isSpikingSpec(raw)) {
+      resolveSpecPaths(raw as Record<string, unknown>, req.target);
       if (req.dt !== undefined) (raw as Record<string, unknown>).dt = req.dt;
       mkdirSync(req.out, { recursive: true });
       const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);

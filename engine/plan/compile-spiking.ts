@@ -400,6 +400,7 @@ function loadSynapseFiles(c: Record<string, unknown>, cf: string, dt: number): {
   const t = load('file');
   if (t.shape.length !== 2 || t.shape[1] !== 3 || t.fortranOrder) throw new SpecError(`${cf}.file`, `expected a C-order (S, 3) table of (pre, post, delay in steps), got shape (${t.shape.join(', ')})`);
   const S = t.shape[0];
+  if (!['<i4', '<u4', '<i8'].includes(t.dtype)) throw new SpecError(`${cf}.file`, `expected an integer table (int32, uint32 or int64), got ${t.dtype}`);
   const col = (k: number) => Array.from({ length: S }, (_, s) => Number(t.data[s * 3 + k]));
   const out: { pre: number[]; post: number[]; delays: number[]; weights?: number[] } = { pre: col(0), post: col(1), delays: col(2).map((d) => d * dt) };
   if (c.weightsFile !== undefined) {
@@ -409,6 +410,7 @@ function loadSynapseFiles(c: Record<string, unknown>, cf: string, dt: number): {
     const b = c.instance === undefined ? 0 : integer(c.instance, `${cf}.instance`, 0);
     if (b >= rows) throw new SpecError(`${cf}.instance`, `the file holds ${rows} instance${rows > 1 ? 's' : ''}, got ${b}`);
     out.weights = Array.from(w.data.subarray(b * S, (b + 1) * S), Number);
+    out.weights.forEach((x, k) => { if (!Number.isFinite(x) || !Number.isFinite(Math.fround(x))) throw new SpecError(`${cf}.weightsFile`, `weight ${k} of instance ${b} is ${x}: weights must be finite float32 values`); });
   } else if (c.instance !== undefined) {
     throw new SpecError(`${cf}.instance`, 'only with weightsFile');
   }

@@ -54,16 +54,27 @@ export function encodeNpy(data: NpyArray, shape: number[]): Uint8Array {
   return out;
 }
 
+/** int64 (numpy's default integer) as exact float64 values; beyond 2^53 a value could not be exact. */
+function int64(ab: ArrayBuffer): Float64Array {
+  const big = new BigInt64Array(ab);
+  return Float64Array.from(big, (v, k) => {
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`int64 value ${v} at index ${k} is beyond 2^53`);
+    return Number(v);
+  });
+}
+
 const DTYPES: Record<string, { bytes: number; make: (ab: ArrayBuffer) => NpyArray }> = {
   '<f4': { bytes: 4, make: (ab) => new Float32Array(ab) },
   '<f8': { bytes: 8, make: (ab) => new Float64Array(ab) },
   '<i4': { bytes: 4, make: (ab) => new Int32Array(ab) },
   '<u4': { bytes: 4, make: (ab) => new Uint32Array(ab) },
+  // numpy's default integer type; read as exact float64 values (dtype stays '<i8').
+  '<i8': { bytes: 8, make: int64 },
 };
 
 /**
- * Parses a .npy file (format versions 1.0, 2.0 and 3.0; little-endian float32, float64, int32 or uint32;
- * C or Fortran order).
+ * Parses a .npy file (format versions 1.0, 2.0 and 3.0; little-endian float32, float64, int32, uint32 or
+ * int64 (as exact float64 values); C or Fortran order).
  */
 export function readNpy(buf: Uint8Array): Npy {
   const text = (from: number, to: number, utf8 = false) => (utf8 ? new TextDecoder().decode(buf.subarray(from, to)) : String.fromCharCode(...buf.subarray(from, to)));
@@ -109,7 +120,11 @@ export function readNpyMatrix(path: string, rows: number, cols: number, field: s
   }
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) out[i * cols + j] = npy.data[npy.fortranOrder ? j * rows + i : i * cols + j];
+    for (let j = 0; j < cols; j++) {
+      const v = npy.data[npy.fortranOrder ? j * rows + i : i * cols + j];
+      if (!Number.isFinite(v) || !Number.isFinite(Math.fround(v))) throw new SpecError(field, `"${path}" holds ${v} at (${i}, ${j}): weights must be finite float32 values`);
+      out[i * cols + j] = v;
+    }
   }
   return out;
 }
