@@ -4,6 +4,7 @@
  * chunk sits in a dynamic uniform buffer at a stride of STEP_STRIDE bytes; the runner binds step s of
  * the chunk at offset s * STEP_STRIDE.
  */
+import { MAX_RECORDERS } from '../spec/limits.ts';
 import { STEP_STRIDE } from './layouts.ts';
 
 /** The u32 fields before the recorder slots, in order, with what each holds. */
@@ -16,10 +17,12 @@ export const STEP_FIELDS = {
 export type StepField = keyof typeof STEP_FIELDS;
 
 /** Recorder slots (u32 each, packed in vec4s): a recorder's row in its ring buffer for this step. */
-export const STEP_SLOTS = 60;
+export const STEP_SLOTS = MAX_RECORDERS;
 
 const FIELD_NAMES = Object.keys(STEP_FIELDS) as StepField[];
 const WORDS = STEP_STRIDE / 4;
+if (FIELD_NAMES.length + STEP_SLOTS > WORDS || STEP_SLOTS % 4) throw new Error(`StepInfo: ${FIELD_NAMES.length} fields and ${STEP_SLOTS} slots do not fit ${STEP_STRIDE} bytes in vec4s`);
+const FIELD = Object.fromEntries(FIELD_NAMES.map((f, k) => [f, k])) as Record<StepField, number>;
 
 /** The WGSL declaration of StepInfo. */
 export const STEP_INFO_WGSL = [
@@ -37,11 +40,10 @@ export class StepInfoRows {
     this.data = new Uint32Array(count * WORDS);
   }
   set(s: number, field: StepField, value: number): void {
-    this.data[s * WORDS + FIELD_NAMES.indexOf(field)] = value;
+    this.data[s * WORDS + FIELD[field]] = value;
   }
-  /** Recorder slot k of step s. */
+  /** Recorder slot k (< STEP_SLOTS: the recorder count is checked with the spec) of step s. */
   slot(s: number, k: number, value: number): void {
-    if (k >= STEP_SLOTS) throw new Error(`recorder slot ${k}: StepInfo has ${STEP_SLOTS}`);
     this.data[s * WORDS + FIELD_NAMES.length + k] = value;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { fileName } from '../spec/checks.ts';
+import { MAX_RECORDERS } from '../spec/limits.ts';
 import type { SpikingRecorderSpec, SpikingSpec } from '../spec/spiking.ts';
 import type { SpikingPlan } from './spiking.ts';
 
@@ -19,7 +20,7 @@ export interface ValidRecorders {
 export function validateRecorders(spec: SpikingSpec, plan: SpikingPlan): ValidRecorders {
   const list = (spec.record ?? []) as SpikingRecorderSpec[];
   if (!Array.isArray(list)) throw new SpecError('record', 'expected an array');
-  if (list.length > 60) throw new SpecError('record', `at most 60 recorders, got ${list.length}`);
+  if (list.length > MAX_RECORDERS) throw new SpecError('record', `at most ${MAX_RECORDERS} recorders, got ${list.length}`);
   const out: ValidRecorders = { weights: [], modulators: [], spikes: [], rates: [], state: [] };
   const names = new Set<string>();
   list.forEach((r, index) => {

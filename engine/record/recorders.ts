@@ -6,8 +6,6 @@
 import type { NetworkPlan } from '../plan/rate.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 
-/** Most recorders one network may have (slots in the per-step uniform). */
-export const MAX_RECORDERS = 60;
 
 export interface RecorderInfo {
   name: string;

@@ -61,9 +61,12 @@ export class SpikingReference implements Simulation {
 
   /** Recorders of the spec this twin runs (none without a spec): run() delivers them as the GPU does. */
   private readonly records: ValidRecorders;
+  /** Spike counts of each rate recorder since its last row, per instance (kept across runs, as on the GPU). */
+  private readonly rateCounts: Float64Array[];
 
   constructor(readonly plan: SpikingPlan, spec?: SpikingSpec) {
     this.records = spec ? validateRecorders(spec, plan) : { weights: [], modulators: [], spikes: [], rates: [], state: [] };
+    this.rateCounts = this.records.rates.map(() => new Float64Array(plan.batch));
     this.state = plan.stateInit.slice();
     this.refrac = new Int32Array(plan.neuronCount);
     this.ring = new Int32Array(plan.ringLength);
@@ -222,15 +225,15 @@ export class SpikingReference implements Simulation {
     for (let k = 0; k < B * S; k++) p.wel[k] = data[k % data.length];
   }
 
-  /** What each row-recorder delivers, in the GPU simulation's order (state, rate, weights, modulators). */
+  /** What each row-recorder delivers, in the GPU simulation's order (modulators, state, rate, weights). */
   get recorders(): RecorderInfo[] {
     const { plan } = this, B = plan.batch, none = new Uint32Array(0);
     const info = (name: string, population: string, what: RecorderInfo['what'], every: number, width: number, units: Uint32Array = none): RecorderInfo => ({ name, population, what, reduce: 'none', every, units, width, batch: B });
     return [
+      ...this.records.modulators.map((r) => info(r.name, plan.modulators[r.modulator].name, 'modulator', r.every, 1)),
       ...this.records.state.map((r) => info(r.name, plan.pops[r.pop].name, 'state', r.every, r.units.length, r.units)),
       ...this.records.rates.map((r) => info(r.name, plan.pops[r.pop].name, 'rate', r.every, 1)),
       ...this.records.weights.map((r) => info(r.name, plan.plastic[r.plastic].name, 'weights', r.every, plan.plastic[r.plastic].synapses)),
-      ...this.records.modulators.map((r) => info(r.name, plan.modulators[r.modulator].name, 'modulator', r.every, 1)),
     ];
   }
 
@@ -242,7 +245,7 @@ export class SpikingReference implements Simulation {
     const { sink } = opts;
     for (const i of infos) await sink?.begin?.(i, plannedRows(i.every, this.step, steps));
     const lists = records.spikes.map(() => ({ s: [] as number[], b: [] as number[], n: [] as number[] }));
-    const acc = records.rates.map(() => new Float64Array(B));
+    const acc = this.rateCounts;
     const at = (name: string) => infos.find((i) => i.name === name)!;
     for (let k = 0; k < steps; k++) {
       const n = this.step;

@@ -90,6 +90,8 @@ export interface RuntimeOptions extends DeviceOptions {
 export interface RunControl {
   chunkSteps: number;
   maxInFlight: number;
+  /** Called after each chunk is submitted, with its step count (the simulation advances its step). */
+  onSubmitted: (count: number) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -123,6 +125,7 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
     });
     delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
     inFlight.push(delivered);
+    control.onSubmitted(count);
     done += count;
     if (inFlight.length >= control.maxInFlight) await inFlight.shift();
     control.onProgress?.(done, steps);
@@ -177,18 +180,15 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   pass.end();
   const regions = recs.map((r, k) => r.region?.(rows[k], chunk));
   const total = regions.reduce((a, g) => a + (g?.bytes ?? 0), 0);
-  let staging: GPUBuffer | undefined;
-  const placed: ({ at: number; bytes: number } | undefined)[] = [];
-  if (total > 0) {
-    staging = device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: USAGE.MAP_READ | USAGE.COPY_DST });
-    let at = 0;
-    for (const g of regions) {
-      if (g && g.bytes > 0) {
-        enc.copyBufferToBuffer(g.buffer, g.offset, staging, at, g.bytes);
-        placed.push({ at, bytes: g.bytes });
-        at += g.bytes;
-      } else placed.push(undefined);
-    }
-  }
+  const staging = total > 0 ? device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: USAGE.MAP_READ | USAGE.COPY_DST }) : undefined;
+  // Where each recorder's region lands in the staging buffer (none: nothing to read back for it).
+  let at = 0;
+  const placed = regions.map((g) => {
+    if (!staging || !g || g.bytes === 0) return undefined;
+    enc.copyBufferToBuffer(g.buffer, g.offset, staging, at, g.bytes);
+    const p = { at, bytes: g.bytes };
+    at += g.bytes;
+    return p;
+  });
   return { commands: enc.finish(), rows, staging, regions: placed };
 }

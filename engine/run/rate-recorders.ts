@@ -7,7 +7,7 @@ import { assemble, type AssembledKernel, type Constants } from '../codegen/rate.
 import { SpecError } from '../errors.ts';
 import { grid } from '../gpu/pipelines.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
-import { MAX_RECORDERS, recorderInfos, type RecorderInfo } from '../record/recorders.ts';
+import { recorderInfos, type RecorderInfo } from '../record/recorders.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 import type { ChunkRecorder, Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext } from './rate-context.ts';
@@ -34,7 +34,6 @@ function recordKernel(ctx: KernelContext, info: RecorderInfo, index: number, lab
 /** The recorders of a spec with their ring buffers and kernels (after the step kernels: weight recorders need their buffers). */
 export function rateRecorders(ctx: KernelContext, specs: RecorderSpec[], chunkSteps: number): ChunkRecorder[] {
   const { plan, device } = ctx;
-  if (specs.length > MAX_RECORDERS) throw new SpecError('record', `at most ${MAX_RECORDERS} recorders, got ${specs.length}`);
   return recorderInfos(plan, specs).map((info, index): ChunkRecorder => {
     const capacity = Math.ceil(chunkSteps / info.every) + 1;
     const rowBytes = plan.batch * info.width * 4;

@@ -129,9 +129,9 @@ export class RateSimulation implements Simulation {
   /** Runs `steps` steps from the current step; recorder rows go to opts.sink in order. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
     if (this.destroyed) throw new Error('simulation destroyed');
-    const start = this.step;
-    this.step += steps;
-    return runChunks(this.gpu, this.program, start, steps, opts, { chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress });
+    return runChunks(this.gpu, this.program, this.step, steps, opts, {
+      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress, onSubmitted: (count) => { this.step += count; },
+    });
   }
 
   /** Reads the current state x and rates r(x) of every population (outside the step loop). */

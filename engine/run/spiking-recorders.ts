@@ -49,7 +49,7 @@ export function spikeBitSlots(ctx: SpikingContext, records: ValidRecorders, chun
   return { slots, words };
 }
 
-/** Every recorder of a spiking network, in dispatch order: spikes, state, rate, weights, modulators. */
+/** Every recorder of a spiking network: modulators (host), then in dispatch order spikes, state, rate, weights. */
 export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, bits: ReturnType<typeof spikeBitSlots>, spikeBits: GPUBuffer, plastic: Plastic[], chunkSteps: number): Rec[] {
   const { plan } = ctx;
   const B = plan.batch;
@@ -124,5 +124,6 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
       },
     };
   });
-  return [...spikes, ...state, ...rates, ...weights, ...modulators];
+  // Modulator rows first (as before the one-runner refactor); they have no GPU slot, so dispatch order is unchanged.
+  return [...modulators, ...spikes, ...state, ...rates, ...weights];
 }

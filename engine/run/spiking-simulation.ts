@@ -109,7 +109,7 @@ export class SpikingSimulation implements Simulation {
 
   get batch(): number { return this.plan.batch; }
   get dt(): number { return this.plan.dt; }
-  /** What each row-recorder (state, rate, weights, modulator) delivers, in dispatch order. */
+  /** What each row-recorder delivers: modulators, then state, rate and weights in dispatch order. */
   get recorders(): RecorderInfo[] { return this.program.recorders.flatMap((r) => (r.info ? [r.info] : [])); }
 
   /**
@@ -174,9 +174,9 @@ export class SpikingSimulation implements Simulation {
 
   /** Runs `steps` steps; spikes go to onSpikes, the other recordings to sink. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
-    const start = this.step;
-    this.step += steps;
-    return runChunks(this.gpu, this.program, start, steps, opts, { chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress });
+    return runChunks(this.gpu, this.program, this.step, steps, opts, {
+      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress, onSubmitted: (count) => { this.step += count; },
+    });
   }
 
   /** Modulator values of steps n0 .. n0 + count - 1: (step, instance, modulator) float32, as the kernels read them. */

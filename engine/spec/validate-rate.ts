@@ -3,6 +3,7 @@
  * (`populations[1].tau[7]`). Accepts untrusted JSON and returns a typed NetworkSpec.
  */
 import { SpecError } from '../errors.ts';
+import { MAX_RECORDERS } from './limits.ts';
 import { describe, fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from './checks.ts';
 import {
   ACTIVATIONS, INTEGRATORS, type InputSpec, type NetworkSpec, type PopulationSpec, type ProjectionSpec,
@@ -193,7 +194,9 @@ export function validateSpec(v: unknown): NetworkSpec {
   uniqueNames(spec.projections, 'projections');
   spec.inputs = list('inputs').map((p, k) => input(p, `inputs[${k}]`, pops));
   uniqueNames(spec.inputs, 'inputs');
-  spec.record = list('record').map((p, k) => recorder(p, `record[${k}]`, spec, pops));
+  const records = list('record');
+  if (records.length > MAX_RECORDERS) throw new SpecError('record', `at most ${MAX_RECORDERS} recorders, got ${records.length}`);
+  spec.record = records.map((p, k) => recorder(p, `record[${k}]`, spec, pops));
   uniqueNames(spec.record, 'record');
   if (o.batch !== undefined) {
     const b = object(o.batch, 'batch', ['size', 'params']);

@@ -2,7 +2,9 @@
  * One Simulation interface for every network and backend: createSimulation (GPU) and createReference
  * (CPU twin) take the same spec and are driven the same way. A spiking network with every recorder kind
  * (spikes, state, population rate, weights, modulator) and a host modulator set between runs gives the
- * same spikes and the same rows bit for bit; a rate network gives the same rows to the rate tolerance.
+ * same spikes and the same rows bit for bit (the runs end inside recorder bins: 64 + 86 steps, rates
+ * binned every 10); a rate network gives the same rows to the rate tolerance. A run that fails before
+ * any step leaves the step counter where it was.
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySink } from '../../engine/record/recorders.ts';
@@ -43,14 +45,14 @@ describe('the Simulation interface: GPU and CPU twin driven the same way', () =>
     const gpu = await withoutValidationErrors(async () => {
       const sim = await createSimulation(spec, { chunkSteps: 33 });
       expect(sim.kind).toBe('spiking');
-      const out = await drive(sim, [60, 90]);
+      const out = await drive(sim, [64, 86]);
       const w = await sim.readWeights('EI');
       sim.destroy();
       return { ...out, w, recorders: sim.recorders.map((r) => r.name) };
     });
     const twin = createReference(spec);
     expect(twin.recorders.map((r) => r.name)).toEqual(gpu.recorders);
-    const ref = await drive(twin, [60, 90]);
+    const ref = await drive(twin, [64, 86]);
     expect(gpu.step).toBe(150);
     expect(ref.step).toBe(150);
     expect(gpu.spikes.length).toBeGreaterThan(100);
@@ -81,4 +83,20 @@ describe('the Simulation interface: GPU and CPU twin driven the same way', () =>
       expect(worst, name).toBeLessThan(TOLERANCE.record_rel);
     }
   });
+
+  it('a run that fails before submitting a step does not advance the step counter', async () => {
+    await withoutValidationErrors(async () => {
+      const rate = randomTwoPopulationSpec(5, 8, 4);
+      rate.record = [{ name: 'rE', population: 'E' }];
+      for (const spec of [plasticSpec(), rate]) {
+        const sim = await createSimulation(spec as SpikingSpec, { chunkSteps: 7 });
+        await sim.run(10);
+        const failing = { begin: () => { throw new Error('sink refused'); }, write: () => undefined };
+        await expect(sim.run(20, { sink: failing })).rejects.toThrow('sink refused');
+        expect(sim.step).toBe(10);
+        sim.destroy();
+      }
+    });
+  });
 });
+
