@@ -11,8 +11,6 @@ export class PipelineCache {
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
   private readonly layoutKeys = new WeakMap<GPUBindGroupLayout, string>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
-  /** Pipelines compiled (cache misses), for reports and tests. */
-  compiled = 0;
 
   private constructor(readonly device: GPUDevice) {}
 
@@ -46,7 +44,6 @@ export class PipelineCache {
         compute: { module: this.device.createShaderModule({ label, code }), entryPoint: 'main' },
       });
       this.pipelines.set(key, p);
-      this.compiled++;
     }
     return p;
   }

@@ -25,7 +25,7 @@ export async function scopedAsync<T>(device: GPUDevice, what: string, fn: () => 
 
 export function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
   const padded = Math.max(16, Math.ceil(size / 4) * 4);
-  const buffer = device.createBuffer({ label, size: padded, usage: usage | GPUBufferUsage.COPY_DST });
+  const buffer = device.createBuffer({ label, size: padded, usage: usage | USAGE.COPY_DST });
   if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   return buffer;
 }
@@ -36,7 +36,7 @@ export const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC;
 
 /** Reads a buffer back (creating a staging buffer); used outside the step loop only. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: number, size: number): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: `readback:${src.label}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({ label: `readback:${src.label}`, size, usage: USAGE.MAP_READ | USAGE.COPY_DST });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(src, offset, staging, 0, size);
   device.queue.submit([enc.finish()]);

@@ -66,7 +66,6 @@ export interface ModelEnv {
   dt: number;
 }
 
-export { ModelError };
 
 const ENGINE_NAMES = new Set(['I_ext', 'dt', 'refractory']);
 

@@ -16,7 +16,7 @@
  * projection's (wMin, wMax, optional): the engine clips w after `update`.
  */
 import { parseProgram } from './expr.ts';
-import { ModelError } from './neuron.ts';
+import { ModelError } from './check.ts';
 import { compileCode, compileParams, parse, type RuleBlock, type RuleParams, type RuleSpec } from './rule.ts';
 
 export interface RateRuleSpec {

@@ -6,7 +6,8 @@
  */
 import { SpecError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/builtin-models.ts';
-import { compileModel, ModelError, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
+import { ModelError } from '../models/check.ts';
+import { compileModel, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
 import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { readHostFile } from '../util/host.ts';

@@ -6,7 +6,7 @@
  * A value is stored once for the population when every unit and instance has the same float32 value.
  */
 import { SpecError } from '../errors.ts';
-import { ModelError } from '../models/neuron.ts';
+import { ModelError } from '../models/check.ts';
 import { specialize, unitTwin, type UnitCode, type UnitTables, type UnitValue } from '../models/rate-unit.ts';
 import { populationUnit } from '../spec/rate-units.ts';
 import type { NetworkSpec } from '../spec/rate.ts';

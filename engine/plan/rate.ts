@@ -76,7 +76,7 @@ export interface NetworkPlan {
   modulators: ModulatorPlan[];
   /** Stride of the modulator buffer per instance: max(modulators, 1). */
   modK: number;
-  /** MOD_WORDS float parameters per modulator (see modulation.ts). */
+  /** MOD_WORDS float parameters per modulator (see MOD_WORDS below). */
   modParams: Float32Array;
 }
 

@@ -20,7 +20,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { finite, isObj, object, oneOf, str, uniqueNames } from '../spec/checks.ts';
-import { ModelError } from '../models/neuron.ts';
+import { ModelError } from '../models/check.ts';
 import type { RuleTable } from './rules.ts';
 import { timeSteps } from './rate.ts';
 import type { TimeCourse } from '../spec/rate.ts';

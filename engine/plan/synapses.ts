@@ -9,7 +9,7 @@ import { SpecError } from '../errors.ts';
 import { PhiloxStream } from '../util/philox.ts';
 import type { ConnectivitySpec, Distribution } from '../spec/spiking.ts';
 
-/** A connectivity rule with its data in the spec (explicit lists from files are read by compile.ts first). */
+/** A connectivity rule with its data in the spec (explicit lists from files are read by compile-spiking.ts first). */
 export type HostConnectivity = Exclude<ConnectivitySpec, { file: string }>;
 
 export interface Synapses {

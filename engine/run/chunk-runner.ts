@@ -135,47 +135,49 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   return { steps, wallSeconds: (performance.now() - t0) / 1000 };
 }
 
+function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup, offset: number[]): void {
+  pass.setPipeline(k.pipeline);
+  pass.setBindGroup(0, group0, offset);
+  if (k.group1) pass.setBindGroup(1, k.group1);
+  pass.dispatchWorkgroups(k.workgroups[0], k.workgroups[1], k.workgroups[2]);
+}
+
 /** Encodes one chunk: StepInfo rows, clears, every step's slots and recorders, then the copies to staging. */
 function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk<D>) {
   const { n0, count } = chunk;
   const recs = program.recorders;
   const info = new StepInfoRows(count);
-  const rows = recs.map(() => 0);
-  const takes: boolean[][] = [];
+  // takes[s * R + k]: recorder k takes a row after step s; row[k]: rows it has taken so far.
+  const R = recs.length;
+  const takes = new Uint8Array(count * R);
+  const rows = new Array<number>(R).fill(0);
   for (let s = 0; s < count; s++) {
     info.set(s, 'step', n0 + s);
     info.set(s, 'local', s);
-    takes.push(recs.map((r, k) => {
-      const take = r.everyStep || fires(r.every, n0 + s);
+    for (let k = 0; k < R; k++) {
+      const r = recs[k];
       if (r.slot !== undefined) info.slot(s, r.slot, r.everyStep ? s : rows[k]);
-      if (take && !r.everyStep) rows[k]++;
-      return take;
-    }));
+      if (r.everyStep || fires(r.every, n0 + s)) { takes[s * R + k] = 1; rows[k]++; }
+    }
   }
-  recs.forEach((r, k) => { if (r.everyStep) rows[k] = count; });
   device.queue.writeBuffer(program.stepBuffer, 0, info.data);
   const enc = device.createCommandEncoder({ label: `${program.label} ${n0}..${n0 + count - 1}` });
   for (const r of recs) if (r.clear) enc.clearBuffer(r.clear);
   let pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
-  const row = recs.map(() => 0);
+  const hasCopies = recs.some((r) => r.copy);
+  const row = new Array<number>(R).fill(0);
   for (let s = 0; s < count; s++) {
     const group0 = program.group0(n0 + s);
-    const dispatch = (k: Kernel) => {
-      pass.setPipeline(k.pipeline);
-      pass.setBindGroup(0, group0, [s * STEP_STRIDE]);
-      if (k.group1) pass.setBindGroup(1, k.group1);
-      pass.dispatchWorkgroups(...k.workgroups);
-    };
-    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(slot.kernel);
-    recs.forEach((r, k) => { if (takes[s][k] && r.kernel) dispatch(r.kernel); });
-    const copies = recs.filter((r, k) => takes[s][k] && r.copy);
-    if (copies.length) {
+    const offset = [s * STEP_STRIDE];
+    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(pass, slot.kernel, group0, offset);
+    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatch(pass, kernel, group0, offset); }
+    if (hasCopies && recs.some((r, k) => r.copy && takes[s * R + k])) {
       // Buffer copies go between compute passes.
       pass.end();
-      recs.forEach((r, k) => { if (takes[s][k] && r.copy) r.copy(enc, row[k]); });
+      for (let k = 0; k < R; k++) if (recs[k].copy && takes[s * R + k]) recs[k].copy!(enc, row[k]);
       pass = enc.beginComputePass({ label: `steps ${n0 + s + 1}..${n0 + count - 1}` });
     }
-    recs.forEach((r, k) => { if (takes[s][k]) row[k]++; });
+    for (let k = 0; k < R; k++) row[k] += takes[s * R + k];
   }
   pass.end();
   const regions = recs.map((r, k) => r.region?.(rows[k], chunk));

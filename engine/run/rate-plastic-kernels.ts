@@ -13,7 +13,6 @@ import { grid } from '../gpu/pipelines.ts';
 import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext, type PlasticBuffers } from './rate-context.ts';
 
-export type { PlasticBuffers };
 
 /** The plastic projection's buffers, made on first use and registered in ctx.plastic. */
 export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffers {

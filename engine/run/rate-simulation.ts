@@ -33,7 +33,7 @@ import { buildStepKernels } from './rate-kernels.ts';
 import { rateRecorders } from './rate-recorders.ts';
 import { initialRates } from '../plan/rate-units.ts';
 
-export type { KernelTuning, RunOptions, RunTiming };
+export type { KernelTuning };
 
 /** Dense weights larger than maxBindingBytes are split into row blocks. */
 export interface SimulationOptions extends RuntimeOptions {

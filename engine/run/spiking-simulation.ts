@@ -22,8 +22,6 @@ import { spikingSlots, type Plastic, type SpikingChunk, type SpikingContext } fr
 import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
 
-export { decodeBits } from './spiking-recorders.ts';
-export type { SpikeHandler } from '../simulation.ts';
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
 export interface SpikingOptions extends RuntimeOptions {

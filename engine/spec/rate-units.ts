@@ -8,7 +8,7 @@
 import { SpecError } from '../errors.ts';
 import { BUILTIN_RATE_UNITS, builtinUnitName } from '../models/builtin-rate-units.ts';
 import { compileRateUnit, type CompiledRateUnit, type RateUnitSpec } from '../models/rate-unit.ts';
-import { ModelError } from '../models/neuron.ts';
+import { ModelError } from '../models/check.ts';
 import { finite, isObj, object, str } from './checks.ts';
 import type { NetworkSpec, PopulationSpec } from './rate.ts';
 
