@@ -12,6 +12,8 @@ import { unitTwin, type UnitTwin } from '../models/rate-unit.ts';
 import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
 import { fires, plannedRows, recorderInfos, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
+import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
+import { SpecError } from '../errors.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 import { PlasticState } from './rate-plasticity.ts';
 
@@ -71,19 +73,15 @@ export class ReferenceSimulation implements Simulation {
   /** As Simulation.writeWeights: B x post x pre values, or one post x pre matrix for every instance. */
   writeWeights(projection: string, data: ArrayLike<number>): void {
     const w = this.plastic.weights.get(projection);
-    if (!w) throw new Error(`no plastic projection named "${projection}"`);
-    const one = w.length / this.plan.batch;
-    if (data.length !== w.length && data.length !== one) throw new Error(`writeWeights("${projection}"): expected ${w.length} or ${one} values, got ${data.length}`);
-    for (let k = 0; k < w.length; k++) w[k] = data[k % data.length];
+    if (!w) throw new SpecError(`writeWeights("${projection}")`, `no plastic projection named "${projection}"`);
+    w.set(weightsForAll(projection, data, w.length / this.plan.batch, this.plan.batch, 'post x pre'));
   }
 
   /** As Simulation.setModulator (host modulators). */
   setModulator(name: string, values: number | ArrayLike<number>): void {
-    const m = this.plan.modulators.find((q) => q.name === name && q.kind === 'host');
-    if (!m) throw new Error(`no host modulator named "${name}"`);
-    for (let b = 0; b < this.plan.batch; b++) {
-      this.plastic.modulators[b * this.plan.modK + m.index] = typeof values === 'number' ? values : values[b];
-    }
+    const { index, values: v } = hostModulatorValues(this.plan.modulators, name, values, this.plan.batch);
+    const slot = this.plan.modulators[index].index;
+    for (let b = 0; b < this.plan.batch; b++) this.plastic.modulators[b * this.plan.modK + slot] = v[b];
   }
 
   /** The noise sample xi for unit g of instance b at `step` (as the GPU draws it). */

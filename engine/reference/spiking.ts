@@ -12,6 +12,7 @@ import type { ModelEnv } from '../models/neuron.ts';
 import { validateRecorders, type ValidRecorders } from '../plan/spiking-recorders.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
+import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
 import { modulatorValue } from '../plan/spiking-plasticity.ts';
 import { plasticStep, plasticTwin, twinEligibility, type PlasticTwin } from './spiking-plasticity.ts';
@@ -151,9 +152,8 @@ export class SpikingReference implements Simulation {
   }
 
   setModulator(name: string, values: number | ArrayLike<number>): void {
-    const q = this.plan.modulators.findIndex((m) => m.name === name && m.kind === 'host');
-    if (q < 0) throw new Error(`no host modulator named "${name}"`);
-    this.hostModulators[q] = typeof values === 'number' ? new Float32Array(this.plan.batch).fill(values) : Float32Array.from(values);
+    const { index, values: v } = hostModulatorValues(this.plan.modulators, name, values, this.plan.batch);
+    this.hostModulators[index] = v;
   }
 
   /** Modulator q's value in instance b at the current step. */
@@ -220,9 +220,8 @@ export class SpikingReference implements Simulation {
 
   /** S values (every instance) or B x S. */
   writeWeights(projection: string, data: ArrayLike<number>): void {
-    const p = this.plasticNamed(projection), B = this.plan.batch, S = p.plan.synapses;
-    if (data.length !== S && data.length !== B * S) throw new Error(`writeWeights("${projection}"): expected ${S} or ${B * S} values, got ${data.length}`);
-    for (let k = 0; k < B * S; k++) p.wel[k] = data[k % data.length];
+    const p = this.plasticNamed(projection);
+    p.wel.set(weightsForAll(projection, data, p.plan.synapses, this.plan.batch, `${p.plan.synapses} synapses`));
   }
 
   /** What each row-recorder delivers, in the GPU simulation's order (modulators, state, rate, weights). */

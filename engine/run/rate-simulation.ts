@@ -22,6 +22,7 @@ import { acquireGpu, type Gpu } from '../gpu/device.ts';
 import { GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, STORAGE, USAGE } from '../gpu/resources.ts';
+import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import { compile, type NetworkPlan } from '../plan/rate.ts';
 import type { RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
@@ -168,16 +169,8 @@ export class RateSimulation implements Simulation {
    */
   writeWeights(projection: string, data: ArrayLike<number>): void {
     const p = this.plasticBuffers(projection, 'writeWeights');
-    const one = p.proj.post.size * p.proj.pre.size;
-    const { batch } = this.plan;
-    if (data.length !== p.length && data.length !== one) {
-      throw new SpecError(`writeWeights("${projection}").data`, `expected ${p.length} values (batch ${batch} x post ${p.proj.post.size} x pre ${p.proj.pre.size}) or ${one} (post x pre, for every instance), got ${data.length}`);
-    }
-    const src = Float32Array.from(data);
-    src.forEach((w, k) => { if (!Number.isFinite(w)) throw new SpecError(`writeWeights("${projection}").data[${k}]`, `expected a finite float32, got ${data[k]}`); });
-    const full = new Float32Array(p.length);
-    for (let off = 0; off < p.length; off += src.length) full.set(src, off);
-    this.gpu.device.queue.writeBuffer(p.weights, 0, full);
+    const { post, pre } = p.proj;
+    this.gpu.device.queue.writeBuffer(p.weights, 0, weightsForAll(projection, data, post.size * pre.size, this.plan.batch, `post ${post.size} x pre ${pre.size}`));
   }
 
   /**
@@ -186,17 +179,11 @@ export class RateSimulation implements Simulation {
    */
   setModulator(name: string, values: number | ArrayLike<number>): void {
     if (this.destroyed) throw new Error('simulation destroyed');
-    const m = this.plan.modulators.find((q) => q.name === name);
-    const hosts = this.plan.modulators.filter((q) => q.kind === 'host').map((q) => q.name);
-    if (!m || m.kind !== 'host') {
-      throw new SpecError(`setModulator("${name}")`, `${m ? `modulator "${name}" is of type "${m.kind}"` : `no modulator named "${name}"`}; host modulators: ${hosts.length ? hosts.join(', ') : 'none'}`);
-    }
     const { batch, modK } = this.plan;
-    const vals = typeof values === 'number' ? new Array<number>(batch).fill(values) : Array.from(values);
-    if (vals.length !== batch) throw new SpecError(`setModulator("${name}").values`, `expected ${batch} values (one per instance), got ${vals.length}`);
-    vals.forEach((v, b) => { if (!Number.isFinite(v)) throw new SpecError(`setModulator("${name}").values[${b}]`, `expected a finite number, got ${v}`); });
+    const { index, values: vals } = hostModulatorValues(this.plan.modulators, name, values, batch);
+    const slot = this.plan.modulators[index].index;
     // One float per instance at stride modK: write the instances' slots one by one.
-    for (let b = 0; b < batch; b++) this.gpu.device.queue.writeBuffer(this.buffers.modulators, (b * modK + m.index) * 4, Float32Array.of(vals[b]));
+    for (let b = 0; b < batch; b++) this.gpu.device.queue.writeBuffer(this.buffers.modulators, (b * modK + slot) * 4, Float32Array.of(vals[b]));
   }
 
   /** Every modulator's current value (the one used by the last step; host modulators as last set): B x modulators. */

@@ -11,6 +11,7 @@ import { SPIKING_GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, scopedAsync, STORAGE, USAGE } from '../gpu/resources.ts';
 import { compileSpiking } from '../plan/compile-spiking.ts';
+import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import { eligibilityNow, modulatorValue } from '../plan/spiking-plasticity.ts';
 import { validateRecorders } from '../plan/spiking-recorders.ts';
 import type { SpikingPlan } from '../plan/spiking.ts';
@@ -115,13 +116,8 @@ export class SpikingSimulation implements Simulation {
    * submitted after this call (as for rate networks); e.g. a reward prediction error computed between trials.
    */
   setModulator(name: string, values: number | ArrayLike<number>): void {
-    const q = this.plan.modulators.findIndex((m) => m.name === name);
-    if (q < 0) throw new SpecError('setModulator', `no modulator named "${name}"`);
-    if (this.plan.modulators[q].kind !== 'host') throw new SpecError('setModulator', `modulator "${name}" follows its schedule; only host modulators are set from the host`);
-    const B = this.plan.batch;
-    const v = typeof values === 'number' ? new Array<number>(B).fill(values) : Array.from(values);
-    if (v.length !== B || v.some((x) => !Number.isFinite(x))) throw new SpecError('setModulator', `expected a finite number or ${B} finite numbers, got ${JSON.stringify(values)}`);
-    this.hostModulators[q] = Float32Array.from(v);
+    const { index, values: v } = hostModulatorValues(this.plan.modulators, name, values, this.plan.batch);
+    this.hostModulators[index] = v;
   }
 
   /** The synapses of a plastic projection (shared by all instances), in the order of its weights. */
@@ -154,12 +150,7 @@ export class SpikingSimulation implements Simulation {
   /** Replaces the weights of a plastic projection: S values (every instance) or B x S. */
   writeWeights(projection: string, data: ArrayLike<number>): void {
     const p = this.plasticNamed(projection);
-    const B = this.plan.batch, S = p.plan.synapses;
-    if (data.length !== S && data.length !== B * S) throw new SpecError('writeWeights', `projection "${projection}" has ${S} synapses x ${B} instances: expected ${S} or ${B * S} values, got ${data.length}`);
-    const w = new Float32Array(B * S);
-    for (let b = 0; b < B; b++) for (let s = 0; s < S; s++) w[b * S + s] = data[data.length === S ? s : b * S + s];
-    for (let k = 0; k < w.length; k++) if (!Number.isFinite(w[k])) throw new SpecError('writeWeights', `value ${k} is not finite`);
-    this.gpu.device.queue.writeBuffer(p.wel, 0, w);
+    this.gpu.device.queue.writeBuffer(p.wel, 0, weightsForAll(projection, data, p.plan.synapses, this.plan.batch, `${p.plan.synapses} synapses`));
   }
 
   get kernelLabels(): string[] {
