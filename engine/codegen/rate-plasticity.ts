@@ -9,9 +9,9 @@ import plasticity from '../../shaders/plasticity.wgsl';
 import type { NetworkPlan, ProjPlan } from '../plan/rate.ts';
 import { GROUP1 } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
-import { constantsBlock, declareBindings, splice } from './wgsl.ts';
+import { constantsBlock, declareBindings, splice, u32Literal } from './wgsl.ts';
 
-const u = (v: number) => `${v >>> 0}u`;
+const u = u32Literal;
 
 export function ratePlasticityWgsl(plan: NetworkPlan, proj: ProjPlan): string {
   const p = proj.plastic!, rule = p.compiled, B = plan.batch, post = proj.post.size;

@@ -13,12 +13,12 @@ import plasticLib from '../../shaders/lib/plastic.wgsl';
 import type { RuleBlock } from '../models/rule.ts';
 import { plasticConstants, type PlasticPlan } from '../plan/spiking-plasticity.ts';
 import type { SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
-import type { Constants } from './wgsl.ts';
+import { u32Literal, type Constants } from './wgsl.ts';
 import { bindings, constants, spikingSplice } from './spiking-common.ts';
 
 export type PlasticKernel = 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
 
-const u = (v: number) => `${v >>> 0}u`;
+const u = u32Literal;
 
 /** Generates the loads, code and stores of a projection's rule for one kernel. */
 class RuleEmitter {

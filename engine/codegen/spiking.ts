@@ -9,7 +9,7 @@ import synapseProcedural from '../../shaders/synapse-procedural.wgsl';
 import spikeSource from '../../shaders/spike-source.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
 import recordRate from '../../shaders/spiking/record-rate.wgsl';
-import { f32Literal, type Constants } from './wgsl.ts';
+import { f32Literal, u32Literal, type Constants } from './wgsl.ts';
 import { bindings, constants, spikingSplice } from './spiking-common.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from '../plan/spiking.ts';
 
@@ -30,7 +30,7 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
   let first = 0;
   const firsts = pops.map((p) => { const f = first; first += B * p.size; return f; });
   const consts: Constants = { BATCH: B, NPOPS: pops.length, TOTAL: first, DT: Math.fround(plan.dt) };
-  const u = (v: number) => `${v >>> 0}u`;
+  const u = u32Literal;
   const info = pops.map((p, k) => {
     const rec = recs.find((r) => r.pop === p.index);
     const inv = [0, 1, 2, 3].map((q) => f32Literal(q < m.ports.length ? 2 ** -p.scales[q] : 0));

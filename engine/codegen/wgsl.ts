@@ -13,6 +13,9 @@ import { hostEnv, writeHostText } from '../util/host.ts';
 export type Constants = Record<string, number | boolean>;
 export type ConstantTypes = Record<string, 'i32' | 'f32'>;
 
+/** A u32 literal (`7u`). */
+export const u32Literal = (v: number): string => `${v >>> 0}u`;
+
 /** A float literal that WGSL reads back as the same float32 (shortest round-trip decimal, as the model language writes it). */
 export function f32Literal(v: number): string {
   return toWgsl(parseExpr(String(Math.abs(v))), (n) => n).replace(/^/, v < 0 ? '-' : '');

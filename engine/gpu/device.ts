@@ -100,6 +100,11 @@ async function open(opts: DeviceOptions): Promise<Gpu> {
   return { adapter, device, info: adapter.info, backend: backend ?? 'default', lost: device.lost, uncaptured };
 }
 
+/** A CPU adapter (lavapipe, SwiftShader): kernel shapes differ there (one SIMD lane per invocation). */
+export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
+  return info.architecture === 'software' || info.isFallbackAdapter === true;
+}
+
 /** The shared device for these options (one per process and option set). */
 export function acquireGpu(opts: DeviceOptions = {}): Promise<Gpu> {
   const key = `${opts.backend ?? hostEnv('LAMINA_BACKEND') ?? ''}|${opts.adapter ?? ''}`;

@@ -11,6 +11,7 @@ import { sortByPre } from '../plan/synapses.ts';
 import type { ModelEnv } from '../models/neuron.ts';
 import { validateRecorders, type ValidRecorders } from '../plan/spiking-recorders.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
+import { binRateHz, spikingRecorderInfos } from '../record/spiking-recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
@@ -226,14 +227,8 @@ export class SpikingReference implements Simulation {
 
   /** What each row-recorder delivers, in the GPU simulation's order (modulators, state, rate, weights). */
   get recorders(): RecorderInfo[] {
-    const { plan } = this, B = plan.batch, none = new Uint32Array(0);
-    const info = (name: string, population: string, what: RecorderInfo['what'], every: number, width: number, units: Uint32Array = none): RecorderInfo => ({ name, population, what, reduce: 'none', every, units, width, batch: B });
-    return [
-      ...this.records.modulators.map((r) => info(r.name, plan.modulators[r.modulator].name, 'modulator', r.every, 1)),
-      ...this.records.state.map((r) => info(r.name, plan.pops[r.pop].name, 'state', r.every, r.units.length, r.units)),
-      ...this.records.rates.map((r) => info(r.name, plan.pops[r.pop].name, 'rate', r.every, 1)),
-      ...this.records.weights.map((r) => info(r.name, plan.plastic[r.plastic].name, 'weights', r.every, plan.plastic[r.plastic].synapses)),
-    ];
+    const i = spikingRecorderInfos(this.plan, this.records);
+    return [...i.modulators, ...i.state, ...i.rates, ...i.weights];
   }
 
   /** Runs `steps` steps; spikes go to onSpikes (once per run, in step order) and the other recordings to sink. */
@@ -261,7 +256,7 @@ export class SpikingReference implements Simulation {
       for (const [q, r] of records.rates.entries()) {
         for (const sp of spikes) if (sp.pop === r.pop) acc[q][sp.instance]++;
         if (!fires(r.every, n)) continue;
-        await sink?.write(at(r.name), Float32Array.from(acc[q], (c) => (c / plan.pops[r.pop].size / (r.every * plan.dt)) * 1000), 1);
+        await sink?.write(at(r.name), binRateHz(acc[q], plan.pops[r.pop].size, r.every, plan.dt), 1);
         acc[q].fill(0);
       }
       for (const r of records.weights) if (fires(r.every, n)) await sink?.write(at(r.name), this.plastic[r.plastic].wel.slice(0, B * plan.plastic[r.plastic].synapses), 1);

@@ -9,6 +9,7 @@ import { assemble, unitConstants, type EpilogueMode, type Constants } from '../c
 import { SpecError } from '../errors.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import type { PopPlan, ProjPlan } from '../plan/rate.ts';
+import { isSoftwareAdapter } from '../gpu/device.ts';
 import { grid } from '../gpu/pipelines.ts';
 import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext } from './rate-context.ts';
@@ -22,7 +23,7 @@ export const MATVEC_MAX_BATCH = 8;
  * adapters (lavapipe), where each invocation is a SIMD lane and a row per invocation streams best.
  */
 function defaultThreadsPerRow(ctx: KernelContext): number {
-  return ctx.device.adapterInfo.architecture === 'software' || ctx.device.adapterInfo.isFallbackAdapter ? 1 : 256;
+  return isSoftwareAdapter(ctx.device.adapterInfo) ? 1 : 256;
 }
 
 /** Bytes one storage binding may hold (the adapter's limit, or a smaller one set for testing). */

@@ -9,6 +9,7 @@ import { SpecError } from '../errors.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import type { ProjPlan } from '../plan/rate.ts';
 import { ratePlasticityWgsl } from '../codegen/rate-plasticity.ts';
+import { isSoftwareAdapter } from '../gpu/device.ts';
 import { grid } from '../gpu/pipelines.ts';
 import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext, type PlasticBuffers } from './rate-context.ts';
@@ -43,7 +44,7 @@ export function plasticBuffers(ctx: KernelContext, proj: ProjPlan): PlasticBuffe
  * batch, so an instance's sums are the same whatever the batch size.
  */
 function threadsPerRow(ctx: KernelContext, pre: number): number {
-  const software = ctx.device.adapterInfo.architecture === 'software' || ctx.device.adapterInfo.isFallbackAdapter;
+  const software = isSoftwareAdapter(ctx.device.adapterInfo);
   const wanted = ctx.tuning?.matvecThreadsPerRow ?? (software ? 1 : 256);
   return Math.min(wanted, Math.max(32, 2 ** Math.ceil(Math.log2(pre))), 256);
 }

@@ -13,6 +13,7 @@ import { grid } from '../gpu/pipelines.ts';
 import { STORAGE, USAGE } from '../gpu/resources.ts';
 import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import { fires, type RecorderInfo } from '../record/recorders.ts';
+import { binRateHz, spikingRecorderInfos } from '../record/spiking-recorders.ts';
 import type { ChunkRecorder } from './chunk-runner.ts';
 import { spikingKernel, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 
@@ -53,8 +54,7 @@ export function spikeBitSlots(ctx: SpikingContext, records: ValidRecorders, chun
 export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, bits: ReturnType<typeof spikeBitSlots>, spikeBits: GPUBuffer, plastic: Plastic[], chunkSteps: number): Rec[] {
   const { plan } = ctx;
   const B = plan.batch;
-  const info = (name: string, population: string, what: RecorderInfo['what'], every: number, width: number, units: Uint32Array = new Uint32Array(0)): RecorderInfo =>
-    ({ name, population, what, reduce: 'none', every, units, width, batch: B });
+  const infos = spikingRecorderInfos(plan, records);
   const rows = (ring: GPUBuffer, rowBytes: number) => (n: number) => ({ buffer: ring, offset: 0, bytes: n * rowBytes });
   const deliverRows = (i: RecorderInfo) => async (_: unknown, data: ArrayBuffer, n: number, out: { sink?: { write: (r: RecorderInfo, rows: Float32Array, count: number) => void | Promise<void> } }) => {
     if (n > 0) await out.sink?.write(i, new Float32Array(data), n);
@@ -64,25 +64,25 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
     region: (_, chunk) => ({ buffer: spikeBits, offset: r.bitsBase * 4, bytes: chunk.count * B * r.words * 4 }),
     deliver: async (chunk, data, _, out) => { if (out.onSpikes) await out.onSpikes(r.name, ...decodeBits(new Uint32Array(data), chunk.count, B, r.words, chunk.n0)); },
   }));
-  const state = records.state.map((r): Rec => {
+  const state = records.state.map((r, k): Rec => {
     const pop = plan.pops[r.pop];
     const capacity = Math.ceil(chunkSteps / r.every) + 1;
     const rowBytes = B * r.units.length * 4;
     ctx.check(`record[${r.index}]`, capacity * rowBytes);
     const ring = ctx.buf(`recorder "${r.name}":ring`, capacity * rowBytes);
     const label = `record-gather "${r.name}"`;
-    const i = info(r.name, pop.name, 'state', r.every, r.units.length, r.units);
+    const i = infos.state[k];
     return {
       info: i, every: r.every, slot: r.index, region: rows(ring, rowBytes), deliver: deliverRows(i),
       kernel: spikingKernel(ctx, 'record-gather', label, recordStateWgsl(plan, pop, r.variable, r.units.length, r.index),
         [ctx.buf(`${label}:units`, r.units), ring], grid(Math.ceil((r.units.length * B) / 64), ctx.gpu.device)),
     };
   });
-  const rates = records.rates.map((r): Rec => {
+  const rates = records.rates.map((r, k): Rec => {
     const pop = plan.pops[r.pop];
     const counts = ctx.buf(`recorder "${r.name}":counts`, chunkSteps * B * 4);
     const label = `record-rate "${r.name}"`;
-    const i = info(r.name, pop.name, 'rate', r.every, 1);
+    const i = infos.rates[k];
     const acc = new Float64Array(B);
     return {
       info: i, every: r.every, everyStep: true, slot: r.index, clear: counts,
@@ -93,7 +93,7 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
         for (let s = 0; s < chunk.count; s++) {
           for (let b = 0; b < B; b++) acc[b] += c[s * B + b];
           if (fires(r.every, chunk.n0 + s)) {
-            const row = Float32Array.from(acc, (n) => (n / pop.size / (r.every * plan.dt)) * 1000);
+            const row = binRateHz(acc, pop.size, r.every, plan.dt);
             acc.fill(0);
             await out.sink?.write(i, row, 1);
           }
@@ -101,20 +101,20 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
       },
     };
   });
-  const weights = records.weights.map((r): Rec => {
+  const weights = records.weights.map((r, k): Rec => {
     const p = plastic[r.plastic];
     const rowBytes = B * p.plan.synapses * 4;
     const capacity = Math.ceil(chunkSteps / r.every) + 1;
     const ring = ctx.buf(`recorder "${r.name}":ring`, Math.max(capacity * rowBytes, 4), STORAGE | USAGE.COPY_DST);
-    const i = info(r.name, p.plan.name, 'weights', r.every, p.plan.synapses);
+    const i = infos.weights[k];
     return {
       info: i, every: r.every, region: rows(ring, rowBytes), deliver: deliverRows(i),
       copy: (enc, row) => enc.copyBufferToBuffer(p.wel, 0, ring, row * rowBytes, rowBytes),
     };
   });
   const M = Math.max(plan.modulators.length, 1);
-  const modulators = records.modulators.map((r): Rec => {
-    const i = info(r.name, plan.modulators[r.modulator].name, 'modulator', r.every, 1);
+  const modulators = records.modulators.map((r, k): Rec => {
+    const i = infos.modulators[k];
     return {
       info: i, every: r.every,
       deliver: async (chunk, _, __, out) => {

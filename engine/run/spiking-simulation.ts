@@ -6,7 +6,7 @@
  * back asynchronously per chunk and delivered as spike lists (onSpikes) and rows (sink).
  */
 import { SpecError } from '../errors.ts';
-import { acquireGpu, type Gpu } from '../gpu/device.ts';
+import { acquireGpu, isSoftwareAdapter, type Gpu } from '../gpu/device.ts';
 import { SPIKING_GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, scopedAsync, STORAGE, USAGE } from '../gpu/resources.ts';
@@ -79,7 +79,7 @@ export class SpikingSimulation implements Simulation {
       const cache = PipelineCache.of(device);
       const ctx: SpikingContext = {
         gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check,
-        spikeWorkgroups: opts.spikeWorkgroups ?? (gpu.info.architecture === 'software' || gpu.info.isFallbackAdapter ? 4 : 256),
+        spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256),
       };
       const stepBuffer = buf('step_info', chunkSteps * STEP_STRIDE, USAGE.UNIFORM);
       const state = buf('state', plan.stateInit);
