@@ -7,8 +7,8 @@
 import { SpecError } from '../errors.ts';
 import { BUILTIN_RATE_RULES } from '../models/builtin-rules.ts';
 import { compileRateRule, type CompiledRateRule } from '../models/rate-rule.ts';
-import { finite, isObj, object, str } from './checks.ts';
-import { ruleTableOf, type RuleTableOf } from './rule-table.ts';
+import { finite, object, str } from './checks.ts';
+import { checkRuleCommon, keysOf, ruleTableOf, type RuleTableOf } from './rule-table.ts';
 import type { PlasticitySpec } from './rate.ts';
 
 export type RateRuleTable = RuleTableOf<CompiledRateRule>;
@@ -16,21 +16,10 @@ export type RateRuleTable = RuleTableOf<CompiledRateRule>;
 /** Checks the shape of a spec's rate rule (types and field names) before its code is compiled. */
 function checkShape(v: unknown, field: string): void {
   const o = object(v, field, ['description', 'params', 'derived', 'eligibility', 'post', 'postUpdate', 'update', 'needsModulator']);
-  const entries = (x: unknown, f: string) => Object.entries(object(x, f, isObj(x) ? Object.keys(x) : []));
-  if (o.description !== undefined) str(o.description, `${field}.description`);
-  if (o.params === undefined) throw new SpecError(`${field}.params`, 'is required ({} for a rule without parameters)');
-  for (const [name, raw] of entries(o.params, `${field}.params`)) {
-    const f = `${field}.params.${name}`;
-    const p = object(raw, f, ['value', 'unit', 'min']);
-    if (p.value !== undefined) finite(p.value, `${f}.value`);
-    if (p.min !== undefined) finite(p.min, `${f}.min`);
-    if (p.unit === undefined) throw new SpecError(`${f}.unit`, 'is required (e.g. "ms", "1/ms", "1" for none)');
-    str(p.unit, `${f}.unit`);
-  }
-  if (o.derived !== undefined) for (const [name, d] of entries(o.derived, `${field}.derived`)) str(d, `${field}.derived.${name}`);
+  checkRuleCommon(o, field, '{} for a rule without parameters', 'e.g. "ms", "1/ms", "1" for none');
   if (o.post !== undefined) {
-    for (const [name, raw] of entries(o.post, `${field}.post`)) {
-      const p = object(raw, `${field}.post.${name}`, ['init', 'unit']);
+    for (const name of keysOf(o.post, `${field}.post`)) {
+      const p = object((o.post as Record<string, unknown>)[name], `${field}.post.${name}`, ['init', 'unit']);
       finite(p.init, `${field}.post.${name}.init`);
       str(p.unit, `${field}.post.${name}.unit`);
     }

@@ -5,7 +5,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { ModelError } from '../models/check.ts';
-import { isObj } from './checks.ts';
+import { finite, isObj, object, str } from './checks.ts';
 
 export interface RuleTableOf<C> {
   /** The compiled rule called `name` (field: where the name was given, for errors). */
@@ -41,3 +41,26 @@ export function ruleTableOf<S, C>(raw: unknown, builtins: Record<string, S>, che
   for (const name of Object.keys(user)) table.get(name, `rules.${name}`);
   return table;
 }
+
+/** The keys of a raw object (a SpecError naming `f` when it is not one). */
+export const keysOf = (x: unknown, f: string): string[] => Object.keys(object(x, f, isObj(x) ? Object.keys(x) : []));
+
+/**
+ * The parts every rule declares the same way, whatever its kind: an optional description, its params
+ * ({ value?, unit, min? } each; `paramsHint` says what an empty or missing list means) and its derived
+ * parameters (expressions as strings). `o` is the rule's raw object, `field` where it is.
+ */
+export function checkRuleCommon(o: Record<string, unknown>, field: string, paramsHint: string, unitHint: string): void {
+  if (o.description !== undefined) str(o.description, `${field}.description`);
+  if (o.params === undefined) throw new SpecError(`${field}.params`, `is required (${paramsHint})`);
+  for (const name of keysOf(o.params, `${field}.params`)) {
+    const f = `${field}.params.${name}`;
+    const p = object((o.params as Record<string, unknown>)[name], f, ['value', 'unit', 'min']);
+    if (p.value !== undefined) finite(p.value, `${f}.value`);
+    if (p.min !== undefined) finite(p.min, `${f}.min`);
+    if (p.unit === undefined) throw new SpecError(`${f}.unit`, `is required (${unitHint})`);
+    str(p.unit, `${f}.unit`);
+  }
+  if (o.derived !== undefined) for (const name of keysOf(o.derived, `${field}.derived`)) str((o.derived as Record<string, unknown>)[name], `${field}.derived.${name}`);
+}
+
