@@ -96,6 +96,11 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (!scenario && !req.target.endsWith('.json')) {
     throw new SpecError('target', `"${req.target}" is neither a scenario (${Object.keys(SCENARIOS).join(', ')}) nor a .json spec file`);
   }
+  if (!scenario) {
+    // Options that shape a scenario's network mean nothing for a spec file: refuse them rather than ignore them.
+    const ignored = ([['--scale', req.scale], ['--background', req.background], ['--procedural', req.procedural || undefined]] as const).find(([, v]) => v !== undefined);
+    if (ignored) throw new SpecError(ignored[0], `applies to scenarios only (${Object.keys(SCENARIOS).join(', ')}); a spec file sets its network itself`);
+  }
   if (req.steps !== undefined) stepCount(req.steps, '--steps');
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);

@@ -98,7 +98,19 @@ describe('lamina CLI', () => {
     expect(unknown.err).toContain('no-such-scenario');
     expect(lamina('run', join(dir, 'missing.json')).code).toBe(2);
     expect(lamina('frobnicate').code).toBe(2);
-    expect(lamina('run', 'ring-attractor', '--backend', 'cuda').code).toBe(1);
+    // A backend or adapter that does not exist is bad input (exit 2, naming what to change), not a driver fault.
+    const backend = lamina('run', 'ring-attractor', '--backend', 'cuda');
+    expect(backend.code).toBe(2);
+    expect(backend.err).toMatch(/backend: unknown backend "cuda"/);
+    // Scenario options given with a spec file are refused, not ignored.
+    for (const opt of [['--scale', '0.5'], ['--background', 'dc'], ['--procedural']]) {
+      const r = lamina('run', join(dir, 'good.json'), ...opt);
+      expect(r.code, opt[0]).toBe(2);
+      expect(r.err).toContain(`${opt[0]}: applies to scenarios only`);
+    }
+    const adapter = lamina('info', '--adapter', 'no-such-adapter');
+    expect(adapter.code).toBe(2);
+    expect(adapter.err).toMatch(/no adapter matches "no-such-adapter" \(available: /);
   });
 
   it('a buffer larger than the adapter allows exits 2 and names what is too large', () => {

@@ -5,7 +5,7 @@
  * life of the process: when it is garbage-collected the process crashes. It is kept in a module-level
  * variable and never released.
  */
-import { AdapterError } from '../errors.ts';
+import { AdapterError, SpecError } from '../errors.ts';
 import { hostEnv } from '../util/host.ts';
 
 export const BACKENDS = ['vulkan', 'metal', 'd3d12', 'opengles'] as const;
@@ -43,7 +43,7 @@ export type LimitName = (typeof LIMITS)[number];
 function resolveBackend(opts: DeviceOptions): string | undefined {
   const b = opts.backend ?? hostEnv('LAMINA_BACKEND') ?? undefined;
   if (b !== undefined && b !== '' && !(BACKENDS as readonly string[]).includes(b)) {
-    throw new AdapterError(`unknown backend "${b}" (choose one of ${BACKENDS.join(', ')})`);
+    throw new SpecError('backend', `unknown backend "${b}" (choose one of ${BACKENDS.join(', ')})`);
   }
   return b || undefined;
 }
@@ -83,7 +83,10 @@ async function open(opts: DeviceOptions): Promise<Gpu> {
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
-    throw new AdapterError(`no WebGPU adapter (${(e as Error).message}); backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}. ${FIX}`);
+    const message = (e as Error).message;
+    // Dawn lists the adapters it has when none matches the name asked for: the name is the problem, not the driver.
+    if (opts.adapter && /Available adapters/.test(message)) throw new SpecError('adapter', `no adapter matches "${opts.adapter}" (${message.replace(/^.*?Available adapters:\s*/s, 'available: ').trim()})`);
+    throw new AdapterError(`no WebGPU adapter (${message}); backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}. ${FIX}`);
   }
   if (!adapter) {
     throw new AdapterError(`no WebGPU adapter found; backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}${opts.adapter ? `, adapter "${opts.adapter}"` : ''}. ${FIX}`);
