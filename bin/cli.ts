@@ -107,7 +107,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`lamina: error: ${(e as Error).message}\n`);
       process.exit(2);
     }
+    const sys = e as NodeJS.ErrnoException;
     if (e instanceof AdapterError || e instanceof GpuError) process.stderr.write(`lamina: ${e.name}: ${e.message}\n`);
+    // A file-system fault during the run (a full disk, a directory removed): what failed, without a stack.
+    else if (typeof sys?.code === 'string' && sys.syscall) process.stderr.write(`lamina: cannot ${sys.syscall}${sys.path ? ` ${sys.path}` : ''}: ${sys.code} (${sys.message})\n`);
     else process.stderr.write(`lamina: internal error: ${(e as Error).stack ?? e}\n`);
     process.exit(1);
   },

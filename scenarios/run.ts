@@ -3,7 +3,7 @@
  * meta.json (spec, seed, adapter, versions, timings), summary.json and figures; for rate networks with
  * plastic projections, the final weights of each as weights_NAME.npy (batch x post x pre).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
@@ -91,8 +91,39 @@ function specRun(req: RunRequest): ScenarioRun {
   return { spec, steps, params: { file: req.target } };
 }
 
+/**
+ * Makes the output directory before any work, so that a run that cannot write its results fails at once,
+ * naming --out: an empty name, a path through a file, and a directory that cannot be created or written
+ * (permissions, a read-only or full filesystem, /proc) are SpecErrors. Directories are made one level at
+ * a time: Node's recursive mkdir loops forever under /proc.
+ */
+export function prepareOut(out: string): void {
+  if (out.trim() === '') throw new SpecError('--out', 'is empty');
+  const dir = resolve(out);
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    let st;
+    try { st = statSync(at); } catch { /* does not exist yet */ }
+    if (st) {
+      if (!st.isDirectory()) throw new SpecError('--out', `${at} is not a directory`);
+      break;
+    }
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  const fail = (what: string, e: unknown): never => { throw new SpecError('--out', `cannot ${what} ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); };
+  for (const d of missing) {
+    try { mkdirSync(d); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') fail('create', e); }
+  }
+  const probe = join(dir, `.lamina-write-test-${process.pid}`);
+  try { writeFileSync(probe, 'ok'); rmSync(probe); } catch (e) { fail('write in', e); }
+}
+
 export async function runToDirectory(req: RunRequest): Promise<{ summary: Record<string, unknown>; pass: boolean }> {
-  const scenario = SCENARIOS[req.target];
+  const scenario = Object.hasOwn(SCENARIOS, req.target) ? SCENARIOS[req.target] : undefined;
   if (!scenario && !req.target.endsWith('.json')) {
     throw new SpecError('target', `"${req.target}" is neither a scenario (${Object.keys(SCENARIOS).join(', ')}) nor a .json spec file`);
   }
@@ -105,8 +136,8 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
+  prepareOut(req.out);
   if (scenario?.kind === 'protocol') {
-    mkdirSync(req.out, { recursive: true });
     const t0 = performance.now();
     const { result, meta } = await scenario.run({ ...req });
     for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
@@ -120,7 +151,6 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   }
   if (scenario?.kind === 'spiking') {
     const run = scenario.build(req);
-    mkdirSync(req.out, { recursive: true });
     const { summary: base, sim } = await runSpikingToDirectory({
       spec: run.spec, out: req.out, steps: run.steps, batch: run.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
       progress: req.progress, meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target, params: run.params },
@@ -137,8 +167,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
     if (isSpikingSpec(raw)) {
       resolveSpecPaths(raw as Record<string, unknown>, req.target);
       if (req.dt !== undefined) (raw as Record<string, unknown>).dt = req.dt;
-      mkdirSync(req.out, { recursive: true });
-      const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);
+        const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);
       const { summary } = await runSpikingToDirectory({
         spec: raw, out: req.out, steps, batch: req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter, progress: req.progress,
         meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target },
@@ -150,7 +179,6 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   const sim = await RateSimulation.create(run.spec, {
     batch: scenario ? undefined : req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
   });
-  mkdirSync(req.out, { recursive: true });
   const memory = new MemorySink();
   const sink: RecordSink = scenario ? new TeeSink([new NpySink(req.out), memory]) : new NpySink(req.out);
   const log = req.progress ?? (() => undefined);

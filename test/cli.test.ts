@@ -108,6 +108,16 @@ describe('lamina CLI', () => {
       expect(r.code, opt[0]).toBe(2);
       expect(r.err).toContain(`${opt[0]}: applies to scenarios only`);
     }
+    // An --out that cannot hold results fails before any work, naming --out (no hang under /proc, no stack).
+    writeFileSync(join(dir, 'a-file'), 'x');
+    for (const [out, why] of [['', /--out: is empty/], [join(dir, 'a-file'), /is not a directory/], [join(dir, 'a-file', 'sub'), /is not a directory/],
+      ['/proc/lamina-cannot-exist/run', /--out: cannot create .*ENOENT/], ['/sys/lamina-cannot-exist', /--out: cannot create .*EPERM/]] as [string, RegExp][]) {
+      const r = lamina('run', join(dir, 'good.json'), '--out', out);
+      expect(r.code, out).toBe(2);
+      expect(r.err, out).toMatch(why);
+      expect(r.err).not.toContain('internal error');
+    }
+    expect(lamina('run', 'constructor').err).toContain('"constructor" is neither a scenario');
     const adapter = lamina('info', '--adapter', 'no-such-adapter');
     expect(adapter.code).toBe(2);
     expect(adapter.err).toMatch(/no adapter matches "no-such-adapter" \(available: /);
