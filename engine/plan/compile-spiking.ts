@@ -5,9 +5,8 @@
  * this plan.
  */
 import { SpecError } from '../errors.ts';
-import { BUILTIN_MODELS } from '../models/builtin-models.ts';
 import { ModelError } from '../models/check.ts';
-import { compileModel, type CompiledModel, type NeuronModelSpec } from '../models/neuron.ts';
+import { float32Param, model, modelDef, userModel } from './spiking-models.ts';
 import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { readHostFile } from '../util/host.ts';
@@ -23,72 +22,6 @@ import {
 import type { Distribution, SpikingSpec } from '../spec/spiking.ts';
 import { validateRecorders } from './spiking-recorders.ts';
 
-/** Checks the shape of a user-defined model before its code is compiled. */
-function checkModelShape(v: unknown, field: string): void {
-  const o = object(v, field, ['params', 'derived', 'state', 'ports', 'update', 'threshold', 'reset', 'refractory', 'checks', 'description']);
-  for (const key of ['params', 'state', 'ports', 'update', 'threshold', 'reset']) {
-    if (o[key] === undefined) throw new SpecError(`${field}.${key}`, 'is required');
-  }
-  for (const [name, p] of Object.entries(object(o.params, `${field}.params`, Object.keys(o.params as object)))) {
-    const po = object(p, `${field}.params.${name}`, ['value', 'unit']);
-    finite(po.value, `${field}.params.${name}.value`);
-    str(po.unit, `${field}.params.${name}.unit`);
-  }
-  for (const [name, s] of Object.entries(object(o.state, `${field}.state`, Object.keys(o.state as object)))) {
-    const so = object(s, `${field}.state.${name}`, ['init', 'unit']);
-    if (typeof so.init !== 'string') finite(so.init, `${field}.state.${name}.init`);
-    str(so.unit, `${field}.state.${name}.unit`);
-  }
-  if (o.derived !== undefined) {
-    for (const [name, d] of Object.entries(object(o.derived, `${field}.derived`, Object.keys(o.derived as object)))) str(d, `${field}.derived.${name}`);
-  }
-  if (!Array.isArray(o.ports)) throw new SpecError(`${field}.ports`, 'expected an array of port names');
-  o.ports.forEach((p, k) => str(p, `${field}.ports[${k}]`));
-  for (const key of ['update', 'threshold', 'reset']) str(o[key], `${field}.${key}`);
-  if (o.refractory !== undefined) str(o.refractory, `${field}.refractory`);
-  if (o.checks !== undefined) {
-    if (!Array.isArray(o.checks)) throw new SpecError(`${field}.checks`, 'expected an array of { param, require, message }');
-    o.checks.forEach((c, k) => {
-      const co = object(c, `${field}.checks[${k}]`, ['param', 'require', 'message']);
-      for (const key of ['param', 'require', 'message']) str(co[key], `${field}.checks[${k}].${key}`);
-    });
-  }
-}
-
-/** The largest finite float32. */
-const F32_MAX = 3.4028234663852886e38;
-
-/**
- * A parameter value as it goes into the float32 parameter table: it must stay finite and must not
- * underflow to 0 (1e-300 would become 0, a time constant of 0).
- */
-function float32Param(v: number, field: string): number {
-  if (Math.abs(v) > F32_MAX) throw new SpecError(field, `${v} is beyond the float32 range (|x| <= ${F32_MAX.toExponential(3)})`);
-  if (v !== 0 && Math.fround(v) === 0) throw new SpecError(field, `${v} underflows to 0 in float32 (smallest magnitude about 1.4e-45)`);
-  return v;
-}
-
-/** The spec's own model called `name`, else the built-in one (own properties only: "constructor" is a name like any other). */
-function userModel(spec: SpikingSpec, name: string): NeuronModelSpec | undefined {
-  return spec.models && Object.hasOwn(spec.models, name) ? spec.models[name] : undefined;
-}
-function modelDef(spec: SpikingSpec, name: string): NeuronModelSpec | undefined {
-  return userModel(spec, name) ?? (Object.hasOwn(BUILTIN_MODELS, name) ? BUILTIN_MODELS[name] : undefined);
-}
-
-function model(spec: SpikingSpec, name: string, field: string): CompiledModel {
-  const user = userModel(spec, name);
-  if (user) checkModelShape(user, `models.${name}`);
-  const def = modelDef(spec, name);
-  if (!def) throw new SpecError(field, `unknown model "${name}" (built in: ${Object.keys(BUILTIN_MODELS).join(', ')}${spec.models ? `; defined: ${Object.keys(spec.models).join(', ')}` : ''})`);
-  try {
-    return compileModel(name, def, user ? `models.${name}` : `model ${name}`);
-  } catch (e) {
-    if (e instanceof ModelError) throw new SpecError(e.field, e.message);
-    throw e;
-  }
-}
-
 function distribution(v: unknown, field: string): Distribution {
   if (typeof v === 'number') return finite(v, field);
   const o = object(v, field, ['uniform', 'normal']);
@@ -98,6 +31,18 @@ function distribution(v: unknown, field: string): Distribution {
   if (key === 'uniform' && !(b >= a)) throw new SpecError(`${field}.uniform`, 'needs low <= high');
   if (key === 'normal' && b < 0) throw new SpecError(`${field}.normal[1]`, 'standard deviation must be >= 0');
   return key === 'uniform' ? { uniform: [a, b] } : { normal: [a, b] };
+}
+
+/**
+ * Dale's law clips each drawn weight to the projection's sign; a weight whose centre (the constant, the
+ * normal's mean, the uniform's midpoint) has the other sign would clip (nearly) every synapse to 0 and
+ * silently remove the projection, so it is refused.
+ */
+function checkSign(d: Distribution, sign: 'excitatory' | 'inhibitory', field: string): void {
+  const centre = typeof d === 'number' ? d : 'normal' in d ? d.normal[0] : (d.uniform[0] + d.uniform[1]) / 2;
+  if ((sign === 'excitatory' && centre < 0) || (sign === 'inhibitory' && centre > 0)) {
+    throw new SpecError(field, `centred at ${centre} but the projection's sign is "${sign}": Dale's law would clip (nearly) every synapse to 0; give the weight the sign's sign`);
+  }
 }
 
 /** Validates and compiles; `batch` and `seed` override the spec's. */
@@ -243,6 +188,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       };
     }
     const projSeed = po.seed === undefined ? seed : seed32(po.seed, `${f}.seed`);
+    if (po.sign !== undefined && po.weight !== undefined) checkSign(distribution(po.weight, `${f}.weight`), oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const), `${f}.weight`);
     // Synapses drawn on the GPU (generated at build time or regenerated at every spike): float32
     // distributions (delays in steps), sign as a code, and bounds for the fixed-point scale and the ring.
     const drawn = () => {

@@ -93,3 +93,21 @@ describe('"constructor" is a name like any other', () => {
     expect(rateRefusal(s).message).toMatch(/constructor/);
   });
 });
+
+describe("Dale's law and a weight of the other sign", () => {
+  const withSign = (weight: unknown, sign: string, connectivity: Record<string, unknown> = { type: 'fixed-total', n: 8 }) => {
+    const s = spiking();
+    Object.assign(s.projections![0], { weight, sign, connectivity });
+    return s;
+  };
+  it('a weight centred on the other side of its sign is refused (it removed the projection silently)', () => {
+    expect(refusal(() => compileSpiking(withSign(-5, 'excitatory'))).field).toBe('projections[0].weight');
+    expect(refusal(() => compileSpiking(withSign({ normal: [3, 1] }, 'inhibitory'))).message).toMatch(/centred at 3/);
+    expect(refusal(() => compileSpiking(withSign({ uniform: [-4, 1] }, 'excitatory', { type: 'fixed-probability', p: 0.5 }))).field).toBe('projections[0].weight');
+  });
+  it("weights on the sign's side, zero, and spread across it are accepted (Dale's law clips the tail)", () => {
+    for (const [w, sign] of [[5, 'excitatory'], [-5, 'inhibitory'], [0, 'excitatory'], [{ normal: [1, 3] }, 'excitatory'], [{ uniform: [-3, 1] }, 'inhibitory']] as [unknown, string][]) {
+      expect(() => compileSpiking(withSign(w, sign))).not.toThrow();
+    }
+  });
+});
