@@ -13,7 +13,7 @@ import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { guardGpu, USAGE } from '../gpu/resources.ts';
 import { StepInfoRows } from '../gpu/step-info.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
-import type { Outputs, RunTiming } from '../simulation.ts';
+import type { Outputs, RunOptions, RunTiming } from '../simulation.ts';
 
 /** A kernel of the step program: a pipeline, its group-1 bind group and its grid. */
 export interface Kernel {
@@ -92,11 +92,10 @@ export interface RunControl {
   maxInFlight: number;
   /** Called after each chunk is submitted, with its step count (the simulation advances its step). */
   onSubmitted: (count: number) => void;
-  onProgress?: (done: number, total: number) => void;
 }
 
 /** Runs `steps` steps of `program` from step `start`; recorder rows reach `out` in step order. */
-export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDeviceLostInfo> }, program: StepProgram<D>, start: number, steps: number, out: Outputs, control: RunControl): Promise<RunTiming> {
+export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDeviceLostInfo> }, program: StepProgram<D>, start: number, steps: number, out: RunOptions, control: RunControl): Promise<RunTiming> {
   const { device } = gpu;
   const t0 = performance.now();
   for (const r of program.recorders) if (r.info) await out.sink?.begin?.(r.info, plannedRows(r.every, start, steps));
@@ -128,7 +127,7 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
     control.onSubmitted(count);
     done += count;
     if (inFlight.length >= control.maxInFlight) await inFlight.shift();
-    control.onProgress?.(done, steps);
+    out.onProgress?.(done, steps);
   }
   await delivered;
   for (const r of program.recorders) if (r.info) await out.sink?.end?.(r.info);

@@ -131,7 +131,7 @@ export class RateSimulation implements Simulation {
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
     if (this.destroyed) throw new Error('simulation destroyed');
     return runChunks(this.gpu, this.program, this.step, steps, opts, {
-      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress, onSubmitted: (count) => { this.step += count; },
+      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
     });
   }
 

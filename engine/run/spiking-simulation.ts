@@ -164,7 +164,7 @@ export class SpikingSimulation implements Simulation {
   /** Runs `steps` steps; spikes go to onSpikes, the other recordings to sink. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
     return runChunks(this.gpu, this.program, this.step, steps, opts, {
-      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onProgress: opts.onProgress, onSubmitted: (count) => { this.step += count; },
+      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
     });
   }
 
