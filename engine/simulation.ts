@@ -16,11 +16,19 @@ export interface Outputs {
 
 export interface RunOptions extends Outputs {
   onProgress?: (doneSteps: number, totalSteps: number) => void;
+  /**
+   * Stops the run early when aborted (e.g. on SIGINT): no new chunk is started, the chunks in flight finish
+   * and are delivered, sinks are ended, and run() resolves with the steps completed and `interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunTiming {
+  /** Steps completed (fewer than asked when the run was interrupted). */
   steps: number;
   wallSeconds: number;
+  /** True when `signal` stopped the run before all its steps. */
+  interrupted?: boolean;
 }
 
 export interface Simulation {

@@ -1,8 +1,8 @@
 /**
  * .npy files on disk (Node): whole arrays, recorder rows streamed as they arrive (host memory stays
- * bounded), and int32 tables of unknown length whose header is rewritten with the row count on close.
+ * bounded) and int32 tables of unknown length, every header kept equal to the rows on disk.
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordSink, RecorderInfo } from '../record/recorders.ts';
 import { encodeNpy, npyHeader, readNpy, type Npy, type NpyArray } from '../util/npy.ts';
@@ -22,46 +22,99 @@ export function readNpyFile(path: string): Npy {
   return readNpy(readFileSync(path));
 }
 
-/** Streams each recorder to DIR/NAME.npy with shape (rows, batch, width), or (rows, batch, ...shape) when the recorder gives one. */
+/** Bytes of the fixed header of a streamed .npy file, rewritten in place as rows land. */
+const STREAM_HEADER = 128;
+
+/**
+ * A .npy file of rows that grows as they land. Its header always states the rows on disk: each append
+ * writes the rows, then rewrites the (fixed-size) header with the new count, so a run killed at any point
+ * leaves a file numpy loads with every row written so far. Opening with `rows` continues an existing file
+ * after its first `rows` rows (anything after them is cut), as a resumed run does.
+ */
+export class GrowingNpy {
+  private fd: number;
+  private rowBytes: number;
+  constructor(readonly path: string, private readonly dtype: '<f4' | '<i4', private readonly rowShape: number[], public rows = 0, resume = false) {
+    this.rowBytes = 4 * rowShape.reduce((a, b) => a * b, 1);
+    if (resume) {
+      this.fd = openSync(path, 'r+');
+      const size = fstatSync(this.fd).size;
+      const want = STREAM_HEADER + rows * this.rowBytes;
+      if (size < want) { closeSync(this.fd); throw new Error(`${path}: holds ${Math.floor((size - STREAM_HEADER) / this.rowBytes)} rows, the checkpoint needs ${rows}`); }
+      ftruncateSync(this.fd, want);
+    } else {
+      this.fd = openSync(path, 'w');
+    }
+    this.writeHeader();
+  }
+  append(bytes: Uint8Array): void {
+    if (bytes.byteLength % this.rowBytes) throw new Error(`${this.path}: ${bytes.byteLength} bytes are not whole rows of ${this.rowBytes}`);
+    writeAll(this.fd, bytes, STREAM_HEADER + this.rows * this.rowBytes);
+    this.rows += bytes.byteLength / this.rowBytes;
+    this.writeHeader();
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+  private writeHeader(): void {
+    writeAll(this.fd, npyHeader(this.dtype, [this.rows, ...this.rowShape], STREAM_HEADER), 0);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  for (let at = 0; at < bytes.byteLength;) at += writeSync(fd, bytes, at, bytes.byteLength - at, position + at);
+}
+
+/**
+ * Streams each recorder to DIR/NAME.npy with shape (rows, batch, width), or (rows, batch, ...shape) when the
+ * recorder gives one. Rows of later runs of the same simulation are appended to the same file; `resumeRows`
+ * continues files of an earlier, checkpointed run after that many rows.
+ */
 export class NpySink implements RecordSink {
-  private files = new Map<string, { fd: number; expected: number; written: number }>();
-  constructor(private readonly dir: string) {}
-  begin(rec: RecorderInfo, totalRows: number): void {
-    const fd = openSync(join(this.dir, `${rec.name}.npy`), 'w');
-    writeSync(fd, npyHeader('<f4', [totalRows, rec.batch, ...(rec.shape ?? [rec.width])]));
-    this.files.set(rec.name, { fd, expected: totalRows, written: 0 });
+  private files = new Map<string, GrowingNpy>();
+  private rows = new Map<string, number>();
+  constructor(private readonly dir: string, resumeRows: Record<string, number> = {}) {
+    for (const [name, n] of Object.entries(resumeRows)) this.rows.set(name, n);
+  }
+  begin(rec: RecorderInfo): void {
+    const known = this.rows.get(rec.name);
+    this.files.set(rec.name, new GrowingNpy(join(this.dir, `${rec.name}.npy`), '<f4', [rec.batch, ...(rec.shape ?? [rec.width])], known ?? 0, known !== undefined));
   }
   write(rec: RecorderInfo, rows: Float32Array, count: number): void {
-    const f = this.files.get(rec.name)!;
-    writeSync(f.fd, new Uint8Array(rows.buffer, rows.byteOffset, count * rec.batch * rec.width * 4));
-    f.written += count;
+    this.files.get(rec.name)!.append(new Uint8Array(rows.buffer, rows.byteOffset, count * rec.batch * rec.width * 4));
   }
   end(rec: RecorderInfo): void {
     const f = this.files.get(rec.name)!;
-    closeSync(f.fd);
-    if (f.written !== f.expected) throw new Error(`recorder "${rec.name}": wrote ${f.written} rows, header says ${f.expected}`);
+    f.close();
+    this.rows.set(rec.name, f.rows);
+    this.files.delete(rec.name);
+  }
+  /** Rows written so far per recorder (what a checkpoint stores). */
+  written(): Record<string, number> {
+    const out: Record<string, number> = Object.fromEntries(this.rows);
+    for (const [name, f] of this.files) out[name] = f.rows;
+    return out;
   }
 }
 
 /**
- * An int32 table of unknown length streamed to a .npy file: rows are appended as they come and the
- * header (fixed at 128 bytes) is rewritten with the final row count on close.
+ * An int32 table of unknown length streamed to a .npy file (e.g. spikes: step, instance, neuron), its
+ * header kept equal to the rows on disk after every append.
  */
 export class NpyRowsWriter {
-  private fd: number;
-  private rows = 0;
-  constructor(private readonly path: string, private readonly width: number) {
-    this.fd = openSync(path, 'w');
-    writeSync(this.fd, npyHeader('<i4', [0, width], 128));
+  private file: GrowingNpy;
+  constructor(path: string, readonly width: number, resumeRows?: number) {
+    this.file = new GrowingNpy(path, '<i4', [width], resumeRows ?? 0, resumeRows !== undefined);
+  }
+  get rows(): number {
+    return this.file.rows;
   }
   append(data: Int32Array): void {
-    if (data.length % this.width) throw new Error(`${this.path}: ${data.length} values are not whole rows of ${this.width}`);
-    writeSync(this.fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    this.rows += data.length / this.width;
+    if (data.length % this.width) throw new Error(`${this.file.path}: ${data.length} values are not whole rows of ${this.width}`);
+    this.file.append(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
   close(): number {
-    writeSync(this.fd, npyHeader('<i4', [this.rows, this.width], 128), 0, 128, 0);
-    closeSync(this.fd);
-    return this.rows;
+    this.file.close();
+    return this.file.rows;
   }
 }

@@ -58,14 +58,25 @@ export function recorderInfos(plan: NetworkPlan, specs: RecorderSpec[]): Recorde
 /** Collects every recording in host memory (for tests and small runs). */
 export class MemorySink implements RecordSink {
   readonly data = new Map<string, { rows: number; width: number; batch: number; values: Float32Array }>();
+  /** A second run of the same simulation appends its rows to the first's. */
   begin(rec: RecorderInfo, totalRows: number): void {
-    this.data.set(rec.name, { rows: 0, width: rec.width, batch: rec.batch, values: new Float32Array(totalRows * rec.batch * rec.width) });
+    const d = this.data.get(rec.name);
+    const rowLen = rec.batch * rec.width;
+    const values = new Float32Array(((d?.rows ?? 0) + totalRows) * rowLen);
+    if (d) values.set(d.values.subarray(0, d.rows * rowLen));
+    this.data.set(rec.name, { rows: d?.rows ?? 0, width: rec.width, batch: rec.batch, values });
   }
   write(rec: RecorderInfo, rows: Float32Array, count: number): void {
     const d = this.data.get(rec.name)!;
     const rowLen = rec.batch * rec.width;
     d.values.set(rows.subarray(0, count * rowLen), d.rows * rowLen);
     d.rows += count;
+  }
+  /** Drops rows planned but never written (an interrupted run): `values` then holds exactly `rows` rows. */
+  end(rec: RecorderInfo): void {
+    const d = this.data.get(rec.name)!;
+    const len = d.rows * rec.batch * rec.width;
+    if (d.values.length > len) d.values = d.values.slice(0, len);
   }
   /** Value of recorder `name` at row t, instance b, column m. */
   at(name: string, t: number, b: number, m: number): number {

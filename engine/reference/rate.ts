@@ -146,12 +146,13 @@ export class ReferenceSimulation implements Simulation {
     const sink = opts.sink;
     const infos = recorderInfos(this.plan, this.record);
     for (const info of infos) await sink?.begin?.(info, plannedRows(info.every, this.step, steps));
-    for (let s = 0; s < steps; s++) {
+    let s = 0;
+    for (; s < steps && !opts.signal?.aborted; s++) {
       await this.recordStep(infos, sink);
       opts.onProgress?.(s + 1, steps);
     }
     for (const info of infos) await sink?.end?.(info);
-    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+    return { steps: s, wallSeconds: (performance.now() - t0) / 1000, ...(s < steps ? { interrupted: true } : {}) };
   }
 
   destroy(): void {}

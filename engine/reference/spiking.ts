@@ -241,7 +241,8 @@ export class SpikingReference implements Simulation {
     const lists = records.spikes.map(() => ({ s: [] as number[], b: [] as number[], n: [] as number[] }));
     const acc = this.rateCounts;
     const at = (name: string) => infos.find((i) => i.name === name)!;
-    for (let k = 0; k < steps; k++) {
+    let k = 0;
+    for (; k < steps && !opts.signal?.aborted; k++) {
       const n = this.step;
       const mods = records.modulators.map((r) => Float32Array.from({ length: B }, (_, b) => this.modulator(r.modulator, b)));
       const spikes = this.advance();
@@ -265,7 +266,7 @@ export class SpikingReference implements Simulation {
     }
     for (const [q, r] of records.spikes.entries()) await opts.onSpikes?.(r.name, Uint32Array.from(lists[q].s), Uint32Array.from(lists[q].b), Uint32Array.from(lists[q].n));
     for (const i of infos) await sink?.end?.(i);
-    return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+    return { steps: k, wallSeconds: (performance.now() - t0) / 1000, ...(k < steps ? { interrupted: true } : {}) };
   }
 
   destroy(): void {}

@@ -101,7 +101,8 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   for (const r of program.recorders) if (r.info) await out.sink?.begin?.(r.info, plannedRows(r.every, start, steps));
   const inFlight: Promise<void>[] = [];
   let delivered: Promise<void> = Promise.resolve();
-  for (let done = 0; done < steps;) {
+  let done = 0;
+  while (done < steps && !out.signal?.aborted) {
     const count = Math.min(control.chunkSteps, steps - done);
     const chunk: Chunk<D> = { n0: start + done, count, data: program.prepare ? program.prepare(start + done, count) : (undefined as D) };
     const range = `steps ${chunk.n0}..${chunk.n0 + count - 1}`;
@@ -131,7 +132,7 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   }
   await delivered;
   for (const r of program.recorders) if (r.info) await out.sink?.end?.(r.info);
-  return { steps, wallSeconds: (performance.now() - t0) / 1000 };
+  return { steps: done, wallSeconds: (performance.now() - t0) / 1000, ...(done < steps ? { interrupted: true } : {}) };
 }
 
 function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup, offset: number[]): void {
