@@ -1,11 +1,13 @@
 /**
- * lamina command line: run a scenario or a spec file, print adapter information.
- * Exit codes: 0 success, 2 bad input (the message names the problem), 1 runtime failure.
+ * lamina command line: run a scenario or a spec file, resume an interrupted run, print adapter information.
+ * Exit codes: 0 success, 2 bad input (the message names the problem), 1 runtime failure, 130 / 143 when
+ * SIGINT / SIGTERM stopped the run (its rows so far and a checkpoint are saved).
  */
 import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, SpecError } from '../engine/errors.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
-import { runToDirectory } from '../scenarios/run.ts';
+import { resumeDirectory } from '../scenarios/resume.ts';
+import { runToDirectory, type RunOutcome } from '../scenarios/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 
@@ -13,6 +15,7 @@ const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 
 Usage:
   lamina run <scenario | spec.json> [options]   simulate and write results to --out
+  lamina resume DIR [--checkpoint-every N]      continue an interrupted run from its checkpoint
   lamina info [--json] [--backend B] [--adapter NAME]
   lamina --help | --version (-h | -v)
 
@@ -21,7 +24,10 @@ Run options:
   --dt MS            time step in milliseconds (overrides the scenario's or spec's)
   --batch B          independent instances run together (for ring-attractor: number of gamma values)
   --seed S           base random seed (32-bit)
-  --out DIR          output directory (default: results/<name>)
+  --out DIR          output directory (default: results/<name>); it must be empty or new
+  --force            replace the results of a previous run in --out (the files its meta.json lists)
+  --checkpoint-every N  write the full state to DIR/checkpoint every N steps (SIGINT/SIGTERM always
+                     write one), for \`lamina resume DIR\`
   --backend B        vulkan | metal | d3d12 | opengles (default: LAMINA_BACKEND, else Dawn's choice)
   --adapter NAME     adapter name or a part of it, e.g. llvmpipe (an unknown name lists the adapters)
   --scale S          network scale (default 1 unless noted): microcircuit neurons and in-degrees,
@@ -34,9 +40,12 @@ Run options:
 Scenarios:
 ${Object.values(SCENARIOS).map((s) => `  ${s.name.padEnd(18)} ${s.description}`).join('\n')}
 
-Outputs in DIR: one .npy per recorder (numpy.load), meta.json (spec, seed, adapter, versions,
-timings), summary.json (results and checks), and the scenario's figures (.svg).
-Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, failed scenario check).`;
+Outputs in DIR: one .npy per recorder (numpy.load; valid at every moment of the run), meta.json
+(status, spec, seed, adapter, versions, timings, files), summary.json (results and checks), and the
+scenario's figures (.svg). On SIGINT or SIGTERM the run finishes the chunk in flight, saves its rows and
+a checkpoint, and writes meta.json with status "interrupted"; a second signal exits at once.
+Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, failed scenario check, disk full),
+130 interrupted by SIGINT, 143 interrupted by SIGTERM.`;
 
 class UsageError extends Error {}
 
@@ -61,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
         scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' },
+        force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -83,21 +93,52 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command !== 'run') throw new UsageError(`unknown command "${command}" (expected run or info; see --help)`);
-  if (!target) throw new UsageError('run: missing <scenario | spec.json>');
-  if (extra.length) throw new UsageError(`run: unexpected arguments ${extra.join(' ')}`);
-  const name = target.replace(/^.*\//, '').replace(/\.json$/, '');
-  const { summary, pass } = await runToDirectory({
-    target, out: o.out ?? `results/${name}`,
-    steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
-    scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural,
-    backend: o.backend, adapter: o.adapter,
-    progress: o.quiet ? undefined : (m) => process.stderr.write(`${m}\n`),
-  });
-  const checks = (summary.checks ?? []) as { name: string; pass: boolean; detail: string }[];
+  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume or info; see --help)`);
+  if (!target) throw new UsageError(command === 'run' ? 'run: missing <scenario | spec.json>' : 'resume: missing DIR');
+  if (extra.length) throw new UsageError(`${command}: unexpected arguments ${extra.join(' ')}`);
+  const signal = interruptSignal();
+  const progress = o.quiet ? undefined : (m: string) => process.stderr.write(`${m}\n`);
+  const checkpointEvery = num(o['checkpoint-every'], '--checkpoint-every');
+  let out: string, outcome: RunOutcome;
+  if (command === 'resume') {
+    const given = Object.entries(o).filter(([k, v]) => v !== undefined && !['checkpoint-every', 'quiet', 'backend', 'adapter'].includes(k));
+    if (given.length) throw new UsageError(`resume: --${given[0][0]} cannot change a run being resumed (its request is in meta.json)`);
+    out = target;
+    outcome = await resumeDirectory({ out, checkpointEvery, signal, progress });
+  } else {
+    const name = target.replace(/^.*\//, '').replace(/\.json$/, '');
+    out = o.out ?? `results/${name}`;
+    outcome = await runToDirectory({
+      target, out, force: o.force, checkpointEvery, signal, progress,
+      steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
+      scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural,
+      backend: o.backend, adapter: o.adapter,
+    });
+  }
+  if (outcome.status === 'interrupted') {
+    process.stderr.write(`lamina: interrupted at step ${outcome.stepsCompleted} of ${outcome.steps}; rows so far and a checkpoint are in ${out} (continue with: lamina resume ${out})\n`);
+    return signal.reason === 'SIGTERM' ? 143 : 130;
+  }
+  const checks = (outcome.summary.checks ?? []) as { name: string; pass: boolean; detail: string }[];
   for (const c of checks) process.stderr.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
-  process.stderr.write(`lamina: results in ${o.out ?? `results/${name}`}\n`);
-  return pass ? 0 : 1;
+  process.stderr.write(`lamina: results in ${out}\n`);
+  return outcome.pass ? 0 : 1;
+}
+
+/**
+ * SIGINT and SIGTERM (what Slurm sends at a time limit) stop the run after the chunk in flight; the signal's
+ * name is the abort reason. A second signal exits at once (the .npy files on disk stay loadable).
+ */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+      process.stderr.write(`lamina: ${sig}: finishing the chunk in flight, then saving (send it again to stop at once)\n`);
+      controller.abort(sig);
+    });
+  }
+  return controller.signal;
 }
 
 main(process.argv.slice(2)).then(

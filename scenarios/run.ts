@@ -1,34 +1,61 @@
 /**
- * Runs a scenario or a JSON spec to an output directory: recorder arrays as .npy (streamed),
- * meta.json (spec, seed, adapter, versions, timings), summary.json and figures; for rate networks with
- * plastic projections, the final weights of each as weights_NAME.npy (batch x post x pre).
+ * Runs a scenario or a spec (a JSON file or a spec object) into an output directory, one path for every
+ * kind: recorder arrays as .npy (streamed, valid after every chunk), meta.json (status, request, spec,
+ * seed, adapter, versions, timings, files), summary.json, and the scenario's figures. The directory is
+ * owned by the run (scenarios/output-dir.ts: lock, no silent overwrite); an interrupted run (`signal`)
+ * keeps its rows, writes a checkpoint and says so in meta.json; `lamina resume` continues it (resume.ts).
  */
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
-import { isSpikingSpec } from '../engine/spec/kind.ts';
-import { stepCount } from '../engine/spec/checks.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
+import { stepCount } from '../engine/spec/checks.ts';
+import { isSpikingSpec } from '../engine/spec/kind.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
-import { NpySink, writeNpy } from '../engine/node/npy-files.ts';
-import { MemorySink, TeeSink, type RecordSink } from '../engine/record/recorders.ts';
 import { RateSimulation } from '../engine/run/rate-simulation.ts';
+import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
+import { VERSION } from '../engine/version.ts';
+import type { Checkpoint } from './checkpoint-files.ts';
+import { drive } from './drive.ts';
 import { SCENARIOS } from './index.ts';
-import { runSpikingToDirectory } from './run-spiking.ts';
-import type { ScenarioOptions, ScenarioRun } from './scenario.ts';
+import { OutputDir, type RunStatus } from './output-dir.ts';
+import { rateOutputs, type RatePositions } from './run-rate.ts';
+import { describeSpiking, spikingOutputs, type SpikingPositions } from './run-spiking.ts';
+import type { ProtocolScenario, Scenario, ScenarioOptions, ScenarioRun, SpikingScenario, SpikingScenarioRun } from './scenario.ts';
+
+export { prepareOut } from './output-dir.ts';
 
 export interface RunRequest extends ScenarioOptions {
-  /** Scenario name or path to a spec .json file. */
-  target: string;
+  /** Scenario name, path to a spec .json file, or a spec object. */
+  target: string | Record<string, unknown>;
   out: string;
   backend?: string;
   adapter?: string;
+  /** Replace the results of a previous run in `out`. */
+  force?: boolean;
+  /** Steps between checkpoints (a checkpoint is also written when the run is interrupted). */
+  checkpointEvery?: number;
+  /** Stops the run after the chunks in flight; it then ends with status "interrupted". */
+  signal?: AbortSignal;
   progress?: (msg: string) => void;
 }
 
-import { VERSION } from '../engine/version.ts';
+export interface RunOutcome {
+  summary: Record<string, unknown>;
+  /** Every scenario check passed (a spec run passes when it completes). */
+  pass: boolean;
+  status: RunStatus;
+  steps: number;
+  stepsCompleted: number;
+}
+
+/** What a request resolves to, before anything runs. */
+export type Job =
+  | { kind: 'protocol'; scenario: ProtocolScenario }
+  | { kind: 'rate'; run: ScenarioRun; scenario?: Scenario }
+  | { kind: 'spiking'; run: SpikingScenarioRun | { spec: unknown; steps: number; batch?: number; params: Record<string, unknown> }; scenario?: SpikingScenario };
 
 /** Version of the Dawn bindings (npm `webgpu`) in use, for meta.json. */
 function webgpuVersion(): string {
@@ -39,7 +66,7 @@ function webgpuVersion(): string {
   }
 }
 
-function loadSpecFile(path: string): unknown {
+function loadSpecFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -53,7 +80,6 @@ function loadSpecFile(path: string): unknown {
   }
 }
 
-/** Weights given as { type: 'npy', file } with a relative path are read relative to the spec file. */
 /**
  * Every path a spec names is read relative to the spec file: rate weights { type: 'npy', file } and
  * spiking connectivity { file, weightsFile } (absolute paths are kept).
@@ -70,65 +96,9 @@ function resolveSpecPaths(raw: Record<string, unknown>, specPath: string): void 
   }
 }
 
-/** Writes the final weights of every plastic projection to DIR/weights_NAME.npy; returns what it wrote. */
-async function writePlasticWeights(sim: RateSimulation, out: string): Promise<{ projection: string; file: string; shape: number[] }[]> {
-  const written = [];
-  for (const p of sim.plan.projections.filter((q) => q.plastic)) {
-    const file = `weights_${p.name}.npy`;
-    const shape = [sim.plan.batch, p.post.size, p.pre.size];
-    writeNpy(join(out, file), await sim.readWeights(p.name), shape);
-    written.push({ projection: p.name, file, shape });
-  }
-  return written;
-}
-
-function specRun(req: RunRequest): ScenarioRun {
-  const raw = loadSpecFile(req.target) as Record<string, unknown>;
-  if (typeof raw === 'object' && raw) resolveSpecPaths(raw, req.target);
-  if (req.dt !== undefined && typeof raw === 'object' && raw) raw.dt = req.dt;
-  const spec: NetworkSpec = validateSpec(raw);
-  const steps = req.steps ?? spec.steps ?? 1000;
-  return { spec, steps, params: { file: req.target } };
-}
-
-/**
- * Makes the output directory before any work, so that a run that cannot write its results fails at once,
- * naming --out: an empty name, a path through a file, and a directory that cannot be created or written
- * (permissions, a read-only or full filesystem, /proc) are SpecErrors. Directories are made one level at
- * a time: Node's recursive mkdir loops forever under /proc.
- */
-export function prepareOut(out: string): void {
-  if (out.trim() === '') throw new SpecError('--out', 'is empty');
-  const dir = resolve(out);
-  const missing: string[] = [];
-  let at = dir;
-  for (;;) {
-    let st;
-    try { st = statSync(at); } catch { /* does not exist yet */ }
-    if (st) {
-      if (!st.isDirectory()) throw new SpecError('--out', `${at} is not a directory`);
-      break;
-    }
-    missing.unshift(at);
-    const up = dirname(at);
-    if (up === at) break;
-    at = up;
-  }
-  const fail = (what: string, e: unknown): never => { throw new SpecError('--out', `cannot ${what} ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); };
-  for (const d of missing) {
-    try { mkdirSync(d); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'EEXIST') fail('create', e); }
-  }
-  const probe = join(dir, `.lamina-write-test-${process.pid}`);
-  try { writeFileSync(probe, 'ok'); rmSync(probe); } catch (e) { fail('write in', e); }
-}
-
-export async function runToDirectory(req: RunRequest): Promise<{ summary: Record<string, unknown>; pass: boolean }> {
-  const scenario = Object.hasOwn(SCENARIOS, req.target) ? SCENARIOS[req.target] : undefined;
-  if (!scenario && !req.target.endsWith('.json')) {
-    throw new SpecError('target', `"${req.target}" is neither a scenario (${Object.keys(SCENARIOS).join(', ')}) nor a .json spec file`);
-  }
+function checkOptions(req: RunRequest, scenario: unknown): void {
   if (!scenario) {
-    // Options that shape a scenario's network mean nothing for a spec file: refuse them rather than ignore them.
+    // Options that shape a scenario's network mean nothing for a spec: refuse them rather than ignore them.
     const ignored = ([['--scale', req.scale], ['--background', req.background], ['--procedural', req.procedural || undefined]] as const).find(([, v]) => v !== undefined);
     if (ignored) throw new SpecError(ignored[0], `applies to scenarios only (${Object.keys(SCENARIOS).join(', ')}); a spec file sets its network itself`);
   }
@@ -136,94 +106,116 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   if (req.dt !== undefined && !(req.dt > 0)) throw new SpecError('--dt', `must be > 0, got ${req.dt}`);
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
-  prepareOut(req.out);
+  if (req.checkpointEvery !== undefined) stepCount(req.checkpointEvery, '--checkpoint-every');
+}
+
+/** Resolves the target into what will run; every option is checked here, before the directory is touched. */
+export function resolveJob(req: RunRequest): Job {
+  const name = typeof req.target === 'string' ? req.target : undefined;
+  const scenario = name !== undefined && Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name] : undefined;
+  if (!scenario && name !== undefined && !name.endsWith('.json')) {
+    throw new SpecError('target', `"${name}" is neither a scenario (${Object.keys(SCENARIOS).join(', ')}) nor a .json spec file`);
+  }
+  checkOptions(req, scenario);
   if (scenario?.kind === 'protocol') {
-    const t0 = performance.now();
-    const { result, meta } = await scenario.run({ ...req });
-    for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
-    for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
-    writeFileSync(join(req.out, 'meta.json'), JSON.stringify({
-      lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(), command: process.argv.slice(1).join(' '),
-      target: req.target, seed: req.seed, timings: { wall_s: (performance.now() - t0) / 1000 }, ...meta,
-    }, null, 1));
-    writeFileSync(join(req.out, 'summary.json'), JSON.stringify(result.summary, null, 1));
-    return { summary: result.summary, pass: result.summary.checks.every((c) => c.pass) };
+    if (req.checkpointEvery !== undefined) throw new SpecError('--checkpoint-every', `${scenario.name} drives its simulations itself (a protocol scenario); checkpoints apply to networks run from a spec or a network scenario`);
+    return { kind: 'protocol', scenario };
   }
-  if (scenario?.kind === 'spiking') {
-    const run = scenario.build(req);
-    const { summary: base, sim } = await runSpikingToDirectory({
-      spec: run.spec, out: req.out, steps: run.steps, batch: run.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
-      progress: req.progress, meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target, params: run.params },
-    });
-    const result = scenario.analyze(run, req.out, sim.plan);
-    for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
-    for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
-    const summary = { ...base, ...result.summary };
-    writeFileSync(join(req.out, 'summary.json'), JSON.stringify(summary, null, 1));
-    return { summary, pass: result.summary.checks.every((c) => c.pass) };
+  if (scenario?.kind === 'spiking') return { kind: 'spiking', run: scenario.build(req), scenario };
+  if (scenario) return { kind: 'rate', run: scenario.build(req), scenario };
+  const raw = typeof req.target === 'string' ? loadSpecFile(req.target) : structuredClone(req.target);
+  if (typeof req.target === 'string' && raw && typeof raw === 'object') resolveSpecPaths(raw, req.target);
+  if (req.dt !== undefined && raw && typeof raw === 'object') raw.dt = req.dt;
+  const params = { file: typeof req.target === 'string' ? req.target : '(spec object)' };
+  if (isSpikingSpec(raw)) {
+    const steps = req.steps ?? (raw.steps === undefined ? 1000 : stepCount(raw.steps, 'steps'));
+    return { kind: 'spiking', run: { spec: raw, steps, batch: req.batch, params } };
   }
-  if (!scenario) {
-    const raw = loadSpecFile(req.target);
-    if (isSpikingSpec(raw)) {
-      resolveSpecPaths(raw as Record<string, unknown>, req.target);
-      if (req.dt !== undefined) (raw as Record<string, unknown>).dt = req.dt;
-        const steps = req.steps ?? (typeof (raw as { steps?: unknown }).steps === 'number' ? (raw as { steps: number }).steps : 1000);
-      const { summary } = await runSpikingToDirectory({
-        spec: raw, out: req.out, steps, batch: req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter, progress: req.progress,
-        meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target },
-      });
-      return { summary, pass: true };
-    }
+  const spec: NetworkSpec = validateSpec(raw);
+  return { kind: 'rate', run: { spec, steps: req.steps ?? spec.steps ?? 1000, params } };
+}
+
+/** What meta.json says of every run: versions, the command and the request (which `lamina resume` re-reads). */
+function baseMeta(req: RunRequest): Record<string, unknown> {
+  const { signal: _s, progress: _p, out: _o, force: _f, ...request } = req;
+  if (typeof request.target === 'string' && request.target.endsWith('.json')) request.target = resolve(request.target);
+  return { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(), command: process.argv.slice(1).join(' '), target: request.target, request };
+}
+
+export async function runToDirectory(req: RunRequest): Promise<RunOutcome> {
+  const job = resolveJob(req);
+  const dir = OutputDir.open(req.out, { force: req.force });
+  return execute(dir, job, req);
+}
+
+/** Runs a job into an opened directory (a new run, or a resumed one with its checkpoint); releases the lock. */
+export async function execute(dir: OutputDir, job: Job, req: RunRequest, from?: Checkpoint): Promise<RunOutcome> {
+  try {
+    if (!from) dir.writeMeta('running', baseMeta(req));
+    return job.kind === 'protocol' ? await runProtocol(dir, job.scenario, req) : await runNetwork(dir, job, req, from);
+  } catch (e) {
+    try { dir.writeMeta('failed', { error: (e as Error).message }); } catch { /* the disk may be what failed */ }
+    throw e;
+  } finally {
+    dir.release();
   }
-  const run = scenario ? scenario.build(req) : specRun(req);
-  const sim = await RateSimulation.create(run.spec, {
-    batch: scenario ? undefined : req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter,
-  });
-  const memory = new MemorySink();
-  const sink: RecordSink = scenario ? new TeeSink([new NpySink(req.out), memory]) : new NpySink(req.out);
+}
+
+async function runProtocol(dir: OutputDir, scenario: ProtocolScenario, req: RunRequest): Promise<RunOutcome> {
+  const t0 = performance.now();
+  const { result, meta } = await scenario.run({ ...req });
+  for (const [name, a] of Object.entries(result.arrays)) dir.npy(`${name}.npy`, a.data, a.shape);
+  for (const [name, svg] of Object.entries(result.figures)) dir.text(name, svg);
+  dir.json('summary.json', result.summary);
+  dir.writeMeta('complete', { seed: req.seed, timings: { wall_s: (performance.now() - t0) / 1000 }, ...meta });
+  return { summary: result.summary, pass: result.summary.checks.every((c) => c.pass), status: 'complete', steps: 0, stepsCompleted: 0 };
+}
+
+async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }>, req: RunRequest, from?: Checkpoint): Promise<RunOutcome> {
   const log = req.progress ?? (() => undefined);
-  log(`lamina: ${scenario ? scenario.name : req.target}: ${run.steps} steps of ${run.spec.dt} ms, batch ${sim.plan.batch}, on ${sim.gpu.info.description || sim.gpu.info.device}`);
-  let lastReport = performance.now();
-  const timing = await sim.run(run.steps, {
-    sink,
-    onProgress: (done, total) => {
-      if (performance.now() - lastReport > 2000 || done === total) {
-        lastReport = performance.now();
-        log(`lamina: step ${done}/${total} (${((100 * done) / total).toFixed(0)}%)`);
-      }
-    },
-  });
-  const plasticWeights = await writePlasticWeights(sim, req.out);
-  let summary: Record<string, unknown> & { pass?: boolean };
-  if (scenario) {
-    const result = scenario.analyze(run, memory);
-    for (const [name, a] of Object.entries(result.arrays)) writeNpy(join(req.out, `${name}.npy`), a.data, a.shape);
-    for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
-    summary = result.summary;
+  const dev = { seed: req.seed, backend: req.backend, adapter: req.adapter };
+  const { steps } = job.run;
+  let net, spiking: SpikingSimulation | undefined;
+  if (job.kind === 'spiking') {
+    spiking = await SpikingSimulation.create(job.run.spec, { ...dev, batch: job.run.batch });
+    net = spikingOutputs(dir, spiking, from?.positions as SpikingPositions | undefined);
+    log(`lamina: ${describeSpiking(spiking, steps)}`);
   } else {
-    summary = {
-      spec: req.target, steps: run.steps,
-      recorders: sim.recorders.map((r) => ({ name: r.name, file: `${r.name}.npy`, shape: [Math.floor(run.steps / r.every), r.batch, ...(r.shape ?? [r.width])] })),
-      ...(plasticWeights.length ? { weights: plasticWeights } : {}),
-    };
+    const sim = await RateSimulation.create(job.run.spec, { ...dev, batch: job.scenario ? undefined : req.batch });
+    net = rateOutputs(dir, sim, job.run, job.scenario, from?.positions as RatePositions | undefined);
+    log(`lamina: ${job.scenario?.name ?? 'rate network'}: ${steps} steps of ${sim.plan.dt} ms, batch ${sim.plan.batch}, on ${sim.gpu.info.description || sim.gpu.info.device} (built in ${sim.buildSeconds.toFixed(2)} s)`);
   }
-  const meta = {
-    lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(),
-    command: process.argv.slice(1).join(' '),
-    target: req.target, seed: req.seed ?? run.spec.seed ?? 0, instance_seeds: [...sim.plan.seeds], batch: sim.plan.batch, steps: run.steps, dt_ms: run.spec.dt,
-    adapter: adapterReport(sim.gpu),
-    timings: {
-      build_s: sim.buildSeconds, run_wall_s: timing.wallSeconds,
-      steps_per_s: run.steps / timing.wallSeconds,
-      realtime_factor: timing.wallSeconds / ((run.steps * run.spec.dt) / 1000),
-    },
-    kernels: sim.kernelNames.map((k) => k.label),
-    ...(plasticWeights.length ? { plastic_weights: plasticWeights } : {}),
-    params: run.params,
-    spec: run.spec,
-  };
-  writeFileSync(join(req.out, 'meta.json'), JSON.stringify(meta, null, 1));
-  writeFileSync(join(req.out, 'summary.json'), JSON.stringify(summary, null, 1));
-  sim.destroy();
-  return { summary, pass: summary.pass !== false };
+  const { sim } = net;
+  try {
+    if (from) {
+      (sim as unknown as { loadState(s: unknown): void }).loadState(from.state);
+      log(`lamina: resuming at step ${sim.step} of ${steps}`);
+    }
+    const t = await drive(dir.dir, net, steps, { signal: req.signal, checkpointEvery: req.checkpointEvery, log });
+    const complete = !t.interrupted;
+    const fin = await net.finish(complete);
+    let summary = fin.summary, pass = fin.pass && complete;
+    if (job.kind === 'spiking' && job.scenario && complete) {
+      const result = job.scenario.analyze(job.run as SpikingScenarioRun, dir.dir, spiking!.plan);
+      for (const [name, a] of Object.entries(result.arrays)) dir.npy(`${name}.npy`, a.data, a.shape);
+      for (const [name, svg] of Object.entries(result.figures)) dir.text(name, svg);
+      summary = { ...summary, ...result.summary };
+      pass = result.summary.checks.every((c) => c.pass);
+    }
+    const status: RunStatus = complete ? 'complete' : 'interrupted';
+    summary = { status, steps, steps_completed: t.done, ...summary };
+    dir.json('summary.json', summary);
+    const seconds = (t.done * sim.dt) / 1000;
+    const gpu = (sim as RateSimulation | SpikingSimulation).gpu;
+    dir.writeMeta(status, {
+      steps, steps_completed: t.done, seed: req.seed ?? (job.kind === 'rate' ? job.run.spec.seed ?? 0 : undefined),
+      adapter: adapterReport(gpu),
+      timings: { build_s: (sim as RateSimulation).buildSeconds, run_wall_s: t.wallSeconds, steps_per_s: t.done / t.wallSeconds, realtime_factor: t.wallSeconds / seconds },
+      ...fin.meta, params: job.run.params, spec: (sim as RateSimulation | SpikingSimulation).spec,
+      ...(complete ? {} : { interrupted_at_step: t.done, resume: `lamina resume ${dir.dir}` }),
+    });
+    return { summary, pass, status, steps, stepsCompleted: t.done };
+  } finally {
+    sim.destroy();
+  }
 }

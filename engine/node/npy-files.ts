@@ -49,7 +49,7 @@ export class GrowingNpy {
   }
   append(bytes: Uint8Array): void {
     if (bytes.byteLength % this.rowBytes) throw new Error(`${this.path}: ${bytes.byteLength} bytes are not whole rows of ${this.rowBytes}`);
-    writeAll(this.fd, bytes, STREAM_HEADER + this.rows * this.rowBytes);
+    this.guard(() => writeAll(this.fd, bytes, STREAM_HEADER + this.rows * this.rowBytes));
     this.rows += bytes.byteLength / this.rowBytes;
     this.writeHeader();
   }
@@ -57,7 +57,17 @@ export class GrowingNpy {
     closeSync(this.fd);
   }
   private writeHeader(): void {
-    writeAll(this.fd, npyHeader(this.dtype, [this.rows, ...this.rowShape], STREAM_HEADER), 0);
+    this.guard(() => writeAll(this.fd, npyHeader(this.dtype, [this.rows, ...this.rowShape], STREAM_HEADER), 0));
+  }
+  /** A failed write (a full disk) names the file: writeSync's own error does not. */
+  private guard(write: () => void): void {
+    try {
+      write();
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.path === undefined) err.path = this.path;
+      throw err;
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { SpikingReference } from '../../engine/reference/spiking.ts';
 import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
-import { runSpikingToDirectory } from '../../scenarios/run-spiking.ts';
+import { runToDirectory } from '../../scenarios/run.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,7 +207,7 @@ describe('spiking plasticity: weights API and errors', () => {
     const out = mkdtempSync(join(tmpdir(), 'lamina-plastic-'));
     const spec = plasticSpec({ batch: 2 });
     spec.batch!.params!['projections.EE.eta'] = [1, 3];
-    await runSpikingToDirectory({ spec, out, steps: 200 });
+    await runToDirectory({ target: spec as unknown as Record<string, unknown>, out, steps: 200 });
     const w = readNpy(readFileSync(join(out, 'weights_EE.npy')));
     const table = readNpy(readFileSync(join(out, 'synapses_EE.npy')));
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
