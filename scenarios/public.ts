@@ -1,10 +1,13 @@
 /**
  * The scenarios entry of Lamina (`@lamina-sim/lamina/scenarios`, Node only): the built-in scenarios
  * (each builds a network from the seed's science, runs it and checks its result) and runToDirectory,
- * which runs a scenario or a JSON spec into an output directory exactly as `lamina run` does.
+ * which runs a scenario or a JSON spec into an output directory exactly as `lamina run` does, and
+ * resumeDirectory, which continues an interrupted run as `lamina resume` does.
  * @module @lamina-sim/lamina/scenarios
  */
 export { SCENARIOS } from './index.ts';
 export { runToDirectory } from './run.ts';
-export type { RunRequest } from './run.ts';
+export type { RunOutcome, RunRequest } from './run.ts';
+export { resumeDirectory } from './resume.ts';
+export type { ResumeRequest } from './resume.ts';
 export type { Check, ProtocolScenario, Scenario, ScenarioOptions, ScenarioResult, SpikingScenario } from './scenario.ts';
