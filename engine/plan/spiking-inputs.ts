@@ -6,6 +6,7 @@
 import { SpecError } from '../errors.ts';
 import { finite, numArray, object, oneOf, str } from '../spec/validate-rate.ts';
 import type { SpikeSourcePlan, SpikingPopPlan } from './spiking.ts';
+import type { Inflow } from './inflow.ts';
 
 export interface InputContext {
   pops: SpikingPopPlan[];
@@ -16,12 +17,12 @@ export interface InputContext {
   neurons: number;
   perInstance: Map<string, number[]>;
   usedKeys: Set<string>;
-  /** Per population and port: extra bound on the input a neuron can receive in a step (fixed point). */
-  procBound: number[][];
+  /** What each population's ports can receive in a step (for the fixed-point scales). */
+  inflow: Inflow;
 }
 
 export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Array[]; poissonTables: Float32Array[]; sources: SpikeSourcePlan[]; inputLength: number } {
-  const { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound } = ctx;
+  const { pops, byName, B, dt, neurons, perInstance, usedKeys, inflow } = ctx;
   const inputList = raw === undefined ? [] : raw;
   if (!Array.isArray(inputList)) throw new SpecError('inputs', 'expected an array');
   const dc = pops.map((p) => new Float64Array(B * p.size));
@@ -60,7 +61,7 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
       steps.forEach((s, k) => perCell.set(s * pop.size + ids[k], (perCell.get(s * pop.size + ids[k]) ?? 0) + 1));
       let most = 0;
       for (const c of perCell.values()) most = Math.max(most, c);
-      procBound[pop.index][port] += Math.abs(weight) * most;
+      inflow.addBound(pop.index, port, `${f}.weight`, Math.abs(weight) * most);
       sources.push({ name, pop, port, weight, wq: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
       return;
     }

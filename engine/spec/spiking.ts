@@ -52,7 +52,11 @@ export interface SpikingProjectionSpec {
   weight: Distribution;
   /** Dale's law: "excitatory" clips drawn weights at >= 0, "inhibitory" at <= 0. */
   sign?: 'excitatory' | 'inhibitory';
-  /** Delay [ms], a constant or a distribution; rounded to whole steps, at least one step. */
+  /**
+   * Delay [ms], a constant or a distribution, in whole steps by one rule (engine/plan/time-steps.ts): the
+   * nearest step, a tie upwards (NEST), in [1, 65535] steps; a given delay out of that range is refused,
+   * a drawn one below one step is raised to one step.
+   */
   delay?: Distribution;
   seed?: number;
   /** Synaptic plasticity (weights per instance, stored; see PlasticitySpec). */
