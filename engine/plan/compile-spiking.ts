@@ -7,7 +7,7 @@
 import { SpecError } from '../errors.ts';
 import { ModelError } from '../models/check.ts';
 import { float32Param, model, modelDef, userModel } from './spiking-models.ts';
-import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
+import { fileName, finite, float32Problem, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { readHostFile } from '../util/host.ts';
 import { readNpy } from '../util/npy.ts';
@@ -31,6 +31,7 @@ function distribution(v: unknown, field: string): Distribution {
   if (!key || Object.keys(o).length !== 1) throw new SpecError(field, 'expected a number, {"uniform": [low, high]} or {"normal": [mean, sd]}');
   const [a, b] = numArray(o[key], `${field}.${key}`, 2);
   if (key === 'uniform' && !(b >= a)) throw new SpecError(`${field}.uniform`, 'needs low <= high');
+  if (key === 'uniform' && float32Problem(b - a)) throw new SpecError(`${field}.uniform`, `its width ${float32Problem(b - a)}`);
   if (key === 'normal' && b < 0) throw new SpecError(`${field}.normal[1]`, 'standard deviation must be >= 0');
   return key === 'uniform' ? { uniform: [a, b] } : { normal: [a, b] };
 }

@@ -5,6 +5,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { finite, numArray, object, oneOf, str } from '../spec/validate-rate.ts';
+import { float32Problem } from '../spec/checks.ts';
 import type { SpikeSourcePlan, SpikingPopPlan } from './spiking.ts';
 import type { Inflow } from './inflow.ts';
 
@@ -75,6 +76,8 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
           dc[pop.index][b * pop.size + i] += perInstance.get(scaleKey)?.[b] ?? (Array.isArray(amp) ? amp[i] : amp);
         }
       }
+      const sum = dc[pop.index].find((x) => float32Problem(x) !== undefined);
+      if (sum !== undefined) throw new SpecError(`${f}.amplitude`, `the DC inputs into "${pop.name}" sum to ${float32Problem(sum)}`);
       pop.hasDc = true;
     } else {
       const rate = perNeuron(io.rate, 'rate');
