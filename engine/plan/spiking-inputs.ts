@@ -1,6 +1,6 @@
 /**
- * Inputs of a spiking network: Poisson trains through a port (e^{-lambda} per neuron and instance, counted
- * on the GPU), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
+ * Inputs of a spiking network: Poisson trains through a port (counted on the GPU from e^{-lambda / chunks}
+ * and the number of chunks per neuron and instance: poissonChunks), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
  * by step, delivered through the input ring).
  */
 import { SpecError } from '../errors.ts';
@@ -8,6 +8,20 @@ import { finite, numArray, object, oneOf, str } from '../spec/validate-rate.ts';
 import { float32Problem } from '../spec/checks.ts';
 import type { SpikeSourcePlan, SpikingPopPlan } from './spiking.ts';
 import type { Inflow } from './inflow.ts';
+
+/** The largest mean of one Poisson chunk: e^{-32} and the products of uniforms that reach it stay normal float32 numbers. */
+export const POISSON_CHUNK_MEAN = 32;
+/** The largest mean count per step of a Poisson input (the 4096 Philox calls of a draw hold 16384 uniforms, some 60 sd more than it needs). */
+export const MAX_POISSON_MEAN = 10000;
+
+/**
+ * Chunks of a Poisson draw of mean `mean`: the mean is split into equal parts of at most
+ * POISSON_CHUNK_MEAN, each drawn exactly (a sum of Poisson counts is a Poisson count of the summed
+ * mean), so that no count is capped (one product of uniforms underflows float32 after ~104 events).
+ */
+export function poissonChunks(mean: number): number {
+  return Math.max(1, Math.ceil(mean / POISSON_CHUNK_MEAN));
+}
 
 export interface InputContext {
   pops: SpikingPopPlan[];
@@ -86,12 +100,19 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
       const weight = finite(io.weight, `${f}.weight`);
       const rateKey = `inputs.${name}.rate`;
       usedKeys.add(rateKey);
-      const table = new Float32Array(B * pop.size);
+      // Per neuron and instance: e^{-mean / chunks}, then the number of chunks (poissonChunks).
+      const BN = B * pop.size, table = new Float32Array(2 * BN);
       for (let b = 0; b < B; b++) {
         for (let i = 0; i < pop.size; i++) {
-          const r = perInstance.get(rateKey)?.[b] ?? (Array.isArray(rate) ? rate[i] : rate);
-          if (!(r >= 0)) throw new SpecError(`${f}.rate`, `must be >= 0, got ${r}`);
-          table[b * pop.size + i] = Math.exp(-r * dt * 1e-3);
+          const swept = perInstance.get(rateKey)?.[b];
+          const r = swept ?? (Array.isArray(rate) ? rate[i] : rate);
+          const field = swept !== undefined ? `batch.params.${rateKey}[${b}]` : Array.isArray(rate) ? `${f}.rate[${i}]` : `${f}.rate`;
+          if (!(r >= 0)) throw new SpecError(field, `must be >= 0, got ${r}`);
+          const mean = r * dt * 1e-3;
+          if (mean > MAX_POISSON_MEAN) throw new SpecError(field, `${r} Hz at dt = ${dt} ms is a mean of ${mean} events per step: at most ${MAX_POISSON_MEAN} (each event costs a uniform draw per neuron and step)`);
+          const chunks = poissonChunks(mean);
+          table[b * pop.size + i] = Math.exp(-mean / chunks);
+          table[BN + b * pop.size + i] = chunks;
         }
       }
       pop.poisson.push({ name, port, weight: Math.fround(weight), tableBase: inputLen });
