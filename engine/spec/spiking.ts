@@ -124,7 +124,10 @@ export type SpikingModulatorSpec =
   | { name: string; type: 'host'; init?: number };
 
 export type SpikingInputSpec =
-  /** Independent Poisson spike trains into every neuron of the target, through `port` with `weight`. */
+  /**
+   * Independent Poisson spike trains into every neuron of the target, through `port` with `weight`; the
+   * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt).
+   */
   | { name: string; target: string; type: 'poisson'; rate: number | number[]; weight: number; port: string }
   /** A constant current added to I_ext (the model's units). */
   | { name: string; target: string; type: 'dc'; amplitude: number | number[] }
