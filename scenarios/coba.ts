@@ -24,7 +24,7 @@ export const COBA_MODEL: NeuronModelSpec = {
     tau_m: { value: 20, unit: 'ms' }, tau_e: { value: 5, unit: 'ms' }, tau_i: { value: 10, unit: 'ms' },
     E_L: { value: -60, unit: 'mV' }, E_e: { value: 0, unit: 'mV' }, E_i: { value: -80, unit: 'mV' },
     // Brian2 clamps V for 49 steps after a spike when refractory = 5 ms at dt = 0.1 ms (it counts the
-    // spike step); Lamina clamps for round(t_ref / dt) steps after it (as NEST), hence 4.9 ms here.
+    // spike step); Lamina clamps for t_ref / dt steps (rounded up) after it (as NEST), hence 4.9 ms here.
     V_t: { value: -50, unit: 'mV' }, V_r: { value: -60, unit: 'mV' }, t_ref: { value: 4.9, unit: 'ms' },
     I_drive: { value: 20, unit: 'mV' },
   },

@@ -19,17 +19,25 @@ fn from_fixed(v: i32, inv_scale: f32) -> f32 {
   return (f32(v >> 12u) * 4096.0 + f32(v & 4095)) * inv_scale;
 }
 
-// Poisson count with P(0) = L = exp(-lambda): multiply uniforms until the product is <= L.
-fn poisson_count(L: f32, pop: u32, i: u32, b: u32, input: u32) -> u32 {
+// Poisson count of mean lambda as `chunks` counts with P(0) = L = exp(-lambda / chunks) each: multiply
+// uniforms until the product is <= L, then start the next chunk's product at 1 with the next uniform
+// (chunks keep the product within float32; one chunk is the plain product method).
+fn poisson_count(L: f32, chunks: u32, pop: u32, i: u32, b: u32, input: u32) -> u32 {
   var k = 0u;
   var p = 1.0;
+  var left = chunks;
   for (var call = 0u; call < 4096u; call++) {
     let bits = philox4x32(vec4<u32>(i, step_info.step, b, (1u << 28u) | (pop << 16u) | (call << 4u) | input),
                           vec2<u32>(seeds[b], 0x4C414D49u));
     for (var q = 0u; q < 4u; q++) {
       p = p * philox_uniform(bits[q]);
-      if (p <= L) { return k; }
-      k++;
+      if (p > L) {
+        k++;
+      } else {
+        left--;
+        if (left == 0u) { return k; }
+        p = 1.0;
+      }
     }
   }
   return k;

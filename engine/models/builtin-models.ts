@@ -29,8 +29,9 @@ export const LIF_PSC_EXP: NeuronModelSpec = {
     P22: 'exp(-dt / tau_m)',
     P11_exc: 'exp(-dt / tau_syn_exc)',
     P11_inh: 'exp(-dt / tau_syn_inh)',
-    P21_exc: 'tau_syn_exc * tau_m / (C_m * (tau_m - tau_syn_exc)) * (exp(-dt / tau_m) - exp(-dt / tau_syn_exc))',
-    P21_inh: 'tau_syn_inh * tau_m / (C_m * (tau_m - tau_syn_inh)) * (exp(-dt / tau_m) - exp(-dt / tau_syn_inh))',
+    // NEST's expm1 form with the singular limit dt / C_m e^{-dt/tau_m} at tau_syn = tau_m (models/expr.ts).
+    P21_exc: 'propagator_exp(tau_syn_exc, tau_m, C_m, dt)',
+    P21_inh: 'propagator_exp(tau_syn_inh, tau_m, C_m, dt)',
     P20: 'tau_m / C_m * (1 - exp(-dt / tau_m))',
   },
   state: { V: { init: 'E_L', unit: 'mV' }, I_exc: { init: 0, unit: 'pA' }, I_inh: { init: 0, unit: 'pA' } },

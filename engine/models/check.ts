@@ -86,10 +86,17 @@ export function unitProblem(unit: string): string | undefined {
   return undefined;
 }
 
+/** Undefined if a derived value can go to the GPU (finite in float32: it is stored as one), else what is wrong. */
+export function derivedProblem(v: number): string | undefined {
+  if (!Number.isFinite(v)) return `evaluates to ${v}`;
+  if (!Number.isFinite(Math.fround(v))) return `evaluates to ${v}, beyond the float32 range (infinity on the GPU)`;
+  return undefined;
+}
+
 /**
  * Derived parameters: each an expression of the parameters, dt and the derived values before it, parsed
- * and checked once; the returned function evaluates them in float64 on the host (a non-finite value is a
- * ModelError naming the derived value).
+ * and checked once; the returned function evaluates them in float64 on the host (a value that is not
+ * finite, or not finite in float32, is a ModelError naming the derived value).
  */
 export function compileDerived(field: string, derived: Record<string, string>, paramNames: string[]): (params: Record<string, number>, dt: number) => Record<string, number> {
   const exprs: [string, Expr][] = [];
@@ -106,7 +113,8 @@ export function compileDerived(field: string, derived: Record<string, string>, p
     const env: Record<string, number> = { ...params, dt };
     for (const [d, fn] of fns) {
       const v = fn(env);
-      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for these parameters`);
+      const bad = derivedProblem(v);
+      if (bad) throw new ModelError(`${field}.derived.${d}`, `${bad} for these parameters`);
       env[d] = v;
     }
     return Object.fromEntries(exprs.map(([d]) => [d, env[d]]));

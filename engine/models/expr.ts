@@ -12,8 +12,9 @@
  *   unary     := '-' unary | '!' unary | NUMBER | NAME | NAME '(' expr (',' expr)* ')' | '(' expr ')'
  *
  * Functions: exp, log, sqrt, abs, min, max, tanh, pow (pow(a, b) needs a >= 0: WGSL leaves a < 0
- * undefined), and expm1 (host only: derived parameters, evaluated in float64; kernel code cannot call
- * it). Values are f32; comparisons give booleans (usable in conditions, `?:` and as a threshold). Exactness: + - * and comparisons are correctly rounded in
+ * undefined), and, on the host only (derived parameters, evaluated in float64; kernel code cannot call
+ * them), expm1 and propagator_exp(tau_syn, tau_m, C_m, h): the propagator from an exponentially decaying
+ * current to the membrane potential over h, as NEST's IAFPropagatorExp computes it (below). Values are f32; comparisons give booleans (usable in conditions, `?:` and as a threshold). Exactness: + - * and comparisons are correctly rounded in
  * float32 on the GPU and in the twin, and products that feed a sum are kept from being fused into an
  * FMA (keep() in WGSL), so code made of them gives bit-identical results on both; / and the functions
  * agree only to a few ulp.
@@ -35,12 +36,30 @@ export interface Stmt {
 
 export class ExprError extends Error {}
 
-const FUNCTIONS: Record<string, number> = { exp: 1, log: 1, sqrt: 1, abs: 1, min: 2, max: 2, tanh: 1, pow: 2, expm1: 1 };
+/**
+ * propagator_exp(tau_syn, tau_m, C_m, h) = tau_syn tau_m / (C_m (tau_m - tau_syn)) (e^{-h/tau_m} - e^{-h/tau_syn}),
+ * in NEST's expm1 form (libnestutil/iaf_propagator.cpp): gamma e^{-h/tau_syn} expm1(h (tau_m - tau_syn) / (tau_syn tau_m)),
+ * which keeps every digit as tau_syn nears tau_m (the difference of exponentials loses them all), and the
+ * singular limit h / C_m e^{-h/tau_m} at tau_syn = tau_m or wherever that form is not a normal positive
+ * number (NEST's test). For tau_syn < tau_m the same value is taken as gamma e^{-h/tau_m} (-expm1(-x)),
+ * which cannot overflow when h / tau_syn is large (NEST's form gives 0 * inf there and falls back to the
+ * singular value, which is wrong by a factor h / tau_syn). JavaScript source, so that the compiled
+ * derived code is self-contained.
+ */
+const PROPAGATOR_EXP_JS = `((ts, tm, c, h) => {
+  const singular = h / c * Math.exp(-h / tm);
+  if (ts === tm) return singular;
+  const gamma = ts * tm / (c * (tm - ts)), x = h * ((tm - ts) / (ts * tm));
+  const p = x > 0 ? gamma * Math.exp(-h / tm) * -Math.expm1(-x) : gamma * Math.exp(-h / ts) * Math.expm1(x);
+  return p >= 2.2250738585072014e-308 && p < Infinity ? p : singular;
+})`;
+
+const FUNCTIONS: Record<string, number> = { exp: 1, log: 1, sqrt: 1, abs: 1, min: 2, max: 2, tanh: 1, pow: 2, expm1: 1, propagator_exp: 4 };
 /** Functions evaluated only on the host (derived parameters): WGSL has no counterpart. */
-export const HOST_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['expm1']);
+export const HOST_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['expm1', 'propagator_exp']);
 const JS_FUNCTIONS: Record<string, string> = {
   exp: 'Math.exp', log: 'Math.log', sqrt: 'Math.sqrt', abs: 'Math.abs', min: 'Math.min', max: 'Math.max',
-  tanh: 'Math.tanh', pow: 'Math.pow', expm1: 'Math.expm1',
+  tanh: 'Math.tanh', pow: 'Math.pow', expm1: 'Math.expm1', propagator_exp: PROPAGATOR_EXP_JS,
 };
 const BOOL_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', '&&', '||']);
 

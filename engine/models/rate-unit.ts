@@ -17,7 +17,7 @@
  * same way). The folding looks at one expression at a time, not through `let` names.
  */
 import { namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
-import { compileChecks, exprType, ModelError, parse, unitProblem, type CompiledCheck, type ExprType } from './check.ts';
+import { compileChecks, derivedProblem, exprType, ModelError, parse, unitProblem, type CompiledCheck, type ExprType } from './check.ts';
 
 export interface RateUnitSpec {
   /** Parameters: unit and default value (without one, every population must give a value). */
@@ -125,7 +125,8 @@ export function compileRateUnit(name: string, spec: RateUnitSpec, field = `units
     const env: Record<string, number> = { ...values, dt };
     for (const [d, fn] of derivedFns) {
       const v = fn(env);
-      if (!Number.isFinite(v)) throw new ModelError(`${field}.derived.${d}`, `evaluates to ${v} for ${params.map((p) => `${p} = ${values[p]}`).join(', ')}`);
+      const bad = derivedProblem(v);
+      if (bad) throw new ModelError(`${field}.derived.${d}`, `${bad} for ${params.map((p) => `${p} = ${values[p]}`).join(', ')}`);
       env[d] = v;
     }
     return Object.fromEntries(derived.map((d) => [d, env[d]]));

@@ -7,11 +7,12 @@
 import { SpecError } from '../errors.ts';
 import { ModelError } from '../models/check.ts';
 import { float32Param, model, modelDef, userModel } from './spiking-models.ts';
-import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
+import { fileName, finite, float32Problem, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from '../spec/checks.ts';
 import { KEY_HI, philox4x32, uniform23 } from '../util/philox.ts';
 import { readHostFile } from '../util/host.ts';
 import { readNpy } from '../util/npy.ts';
-import { buildHostSynapses, fixedPointScale, multinomialRows } from './synapses.ts';
+import { buildHostSynapses, multinomialRows } from './synapses.ts';
+import { Inflow } from './inflow.ts';
 import { compileInputs } from './spiking-inputs.ts';
 import { ruleTable } from './rules.ts';
 import { compileModulators, compilePlastic, gainModulator, plasticMaxAbs, type PlasticPlan } from './spiking-plasticity.ts';
@@ -21,6 +22,7 @@ import {
 } from './spiking.ts';
 import type { Distribution, SpikingSpec } from '../spec/spiking.ts';
 import { validateRecorders } from './spiking-recorders.ts';
+import { checkDelayDistribution, genDelay, genMaxAbs, MAX_DELAY_STEPS, refractorySteps } from './time-steps.ts';
 
 function distribution(v: unknown, field: string): Distribution {
   if (typeof v === 'number') return finite(v, field);
@@ -29,6 +31,7 @@ function distribution(v: unknown, field: string): Distribution {
   if (!key || Object.keys(o).length !== 1) throw new SpecError(field, 'expected a number, {"uniform": [low, high]} or {"normal": [mean, sd]}');
   const [a, b] = numArray(o[key], `${field}.${key}`, 2);
   if (key === 'uniform' && !(b >= a)) throw new SpecError(`${field}.uniform`, 'needs low <= high');
+  if (key === 'uniform' && float32Problem(b - a)) throw new SpecError(`${field}.uniform`, `its width ${float32Problem(b - a)}`);
   if (key === 'normal' && b < 0) throw new SpecError(`${field}.normal[1]`, 'standard deviation must be >= 0');
   return key === 'uniform' ? { uniform: [a, b] } : { normal: [a, b] };
 }
@@ -116,8 +119,9 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       }
       const row = [...m.paramNames.map((n) => values[n]), ...m.derivedNames.map((n) => derived[n])];
       const tRef = m.refractoryParam ? values[m.refractoryParam] : 0;
-      if (tRef < 0) throw new SpecError(`${f}.params.${m.refractoryParam}`, 'must be >= 0');
-      row.push(Math.round(tRef / dt));
+      if (tRef < 0) throw new SpecError(source[m.refractoryParam!], 'must be >= 0');
+      // Rounded up, as NEST does (engine/plan/time-steps.ts).
+      row.push(m.refractoryParam ? refractorySteps(tRef, dt, source[m.refractoryParam]) : 0);
       paramTable.set(row, pop.paramBase + b * pop.paramCount);
     }
     const init = po.init === undefined ? {} : object(po.init, `${f}.init`, m.stateNames);
@@ -151,10 +155,9 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const plastic: PlasticPlan[] = [];
   const projList = o.projections === undefined ? [] : o.projections;
   if (!Array.isArray(projList)) throw new SpecError('projections', 'expected an array');
-  const maxAbs = pops.map((p) => p.model.ports.map(() => new Float64Array(p.size)));
+  const inflow = new Inflow(pops);
   const procedural: ProceduralPlan[] = [];
   const generated: GeneratedPlan[] = [];
-  const procBound = pops.map((p) => p.model.ports.map(() => 0));
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
     const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity', 'gainModulator']);
@@ -192,8 +195,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     // Synapses drawn on the GPU (generated at build time or regenerated at every spike): float32
     // distributions (delays in steps), sign as a code, and bounds for the fixed-point scale and the ring.
     const drawn = () => {
-      const wd = genDistribution(distribution(po.weight, `${f}.weight`), 1);
-      const dd = genDistribution(po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt);
+      const wd = genDistribution(distribution(po.weight, `${f}.weight`));
+      const dd = genDelay(po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt, { field: `${f}.delay`, projection: String(po.name) });
       const sign = po.sign === undefined ? 0 : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const) === 'excitatory' ? 1 : 2;
       // One spare ring slot for float32 rounding of the delay bound.
       post.slots = Math.max(post.slots, Math.max(1, Math.floor(genMaxAbs(dd) + 0.5)) + 2);
@@ -208,7 +211,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       const { wd, dd, sign } = drawn();
       if (wd.kind === 2) throw new SpecError(`${f}.weight`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
       if (dd.kind === 2) throw new SpecError(`${f}.delay`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
-      procBound[post.index][port] += totalInDegree(conn.n) * genMaxAbs(wd);
+      inflow.addBound(post.index, port, `${f}.weight`, totalInDegree(conn.n) * genMaxAbs(wd));
       procedural.push({
         name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr: multinomialRows(conn.n, pre.size, projSeed, index),
         synapses: conn.n, wMean: wd.a, wSd: wd.b, sign, dMean: dd.a, dSd: dd.b,
@@ -225,43 +228,45 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       if (excludeSelf && pre.size < 2 && k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
       if (synapses > 0xffffffff) throw new SpecError(`${cf}`, `${synapses} synapses: at most 2^32 - 1 per projection`);
       // Fixed-point bound: exact for fixed in-degree.
-      procBound[post.index][port] += (rule === 1 ? k : totalInDegree(synapses)) * genMaxAbs(wd);
+      inflow.addBound(post.index, port, `${f}.weight`, (rule === 1 ? k : totalInDegree(synapses)) * genMaxAbs(wd));
       generated.push({
         name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd,
       });
       return undefined;
     }
+    const delay = po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`);
+    const name = fileName(po.name, `${f}.name`);
+    checkDelayDistribution(delay, dt, { field: `${f}.delay`, projection: name });
     const syn = buildHostSynapses(conn, {
       nPre: pre.size, nPost: post.size, seed: projSeed, projIndex: index,
       recurrent: pre === post, weight: distribution(po.weight, `${f}.weight`),
       sign: po.sign === undefined ? undefined : oneOf(po.sign, `${f}.sign`, ['excitatory', 'inhibitory'] as const),
-      delay: po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`), dt, field: f,
+      delay, dt, field: f, name,
     });
     let maxDelay = 1;
     for (const d of syn.delay) maxDelay = Math.max(maxDelay, d);
     post.slots = Math.max(post.slots, maxDelay + 1);
-    const name = fileName(po.name, `${f}.name`);
     if (isPlastic) {
       const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys }, rules);
       p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
       const bound = plasticMaxAbs(p, modulators);
-      for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += bound;
+      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound);
       plastic.push(p);
       return undefined;
     }
-    for (let k = 0; k < syn.post.length; k++) maxAbs[post.index][port][syn.post[k]] += Math.abs(syn.weight[k]);
+    inflow.addSynapses(post.index, port, `${f}.weight`, syn.post, (k) => syn.weight[k]);
     return { name, index, pre, post, port, syn };
   });
   uniqueNames([...built.filter((b) => b !== undefined), ...procedural, ...generated, ...plastic], 'projections');
 
   // Inputs: Poisson (through a port, counted in float), DC (into I_ext) and given spike trains.
-  const { dc, poissonTables, sources, inputLength: inputLen } = compileInputs(o.inputs, { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound });
+  const { dc, poissonTables, sources, inputLength: inputLen } = compileInputs(o.inputs, { pops, byName, B, dt, neurons, perInstance, usedKeys, inflow });
   for (const key of perInstance.keys()) if (!usedKeys.has(key)) throw new SpecError(`batch.params.${key}`, 'unknown per-instance parameter');
 
   // Fixed-point scales and buffer offsets.
   let ringLen = 0, spikeLen = 0;
   for (const pop of pops) {
-    pop.scales = maxAbs[pop.index].map((m, q) => fixedPointScale(m.reduce((a, x) => Math.max(a, x), 0) + procBound[pop.index][q]));
+    pop.scales = pop.model.ports.map((_, q) => inflow.scale(pop, q));
     pop.ringBase = ringLen;
     ringLen += pop.slots * pop.model.ports.length * B * pop.size;
     pop.spikeBase = spikeLen;
@@ -314,19 +319,12 @@ function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number)
   return { pre, projections: projs, rowPtr, target, wq, delayPop };
 }
 
-/** A weight or delay distribution for GPU generation, float32 parameters; delays in steps (divide by dt). */
-function genDistribution(d: Distribution, unit: number): GenDistribution {
+/** A weight distribution for GPU generation, float32 parameters (delays: time-steps.ts genDelay). */
+function genDistribution(d: Distribution): GenDistribution {
   const f = Math.fround;
-  if (typeof d === 'number') return { kind: 0, a: f(d / unit), b: 0 };
-  if ('normal' in d) return { kind: 1, a: f(d.normal[0] / unit), b: f(d.normal[1] / unit) };
-  return { kind: 2, a: f(d.uniform[0] / unit), b: f((d.uniform[1] - d.uniform[0]) / unit) };
-}
-
-/** Largest magnitude a generated value can take (z is in (-3, 3), u in (0, 1)). */
-function genMaxAbs(d: GenDistribution): number {
-  if (d.kind === 0) return Math.abs(d.a);
-  if (d.kind === 1) return Math.abs(d.a) + 3 * Math.abs(d.b);
-  return Math.max(Math.abs(d.a), Math.abs(d.a + d.b));
+  if (typeof d === 'number') return { kind: 0, a: f(d), b: 0 };
+  if ('normal' in d) return { kind: 1, a: f(d.normal[0]), b: f(d.normal[1]) };
+  return { kind: 2, a: f(d.uniform[0]), b: f(d.uniform[1] - d.uniform[0]) };
 }
 
 /**
@@ -349,7 +347,12 @@ function loadSynapseFiles(c: Record<string, unknown>, cf: string, dt: number): {
   const S = t.shape[0];
   if (!['<i4', '<u4', '<i8'].includes(t.dtype)) throw new SpecError(`${cf}.file`, `expected an integer table (int32, uint32 or int64), got ${t.dtype}`);
   const col = (k: number) => Array.from({ length: S }, (_, s) => Number(t.data[s * 3 + k]));
-  const out: { pre: number[]; post: number[]; delays: number[]; weights?: number[] } = { pre: col(0), post: col(1), delays: col(2).map((d) => d * dt) };
+  const steps = col(2);
+  steps.forEach((d, s) => {
+    if (!(d >= 1 && d <= MAX_DELAY_STEPS)) throw new SpecError(`${cf}.file`, `row ${s}: a delay of ${d} steps; delays are in [1, ${MAX_DELAY_STEPS}] steps`);
+  });
+  // In ms for the host builder, whose rounding gives the same whole steps back.
+  const out: { pre: number[]; post: number[]; delays: number[]; weights?: number[] } = { pre: col(0), post: col(1), delays: steps.map((d) => d * dt) };
   if (c.weightsFile !== undefined) {
     const w = load('weightsFile');
     const rows = w.shape.length === 1 ? 1 : w.shape[0];

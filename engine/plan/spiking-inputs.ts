@@ -1,11 +1,27 @@
 /**
- * Inputs of a spiking network: Poisson trains through a port (e^{-lambda} per neuron and instance, counted
- * on the GPU), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
+ * Inputs of a spiking network: Poisson trains through a port (counted on the GPU from e^{-lambda / chunks}
+ * and the number of chunks per neuron and instance: poissonChunks), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
  * by step, delivered through the input ring).
  */
 import { SpecError } from '../errors.ts';
 import { finite, numArray, object, oneOf, str } from '../spec/validate-rate.ts';
+import { float32Problem } from '../spec/checks.ts';
 import type { SpikeSourcePlan, SpikingPopPlan } from './spiking.ts';
+import type { Inflow } from './inflow.ts';
+
+/** The largest mean of one Poisson chunk: e^{-32} and the products of uniforms that reach it stay normal float32 numbers. */
+export const POISSON_CHUNK_MEAN = 32;
+/** The largest mean count per step of a Poisson input (the 4096 Philox calls of a draw hold 16384 uniforms, some 60 sd more than it needs). */
+export const MAX_POISSON_MEAN = 10000;
+
+/**
+ * Chunks of a Poisson draw of mean `mean`: the mean is split into equal parts of at most
+ * POISSON_CHUNK_MEAN, each drawn exactly (a sum of Poisson counts is a Poisson count of the summed
+ * mean), so that no count is capped (one product of uniforms underflows float32 after ~104 events).
+ */
+export function poissonChunks(mean: number): number {
+  return Math.max(1, Math.ceil(mean / POISSON_CHUNK_MEAN));
+}
 
 export interface InputContext {
   pops: SpikingPopPlan[];
@@ -16,12 +32,12 @@ export interface InputContext {
   neurons: number;
   perInstance: Map<string, number[]>;
   usedKeys: Set<string>;
-  /** Per population and port: extra bound on the input a neuron can receive in a step (fixed point). */
-  procBound: number[][];
+  /** What each population's ports can receive in a step (for the fixed-point scales). */
+  inflow: Inflow;
 }
 
 export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Array[]; poissonTables: Float32Array[]; sources: SpikeSourcePlan[]; inputLength: number } {
-  const { pops, byName, B, dt, neurons, perInstance, usedKeys, procBound } = ctx;
+  const { pops, byName, B, dt, neurons, perInstance, usedKeys, inflow } = ctx;
   const inputList = raw === undefined ? [] : raw;
   if (!Array.isArray(inputList)) throw new SpecError('inputs', 'expected an array');
   const dc = pops.map((p) => new Float64Array(B * p.size));
@@ -60,7 +76,7 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
       steps.forEach((s, k) => perCell.set(s * pop.size + ids[k], (perCell.get(s * pop.size + ids[k]) ?? 0) + 1));
       let most = 0;
       for (const c of perCell.values()) most = Math.max(most, c);
-      procBound[pop.index][port] += Math.abs(weight) * most;
+      inflow.addBound(pop.index, port, `${f}.weight`, Math.abs(weight) * most);
       sources.push({ name, pop, port, weight, wq: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
       return;
     }
@@ -74,6 +90,8 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
           dc[pop.index][b * pop.size + i] += perInstance.get(scaleKey)?.[b] ?? (Array.isArray(amp) ? amp[i] : amp);
         }
       }
+      const sum = dc[pop.index].find((x) => float32Problem(x) !== undefined);
+      if (sum !== undefined) throw new SpecError(`${f}.amplitude`, `the DC inputs into "${pop.name}" sum to ${float32Problem(sum)}`);
       pop.hasDc = true;
     } else {
       const rate = perNeuron(io.rate, 'rate');
@@ -82,12 +100,19 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
       const weight = finite(io.weight, `${f}.weight`);
       const rateKey = `inputs.${name}.rate`;
       usedKeys.add(rateKey);
-      const table = new Float32Array(B * pop.size);
+      // Per neuron and instance: e^{-mean / chunks}, then the number of chunks (poissonChunks).
+      const BN = B * pop.size, table = new Float32Array(2 * BN);
       for (let b = 0; b < B; b++) {
         for (let i = 0; i < pop.size; i++) {
-          const r = perInstance.get(rateKey)?.[b] ?? (Array.isArray(rate) ? rate[i] : rate);
-          if (!(r >= 0)) throw new SpecError(`${f}.rate`, `must be >= 0, got ${r}`);
-          table[b * pop.size + i] = Math.exp(-r * dt * 1e-3);
+          const swept = perInstance.get(rateKey)?.[b];
+          const r = swept ?? (Array.isArray(rate) ? rate[i] : rate);
+          const field = swept !== undefined ? `batch.params.${rateKey}[${b}]` : Array.isArray(rate) ? `${f}.rate[${i}]` : `${f}.rate`;
+          if (!(r >= 0)) throw new SpecError(field, `must be >= 0, got ${r}`);
+          const mean = r * dt * 1e-3;
+          if (mean > MAX_POISSON_MEAN) throw new SpecError(field, `${r} Hz at dt = ${dt} ms is a mean of ${mean} events per step: at most ${MAX_POISSON_MEAN} (each event costs a uniform draw per neuron and step)`);
+          const chunks = poissonChunks(mean);
+          table[b * pop.size + i] = Math.exp(-mean / chunks);
+          table[BN + b * pop.size + i] = chunks;
         }
       }
       pop.poisson.push({ name, port, weight: Math.fround(weight), tableBase: inputLen });

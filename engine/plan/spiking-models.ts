@@ -41,15 +41,12 @@ function checkModelShape(v: unknown, field: string): void {
   }
 }
 
-/** The largest finite float32. */
-const F32_MAX = 3.4028234663852886e38;
-
 /**
  * A parameter value as it goes into the float32 parameter table: it must stay finite and must not
  * underflow to 0 (1e-300 would become 0, a time constant of 0).
  */
 export function float32Param(v: number, field: string): number {
-  if (Math.abs(v) > F32_MAX) throw new SpecError(field, `${v} is beyond the float32 range (|x| <= ${F32_MAX.toExponential(3)})`);
+  finite(v, field);
   if (v !== 0 && Math.fround(v) === 0) throw new SpecError(field, `${v} underflows to 0 in float32 (smallest magnitude about 1.4e-45)`);
   return v;
 }

@@ -70,6 +70,7 @@ export interface SpikingPopPlan {
   scales: number[];
   /** Offset of this population's spike lists (two parities of B * size entries each). */
   spikeBase: number;
+  /** Poisson inputs: the table at tableBase holds e^{-lambda / chunks} per (instance, neuron), then the chunk counts. */
   poisson: { name: string; port: number; weight: number; tableBase: number }[];
   hasDc: boolean;
 }
@@ -150,7 +151,10 @@ export interface SpikingPlan {
   neuronCount: number;
   ringLength: number;
   spikeListLength: number;
-  /** Per-neuron input table: dc currents, then Poisson e^{-lambda} values. */
+  /**
+   * Per-neuron input table: dc currents, then per Poisson input B * size values e^{-lambda / chunks}
+   * followed by B * size chunk counts (engine/plan/spiking-inputs.ts: poissonChunks).
+   */
   inputTable: Float32Array;
   seeds: Uint32Array;
 }

@@ -8,6 +8,7 @@
 import { SpecError } from '../errors.ts';
 import { PhiloxStream } from '../util/philox.ts';
 import type { ConnectivitySpec, Distribution } from '../spec/spiking.ts';
+import { delaySteps, drawnDelaySteps } from './time-steps.ts';
 
 /** A connectivity rule with its data in the spec (explicit lists from files are read by compile-spiking.ts first). */
 export type HostConnectivity = Exclude<ConnectivitySpec, { file: string }>;
@@ -18,7 +19,7 @@ export interface Synapses {
   post: Uint32Array;
   /** Weights in the port's units (float64, before quantization). */
   weight: Float64Array;
-  /** Delays in steps (>= 1). */
+  /** Delays in steps, in [1, MAX_DELAY_STEPS] (engine/plan/time-steps.ts). */
   delay: Uint32Array;
 }
 
@@ -89,7 +90,9 @@ export interface BuildOptions {
   sign?: 'excitatory' | 'inhibitory';
   delay: Distribution;
   dt: number;
+  /** The projection's field (projections[k]) and name, for errors. */
   field: string;
+  name: string;
 }
 
 /**
@@ -116,6 +119,9 @@ export function buildHostSynapses(c: HostConnectivity, o: BuildOptions): Synapse
   const weight = new Float64Array(n);
   const delay = new Uint32Array(n);
   const explicit = c.type === 'explicit' ? c : undefined;
+  // Delays by one rule (time-steps.ts): given values must be in range, drawn ones are raised to one step.
+  const at = { field: `${o.field}.delay`, projection: o.name };
+  const constant = typeof o.delay === 'number' ? delaySteps(o.delay, o.dt, at) : 0;
   // Weights and delays: one stream per presynaptic row, drawn in row order.
   for (let j = 0; j < o.nPre; j++) {
     const rng = new PhiloxStream(o.seed, o.projIndex, j, PURPOSE.weights);
@@ -126,8 +132,8 @@ export function buildHostSynapses(c: HostConnectivity, o: BuildOptions): Synapse
       if (o.sign === 'excitatory') w = Math.max(w, 0);
       if (o.sign === 'inhibitory') w = Math.min(w, 0);
       weight[s] = w;
-      const d = explicit?.delays ? explicit.delays[k] : draw(o.delay, rng);
-      delay[s] = Math.max(1, Math.round(d / o.dt));
+      if (explicit?.delays) delay[s] = delaySteps(explicit.delays[k], o.dt, { field: `${o.field}.connectivity.delays[${k}]`, projection: o.name });
+      else delay[s] = typeof o.delay === 'number' ? constant : drawnDelaySteps(draw(o.delay, rng), o.dt, at);
     }
   }
   return { rowPtr, post: sorted, weight, delay };
@@ -141,8 +147,11 @@ export function buildHostSynapses(c: HostConnectivity, o: BuildOptions): Synapse
  */
 export function fixedPointScale(maxAbsInput: number): number {
   if (maxAbsInput <= 0) return 24;
-  return Math.max(-8, Math.min(24, Math.floor(30 - Math.log2(maxAbsInput))));
+  return Math.max(MIN_SCALE, Math.min(24, Math.floor(30 - Math.log2(maxAbsInput))));
 }
+
+/** The coarsest fixed-point scale exponent (resolution 2^8 in the port's units); engine/plan/inflow.ts refuses more input than it holds. */
+export const MIN_SCALE = -8;
 
 /**
  * Row lengths of a fixed-total projection: the number of synapses of each presynaptic neuron, a

@@ -24,8 +24,22 @@ export function describe(v: unknown): string {
   return typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : String(v);
 }
 
+/** The largest finite float32. */
+export const F32_MAX = 3.4028234663852886e38;
+
+/** Undefined if `x` stays finite as a float32, else why not (1e39 would become infinity on the GPU). */
+export function float32Problem(x: number): string | undefined {
+  return Number.isFinite(Math.fround(x)) ? undefined : `${x} is beyond the float32 range (|x| <= ${F32_MAX.toExponential(3)}): it would become ${x > 0 ? '' : '-'}infinity on the GPU`;
+}
+
+/**
+ * A finite number within the float32 range. Every number of a spec becomes a float32 on the GPU (or is
+ * held to tighter limits: sizes, steps, seeds), so the checks below all start here.
+ */
 export function finite(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(field, `expected a finite number, got ${describe(v)}`);
+  const bad = float32Problem(v);
+  if (bad) throw new SpecError(field, bad);
   return v;
 }
 

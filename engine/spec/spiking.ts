@@ -52,7 +52,11 @@ export interface SpikingProjectionSpec {
   weight: Distribution;
   /** Dale's law: "excitatory" clips drawn weights at >= 0, "inhibitory" at <= 0. */
   sign?: 'excitatory' | 'inhibitory';
-  /** Delay [ms], a constant or a distribution; rounded to whole steps, at least one step. */
+  /**
+   * Delay [ms], a constant or a distribution, in whole steps by one rule (engine/plan/time-steps.ts): the
+   * nearest step, a tie upwards (NEST), in [1, 65535] steps; a given delay out of that range is refused,
+   * a drawn one below one step is raised to one step.
+   */
   delay?: Distribution;
   seed?: number;
   /** Synaptic plasticity (weights per instance, stored; see PlasticitySpec). */
@@ -120,7 +124,10 @@ export type SpikingModulatorSpec =
   | { name: string; type: 'host'; init?: number };
 
 export type SpikingInputSpec =
-  /** Independent Poisson spike trains into every neuron of the target, through `port` with `weight`. */
+  /**
+   * Independent Poisson spike trains into every neuron of the target, through `port` with `weight`; the
+   * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt).
+   */
   | { name: string; target: string; type: 'poisson'; rate: number | number[]; weight: number; port: string }
   /** A constant current added to I_ext (the model's units). */
   | { name: string; target: string; type: 'dc'; amplitude: number | number[] }
