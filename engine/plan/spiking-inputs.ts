@@ -8,6 +8,7 @@ import { finite, numArray, object, oneOf, str } from '../spec/validate-rate.ts';
 import { float32Problem } from '../spec/checks.ts';
 import type { SpikeSourcePlan, SpikingPopPlan } from './spiking.ts';
 import type { Inflow } from './inflow.ts';
+import { nearestSteps } from './time-steps.ts';
 
 /** The largest mean of one Poisson chunk: e^{-32} and the products of uniforms that reach it stay normal float32 numbers. */
 export const POISSON_CHUNK_MEAN = 32;
@@ -62,7 +63,7 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
         if (!(t >= 0)) throw new SpecError(`${f}.times[${k}]`, `must be >= 0, got ${t}`);
         const i = ids[k];
         if (!Number.isInteger(i) || i < 0 || i >= pop.size) throw new SpecError(`${f}.neurons[${k}]`, `must be an integer in [0, ${pop.size}), got ${i}`);
-        return Math.round(t / dt);
+        return nearestSteps(t, dt);
       });
       const T = steps.reduce((a, s) => Math.max(a, s + 1), 0);
       const stepPtr = new Uint32Array(T + 1);

@@ -77,6 +77,13 @@ describe('delays round to the nearest step, a tie upwards, the same for every bu
     expect(delays(net({ type: 'explicit', pre: [0, 1, 2], post: [1, 2, 3], delays: [0.15, 0.25, 0.3] }, undefined))).toEqual([2, 3, 3]);
     expect(delays(net({ type: 'explicit', file: join(dir, 'syn.npy') }, undefined))).toEqual([2, 2]);
   });
+
+  it('spike-source times land on the step by the same rule (0.15 ms at dt 0.1 is step 2, not 1)', () => {
+    const spec = { ...net({ type: 'fixed-probability', p: 0 }), inputs: [{ name: 'src', target: 'E', type: 'spikes', times: [0.15, 0.25, 0.3], neurons: [0, 1, 2], weight: 1, port: 'exc' }] };
+    const src = compileSpiking(spec).plan.sources[0];
+    // stepPtr[n + 1] - stepPtr[n]: events in step n.
+    expect(Array.from(src.stepPtr.subarray(1), (v, n) => v - src.stepPtr[n])).toEqual([0, 0, 1, 2]);
+  });
 });
 
 describe('delays that cannot be represented are refused', () => {
