@@ -83,6 +83,22 @@ export interface StateOwner {
   busy: boolean;
 }
 
+/** Counts a simulation's runs in progress (its StateOwner is `busy` during one). */
+export class RunTracker {
+  private count = 0;
+  get busy(): boolean {
+    return this.count > 0;
+  }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.count++;
+    try {
+      return await work();
+    } finally {
+      this.count--;
+    }
+  }
+}
+
 function notBusy(owner: StateOwner, what: string): void {
   if (owner.busy) throw new Error(`${what}: a run is in progress; wait for run() to finish first`);
 }
@@ -94,8 +110,9 @@ export function planFingerprint(plan: { batch: number; dt: number; seeds: Uint32
   let fp = fingerprints.get(plan);
   if (!fp) {
     const network: Record<string, string> = {};
+    const views = new Map<ArrayBufferView, string>();
     for (const [key, part] of Object.entries(plan).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (key !== 'batch' && key !== 'dt' && key !== 'seeds') network[key] = hashValue(part);
+      if (key !== 'batch' && key !== 'dt' && key !== 'seeds') network[key] = hashValue(part, views);
     }
     fp = { batch: plan.batch, dt: plan.dt, seeds: hashValue(plan.seeds), network };
     fingerprints.set(plan, fp);

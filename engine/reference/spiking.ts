@@ -17,7 +17,7 @@ import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
 import { modulatorValue } from '../plan/spiking-plasticity.ts';
 import { plasticStep, plasticTwin, twinEligibility, type PlasticTwin } from './spiking-plasticity.ts';
-import { arraySlot, captureState, restoreState, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
+import { arraySlot, captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
 
 const F = Math.fround;
 
@@ -66,7 +66,7 @@ export class SpikingReference implements Simulation {
   private readonly records: ValidRecorders;
   /** Spike counts of each rate recorder since its last row, per instance (kept across runs, as on the GPU). */
   private readonly rateCounts: Float64Array[];
-  private running = 0;
+  private readonly runs = new RunTracker();
 
   constructor(readonly plan: SpikingPlan, spec?: SpikingSpec) {
     this.records = spec ? validateRecorders(spec, plan) : { weights: [], modulators: [], spikes: [], rates: [], state: [] };
@@ -235,12 +235,7 @@ export class SpikingReference implements Simulation {
 
   /** Runs `steps` steps; spikes go to onSpikes (once per run, in step order) and the other recordings to sink. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
-    this.running++;
-    try {
-      return await this.runSteps(steps, opts);
-    } finally {
-      this.running--;
-    }
+    return this.runs.run(() => this.runSteps(steps, opts));
   }
 
   /**
@@ -261,7 +256,7 @@ export class SpikingReference implements Simulation {
       ...this.plan.modulators.flatMap((m, q) => (m.kind === 'host' ? [valueSlot(`modulator "${m.name}"`, this.hostModulators[q])] : [])),
       ...this.records.rates.map((r, q) => valueSlot(`recorder "${r.name}" spike counts`, this.rateCounts[q])),
     ];
-    return { kind: 'spiking', engine: 'reference', step: this.step, plan: this.plan, layout: () => ({ buffers, values }), busy: this.running > 0 };
+    return { kind: 'spiking', engine: 'reference', step: this.step, plan: this.plan, layout: () => ({ buffers, values }), busy: this.runs.busy };
   }
 
   saveState(): Promise<SimulationState> {

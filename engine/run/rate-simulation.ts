@@ -33,7 +33,7 @@ import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context
 import { buildStepKernels } from './rate-kernels.ts';
 import { rateRecorders } from './rate-recorders.ts';
 import { initialRates } from '../plan/rate-units.ts';
-import { captureState, restoreState, type SimulationState, type StateOwner } from '../plan/state.ts';
+import { captureState, restoreState, RunTracker, type SimulationState, type StateOwner } from '../plan/state.ts';
 import { bufferSlot } from './state.ts';
 
 export type { KernelTuning };
@@ -49,7 +49,7 @@ export class RateSimulation implements Simulation {
   /** Global index of the next step to run. */
   step = 0;
   private destroyed = false;
-  private running = 0;
+  private readonly runs = new RunTracker();
   private readonly program: StepProgram;
 
   private constructor(
@@ -133,14 +133,9 @@ export class RateSimulation implements Simulation {
   /** Runs `steps` steps from the current step; recorder rows go to opts.sink in order. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
     if (this.destroyed) throw new Error('simulation destroyed');
-    this.running++;
-    try {
-      return await runChunks(this.gpu, this.program, this.step, steps, opts, {
-        chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
-      });
-    } finally {
-      this.running--;
-    }
+    return this.runs.run(() => runChunks(this.gpu, this.program, this.step, steps, opts, {
+      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
+    }));
   }
 
   /**
@@ -156,7 +151,7 @@ export class RateSimulation implements Simulation {
     const slot = (name: string, buffer: GPUBuffer) => bufferSlot(this.gpu, name, buffer);
     const plastic = [...this.plastic].flatMap(([name, p]) => [slot(`plastic "${name}" weights`, p.weights), slot(`plastic "${name}" rule state`, p.eligibility)]);
     return {
-      kind: 'rate', engine: 'gpu', step: this.step, plan: this.plan, busy: this.running > 0,
+      kind: 'rate', engine: 'gpu', step: this.step, plan: this.plan, busy: this.runs.busy,
       layout: (step) => ({ buffers: [slot('rates', this.buffers.rates[step % 2]), slot('state', this.buffers.state), slot('modulators', this.buffers.modulators), ...plastic], values: [] }),
     };
   }

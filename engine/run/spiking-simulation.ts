@@ -22,7 +22,7 @@ import { runChunks, type RuntimeOptions, type StepProgram } from './chunk-runner
 import { spikingSlots, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
-import { captureState, restoreState, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
+import { captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
 import { bufferSlot } from './state.ts';
 
 
@@ -40,7 +40,7 @@ export class SpikingSimulation implements Simulation {
   step = 0;
   /** Values of host modulators (per modulator index, per instance), as last set by setModulator. */
   private readonly hostModulators: Float32Array[];
-  private running = 0;
+  private readonly runs = new RunTracker();
 
   private constructor(
     readonly gpu: Gpu,
@@ -167,14 +167,9 @@ export class SpikingSimulation implements Simulation {
 
   /** Runs `steps` steps; spikes go to onSpikes, the other recordings to sink. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
-    this.running++;
-    try {
-      return await runChunks(this.gpu, this.program, this.step, steps, opts, {
-        chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
-      });
-    } finally {
-      this.running--;
-    }
+    return this.runs.run(() => runChunks(this.gpu, this.program, this.step, steps, opts, {
+      chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
+    }));
   }
 
   /**
@@ -200,7 +195,7 @@ export class SpikingSimulation implements Simulation {
       ...this.plan.modulators.flatMap((m, q) => (m.kind === 'host' ? [valueSlot(`modulator "${m.name}"`, this.hostModulators[q])] : [])),
       ...this.program.recorders.flatMap((r) => (r.carry ? [valueSlot(`recorder "${r.info!.name}" spike counts`, r.carry)] : [])),
     ];
-    return { kind: 'spiking', engine: 'gpu', step: this.step, plan: this.plan, layout: () => ({ buffers, values }), busy: this.running > 0 };
+    return { kind: 'spiking', engine: 'gpu', step: this.step, plan: this.plan, layout: () => ({ buffers, values }), busy: this.runs.busy };
   }
 
   saveState(): Promise<SimulationState> {

@@ -6,8 +6,9 @@
  * modulator; spike, state, rate, weight and modulator recorders) split inside a rate bin with spikes in
  * flight, and for a rate network (three-factor rule with post variables, an activity modulator with a
  * running prediction, a host gain modulator, noise). Every part of a state matters (put back the fresh
- * value of any one and the run differs: a state that left it out would fail the tests above), and a state is refused, naming why, by another network, batch,
- * seed, kind, engine or format, or with a buffer missing or of the wrong size.
+ * value of any one and the run differs: a state that left it out would fail the tests above). A run
+ * stopped by its AbortSignal is saved and continued the same way. A state is refused, naming why, by
+ * another network, batch, seed, kind, engine or format, or with a buffer missing or of the wrong size.
  */
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../engine/errors.ts';
@@ -87,21 +88,28 @@ async function straight(make: Make, steps: number) {
   return { rec, state };
 }
 
-/** N steps, save, destroy; a fresh simulation (another chunk size) loads the state (edited by `edit`) and runs N more. */
-async function resumed(make: Make, n: number, edit: (s: SimulationState) => SimulationState = (s) => s) {
+/**
+ * N steps, save, destroy; a fresh simulation (another chunk size) loads the state (edited by `edit`) and
+ * runs N more. With `stopAt`, the first run is of 2N steps and stopped by its AbortSignal once `stopAt`
+ * steps are submitted (as on SIGINT); the second runs the rest.
+ */
+async function resumed(make: Make, n: number, opts: { edit?: (s: SimulationState) => SimulationState; stopAt?: number } = {}) {
   const first = await make(33);
   setHost(first);
   const rec = new Recording();
-  await first.run(n, rec.opts);
+  const stop = new AbortController();
+  const onProgress = (done: number) => { if (done >= opts.stopAt!) stop.abort(); };
+  const run = await first.run(opts.stopAt ? 2 * n : n, { ...rec.opts, ...(opts.stopAt ? { signal: stop.signal, onProgress } : {}) });
   const mid = await first.saveState();
+  expect(mid.step).toBe(run.steps);
   first.destroy();
   const second = await make(40);
-  second.loadState(edit(mid));
-  expect(second.step).toBe(n);
-  await second.run(n, rec.opts);
+  second.loadState(opts.edit ? opts.edit(mid) : mid);
+  expect(second.step).toBe(mid.step);
+  await second.run(2 * n - mid.step, rec.opts);
   const state = await second.saveState();
   second.destroy();
-  return { rec, state, mid };
+  return { rec, state, mid, run };
 }
 
 const bytesEqual = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
@@ -143,6 +151,12 @@ describe('checkpoint and resume: bit-identical continuation', () => {
       expect(a.rec.spikeCount).toBeGreaterThan(200);
       expect([...a.rec.sink.data.keys()].sort()).toEqual(['V', 'mda', 'mgate', 'rE', 'rI', 'wEE', 'wEI']);
       expect(difference(a, b)).toBe('');
+      // A run stopped by its AbortSignal (chunks in flight finish) is saved and continued just the same.
+      const c = await resumed(make, N, { stopAt: 40 });
+      expect(c.run.interrupted).toBe(true);
+      expect(c.mid.step).toBeGreaterThanOrEqual(66);
+      expect(c.mid.step).toBeLessThan(2 * N);
+      expect(difference(a, c)).toBe('');
     });
   });
 
@@ -166,11 +180,16 @@ describe('checkpoint and resume: bit-identical continuation', () => {
         expect(difference(a, b), b.mid.engine).toBe('');
         // The run learnt: the weights at the end are not those at the split.
         expect(bytesEqual(a.state.buffers['plastic "EE" weights'], b.mid.buffers['plastic "EE" weights'])).toBe(false);
+        // Split at an even step too (the GPU's rates alternate between two buffers by step parity).
+        const c = await resumed(make, N, { stopAt: 40 });
+        expect(c.mid.step % 2).toBe(0);
+        expect(difference(a, c), c.mid.engine).toBe('');
       }
     });
   });
 
   it('every part of a state matters: with the fresh value of any one, the continuation differs', async () => {
+    const n = 25; // still inside rate bins of 10 and 4 steps
     await withoutValidationErrors(async () => {
       const cases: [string, Make, number][] = [
         ['spiking GPU', (c) => createSimulation(spikingSpec(), { chunkSteps: c || 16 }), 11],
@@ -179,16 +198,16 @@ describe('checkpoint and resume: bit-identical continuation', () => {
         ['rate twin', async () => createReference(rateSpec()), 5],
       ];
       for (const [what, make, count] of cases) {
-        const a = await straight(make, 2 * N);
+        const a = await straight(make, 2 * n);
         const fresh = await make(0);
         const initial = await fresh.saveState();
         fresh.destroy();
-        const { mid } = await resumed(make, N);
+        const { mid } = await resumed(make, n);
         const parts = [...Object.keys(mid.buffers).map((k) => ['buffers', k] as const), ...Object.keys(mid.values).map((k) => ['values', k] as const)];
         expect(parts.length, what).toBe(count);
         for (const [where, name] of parts) {
           const edit = (s: SimulationState): SimulationState => ({ ...s, [where]: { ...s[where], [name]: initial[where][name] } });
-          const b = await resumed(make, N, edit);
+          const b = await resumed(make, n, { edit });
           expect(difference(a, b), `${what}: ${where} ${name}`).not.toBe('');
         }
       }
