@@ -131,6 +131,9 @@ export function valueSlot(name: string, values: Float32Array | Float64Array): St
   return { name, size: values.length, read: () => Array.from(values), write: (v) => values.set(v) };
 }
 
+/** A copy, so that a saved state does not share the cached fingerprint. */
+const copyOf = (fp: NetworkFingerprint): NetworkFingerprint => ({ ...fp, network: { ...fp.network } });
+
 /** Reads every slot of `owner` into a SimulationState. */
 export async function captureState(owner: StateOwner): Promise<SimulationState> {
   notBusy(owner, 'saveState');
@@ -139,7 +142,7 @@ export async function captureState(owner: StateOwner): Promise<SimulationState> 
   const values = await Promise.all(layout.values.map((s) => s.read()));
   return {
     format: STATE_FORMAT, kind: owner.kind, engine: owner.engine, step: owner.step, batch: owner.plan.batch,
-    fingerprint: planFingerprint(owner.plan),
+    fingerprint: copyOf(planFingerprint(owner.plan)),
     buffers: Object.fromEntries(layout.buffers.map((s, k) => [s.name, buffers[k]])),
     values: Object.fromEntries(layout.values.map((s, k) => [s.name, values[k]])),
   };
