@@ -31,6 +31,9 @@ export type { AdapterReport, Backend, DeviceOptions, Gpu } from './gpu/device.ts
 export { createReference, createSimulation } from './run/simulation.ts';
 export type { CreateOptions } from './run/simulation.ts';
 export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from './simulation.ts';
+// A simulation's complete dynamic state (saveState / loadState), as plain data for checkpoints.
+export type { NetworkFingerprint, SimulationState, StateEngine } from './simulation.ts';
+export { STATE_FORMAT } from './plan/state.ts';
 
 // --- Rate networks ---------------------------------------------------------------------------------
 export type {

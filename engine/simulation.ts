@@ -3,7 +3,10 @@
  * (engine/run) and the CPU float32 twins (engine/reference) implement it, so a test, a scenario or a user
  * can drive either the same way. createSimulation() (engine/run/simulation.ts) makes the GPU one.
  */
+import type { SimulationState } from './plan/state.ts';
 import type { RecordSink, RecorderInfo } from './record/recorders.ts';
+
+export type { NetworkFingerprint, SimulationState, StateEngine } from './plan/state.ts';
 
 /** Receives the spikes of a recorder in step order: parallel arrays of (step, instance, neuron). */
 export type SpikeHandler = (recorder: string, steps: Uint32Array, instances: Uint32Array, neurons: Uint32Array) => void | Promise<void>;
@@ -49,5 +52,18 @@ export interface Simulation {
   writeWeights(projection: string, data: ArrayLike<number>): void;
   /** Sets a host modulator for the following steps: one value for all instances or one each. */
   setModulator(name: string, values: number | ArrayLike<number>): void;
+  /**
+   * The complete dynamic state after the steps run so far (neuron and synapse state, input rings,
+   * plastic weights, traces and eligibilities, modulators, partial bins of rate recorders), as plain
+   * data; call it between runs (it throws while a run is in progress). Random draws are keyed by the step,
+   * so there is no generator state to save.
+   */
+  saveState(): Promise<SimulationState>;
+  /**
+   * Continues from a state saved by a simulation of the same network, kind and engine (GPU into GPU, twin
+   * into twin): runs from here on are bit-identical to runs of the simulation that saved it. Throws a
+   * SpecError naming what differs, before changing anything; call it between runs.
+   */
+  loadState(state: SimulationState): void;
   destroy(): void;
 }

@@ -16,6 +16,7 @@ import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import { SpecError } from '../errors.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 import { PlasticState } from './rate-plasticity.ts';
+import { arraySlot, captureState, restoreState, RunTracker, type SimulationState, type StateOwner } from '../plan/state.ts';
 
 const f = Math.fround;
 
@@ -42,6 +43,7 @@ export class ReferenceSimulation implements Simulation {
   readonly plastic: PlasticState;
   /** The float32 twin of each population's unit (update and activation). */
   private readonly units: UnitTwin[];
+  private readonly runs = new RunTracker();
 
   constructor(readonly plan: NetworkPlan, readonly record: RecorderSpec[] = []) {
     this.state = new Float32Array(plan.stateLength);
@@ -142,6 +144,28 @@ export class ReferenceSimulation implements Simulation {
 
   /** Runs `steps` steps, delivering recorder rows to opts.sink as the GPU runtime does. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
+    return this.runs.run(() => this.runSteps(steps, opts));
+  }
+
+  /**
+   * Its dynamic arrays: rates r(n), state x(n), modulators (values and running predictions), plastic
+   * weights and rule state. `next` and `syn` are rewritten in full in every step before they are read.
+   */
+  private stateOwner(): StateOwner {
+    const buffers = [arraySlot('rates', this.rate), arraySlot('state', this.state), arraySlot('modulators', this.plastic.modulators)];
+    for (const [name, w] of this.plastic.weights) buffers.push(arraySlot(`plastic "${name}" weights`, w), arraySlot(`plastic "${name}" rule state`, this.plastic.eligibility.get(name)!));
+    return { kind: 'rate', engine: 'reference', step: this.step, plan: this.plan, layout: () => ({ buffers, values: [] }), busy: this.runs.busy };
+  }
+
+  saveState(): Promise<SimulationState> {
+    return captureState(this.stateOwner());
+  }
+
+  loadState(state: SimulationState): void {
+    this.step = restoreState(state, this.stateOwner());
+  }
+
+  private async runSteps(steps: number, opts: RunOptions): Promise<RunTiming> {
     const t0 = performance.now();
     const sink = opts.sink;
     const infos = recorderInfos(this.plan, this.record);

@@ -17,6 +17,7 @@ import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
 import { modulatorValue } from '../plan/spiking-plasticity.ts';
 import { plasticStep, plasticTwin, twinEligibility, type PlasticTwin } from './spiking-plasticity.ts';
+import { arraySlot, captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
 
 const F = Math.fround;
 
@@ -70,6 +71,7 @@ export class SpikingReference implements Simulation {
   private readonly records: ValidRecorders;
   /** Spike counts of each rate recorder since its last row, per instance (kept across runs, as on the GPU). */
   private readonly rateCounts: Float64Array[];
+  private readonly runs = new RunTracker();
 
   constructor(readonly plan: SpikingPlan, spec?: SpikingSpec) {
     this.records = spec ? validateRecorders(spec, plan) : { weights: [], modulators: [], spikes: [], rates: [], state: [] };
@@ -239,6 +241,39 @@ export class SpikingReference implements Simulation {
 
   /** Runs `steps` steps; spikes go to onSpikes (once per run, in step order) and the other recordings to sink. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
+    return this.runs.run(() => this.runSteps(steps, opts));
+  }
+
+  /**
+   * Its dynamic arrays (state variables, refractory counters, input rings; per plastic projection the
+   * weights and eligibilities, lazy traces, and for a three-factor rule the eligibilities' last-change
+   * steps) and host values (host modulators, partial spike counts of rate recorders). Not saved: a
+   * step's spike list (it lives in advance()) and a trace's value before the last spike (read only in
+   * the step that sets it).
+   */
+  private stateOwner(): StateOwner {
+    const buffers = [arraySlot('state', this.state), arraySlot('refrac', this.refrac), arraySlot('ring', this.ring)];
+    for (const t of this.plastic) {
+      const p = `plastic "${t.plan.name}"`;
+      buffers.push(arraySlot(`${p} weights`, t.wel), arraySlot(`${p} trace values`, t.trVal), arraySlot(`${p} trace steps`, t.trLast));
+      if (t.plan.threeFactor) buffers.push(arraySlot(`${p} eligibility steps`, t.eLast));
+    }
+    const values = [
+      ...this.plan.modulators.flatMap((m, q) => (m.kind === 'host' ? [valueSlot(`modulator "${m.name}"`, this.hostModulators[q])] : [])),
+      ...this.records.rates.map((r, q) => valueSlot(`recorder "${r.name}" spike counts`, this.rateCounts[q])),
+    ];
+    return { kind: 'spiking', engine: 'reference', step: this.step, plan: this.plan, layout: () => ({ buffers, values }), busy: this.runs.busy };
+  }
+
+  saveState(): Promise<SimulationState> {
+    return captureState(this.stateOwner());
+  }
+
+  loadState(state: SimulationState): void {
+    this.step = restoreState(state, this.stateOwner());
+  }
+
+  private async runSteps(steps: number, opts: RunOptions): Promise<RunTiming> {
     const t0 = performance.now();
     const { plan, records } = this, B = plan.batch;
     const infos = this.recorders;

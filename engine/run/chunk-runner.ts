@@ -56,6 +56,8 @@ export interface ChunkRecorder<D = unknown> {
   clear?: GPUBuffer;
   /** The region read back after a chunk in which it took `rows` rows (none: nothing to read). */
   region?: (rows: number, chunk: Chunk<D>) => { buffer: GPUBuffer; offset: number; bytes: number } | undefined;
+  /** Host values it carries from one chunk to the next (a rate bin's partial spike counts): part of the simulation's state. */
+  carry?: Float64Array;
   /** Delivers a chunk: `data` is its region's bytes (empty without a region). */
   deliver(chunk: Chunk<D>, data: ArrayBuffer, rows: number, out: Outputs): void | Promise<void>;
 }

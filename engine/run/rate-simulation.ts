@@ -33,6 +33,8 @@ import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context
 import { buildStepKernels } from './rate-kernels.ts';
 import { rateRecorders } from './rate-recorders.ts';
 import { initialRates } from '../plan/rate-units.ts';
+import { captureState, restoreState, RunTracker, type SimulationState, type StateOwner } from '../plan/state.ts';
+import { bufferSlot } from './state.ts';
 
 export type { KernelTuning };
 
@@ -47,6 +49,7 @@ export class RateSimulation implements Simulation {
   /** Global index of the next step to run. */
   step = 0;
   private destroyed = false;
+  private readonly runs = new RunTracker();
   private readonly program: StepProgram;
 
   private constructor(
@@ -130,9 +133,35 @@ export class RateSimulation implements Simulation {
   /** Runs `steps` steps from the current step; recorder rows go to opts.sink in order. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
     if (this.destroyed) throw new Error('simulation destroyed');
-    return runChunks(this.gpu, this.program, this.step, steps, opts, {
+    return this.runs.run(() => runChunks(this.gpu, this.program, this.step, steps, opts, {
       chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
-    });
+    }));
+  }
+
+  /**
+   * Its dynamic buffers at step n: the rates r(n) (the buffer of parity n % 2), the state x(n), the
+   * modulators (values, host ones as set, and the activity modulators' running predictions), and per
+   * plastic projection its weights and rule state (eligibilities, post variables). Not saved, as every
+   * step rewrites them in full before reading them: the other parity's rates, syn, split-K partial sums,
+   * recorder rings and StepInfo. Static (rebuilt from the spec): weights of static projections, unit,
+   * instance, input and rule parameter tables, seeds.
+   */
+  private stateOwner(): StateOwner {
+    if (this.destroyed) throw new Error('simulation destroyed');
+    const slot = (name: string, buffer: GPUBuffer) => bufferSlot(this.gpu, name, buffer);
+    const plastic = [...this.plastic].flatMap(([name, p]) => [slot(`plastic "${name}" weights`, p.weights), slot(`plastic "${name}" rule state`, p.eligibility)]);
+    return {
+      kind: 'rate', engine: 'gpu', step: this.step, plan: this.plan, busy: this.runs.busy,
+      layout: (step) => ({ buffers: [slot('rates', this.buffers.rates[step % 2]), slot('state', this.buffers.state), slot('modulators', this.buffers.modulators), ...plastic], values: [] }),
+    };
+  }
+
+  saveState(): Promise<SimulationState> {
+    return captureState(this.stateOwner());
+  }
+
+  loadState(state: SimulationState): void {
+    this.step = restoreState(state, this.stateOwner());
   }
 
   /** Reads the current state x and rates r(x) of every population (outside the step loop). */

@@ -85,7 +85,7 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
     const i = infos.rates[k];
     const acc = new Float64Array(B);
     return {
-      info: i, every: r.every, everyStep: true, slot: r.index, clear: counts,
+      info: i, every: r.every, everyStep: true, slot: r.index, clear: counts, carry: acc,
       kernel: spikingKernel(ctx, 'record-rate', label, recordRateWgsl(plan, pop, r.index), [counts], [1, 1, 1]),
       region: (_, chunk) => ({ buffer: counts, offset: 0, bytes: chunk.count * B * 4 }),
       deliver: async (chunk, data, _, out) => {

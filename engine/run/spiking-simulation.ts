@@ -22,6 +22,8 @@ import { runChunks, type RuntimeOptions, type StepProgram } from './chunk-runner
 import { spikingSlots, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
+import { captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
+import { bufferSlot } from './state.ts';
 
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
@@ -38,6 +40,7 @@ export class SpikingSimulation implements Simulation {
   step = 0;
   /** Values of host modulators (per modulator index, per instance), as last set by setModulator. */
   private readonly hostModulators: Float32Array[];
+  private readonly runs = new RunTracker();
 
   private constructor(
     readonly gpu: Gpu,
@@ -45,7 +48,7 @@ export class SpikingSimulation implements Simulation {
     readonly spec: SpikingSpec,
     private readonly program: StepProgram<SpikingChunk>,
     private readonly plastic: Plastic[],
-    private readonly buffers: { state: GPUBuffer; refrac: GPUBuffer; all: GPUBuffer[] },
+    private readonly buffers: { state: GPUBuffer; refrac: GPUBuffer; ring: GPUBuffer; all: GPUBuffer[] },
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
@@ -84,7 +87,8 @@ export class SpikingSimulation implements Simulation {
       const stepBuffer = buf('step_info', chunkSteps * STEP_STRIDE, USAGE.UNIFORM);
       const state = buf('state', plan.stateInit);
       const refrac = buf('refrac', plan.neuronCount * 4);
-      const group0 = cache.bindGroup('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), buf('ring', plan.ringLength * 4),
+      const ring = buf('ring', plan.ringLength * 4);
+      const group0 = cache.bindGroup('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), ring,
         buf('spikes', plan.spikeListLength * 4), buf('spike_count', Math.max(plan.pops.length * 2 * 4, 16)), buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], true);
       const bits = spikeBitSlots(ctx, records, chunkSteps);
       const spikeBits = buf('spike_bits', Math.max(bits.words, 4) * 4);
@@ -101,7 +105,7 @@ export class SpikingSimulation implements Simulation {
           return { modTable };
         },
       };
-      sim = new SpikingSimulation(gpu, plan, spec, program, plastic, { state, refrac, all }, chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+      sim = new SpikingSimulation(gpu, plan, spec, program, plastic, { state, refrac, ring, all }, chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
       return sim;
     });
   }
@@ -163,9 +167,43 @@ export class SpikingSimulation implements Simulation {
 
   /** Runs `steps` steps; spikes go to onSpikes, the other recordings to sink. */
   async run(steps: number, opts: RunOptions = {}): Promise<RunTiming> {
-    return runChunks(this.gpu, this.program, this.step, steps, opts, {
+    return this.runs.run(() => runChunks(this.gpu, this.program, this.step, steps, opts, {
       chunkSteps: this.chunkSteps, maxInFlight: this.maxInFlight, onSubmitted: (count) => { this.step += count; },
-    });
+    }));
+  }
+
+  /**
+   * Its dynamic buffers (state variables, refractory counters, input rings; per plastic projection the
+   * weights and eligibilities, lazy traces, and for a three-factor rule the eligibilities' last-change
+   * steps) and host values (host modulators, partial spike counts of rate recorders). Not saved: the spike
+   * lists and counts (between steps the next step's count is 0 in every simulation and nothing reads the
+   * other parity again; the order of a list is that of atomic adds, not reproducible) and what is refilled
+   * per chunk (modulator table, StepInfo, spike bitsets, recorder rings and counts). Static (rebuilt from
+   * the spec): stored and procedural synapses (generated from the seeds; their order within a row may
+   * differ, their int32 sums do not), plastic connectivity and constants, parameters, seeds, input tables,
+   * given spike trains.
+   */
+  private stateOwner(): StateOwner {
+    const slot = (name: string, buffer: GPUBuffer) => bufferSlot(this.gpu, name, buffer);
+    const { state, refrac, ring } = this.buffers;
+    const buffers = [slot('state', state), slot('refrac', refrac), slot('ring', ring)];
+    for (const p of this.plastic) {
+      const name = `plastic "${p.plan.name}"`;
+      buffers.push(slot(`${name} weights`, p.wel), slot(`${name} traces`, p.tr), ...(p.plan.threeFactor ? [slot(`${name} eligibility steps`, p.elast)] : []));
+    }
+    const values = [
+      ...this.plan.modulators.flatMap((m, q) => (m.kind === 'host' ? [valueSlot(`modulator "${m.name}"`, this.hostModulators[q])] : [])),
+      ...this.program.recorders.flatMap((r) => (r.carry ? [valueSlot(`recorder "${r.info!.name}" spike counts`, r.carry)] : [])),
+    ];
+    return { kind: 'spiking', engine: 'gpu', step: this.step, plan: this.plan, layout: () => ({ buffers, values }), busy: this.runs.busy };
+  }
+
+  saveState(): Promise<SimulationState> {
+    return captureState(this.stateOwner());
+  }
+
+  loadState(state: SimulationState): void {
+    this.step = restoreState(state, this.stateOwner());
   }
 
   /** Modulator values of steps n0 .. n0 + count - 1: (step, instance, modulator) float32, as the kernels read them. */

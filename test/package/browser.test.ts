@@ -45,8 +45,13 @@ describe('browser bundle of the core', () => {
       record: [{ name: 'spikes', population: 'n', what: 'spikes' }],
     };
     let spikes = 0;
-    await lib.createReference(spec).run(500, { onSpikes: (_recorder, steps) => { spikes += steps.length; } });
+    const twin = lib.createReference(spec);
+    await twin.run(500, { onSpikes: (_recorder, steps) => { spikes += steps.length; } });
     expect(spikes).toBeGreaterThan(0);
+    // Its state saves (fingerprint hashed without node:crypto) and loads into a fresh twin.
+    const resumed = lib.createReference(spec);
+    resumed.loadState(await twin.saveState());
+    expect(resumed.step).toBe(500);
     expect(() => lib.validateSpec({ dt: -1 })).toThrow(/dt|populations/);
   });
 });
