@@ -8,12 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
-import type { Simulation } from '../engine/simulation.ts';
+import type { Simulation, SimulationState } from '../engine/simulation.ts';
 import { VERSION } from '../engine/version.ts';
-
-// TODO(merge): replace with the engine's SimulationState once the state capture lands.
-export interface SimulationState { step: number; buffers: Record<string, Uint8Array>; [k: string]: unknown }
-type Checkpointable = Simulation & { saveState(): Promise<SimulationState>; loadState(s: SimulationState): void };
 
 export const CHECKPOINT = 'checkpoint';
 
@@ -24,7 +20,7 @@ export interface Checkpoint<P = unknown> {
 }
 
 export async function writeCheckpoint(dir: string, sim: Simulation, positions: unknown): Promise<void> {
-  const state = await (sim as Checkpointable).saveState();
+  const state = await sim.saveState();
   const tmp = join(dir, `${CHECKPOINT}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);

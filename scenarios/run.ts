@@ -188,7 +188,12 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
   const { sim } = net;
   try {
     if (from) {
-      (sim as unknown as { loadState(s: unknown): void }).loadState(from.state);
+      try {
+        sim.loadState(from.state);
+      } catch (e) {
+        if (!(e instanceof SpecError)) throw e;
+        throw new SpecError('resume', `the checkpoint in ${dir.dir} does not fit the network built now from ${typeof req.target === 'string' ? req.target : 'the spec'} (changed since the run started?): ${e.message}`);
+      }
       log(`lamina: resuming at step ${sim.step} of ${steps}`);
     }
     const t = await drive(dir.dir, net, steps, { signal: req.signal, checkpointEvery: req.checkpointEvery, log });
