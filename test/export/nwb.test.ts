@@ -13,11 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpecError } from '../../engine/errors.ts';
 import { writeNpy } from '../../engine/node/npy-files.ts';
+import type { Dataset } from 'h5wasm';
 import { exportNwb } from '../../engine/node/nwb.ts';
+import { h5wasm } from '../../engine/node/nwb-h5.ts';
 import { runToDirectory } from '../../scenarios/run.ts';
 import { plasticSpec } from '../spiking-specs.ts';
 
 const SCHEMA = 'engine/node/nwb-schema/specifications.json';
+/** Where .ci/run installs pynwb and nwbinspector when PyPI can be reached. */
+const PY_ENV = { ...process.env, ...(existsSync('.pynwb') ? { PYTHONPATH: '.pynwb' } : {}) };
 const work = mkdtempSync(join(tmpdir(), 'lamina-nwb-'));
 
 function lamina(...args: string[]) {
@@ -28,13 +32,13 @@ function lamina(...args: string[]) {
 /** Debian's python with h5py and hdmf (what .ci/run installs), or with pynwb and nwbinspector. */
 function havePython(): boolean {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import h5py, numpy\ntry:\n import pynwb, nwbinspector\nexcept ImportError:\n import hdmf'], { stdio: 'ignore' });
+    execFileSync('/usr/bin/python3', ['-c', 'import h5py, numpy\ntry:\n import pynwb, nwbinspector\nexcept ImportError:\n import hdmf'], { stdio: 'ignore', env: PY_ENV });
     return true;
   } catch { return false; }
 }
 
 function check(nwb: string, run: string): { code: number | null; report: { validator: string; errors: string[]; checked: number } } {
-  const r = spawnSync('/usr/bin/python3', ['test/export/nwb_check.py', nwb, run, SCHEMA], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('/usr/bin/python3', ['test/export/nwb_check.py', nwb, run, SCHEMA], { encoding: 'utf8', timeout: 300_000, env: PY_ENV });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   let report;
   try { report = JSON.parse(line); } catch { throw new Error(`nwb_check.py printed no report (exit ${r.status}):\n${r.stdout}\n${r.stderr}`); }
@@ -57,8 +61,8 @@ describe('NWB export', () => {
     return;
   }
 
-  it.runIf(python)('lamina run --nwb: a spiking run with plasticity and a batch of 2 validates and holds its spikes, states, rates and weights', () => {
-    const spec = plasticSpec({ batch: 2 }) as Record<string, unknown> & { record: unknown[] };
+  it.runIf(python)('lamina run --nwb: a spiking run with plasticity and a batch of 2 validates and holds its spikes, states, rates and weights', async () => {
+    const spec = plasticSpec({ batch: 2 }) as unknown as Record<string, unknown> & { record: unknown[] };
     spec.record = [...spec.record.filter((r) => (r as { what: string }).what !== 'weights'),
       { name: 'V', population: 'E', what: 'V', units: [0, 5, 119], every: 5 }, { name: 'rE', population: 'E', what: 'rate', every: 10 }];
     spec.steps = 200;
@@ -73,6 +77,15 @@ describe('NWB export', () => {
     expect(report.errors).toEqual([]);
     expect(code).toBe(0);
     expect(report.checked).toBeGreaterThan(50);
+    // Units from the model definitions: V in mV, population rates in Hz, spiking weights in pA.
+    const h5 = await h5wasm();
+    const f = new h5.File(join(out, 'plastic.nwb'), 'r');
+    const attr = (path: string, name: string) => (f.get(path) as Dataset).attrs[name].value;
+    expect([attr('acquisition/V/data', 'unit'), attr('acquisition/V/data', 'conversion')]).toEqual(['volts', 0.001]);
+    expect([attr('acquisition/rE/data', 'unit'), attr('acquisition/rE/data', 'conversion')]).toEqual(['hertz', 1]);
+    expect(attr('processing/network/weights_EE/weight', 'description')).toMatch(/amperes x 1e-12/);
+    expect(attr('units/spike_times', 'resolution')).toBe(0.0001);
+    f.close();
   });
 
   it.runIf(python)('the checker fails a file without its identifier or with a VectorIndex that lost its target', () => {
