@@ -3,7 +3,7 @@
  * `namespace`, `neurodata_type` and `object_id`), DynamicTables, TimeSeries, and the namespace cache
  * under /specifications exactly as pynwb lays it out (one scalar JSON string per schema source, the root
  * attribute `.specloc` referencing the group). Arrays are written in slices so that the WebAssembly heap
- * holds at most SLICE_BYTES of one array at a time.
+ * holds at most SLICE_BYTES of one array at a time; those larger than that are chunked.
  */
 import { randomUUID } from 'node:crypto';
 import type { Dataset, File as H5File, Group } from 'h5wasm';
@@ -15,6 +15,7 @@ export type NumericArray = Float32Array | Float64Array | Int32Array | Uint32Arra
 /** The NWB version and the namespaces cached in every file (engine/node/nwb-schema: see its README). */
 export const NWB_VERSION = SPECIFICATIONS.core.version;
 const SLICE_BYTES = 32 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 let module: Promise<H5> | undefined;
 
@@ -76,8 +77,14 @@ export class NwbH5 {
     if (shape.length === 0 || shape[0] <= rowsPerSlice) {
       parent.create_dataset({ name, data, shape });
     } else {
+      // Large arrays: chunks of about CHUNK_BYTES (what a reader loads to reach one value). Not deflated:
+      // on 40 MB of synthetic float32 samples gzip saved 9 % and wrote 4x slower.
+      const chunkRows = Math.min(rowsPerSlice, Math.max(1, Math.floor(CHUNK_BYTES / (rowLength * data.BYTES_PER_ELEMENT))));
       const first = data.subarray(0, rowsPerSlice * rowLength);
-      const ds = parent.create_dataset({ name, data: first, shape: [rowsPerSlice, ...shape.slice(1)], maxshape: [null, ...shape.slice(1)], chunks: [rowsPerSlice, ...shape.slice(1)] });
+      const ds = parent.create_dataset({
+        name, data: first, shape: [rowsPerSlice, ...shape.slice(1)], maxshape: [null, ...shape.slice(1)],
+        chunks: [chunkRows, ...shape.slice(1)],
+      });
       ds.resize(shape);
       for (let r = rowsPerSlice; r < shape[0]; r += rowsPerSlice) {
         const end = Math.min(shape[0], r + rowsPerSlice);
