@@ -1,11 +1,13 @@
 /**
- * lamina command line: run a scenario or a spec file, resume an interrupted run, print adapter information.
+ * lamina command line: run a scenario or a spec file, resume an interrupted run, export a run as NWB, print
+ * adapter information.
  * Exit codes: 0 success, 2 bad input (the message names the problem), 1 runtime failure, 130 / 143 when
  * SIGINT / SIGTERM stopped the run (its rows so far and a checkpoint are saved).
  */
 import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, SpecError } from '../engine/errors.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
+import { exportDirectory } from '../scenarios/export.ts';
 import { resumeDirectory } from '../scenarios/resume.ts';
 import { runToDirectory, type RunOutcome } from '../scenarios/run.ts';
 import { VERSION } from '../engine/version.ts';
@@ -16,6 +18,7 @@ const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 Usage:
   lamina run <scenario | spec.json> [options]   simulate and write results to --out
   lamina resume DIR [--checkpoint-every N]      continue an interrupted run from its checkpoint
+  lamina export DIR --nwb                       write DIR/NAME.nwb (NWB 2.7) from a run's directory
   lamina info [--json] [--backend B] [--adapter NAME]
   lamina --help | --version (-h | -v)
 
@@ -26,6 +29,7 @@ Run options:
   --seed S           base random seed (32-bit)
   --out DIR          output directory (default: results/<name>); it must be empty or new
   --force            replace the results of a previous run in --out (the files its meta.json lists)
+  --nwb              when the run completes, also write DIR/NAME.nwb (as lamina export DIR --nwb)
   --checkpoint-every N  write the full state to DIR/checkpoint every N steps (SIGINT/SIGTERM always
                      write one), for \`lamina resume DIR\`
   --backend B        vulkan | metal | d3d12 | opengles (default: LAMINA_BACKEND, else Dawn's choice)
@@ -70,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
         scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' },
-        force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' },
+        force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' }, nwb: { type: 'boolean' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -93,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume or info; see --help)`);
+  if (command === 'export') return exportCommand(target, extra, o);
+  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, export or info; see --help)`);
   if (!target) throw new UsageError(command === 'run' ? 'run: missing <scenario | spec.json>' : 'resume: missing DIR');
   if (extra.length) throw new UsageError(`${command}: unexpected arguments ${extra.join(' ')}`);
   const signal = interruptSignal();
@@ -109,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     const name = target.replace(/^.*\//, '').replace(/\.json$/, '');
     out = o.out ?? `results/${name}`;
     outcome = await runToDirectory({
-      target, out, force: o.force, checkpointEvery, signal, progress,
+      target, out, force: o.force, checkpointEvery, signal, progress, nwb: o.nwb,
       steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
       scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural,
       backend: o.backend, adapter: o.adapter,
@@ -123,6 +128,19 @@ async function main(argv: string[]): Promise<number> {
   for (const c of checks) process.stderr.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
   process.stderr.write(`lamina: results in ${out}\n`);
   return outcome.pass ? 0 : 1;
+}
+
+/** `lamina export DIR --nwb`: DIR/NAME.nwb from the run in DIR (scenarios/export.ts). */
+async function exportCommand(dir: string | undefined, extra: string[], o: Record<string, unknown>): Promise<number> {
+  if (!dir) throw new UsageError('export: missing DIR');
+  if (extra.length) throw new UsageError(`export: unexpected arguments ${extra.join(' ')}`);
+  const given = Object.entries(o).filter(([k, v]) => v !== undefined && !['nwb', 'quiet'].includes(k));
+  if (given.length) throw new UsageError(`export: --${given[0][0]} does not apply (export reads DIR as the run left it)`);
+  if (!o.nwb) throw new UsageError('export: name the format to write (--nwb)');
+  const x = await exportDirectory(dir);
+  for (const w of x.warnings) process.stderr.write(`lamina: NWB: ${w}\n`);
+  if (!o.quiet) process.stderr.write(`lamina: wrote ${x.path}\n`);
+  return 0;
 }
 
 /**

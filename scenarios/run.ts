@@ -19,6 +19,7 @@ import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { VERSION } from '../engine/version.ts';
 import type { Checkpoint } from './checkpoint-files.ts';
 import { drive } from './drive.ts';
+import { writeNwb } from './export.ts';
 import { SCENARIOS } from './index.ts';
 import { OutputDir, type RunStatus } from './output-dir.ts';
 import { rateOutputs, type RatePositions } from './run-rate.ts';
@@ -37,6 +38,8 @@ export interface RunRequest extends ScenarioOptions {
   force?: boolean;
   /** Steps between checkpoints (a checkpoint is also written when the run is interrupted). */
   checkpointEvery?: number;
+  /** Write DIR/NAME.nwb when the run completes (scenarios/export.ts). */
+  nwb?: boolean;
   /** Stops the run after the chunks in flight; it then ends with status "interrupted". */
   signal?: AbortSignal;
   progress?: (msg: string) => void;
@@ -119,6 +122,7 @@ export function resolveJob(req: RunRequest): Job {
   checkOptions(req, scenario);
   if (scenario?.kind === 'protocol') {
     if (req.checkpointEvery !== undefined) throw new SpecError('--checkpoint-every', `${scenario.name} drives its simulations itself (a protocol scenario); checkpoints apply to networks run from a spec or a network scenario`);
+    if (req.nwb) throw new SpecError('--nwb', `${scenario.name} drives its simulations itself (a protocol scenario) and records no network to export; --nwb applies to networks run from a spec or a network scenario`);
     return { kind: 'protocol', scenario };
   }
   if (scenario?.kind === 'spiking') return { kind: 'spiking', run: scenario.build(req), scenario };
@@ -219,6 +223,7 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
       ...fin.meta, params: job.run.params, spec: (sim as RateSimulation | SpikingSimulation).spec,
       ...(complete ? {} : { interrupted_at_step: t.done, resume: `lamina resume ${dir.dir}` }),
     });
+    if (req.nwb && complete) for (const w of (await writeNwb(dir, status)).warnings) log(`lamina: NWB: ${w}`);
     return { summary, pass, status, steps, stepsCompleted: t.done };
   } finally {
     sim.destroy();

@@ -20,7 +20,8 @@ await build({
   outExtension: { '.js': '.mjs' },
   platform: 'node',
   target: 'node20',
-  external: ['webgpu'],
+  // h5wasm (NWB export) is loaded on demand from node_modules: its WebAssembly build is 4 MB.
+  external: ['webgpu', 'h5wasm', 'h5wasm/*'],
   sourcemap: true,
 });
 
@@ -34,7 +35,7 @@ await build({
   // Neutral: no Node shims or builtins resolved; Node modules (used by the node entry) stay imports.
   platform: 'neutral',
   target: 'es2022',
-  external: ['webgpu', 'node:*'],
+  external: ['webgpu', 'h5wasm', 'h5wasm/*', 'node:*'],
   sourcemap: true,
 });
 

@@ -6,8 +6,8 @@
  *  - the README's TypeScript snippet (`// readme: library-ts`) type-checks with the settings of
  *    `tsc --init` (module nodenext, strict, types []) against the package's declarations, then runs;
  *  - `npx lamina --version` and `npx lamina run ring-attractor` work from the installed package.
- * The install is offline-friendly (--prefer-offline): the only dependencies, webgpu and @webgpu/types,
- * are in npm's cache after `npm ci`.
+ * The install is offline-friendly (--prefer-offline): the only dependencies, webgpu, @webgpu/types and
+ * h5wasm (NWB export), are in npm's cache after `npm ci`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
