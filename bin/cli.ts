@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, SpecError } from '../engine/errors.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
 import { runToDirectory } from '../scenarios/run.ts';
+import { writeReport } from '../engine/node/report.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 
@@ -14,6 +15,7 @@ const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 Usage:
   lamina run <scenario | spec.json> [options]   simulate and write results to --out
   lamina info [--json] [--backend B] [--adapter NAME]
+  lamina report DIR                             (re)write DIR/report.html from a run's output directory
   lamina --help | --version (-h | -v)
 
 Run options:
@@ -35,7 +37,8 @@ Scenarios:
 ${Object.values(SCENARIOS).map((s) => `  ${s.name.padEnd(18)} ${s.description}`).join('\n')}
 
 Outputs in DIR: one .npy per recorder (numpy.load), meta.json (spec, seed, adapter, versions,
-timings), summary.json (results and checks), and the scenario's figures (.svg).
+timings), summary.json (results and checks), the scenario's figures (.svg) and report.html (all of
+it on one self-contained page, with figures of every recording).
 Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, failed scenario check).`;
 
 class UsageError extends Error {}
@@ -83,7 +86,12 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command !== 'run') throw new UsageError(`unknown command "${command}" (expected run or info; see --help)`);
+  if (command === 'report') {
+    if (!target || extra.length) throw new UsageError('report: expected one output directory: lamina report DIR');
+    console.log(writeReport(target));
+    return 0;
+  }
+  if (command !== 'run') throw new UsageError(`unknown command "${command}" (expected run, info or report; see --help)`);
   if (!target) throw new UsageError('run: missing <scenario | spec.json>');
   if (extra.length) throw new UsageError(`run: unexpected arguments ${extra.join(' ')}`);
   const name = target.replace(/^.*\//, '').replace(/\.json$/, '');

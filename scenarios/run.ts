@@ -13,6 +13,7 @@ import { adapterReport } from '../engine/gpu/device.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
 import { NpySink, writeNpy } from '../engine/node/npy-files.ts';
+import { writeReport } from '../engine/node/report.ts';
 import { MemorySink, TeeSink, type RecordSink } from '../engine/record/recorders.ts';
 import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import { SCENARIOS } from './index.ts';
@@ -147,6 +148,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
       target: req.target, seed: req.seed, timings: { wall_s: (performance.now() - t0) / 1000 }, ...meta,
     }, null, 1));
     writeFileSync(join(req.out, 'summary.json'), JSON.stringify(result.summary, null, 1));
+    writeReport(req.out);
     return { summary: result.summary, pass: result.summary.checks.every((c) => c.pass) };
   }
   if (scenario?.kind === 'spiking') {
@@ -160,6 +162,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
     for (const [name, svg] of Object.entries(result.figures)) writeFileSync(join(req.out, name), svg);
     const summary = { ...base, ...result.summary };
     writeFileSync(join(req.out, 'summary.json'), JSON.stringify(summary, null, 1));
+    writeReport(req.out);
     return { summary, pass: result.summary.checks.every((c) => c.pass) };
   }
   if (!scenario) {
@@ -172,6 +175,7 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
         spec: raw, out: req.out, steps, batch: req.batch, seed: req.seed, backend: req.backend, adapter: req.adapter, progress: req.progress,
         meta: { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), target: req.target },
       });
+      writeReport(req.out);
       return { summary, pass: true };
     }
   }
@@ -225,5 +229,6 @@ export async function runToDirectory(req: RunRequest): Promise<{ summary: Record
   writeFileSync(join(req.out, 'meta.json'), JSON.stringify(meta, null, 1));
   writeFileSync(join(req.out, 'summary.json'), JSON.stringify(summary, null, 1));
   sim.destroy();
+  writeReport(req.out);
   return { summary, pass: summary.pass !== false };
 }
