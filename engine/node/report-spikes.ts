@@ -81,7 +81,7 @@ function draw(recs: Recording[], files: NpyRows[], dt: number, T: number): Repor
       kind: 'population-rate', source: recs.map((r) => `${r.name}.npy`).join(' '),
       caption: `Population rates of instance 0: spikes per neuron in bins of ${+binMs.toFixed(3)} ms, in ${SPIKE_RATE_UNIT}.`,
       svg: lineChart({
-        title: `Population rates (instance 0, bins of ${+binMs.toFixed(3)} ms)`, xlabel: `time (${TIME_UNIT})`, ylabel: `rate (${SPIKE_RATE_UNIT})`, width: 640,
+        title: `Population rates (instance 0, bins of ${+binMs.toFixed(3)} ms)`, xlabel: `time (${TIME_UNIT})`, ylabel: `rate (${SPIKE_RATE_UNIT})`, width: 640, x: [0, T * dt],
         series: recs.map((r, g) => ({
           label: r.source, colour: COLOURS[g % COLOURS.length],
           x: Float64Array.from({ length: bins }, (_, b) => (Math.min(b * binSteps + binSteps / 2, T)) * dt), y: Float64Array.from({ length: bins }, (_, b) => rateOf(g, b)),

@@ -87,12 +87,18 @@ describe('report.html', () => {
   beforeAll(async () => { browser = await launchChromium(); });
   afterAll(async () => { await browser?.close(); });
 
-  it('of a spiking run: raster, population rates, V traces and heatmap, STDP weight histogram, summary and meta', async () => {
-    const out = await run('spiking', SPIKING, 2);
+  /** Runs `spec` and opens its report, which must render without an error and hold no outside address. */
+  async function runAndOpen(name: string, spec: unknown, batch: number): Promise<{ out: string; page: Page }> {
+    const out = await run(name, spec, batch);
     const file = join(out, 'report.html'), html = readFileSync(file, 'utf8');
     const { page, errors, requests } = await openPage(browser, file);
     expect(errors).toEqual([]);
     await expectSelfContained(html, page, requests);
+    return { out, page };
+  }
+
+  it('of a spiking run: raster, population rates, V traces and heatmap, STDP weight histogram, summary and meta', async () => {
+    const { out, page } = await runAndOpen('spiking', SPIKING, 2);
     const count = (kind: string, source?: string) => page.locator(`figure[data-kind="${kind}"]${source ? `[data-source="${source}"]` : ''} > svg`).count();
     expect(await count('raster', 'sE.npy sI.npy')).toBe(1);
     expect(await count('population-rate', 'sE.npy sI.npy')).toBe(1);
@@ -124,11 +130,7 @@ describe('report.html', () => {
   });
 
   it('of a rate run: rate traces and heatmap, a mean per instance, the plastic weights; units dimensionless', async () => {
-    const out = await run('rate', RATE, 3);
-    const file = join(out, 'report.html'), html = readFileSync(file, 'utf8');
-    const { page, errors, requests } = await openPage(browser, file);
-    expect(errors).toEqual([]);
-    await expectSelfContained(html, page, requests);
+    const { page } = await runAndOpen('rate', RATE, 3);
     const kinds = await page.locator('section[data-section="figures"] figure').evaluateAll((fs) => fs.map((f) => `${f.getAttribute('data-kind')} ${f.getAttribute('data-source')}`));
     expect(kinds).toEqual(['traces ra.npy', 'heatmap ra.npy', 'traces mean_a.npy', 'weight-histogram weights_ab.npy']);
     await expectReadableFigures(page);
