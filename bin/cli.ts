@@ -10,6 +10,7 @@ import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
 import { exportDirectory } from '../scenarios/export.ts';
 import { resumeDirectory } from '../scenarios/resume.ts';
 import { runToDirectory, type RunOutcome } from '../scenarios/run.ts';
+import { writeReport } from '../engine/node/report.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 
@@ -20,6 +21,7 @@ Usage:
   lamina resume DIR [--checkpoint-every N]      continue an interrupted run from its checkpoint
   lamina export DIR --nwb                       write DIR/NAME.nwb (NWB 2.7) from a run's directory
   lamina info [--json] [--backend B] [--adapter NAME]
+  lamina report DIR                             (re)write DIR/report.html from a run's output directory
   lamina --help | --version (-h | -v)
 
 Run options:
@@ -45,9 +47,10 @@ Scenarios:
 ${Object.values(SCENARIOS).map((s) => `  ${s.name.padEnd(18)} ${s.description}`).join('\n')}
 
 Outputs in DIR: one .npy per recorder (numpy.load; valid at every moment of the run), meta.json
-(status, spec, seed, adapter, versions, timings, files), summary.json (results and checks), and the
-scenario's figures (.svg). On SIGINT or SIGTERM the run finishes the chunk in flight, saves its rows and
-a checkpoint, and writes meta.json with status "interrupted"; a second signal exits at once.
+(status, spec, seed, adapter, versions, timings, files), summary.json (results and checks), the
+scenario's figures (.svg) and report.html (all of it on one self-contained page, with figures of every
+recording). On SIGINT or SIGTERM the run finishes the chunk in flight, saves its rows and a checkpoint,
+and writes meta.json with status "interrupted"; a second signal exits at once.
 Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, failed scenario check, disk full),
 130 interrupted by SIGINT, 143 interrupted by SIGTERM.`;
 
@@ -98,7 +101,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'export') return exportCommand(target, extra, o);
-  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, export or info; see --help)`);
+  if (command === 'report') {
+    if (!target || extra.length) throw new UsageError('report: expected one output directory: lamina report DIR');
+    console.log(writeReport(target));
+    return 0;
+  }
+  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, export, report or info; see --help)`);
   if (!target) throw new UsageError(command === 'run' ? 'run: missing <scenario | spec.json>' : 'resume: missing DIR');
   if (extra.length) throw new UsageError(`${command}: unexpected arguments ${extra.join(' ')}`);
   const signal = interruptSignal();

@@ -28,7 +28,8 @@ import { forwardFilter, sampleChain, stickyTransitions } from '../engine/analysi
 import { meanAbsError, predict, ridgeSelect } from '../engine/analysis/regression.ts';
 import { barChart } from '../engine/plot/bars.ts';
 import { linePanel } from '../engine/plot/line.ts';
-import { noteY, svgDocument } from '../engine/plot/svg.ts';
+import { panelFigure } from '../engine/plot/panels.ts';
+import { niceTicks, type Box } from '../engine/plot/svg.ts';
 import { SpecError } from '../engine/errors.ts';
 import type { InputSpec, NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
@@ -213,8 +214,8 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
 /** One panel per state over `len` test observations: exact, network-decoded and raw-decoded belief. */
 function traces(world: World, exact: Float64Array, net: Float64Array, raw: Float64Array, obs0: number, row0: number, len: number): string {
-  const K = BELIEF_DEFAULTS.K, H = 110, top = noteY(1) + 12, gap = 26;
-  const t0 = (obs0 + 1) * BELIEF_DEFAULTS.obsDt, t1 = (obs0 + len) * BELIEF_DEFAULTS.obsDt;
+  const K = BELIEF_DEFAULTS.K, dt = BELIEF_DEFAULTS.obsDt;
+  const t0 = (obs0 + 1) * dt, t1 = (obs0 + len) * dt;
   const panels = Array.from({ length: K }, (_, k) => {
     // Shade the stretches where the hidden state is k.
     const shade: [number, number][] = [];
@@ -222,21 +223,27 @@ function traces(world: World, exact: Float64Array, net: Float64Array, raw: Float
       if (world.states[obs0 + t] !== k) { t++; continue; }
       const s = t;
       while (t < len && world.states[obs0 + t] === k) t++;
-      shade.push([s, t]);
+      shade.push([t0 + s * dt, t0 + t * dt]);
     }
     const state = (v: Float64Array) => Float64Array.from({ length: len }, (_, t) => v[(row0 + t) * K + k]);
-    return linePanel({
-      box: { x: 50, y: top + k * (H + gap), w: 640, h: H }, x: [0, len - 1], y: [-0.2, 1.2], shade, rules: { y: [0, 1] },
-      series: [{ y: state(raw), colour: '#aaa', width: 0.8 }, { y: state(exact), colour: 'black', width: 1.4 }, { y: state(net), colour: COLOURS[0], width: 1.1 }],
-      title: `P(state ${k})`, yTicks: [{ at: 1, label: '1' }, { at: 0, label: '0' }],
-      xTicks: k === K - 1 ? [{ at: 0, label: `${t0.toFixed(0)} ms` }, { at: len - 1, label: `${t1.toFixed(0)} ms` }] : [],
-    });
+    const x = Float64Array.from({ length: len }, (_, t) => t0 + t * dt);
+    const last = k === K - 1;
+    return {
+      height: 110, below: last ? 44 : 26,
+      draw: (box: Box) => linePanel({
+        box, x: [t0, t1], y: [-0.2, 1.2], shade, rules: { y: [0, 1] },
+        series: [{ x, y: state(raw), colour: '#aaa', width: 0.8 }, { x, y: state(exact), colour: 'black', width: 1.4 }, { x, y: state(net), colour: COLOURS[0], width: 1.1 }],
+        title: `state ${k}`, ylabel: `P(state ${k})`, yTicks: [{ at: 1, label: '1' }, { at: 0, label: '0' }],
+        xTicks: last ? niceTicks(t0, t1, 6) : [], xlabel: last ? 'time (ms)' : undefined,
+      }),
+    };
   });
-  return svgDocument({
-    width: 50 + 640 + 20, height: top + K * (H + gap) + 4, title: 'Belief state: exact Bayesian filter vs linear readouts (test segment)',
+  return panelFigure({
+    width: 50 + 640 + 20, left: 50, title: 'Belief state: exact Bayesian filter vs linear readouts (test segment)',
     notes: [[{ label: 'black: exact belief', colour: 'black' }, { label: 'blue: decoded from network rates', colour: COLOURS[0] }, { label: 'grey: decoded from the raw observation', colour: '#888' }],
       'shaded: the hidden state is this one'],
-  }, panels);
+    panels,
+  });
 }
 
 /** Horizontal bars of the test MAE of each decoder. */
@@ -244,6 +251,7 @@ function maeBars(items: { label: string; mae: number }[]): string {
   return barChart({
     title: 'Mean absolute error of the decoded belief (test segment)',
     bars: items.map((it, k) => ({ label: it.label, value: it.mae, colour: COLOURS[k % COLOURS.length] })), format: (v) => v.toFixed(4),
+    xlabel: 'mean absolute error (probability)',
   });
 }
 

@@ -31,7 +31,8 @@ import { lineChart } from '../engine/plot/line.ts';
 import { whiteBlue } from '../engine/plot/png.ts';
 import { rasterSvg } from '../engine/plot/raster.ts';
 import { dots } from '../engine/plot/scatter.ts';
-import { axisTitles, ends, frame, svgDocument, text, xScale, yScale, yTicks, type Box } from '../engine/plot/svg.ts';
+import { panelFigure, panelTitle } from '../engine/plot/panels.ts';
+import { axisTitles, ends, frame, niceTicks, xScale, xTicks, yScale, yTicks, type Box } from '../engine/plot/svg.ts';
 import { linearFit } from '../engine/analysis/stats.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
 import { ADLIF_PSC_EXP } from '../engine/models/builtin-models.ts';
@@ -206,28 +207,29 @@ export function analyzeReplay(p: ReplayParams, runMs: number, spikes: Int32Array
 
 /** Per cue: the posterior of each decoded bin (normalized to its peak) under the decoded mean positions. */
 function decodedSvg(a: ReplayAnalysis, p: ReplayParams): string {
-  const W = 760, H = 300, m = 45, pw = (W - 3 * m) / 2;
   const bin = p.decodeBinMs / 1000, span = p.replayWindowMs / 1000;
-  const panels = a.events.map((e, k) => {
-    const box: Box = { x: m + k * (pw + m), y: m, w: pw, h: H - 2 * m };
-    const d = e.decoded;
-    // The window starts at the left edge of the first decoded bin.
-    const t0 = d.times.length ? d.times[0] - bin / 2 : 0;
-    const x = xScale(box, t0, t0 + span), y = yScale(box, 0, p.trackCm);
-    const columns = d.posteriors.map((post, b) => {
-      const max = Math.max(...post);
-      return { x0: d.times[b] - bin / 2, x1: d.times[b] + bin / 2, values: post.map((v) => v / max) };
-    });
-    return [
-      heatmapColumns(box, x, columns, whiteBlue),
-      dots(d.times.map((t, b) => [x(t), y(d.positions[b])]), '#c0392b', 2.5),
-      frame(box, '#333'),
-      text(box.x + box.w / 2, m - 10, `cue at the ${e.cue}: r = ${e.r.toFixed(3)}, ${e.compression.toFixed(1)}x faster than running`, { size: 13, anchor: 'middle' }),
-      yTicks(box, y, ends(0, p.trackCm, (v) => `${v}`), 11),
-      axisTitles(box, `time from cue (${p.replayWindowMs} ms)`, k === 0 ? 'decoded position (cm)' : undefined),
-    ].join('\n');
-  });
-  return svgDocument({ width: W, height: H }, panels);
+  const panels = a.events.map((e, k) => ({
+    height: 210,
+    draw: (box: Box) => {
+      const d = e.decoded;
+      // The window starts at the left edge of the first decoded bin; the axis is in ms from there.
+      const t0 = d.times.length ? d.times[0] - bin / 2 : 0;
+      const x = xScale(box, t0, t0 + span), y = yScale(box, 0, p.trackCm), ms = xScale(box, 0, p.replayWindowMs);
+      const columns = d.posteriors.map((post, b) => {
+        const max = Math.max(...post);
+        return { x0: d.times[b] - bin / 2, x1: d.times[b] + bin / 2, values: post.map((v) => v / max) };
+      });
+      return [
+        heatmapColumns(box, x, columns, whiteBlue),
+        dots(d.times.map((t, b) => [x(t), y(d.positions[b])]), '#c0392b', 2.5),
+        frame(box, '#333'),
+        panelTitle(box, `cue at the ${e.cue}: r = ${e.r.toFixed(3)}, ${e.compression.toFixed(1)}x faster than running`),
+        yTicks(box, y, ends(0, p.trackCm, (v) => `${v}`), 11) + xTicks(box, ms, niceTicks(0, p.replayWindowMs, 5), 10),
+        axisTitles(box, 'time from the first decoded bin (ms)', k === 0 ? 'decoded position (cm)' : undefined),
+      ].join('\n');
+    },
+  }));
+  return panelFigure({ width: 760, left: 55, above: 24, columns: 2, panels });
 }
 
 /** Mean learned weight against the offset of the two cells' place fields (cells): forward minus backward asymmetry. */

@@ -55,7 +55,8 @@
  * baseline and test cycles); --dt must divide recordEveryMs; --seed the fixed weights U and V.
  */
 import { linePanel, type Series as Line } from '../engine/plot/line.ts';
-import { ends, svgDocument, text, type Box, type Tick } from '../engine/plot/svg.ts';
+import { panelFigure, type Panel } from '../engine/plot/panels.ts';
+import { ends, niceTicks, type Tick } from '../engine/plot/svg.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
 import { ABLATED, CONTROL, INTACT, LPC_DEFAULTS, STIMULUS_NAMES, TEST_BLOCK, buildSpec, lpcParams, protocol, type LpcParams, type CycleKind } from './laminar-predictive-coding-network.ts';
@@ -221,27 +222,34 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
   };
 }
 
-/** A panel of n points per line (x: the point's index), y in [lo, hi] labelled at both ends. */
-function panel(box: Box, n: number, series: Line[], lo: number, hi: number, title: string, shade: [number, number][] = [], xTicks: Tick[] = []): string {
-  return linePanel({ box, series, x: [0, n - 1], y: [lo, hi], title, shade, xTicks, yTicks: ends(lo, hi, (v) => v.toPrecision(2)) });
+/** Rates, states and errors of this rate network are dimensionless (engine/spec/rate.ts). */
+const UNITLESS = '(dimensionless)';
+
+/** A panel of lines over x (data units), y in [lo, hi] labelled at both ends; x ticks and title only where given. */
+function panel(height: number, x: [number, number], series: Line[], lo: number, hi: number, o: { title: string; ylabel: string; shade?: [number, number][]; xTicks?: Tick[]; xlabel?: string }): Panel {
+  return {
+    height, below: o.xlabel ? 44 : o.xTicks ? 26 : 14,
+    draw: (box) => linePanel({ box, series, x, y: [lo, hi], title: o.title, shade: o.shade, xTicks: o.xTicks, yTicks: ends(lo, hi, (v) => v.toPrecision(2)), xlabel: o.xlabel, ylabel: o.ylabel }),
+  };
 }
 
-/** Panels are 560 px wide, 50 px from the left, under a title and one legend line. */
-const box = (y: number, h: number): Box => ({ x: 50, y, w: 560, h });
+/** x of each point in ms: row k of a recording every `every` ms. */
+const msAxis = (n: number, every: number) => Float64Array.from({ length: n }, (_, k) => k * every);
 
 const BLUE = '#1f77b4', RED = '#d62728', ORANGE = '#ff7f0e', GREY = '#999';
 
 /** Mean |e| per cycle: intact and no-learning control, with the check's threshold. */
 function curveFigure(p: LpcParams, m: LpcMeasures): string {
   const n = m.curve.intact.length, hi = 1.1 * Math.max(...m.curve.control, ...m.curve.intact);
+  const x = Float64Array.from({ length: n }, (_, k) => k + 1);
   const threshold = Array<number>(n).fill(p.maxErrorRatio * m.naive);
-  const body = panel(box(50, 220), n, [
-    { y: m.curve.control, colour: GREY }, { y: threshold, colour: RED, dash: true, width: 0.8 }, { y: m.curve.intact, colour: BLUE, width: 1.8 },
-  ], 0, hi, 'mean |L2/3 error| per repetition of A B C D', [[0, p.baselineReps - 1]], [{ at: 0, label: 'cycle 1' }, { at: n - 1, label: `cycle ${n}` }]);
-  return svgDocument({
-    width: 640, height: 300, title: 'Laminar predictive coding: the L2/3 error falls as the prediction weights learn',
+  return panelFigure({
+    width: 640, title: 'Laminar predictive coding: the L2/3 error falls as the prediction weights learn',
     notes: [[{ label: 'intact', colour: BLUE }, { label: 'no learning (eta = 0)', colour: GREY }, { label: `check: ${p.maxErrorRatio} x naive`, colour: RED }, 'shaded: learning off']],
-  }, [body]);
+    panels: [panel(220, [1, n], [
+      { x, y: m.curve.control, colour: GREY }, { x, y: threshold, colour: RED, dash: true, width: 0.8 }, { x, y: m.curve.intact, colour: BLUE, width: 1.8 },
+    ], 0, hi, { title: 'mean |L2/3 error| per repetition of A B C D', ylabel: `mean |e| ${UNITLESS}`, shade: [[1, p.baselineReps]], xTicks: niceTicks(1, n, 8), xlabel: 'cycle (repetition of A B C D)' })],
+  });
 }
 
 /** Mean |e| over a cycle: standard, novel and familiar deviant, with and without the top-down gain. */
@@ -253,22 +261,24 @@ function mismatchFigure(p: LpcParams, m: LpcMeasures, rec: MemorySink): string {
   const gainTrace = (starts: number[]) => Float64Array.from({ length: cyc }, (_, k) => mean(starts.map((s) => g.values[(s - off + k) * g.batch + INTACT])));
   const intact = [trace(INTACT, m.windows.standard), trace(INTACT, m.windows.novel), trace(INTACT, m.windows.familiar)];
   const hi = 1.1 * Math.max(...intact.flatMap((t) => Array.from(t)));
-  const shade: [number, number][] = [[off, off + rowsPerSlot - 1]];
+  const x = msAxis(cyc, p.recordEveryMs), span: [number, number] = [0, x[cyc - 1]];
+  const shade: [number, number][] = [[x[off], x[off + rowsPerSlot - 1]]];
   const lines = (b: number): Line[] => [
-    { y: trace(b, m.windows.standard), colour: 'black' }, { y: trace(b, m.windows.familiar), colour: ORANGE }, { y: trace(b, m.windows.novel), colour: RED, width: 1.6 },
+    { x, y: trace(b, m.windows.standard), colour: 'black' }, { x, y: trace(b, m.windows.familiar), colour: ORANGE }, { x, y: trace(b, m.windows.novel), colour: RED, width: 1.6 },
   ];
   const gs = [gainTrace(m.windows.standard), gainTrace(m.windows.novel)];
-  const slots = STIMULUS_NAMES.slice(0, p.standards).map((s, k) => ({ at: ((k + 0.5) * (cyc - 1)) / p.standards, label: k === p.deviantSlot ? `${s} / X / ${STIMULUS_NAMES[p.familiarStimulus]}` : s }));
-  const body = [
-    panel(box(50, 150), cyc, [...lines(INTACT), { y: trace(ABLATED, m.windows.novel, true), colour: BLUE, dash: true }], 0, hi, 'with top-down gain (intact)', shade, slots),
-    panel(box(220, 150), cyc, lines(ABLATED), 0, hi, 'top-down gain removed (g = 1)', shade),
-    panel(box(390, 70), cyc, [{ y: gs[0], colour: 'black' }, { y: gs[1], colour: RED }], 1, 1.1 * Math.max(...gs.flatMap((t) => Array.from(t))), 'top-down gain g(t), intact', shade,
-      [{ at: 0, label: '0 ms' }, { at: cyc - 1, label: `${p.standards * p.slotMs} ms` }]),
-  ];
-  return svgDocument({
-    width: 640, height: 486, title: 'Mismatch response: mean |L2/3 error| over the test cycle (shaded: deviant slot)',
+  const slots = STIMULUS_NAMES.slice(0, p.standards).map((s, k) => ({ at: (k + 0.5) * p.slotMs, label: k === p.deviantSlot ? `${s} / X / ${STIMULUS_NAMES[p.familiarStimulus]}` : s }));
+  return panelFigure({
+    width: 640, title: 'Mismatch response: mean |L2/3 error| over the test cycle (shaded: deviant slot)',
     notes: [['black: standard', { label: 'novel deviant X', colour: RED }, { label: 'familiar deviant A out of order', colour: ORANGE }, { label: 'dashed: prediction g(t) |e| of the ablated run', colour: BLUE }]],
-  }, body);
+    panels: [
+      panel(150, span, [...lines(INTACT), { x, y: trace(ABLATED, m.windows.novel, true), colour: BLUE, dash: true }], 0, hi, { title: 'with top-down gain (intact)', ylabel: `mean |e| ${UNITLESS}`, shade, xTicks: slots }),
+      panel(150, span, lines(ABLATED), 0, hi, { title: 'top-down gain removed (g = 1)', ylabel: `mean |e| ${UNITLESS}`, shade }),
+      panel(70, span, [{ x, y: gs[0], colour: 'black' }, { x, y: gs[1], colour: RED }], 1, 1.1 * Math.max(...gs.flatMap((t) => Array.from(t))), {
+        title: 'top-down gain g(t), intact', ylabel: 'g', shade, xTicks: niceTicks(0, p.standards * p.slotMs, 6), xlabel: 'time in the test cycle (ms)',
+      }),
+    ],
+  });
 }
 
 /** Test phase, intact: per stimulus group, the L4 rate and the top-down prediction W r56 (group means). */
@@ -287,12 +297,16 @@ function predictionFigure(p: LpcParams, rec: MemorySink): string {
       pred[Math.floor(i / M)][t] += s / M;
     }
   }
-  const shade = TEST_BLOCK.flatMap((kind, c) => (kind === 'standard' ? [] : [[c * cyc, (c + 1) * cyc - 1] as [number, number]]));
-  const body = Array.from({ length: K }, (_, k) => panel(box(50 + k * 80, 66), T, [{ y: input[k], colour: 'black' }, { y: pred[k], colour: BLUE }], -0.25, 1.25, `group ${STIMULUS_NAMES[k]}`, shade));
-  return svgDocument({
-    width: 640, height: 60 + K * 80, title: 'Top-down prediction against the L4 input (test phase, intact; shaded: deviant cycles)',
+  const x = msAxis(T, p.recordEveryMs), span: [number, number] = [0, x[T - 1]], cycMs = cyc * p.recordEveryMs;
+  const shade = TEST_BLOCK.flatMap((kind, c) => (kind === 'standard' ? [] : [[c * cycMs, (c + 1) * cycMs - p.recordEveryMs] as [number, number]]));
+  return panelFigure({
+    width: 640, title: 'Top-down prediction against the L4 input (test phase, intact; shaded: deviant cycles)',
     notes: [['black: L4 rate (group mean)', { label: 'blue: prediction W r(L5/6) (group mean)', colour: BLUE }]],
-  }, [...body, text(50, 50 + K * 80, `test cycles: ${TEST_BLOCK.join(', ')}`, { size: 10 })]);
+    panels: Array.from({ length: K }, (_, k) => panel(66, span, [{ x, y: input[k], colour: 'black' }, { x, y: pred[k], colour: BLUE }], -0.25, 1.25, {
+      title: `group ${STIMULUS_NAMES[k]}`, ylabel: 'rate', shade, ...(k === K - 1 ? { xTicks: niceTicks(span[0], span[1], 8), xlabel: `time from the test phase's start (ms); rates ${UNITLESS}` } : {}),
+    })),
+    footer: [`test cycles: ${TEST_BLOCK.join(', ')}`],
+  });
 }
 
 export const laminarPredictiveCoding: Scenario = {

@@ -16,9 +16,10 @@
  */
 import { linearFit, populationVector, unwrap } from '../engine/analysis/stats.ts';
 import { SpecError } from '../engine/errors.ts';
-import { heatmapImage } from '../engine/plot/heatmap.ts';
+import { heatmapPanel } from '../engine/plot/heatmap.ts';
 import { polyline } from '../engine/plot/line.ts';
-import { noteY, svgDocument, text, xScale, xTicks, yScale, yTicks, type Box } from '../engine/plot/svg.ts';
+import { panelFigure, panelTitle } from '../engine/plot/panels.ts';
+import type { Box } from '../engine/plot/svg.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { Check, Scenario, ScenarioOptions, ScenarioResult, ScenarioRun } from './scenario.ts';
@@ -133,30 +134,30 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
 
 /** One panel per instance: rate (unit x time) as an image, with the population-vector phase on top. */
 function kymograph(values: Float32Array, T: number, B: number, N: number, g: number[], time: Float64Array, phase: Float64Array): string {
-  const W = 300, H = 140, gap = 34, top = noteY(1) + 20;
-  const panels = g.map((gamma, b) => {
-    const box: Box = { x: 50, y: top + b * (H + gap), w: W, h: H };
-    const x = xScale(box, 0, T), y = yScale(box, 0, 2 * Math.PI);
-    // The phase as polylines, broken where it wraps around the ring.
-    const pieces: [number, number][][] = [[]];
-    let last = NaN;
-    for (let t = 0; t < T; t++) {
-      const wrapped = ((phase[t * B + b] % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
-      if (Math.abs(wrapped - last) > Math.PI) pieces.push([]);
-      last = wrapped;
-      pieces[pieces.length - 1].push([x(t), y(wrapped)]);
-    }
-    return [
-      heatmapImage(box, T, N, (t, j) => values[(t * B + b) * N + j], 0, 1),
-      ...pieces.filter((l) => l.length > 1).map((l) => polyline(l, 'white', 0.8, true)),
-      text(box.x, box.y - 5, `gamma = ${gamma.toFixed(2)}`),
-      yTicks(box, y, [{ at: 0, label: '0' }, { at: 2 * Math.PI, label: '2\u03c0' }]) + xTicks(box, x, [{ at: 0, label: '0' }, { at: T, label: `${time[T - 1].toFixed(0)} ms` }]),
-    ].join('\n');
+  const panels = g.map((gamma, b) => ({
+    height: 140,
+    draw: (box: Box) => panelTitle(box, `gamma = ${gamma.toFixed(2)}`, 11) + heatmapPanel({
+      box, cols: T, rows: N, value: (t, j) => values[(t * B + b) * N + j], lo: 0, hi: 1, x: [0, time[T - 1]], y: [0, 2 * Math.PI],
+      yTicks: [{ at: 0, label: '0' }, { at: Math.PI, label: '\u03c0' }, { at: 2 * Math.PI, label: '2\u03c0' }], xlabel: 'time (ms)', ylabel: 'angle (rad)',
+      colourBar: 'rate (dimensionless)',
+      // The phase as polylines, broken where it wraps around the ring.
+      overlay: (x, y) => {
+        const pieces: [number, number][][] = [[]];
+        let last = NaN;
+        for (let t = 0; t < T; t++) {
+          const wrapped = ((phase[t * B + b] % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+          if (Math.abs(wrapped - last) > Math.PI) pieces.push([]);
+          last = wrapped;
+          pieces[pieces.length - 1].push([x(time[t]), y(wrapped)]);
+        }
+        return pieces.filter((l) => l.length > 1).map((l) => polyline(l, 'white', 0.8, true)).join('');
+      },
+    }),
+  }));
+  return panelFigure({
+    width: 50 + 300 + 80, left: 50, right: 80, above: 20, title: 'Ring attractor: the bump over time', panels,
+    notes: ['rate of each unit (vertical: its angle on the ring), dark 0 to bright 1;', 'dashed: population-vector phase'],
   });
-  return svgDocument({
-    width: 50 + W + 20, height: top + B * (H + gap) - 2, title: 'Ring attractor: the bump over time',
-    notes: ['rate of each unit (vertical: angle), dark 0 to bright 1;', 'dashed: population-vector phase'],
-  }, panels);
 }
 
 export const ringAttractor: Scenario = {

@@ -14,6 +14,7 @@ import { stepCount } from '../engine/spec/checks.ts';
 import { isSpikingSpec } from '../engine/spec/kind.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
+import { writeReport } from '../engine/node/report.ts';
 import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { VERSION } from '../engine/version.ts';
@@ -156,9 +157,15 @@ export async function runToDirectory(req: RunRequest): Promise<RunOutcome> {
 export async function execute(dir: OutputDir, job: Job, req: RunRequest, from?: Checkpoint): Promise<RunOutcome> {
   try {
     if (!from) dir.writeMeta('running', baseMeta(req));
-    return job.kind === 'protocol' ? await runProtocol(dir, job.scenario, req) : await runNetwork(dir, job, req, from);
+    const outcome = job.kind === 'protocol' ? await runProtocol(dir, job.scenario, req) : await runNetwork(dir, job, req, from);
+    writeReport(dir.dir);
+    dir.note('report.html');
+    return outcome;
   } catch (e) {
-    try { dir.writeMeta('failed', { error: (e as Error).message }); } catch { /* the disk may be what failed */ }
+    try {
+      dir.writeMeta('failed', { error: (e as Error).message });
+      writeReport(dir.dir);
+    } catch { /* the disk may be what failed */ }
     throw e;
   } finally {
     dir.release();

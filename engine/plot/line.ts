@@ -2,7 +2,7 @@
  * Line charts: one polyline per series (tests count them), in a panel of a larger figure (linePanel)
  * or as a figure of its own (lineChart).
  */
-import { chartDocument, el, extent, frame, linear, px, text, xTicks, yTicks, type Box, type LegendItem, type Scale, type Tick } from './svg.ts';
+import { axisTitles, chartDocument, el, extent, frame, linear, px, text, xTicks, yTicks, type Box, type LegendItem, type Scale, type Tick } from './svg.ts';
 
 export interface Series {
   y: ArrayLike<number>;
@@ -54,9 +54,12 @@ export interface LinePanel {
   title?: string;
   xTicks?: Tick[];
   yTicks?: Tick[];
+  /** Axis titles, each naming the quantity and its unit. */
+  xlabel?: string;
+  ylabel?: string;
 }
 
-/** A panel of a multi-panel figure: shading, reference lines, the series, the frame, ticks and a title. */
+/** A panel of a multi-panel figure (panels.ts): shading, reference lines, the series, the frame, ticks, axis titles and a title. */
 export function linePanel(p: LinePanel): string {
   const b = p.box;
   const [x0, x1] = p.x ?? xExtent(p.series), [y0, y1] = p.y ?? extent(p.series.flatMap((s) => Array.from(s.y)));
@@ -65,6 +68,7 @@ export function linePanel(p: LinePanel): string {
   return [
     shade + rules(b, x, y, p.rules ?? {}), lines(p.series, x, y), frame(b),
     xTicks(b, x, p.xTicks ?? []) + yTicks(b, y, p.yTicks ?? []) + (p.title ? text(b.x + 4, b.y + 12, p.title) : ''),
+    axisTitles(b, p.xlabel, p.ylabel),
   ].join('\n');
 }
 

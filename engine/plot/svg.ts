@@ -32,12 +32,14 @@ export interface TextStyle {
   middle?: boolean;
   /** Degrees, about (x, y): -90 for a vertical axis title. */
   rotate?: number;
+  /** A class for readers of the figure (a report's tests find axis titles and tick labels by it). */
+  cls?: string;
 }
 
 /** A text element; `s` is plain text (escaped here). */
 export function text(x: number, y: number, s: string, st: TextStyle = {}): string {
   return el('text', {
-    x, y, 'font-size': st.size ?? 11, 'text-anchor': st.anchor === 'start' ? undefined : st.anchor, fill: st.fill,
+    class: st.cls, x, y, 'font-size': st.size ?? 11, 'text-anchor': st.anchor === 'start' ? undefined : st.anchor, fill: st.fill,
     'dominant-baseline': st.middle ? 'middle' : undefined, transform: st.rotate ? `rotate(${st.rotate} ${px(x)} ${px(y)})` : undefined,
   }, esc(s));
 }
@@ -99,24 +101,52 @@ export function frame(b: Box, stroke = '#888'): string {
 
 export interface Tick { at: number; label: string }
 
-/** Labels left of the box at their values, centred on them. */
-export function yTicks(b: Box, y: Scale, ticks: Tick[], size = 9): string {
-  return ticks.map((t) => text(b.x - 4, y(t.at), t.label, { size, anchor: 'end', middle: true })).join('');
+/** Labels left of the box (or right of it) at their values, centred on them, each with a short mark on the box's edge. */
+export function yTicks(b: Box, y: Scale, ticks: Tick[], size = 9, side: 'left' | 'right' = 'left'): string {
+  const edge = side === 'left' ? b.x : b.x + b.w, out = side === 'left' ? -1 : 1;
+  const marks = ticks.map((t) => `M${px(edge)} ${px(y(t.at))}h${3 * out}`).join('');
+  return (marks ? el('path', { d: marks, stroke: '#888', fill: 'none' }) : '')
+    + ticks.map((t) => text(edge + 5 * out, y(t.at), t.label, { size, anchor: side === 'left' ? 'end' : 'start', middle: true, cls: 'tick' })).join('');
 }
 
-/** Labels under the box at their values; one at an edge is aligned to it so that it stays inside the figure. */
+/** Labels under the box at their values (marked on its edge); one at an edge is aligned to it so that it stays inside the figure. */
 export function xTicks(b: Box, x: Scale, ticks: Tick[], size = 9): string {
-  return ticks.map((t) => {
+  const marks = ticks.map((t) => `M${px(x(t.at))} ${px(b.y + b.h)}v3`).join('');
+  return (marks ? el('path', { d: marks, stroke: '#888', fill: 'none' }) : '') + ticks.map((t) => {
     const at = x(t.at);
     const anchor = Math.abs(at - b.x) < 1 ? 'start' : Math.abs(at - b.x - b.w) < 1 ? 'end' : 'middle';
-    return text(at, b.y + b.h + size + 3, t.label, { size, anchor });
+    return text(at, b.y + b.h + size + 4, t.label, { size, anchor, cls: 'tick' });
   }).join('');
 }
 
-/** The x title centred under the box (below its tick labels), the y title vertical, left of it. */
-export function axisTitles(b: Box, xlabel?: string, ylabel?: string, size = 12): string {
-  return (xlabel ? text(b.x + b.w / 2, b.y + b.h + 30, xlabel, { size, anchor: 'middle' }) : '')
-    + (ylabel ? text(b.x - 36, b.y + b.h / 2, ylabel, { size, anchor: 'middle', rotate: -90 }) : '');
+/**
+ * About `count` ticks at round values (1, 2 or 5 times a power of ten apart) inside [lo, hi], labelled
+ * with `format` or with as many decimals as the spacing needs.
+ */
+export function niceTicks(lo: number, hi: number, count = 5, format?: (v: number) => string): Tick[] {
+  const a = Math.min(lo, hi), z = Math.max(lo, hi);
+  if (!Number.isFinite(a) || !Number.isFinite(z)) return [];
+  const label = (v: number, decimals: number) => (format ? format(v) : Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential(1) : v.toFixed(decimals));
+  if (a === z) return [{ at: a, label: label(a, 3) }];
+  const raw = (z - a) / Math.max(count, 1), mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw * (1 - 1e-9)) ?? 10) * mag;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const ticks: Tick[] = [];
+  for (let k = Math.ceil(a / step - 1e-9); k * step <= z + step * 1e-9; k++) {
+    const v = k * step === 0 ? 0 : k * step;
+    ticks.push({ at: v, label: label(v, decimals) });
+  }
+  // A range that falls between round values (0.01 .. 0.99 in steps of 0.5) asks for finer ticks.
+  return ticks.length < 3 && count < 40 ? niceTicks(lo, hi, count * 2, format) : ticks;
+}
+
+/**
+ * The x title centred under the box (below its tick labels), the y title vertical, left of it (`yGap`
+ * px from the box: more when the y tick labels are long). Titles name the quantity and its unit.
+ */
+export function axisTitles(b: Box, xlabel?: string, ylabel?: string, size = 12, yGap = 40): string {
+  return (xlabel ? text(b.x + b.w / 2, b.y + b.h + 30, xlabel, { size, anchor: 'middle', cls: 'axis-title' }) : '')
+    + (ylabel ? text(b.x - yGap, b.y + b.h / 2, ylabel, { size, anchor: 'middle', rotate: -90, cls: 'axis-title' }) : '');
 }
 
 /** Ticks at the two ends of a range, labelled with `format`. */
@@ -136,7 +166,7 @@ export interface ChartOptions {
   notes?: (string | LegendItem[])[];
   xlabel: string;
   ylabel: string;
-  /** Data ranges of the axes, labelled at their ends with `format`. */
+  /** Data ranges of the axes, ticked at round values labelled with `format`. */
   x: [number, number];
   y: [number, number];
   format?: (v: number) => string;
@@ -144,16 +174,15 @@ export interface ChartOptions {
 
 /**
  * A document with one plot box under the header: `draw` fills it through the box's scales, then the
- * frame, the two ends of each axis and both axis titles go on top.
+ * frame, round ticks on each axis and both axis titles go on top.
  */
 export function chartDocument(o: ChartOptions, draw: (b: Box, x: Scale, y: Scale) => string[]): string {
   const notes = o.notes ?? [];
   const top = (notes.length ? noteY(notes.length - 1) : TITLE_Y) + 16;
-  const b: Box = { x: 60, y: top, w: o.width - 80, h: o.height - top - 45 };
+  const b: Box = { x: 70, y: top, w: o.width - 90, h: o.height - top - 45 };
   const x = xScale(b, o.x[0], o.x[1]), y = yScale(b, o.y[0], o.y[1]);
-  const format = o.format ?? ((v: number) => v.toPrecision(3));
   return svgDocument({ width: o.width, height: o.height, title: o.title, notes }, [
     ...draw(b, x, y), frame(b),
-    xTicks(b, x, ends(o.x[0], o.x[1], format), 10) + yTicks(b, y, ends(o.y[0], o.y[1], format), 10), axisTitles(b, o.xlabel, o.ylabel),
+    xTicks(b, x, niceTicks(o.x[0], o.x[1], 6, o.format), 10) + yTicks(b, y, niceTicks(o.y[0], o.y[1], 5, o.format), 10), axisTitles(b, o.xlabel, o.ylabel, 12, 50),
   ]);
 }

@@ -72,17 +72,26 @@ const DTYPES: Record<string, { bytes: number; make: (ab: ArrayBuffer) => NpyArra
   '<i8': { bytes: 8, make: int64 },
 };
 
-/**
- * Parses a .npy file (format versions 1.0, 2.0 and 3.0; little-endian float32, float64, int32, uint32 or
- * int64 (as exact float64 values); C or Fortran order).
- */
-export function readNpy(buf: Uint8Array): Npy {
+/** What a .npy header says: dtype, shape, order, and where the data starts. */
+export interface NpyHeader {
+  dtype: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** Byte offset of the data. */
+  dataOffset: number;
+  /** Bytes per value of the dtype. */
+  itemBytes: number;
+}
+
+/** Parses the header at the start of `buf` (which need not hold the data): format versions 1.0, 2.0, 3.0. */
+export function readNpyHeader(buf: Uint8Array): NpyHeader {
   const text = (from: number, to: number, utf8 = false) => (utf8 ? new TextDecoder().decode(buf.subarray(from, to)) : String.fromCharCode(...buf.subarray(from, to)));
   if (buf.length < 10 || text(0, 6) !== '\x93NUMPY') throw new Error('not a .npy file (no \\x93NUMPY magic)');
   const major = buf[6];
   if (major < 1 || major > 3) throw new Error(`unsupported .npy format version ${major}.${buf[7]}`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const [len, start] = major === 1 ? [view.getUint16(8, true), 10] : [view.getUint32(8, true), 12];
+  if (buf.length < start + len) throw new Error(`.npy header truncated: it needs ${start + len} bytes, got ${buf.length}`);
   const dict = text(start, start + len, major === 3);
   const dtype = /'descr':\s*'([^']+)'/.exec(dict)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(dict)?.[1];
@@ -92,11 +101,25 @@ export function readNpy(buf: Uint8Array): Npy {
   if (!kind) throw new Error(`unsupported .npy dtype '${dtype}' (supported: ${Object.keys(DTYPES).join(', ')})`);
   const shape = shapeText.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
   if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`malformed .npy shape (${shapeText})`);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const bytes = buf.subarray(start + len);
-  if (bytes.length < count * kind.bytes) throw new Error(`.npy data truncated: shape (${shape.join(', ')}) needs ${count * kind.bytes} bytes, the file holds ${bytes.length}`);
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + count * kind.bytes) as ArrayBuffer;
-  return { dtype, shape, fortranOrder: fortran === 'True', data: kind.make(ab) };
+  return { dtype, shape, fortranOrder: fortran === 'True', dataOffset: start + len, itemBytes: kind.bytes };
+}
+
+/** Values of `dtype` from little-endian bytes (int64 as exact float64 values). */
+export function npyValues(dtype: string, bytes: ArrayBuffer): NpyArray {
+  return DTYPES[dtype].make(bytes);
+}
+
+/**
+ * Parses a .npy file (format versions 1.0, 2.0 and 3.0; little-endian float32, float64, int32, uint32 or
+ * int64 (as exact float64 values); C or Fortran order).
+ */
+export function readNpy(buf: Uint8Array): Npy {
+  const h = readNpyHeader(buf);
+  const count = h.shape.reduce((a, b) => a * b, 1);
+  const bytes = buf.subarray(h.dataOffset);
+  if (bytes.length < count * h.itemBytes) throw new Error(`.npy data truncated: shape (${h.shape.join(', ')}) needs ${count * h.itemBytes} bytes, the file holds ${bytes.length}`);
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + count * h.itemBytes) as ArrayBuffer;
+  return { dtype: h.dtype, shape: h.shape, fortranOrder: h.fortranOrder, data: npyValues(h.dtype, ab) };
 }
 
 /** Reads and parses a .npy file (Node only); errors are SpecErrors naming `field`. */
