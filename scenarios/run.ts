@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
-import { adapterReport } from '../engine/gpu/device.ts';
+import { adapterReport, resolveBackend } from '../engine/gpu/device.ts';
 import { stepCount } from '../engine/spec/checks.ts';
 import { isSpikingSpec } from '../engine/spec/kind.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
@@ -111,6 +111,7 @@ function checkOptions(req: RunRequest, scenario: unknown): void {
   if (req.batch !== undefined && (!Number.isInteger(req.batch) || req.batch < 1)) throw new SpecError('--batch', `must be an integer >= 1, got ${req.batch}`);
   if (req.seed !== undefined && (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff)) throw new SpecError('--seed', `must be an integer in [0, 2^32), got ${req.seed}`);
   if (req.checkpointEvery !== undefined) stepCount(req.checkpointEvery, '--checkpoint-every');
+  resolveBackend({ backend: req.backend });
 }
 
 /** Resolves the target into what will run; every option is checked here, before the directory is touched. */
@@ -156,10 +157,10 @@ export async function runToDirectory(req: RunRequest): Promise<RunOutcome> {
 /** Runs a job into an opened directory (a new run, or a resumed one with its checkpoint); releases the lock. */
 export async function execute(dir: OutputDir, job: Job, req: RunRequest, from?: Checkpoint): Promise<RunOutcome> {
   try {
+    dir.note('report.html');
     if (!from) dir.writeMeta('running', baseMeta(req));
     const outcome = job.kind === 'protocol' ? await runProtocol(dir, job.scenario, req) : await runNetwork(dir, job, req, from);
     writeReport(dir.dir);
-    dir.note('report.html');
     return outcome;
   } catch (e) {
     try {

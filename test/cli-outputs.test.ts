@@ -34,7 +34,7 @@ describe('output directories', () => {
     expect(lamina('run', first, '--out', out).code).toBe(0);
     const before = readFileSync(join(out, 'meta.json'), 'utf8');
     expect(meta(out).status).toBe('complete');
-    expect(meta(out).files).toEqual(['old.npy', 'summary.json']);
+    expect(meta(out).files).toEqual(['old.npy', 'report.html', 'summary.json']);
 
     const second = specFile('second.json', [{ name: 'new', population: 'a' }]);
     const refused = lamina('run', second, '--out', out);
@@ -44,7 +44,7 @@ describe('output directories', () => {
     expect(existsSync(join(out, 'new.npy'))).toBe(false);
 
     expect(lamina('run', second, '--out', out, '--force').code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['meta.json', 'new.npy', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['meta.json', 'new.npy', 'report.html', 'summary.json']);
     expect(meta(out).target).toBe(second);
   });
 

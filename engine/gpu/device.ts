@@ -40,7 +40,8 @@ const LIMITS = [
 ] as const;
 export type LimitName = (typeof LIMITS)[number];
 
-function resolveBackend(opts: DeviceOptions): string | undefined {
+/** The backend a run will ask for (the option, else LAMINA_BACKEND); a SpecError if it is not one Dawn knows. */
+export function resolveBackend(opts: DeviceOptions): string | undefined {
   const b = opts.backend ?? hostEnv('LAMINA_BACKEND') ?? undefined;
   if (b !== undefined && b !== '' && !(BACKENDS as readonly string[]).includes(b)) {
     throw new SpecError('backend', `unknown backend "${b}" (choose one of ${BACKENDS.join(', ')})`);
