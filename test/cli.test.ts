@@ -102,6 +102,8 @@ describe('lamina CLI', () => {
     expect(xb.shape).toEqual([Number(m![1]) + 1, 1, 2]);
     expect(Number.isFinite(xb.data[xb.data.length - 1])).toBe(false);
     expect(Number.isFinite(xb.data[xb.data.length - 3])).toBe(true);
+    const meta = JSON.parse(readFileSync(join(dir, 'diverging', 'meta.json'), 'utf8'));
+    expect(meta.error).toContain(`numerical fault at step ${m![1]}`);
     const off = lamina('run', spec, '--out', join(dir, 'diverging-off'), '--no-fault-check');
     expect(off.code, off.err).toBe(0);
   });
