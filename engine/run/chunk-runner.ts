@@ -141,7 +141,9 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
       if (fault) faults!.found = fault;
       const view = fault ? upTo(chunk, fault) : chunk;
       if (view.count <= 0) return;
-      for (const [k, r] of program.recorders.entries()) await r.deliver(view, data[k], view === chunk ? rows[k] : r.everyStep ? view.count : plannedRows(r.every, view.n0, view.count), out);
+      // After a fault, each recorder delivers the rows it took up to the faulty step.
+      const taken = (r: ChunkRecorder<D>, k: number) => (view === chunk ? rows[k] : r.everyStep ? view.count : plannedRows(r.every, view.n0, view.count));
+      for (const [k, r] of program.recorders.entries()) await r.deliver(view, data[k], taken(r, k), out);
     });
     delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
     inFlight.push(delivered);
