@@ -5,7 +5,7 @@
  * SIGINT / SIGTERM stopped the run (its rows so far and a checkpoint are saved).
  */
 import { parseArgs } from 'node:util';
-import { AdapterError, GpuError, SpecError } from '../engine/errors.ts';
+import { AdapterError, GpuError, NumericalError, SpecError } from '../engine/errors.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
 import { exportDirectory } from '../scenarios/export.ts';
 import { resumeDirectory } from '../scenarios/resume.ts';
@@ -41,6 +41,7 @@ Run options:
                      length and cell counts x S, 0.25 to 4
   --background B     microcircuit: poisson (default) or dc
   --procedural       microcircuit: regenerate synapses at each spike instead of storing them
+  --no-fault-check   do not stop at the first NaN or infinite state value (checked by default)
   --quiet            no progress on stderr
 
 Scenarios:
@@ -51,8 +52,8 @@ Outputs in DIR: one .npy per recorder (numpy.load; valid at every moment of the 
 scenario's figures (.svg) and report.html (all of it on one self-contained page, with figures of every
 recording). On SIGINT or SIGTERM the run finishes the chunk in flight, saves its rows and a checkpoint,
 and writes meta.json with status "interrupted"; a second signal exits at once.
-Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, failed scenario check, disk full),
-130 interrupted by SIGINT, 143 interrupted by SIGTERM.`;
+Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, numerical fault, failed scenario
+check, disk full), 130 interrupted by SIGINT, 143 interrupted by SIGTERM.`;
 
 class UsageError extends Error {}
 
@@ -76,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
-        scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' },
+        scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' }, 'no-fault-check': { type: 'boolean' },
         force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' }, nwb: { type: 'boolean' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
@@ -125,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       target, out, force: o.force, checkpointEvery, signal, progress, nwb: o.nwb,
       steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
       scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural,
-      backend: o.backend, adapter: o.adapter,
+      backend: o.backend, adapter: o.adapter, ...(o['no-fault-check'] ? { detectFaults: false } : {}),
     });
   }
   if (outcome.status === 'interrupted') {
@@ -175,7 +176,7 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     const sys = e as NodeJS.ErrnoException;
-    if (e instanceof AdapterError || e instanceof GpuError) process.stderr.write(`lamina: ${e.name}: ${e.message}\n`);
+    if (e instanceof AdapterError || e instanceof GpuError || e instanceof NumericalError) process.stderr.write(`lamina: ${e.name}: ${e.message}\n`);
     // A file-system fault during the run (a full disk, a directory removed): what failed, without a stack.
     else if (typeof sys?.code === 'string' && sys.syscall) process.stderr.write(`lamina: cannot ${sys.syscall}${sys.path ? ` ${sys.path}` : ''}: ${sys.code} (${sys.message})\n`);
     else process.stderr.write(`lamina: internal error: ${(e as Error).stack ?? e}\n`);

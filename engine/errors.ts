@@ -23,3 +23,15 @@ export class GpuError extends Error {
     this.name = 'GpuError';
   }
 }
+
+/**
+ * A state variable became NaN or infinite (the runtime's fault check, on by default): the first step at
+ * which it happened and the first such value in (population, instance, neuron, variable) order. The run
+ * stopped after that step; recordings up to and including it were delivered.
+ */
+export class NumericalError extends Error {
+  constructor(readonly step: number, readonly population: string, readonly variable: string, readonly instance: number, readonly neuron: number) {
+    super(`numerical fault at step ${step}: ${variable} of population "${population}" (instance ${instance}, neuron ${neuron}) is NaN or infinite; the run stopped after this step (recordings up to it were kept)`);
+    this.name = 'NumericalError';
+  }
+}

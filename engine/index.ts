@@ -19,7 +19,7 @@
 export { VERSION } from './version.ts';
 
 // --- Errors ----------------------------------------------------------------------------------------
-export { AdapterError, GpuError, SpecError } from './errors.ts';
+export { AdapterError, GpuError, NumericalError, SpecError } from './errors.ts';
 
 // --- GPU device ------------------------------------------------------------------------------------
 export { acquireGpu, adapterReport, BACKENDS } from './gpu/device.ts';

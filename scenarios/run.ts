@@ -43,6 +43,8 @@ export interface RunRequest extends ScenarioOptions {
   nwb?: boolean;
   /** Stops the run after the chunks in flight; it then ends with status "interrupted". */
   signal?: AbortSignal;
+  /** Stop at the first NaN or infinite state value (default true; RuntimeOptions.detectFaults). */
+  detectFaults?: boolean;
   progress?: (msg: string) => void;
 }
 
@@ -185,7 +187,7 @@ async function runProtocol(dir: OutputDir, scenario: ProtocolScenario, req: RunR
 
 async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }>, req: RunRequest, from?: Checkpoint): Promise<RunOutcome> {
   const log = req.progress ?? (() => undefined);
-  const dev = { seed: req.seed, backend: req.backend, adapter: req.adapter };
+  const dev = { seed: req.seed, backend: req.backend, adapter: req.adapter, detectFaults: req.detectFaults };
   const { steps } = job.run;
   let net, spiking: SpikingSimulation | undefined;
   if (job.kind === 'spiking') {

@@ -4,7 +4,8 @@
 // Takes this step's synaptic input from the int32 ring (and clears it), adds Poisson input, runs the
 // model's update code, checks the threshold (never while refractory), runs the reset code, and appends
 // a spike to this step's spike list (parity step % 2) and, when recorded, to the spike bitset.
-// The model's code is spliced in at the named places; everything else is the engine's.
+// The model's code is spliced in at the named places; everything else is the engine's. When the run
+// checks for numerical faults, the stored state is tested for NaN and infinity (engine/codegen/faults.ts).
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits (all spike recorders' rings).
 //!splice constants
 //!splice lib
@@ -76,4 +77,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     refrac[g] = refrac[g] - 1u;
   }
   //!splice store
+  //!splice fault-check
 }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readNpy } from '../engine/util/npy.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lamina-cli-'));
 
@@ -80,6 +81,31 @@ describe('lamina CLI', () => {
     expect(head).toContain("'descr': '<i4'");
     expect(head).toContain(`'shape': (${total}, 3)`);
     expect(readFileSync(join(out, 'spikes.npy')).length).toBe(128 + total * 12);
+  });
+
+  it('a state that overflows exits 1 naming step, population and variable; --no-fault-check runs on', () => {
+    // x grows geometrically (self-weight 2): unit 1 (from 2) overflows first, within 300 steps.
+    const diverging = {
+      dt: 1, steps: 300,
+      populations: [{ name: 'b', size: 2, tau: 2, activation: 'linear', init: [1, 2] }],
+      projections: [{ name: 'bb', from: 'b', to: 'b', weights: { type: 'dense', values: [[2, 0], [0, 2]] } }],
+      record: [{ name: 'xb', population: 'b', what: 'state' }],
+    };
+    const spec = specFile('diverging.json', diverging);
+    const r = lamina('run', spec, '--out', join(dir, 'diverging'));
+    expect(r.code, r.err).toBe(1);
+    const m = /NumericalError: numerical fault at step (\d+): x of population "b" \(instance 0, neuron 1\)/.exec(r.err);
+    expect(m, r.err).not.toBeNull();
+    expect(r.err).not.toContain('internal error');
+    // The recording holds the rows up to and including the faulty step, the last one not finite.
+    const xb = readNpy(readFileSync(join(dir, 'diverging', 'xb.npy')));
+    expect(xb.shape).toEqual([Number(m![1]) + 1, 1, 2]);
+    expect(Number.isFinite(xb.data[xb.data.length - 1])).toBe(false);
+    expect(Number.isFinite(xb.data[xb.data.length - 3])).toBe(true);
+    const meta = JSON.parse(readFileSync(join(dir, 'diverging', 'meta.json'), 'utf8'));
+    expect(meta.error).toContain(`numerical fault at step ${m![1]}`);
+    const off = lamina('run', spec, '--out', join(dir, 'diverging-off'), '--no-fault-check');
+    expect(off.code, off.err).toBe(0);
   });
 
   it('a bad spec exits 2 and names the field', () => {

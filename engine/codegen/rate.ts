@@ -22,6 +22,7 @@ import recordModulator from '../../shaders/record-modulator.wgsl';
 import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
 import { constantsBlock, declareBindings, splice, type Constants } from './wgsl.ts';
+import { faultCheck, faultLib } from './faults.ts';
 import { unitWgsl } from '../models/rate-unit.ts';
 import { MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
@@ -137,17 +138,24 @@ export interface UnitLib {
   pop: PopPlan;
   epilogue?: EpilogueMode;
   gainModulator?: number;
+  /** Check x and r of every unit for NaN and infinity (engine/codegen/faults.ts). */
+  faults?: boolean;
 }
 
-/** shaders/lib/rate-unit.wgsl with the population's unit code spliced in. */
-function rateUnitLib(pop: PopPlan): string {
+/** The variables the fault check names for a rate unit, in its word order: the state x, then the rate r. */
+export const RATE_FAULT_VARIABLES = ['x', 'r'];
+
+/** shaders/lib/rate-unit.wgsl with the population's unit code (and the fault check, if asked) spliced in. */
+function rateUnitLib(pop: PopPlan, faults: boolean): string {
   const code = unitWgsl(pop.unit);
-  return splice('rate-unit', rateUnit, { 'unit-values': code.values, 'unit-update': code.update, 'unit-activation': code.activation });
+  const check = faults ? faultCheck(['s_x', 'r_out']) : '';
+  const unit = splice('rate-unit', rateUnit, { 'unit-values': code.values, 'unit-update': code.update, 'unit-activation': code.activation, 'fault-check': check });
+  return faults ? `${faultLib('fault', 0, RATE_FAULT_VARIABLES.length)}\n${unit}` : unit;
 }
 
 export function assemble(kernel: AssembledKernel, constants: Constants, lib?: UnitLib, generated?: string): string {
   const parts = [constantsBlock(constants), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
-  const libParts = lib ? [philox, rateUnitLib(lib.pop), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
+  const libParts = lib ? [philox, rateUnitLib(lib.pop, lib.faults ?? false), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
   if (kernel === 'record-gather') libParts.push(RECORDED_UNIT);

@@ -11,6 +11,7 @@ import recordGather from '../../shaders/record-gather.wgsl';
 import recordRate from '../../shaders/spiking/record-rate.wgsl';
 import { f32Literal, u32Literal, type Constants } from './wgsl.ts';
 import { bindings, constants, spikingSplice } from './spiking-common.ts';
+import { faultCheck, faultLib } from './faults.ts';
 import { STREAM_PROCEDURAL, type ProceduralPlan, type SpikeSourcePlan, type SpikingPlan, type SpikingPopPlan } from '../plan/spiking.ts';
 
 /** Where each population's spike recorder writes in the shared spike_bits buffer. */
@@ -22,8 +23,17 @@ export interface SpikeRecordSlot {
   bitsBase: number;
 }
 
-/** neuron-update for populations `pops` of one model (one dispatch); `recs` places their spike recorders. */
-export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: SpikeRecordSlot[]): string {
+/**
+ * The fault words of a spiking network (engine/codegen/faults.ts) follow the spike counts in spike_count
+ * (two per population), so that the check needs no binding of its own.
+ */
+export const spikingFaultBase = (plan: SpikingPlan): number => 2 * plan.pops.length;
+
+/**
+ * neuron-update for populations `pops` of one model (one dispatch); `recs` places their spike recorders;
+ * with `faults`, every neuron's state is checked for NaN and infinity after its step.
+ */
+export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: SpikeRecordSlot[], faults = false): string {
   const m = pops[0].model, B = plan.batch;
   for (const p of pops) if (p.model.name !== m.name) throw new Error('neuron-update: populations of one kernel must share a model');
   if (m.ports.length > 4) throw new Error(`model ${m.name}: at most 4 ports`);
@@ -39,7 +49,7 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
     return `    case ${k}u: { return PopInfo(${[...fields, ...inv].join(', ')}); }`;
   });
   const lib = [
-    bindings, philox,
+    bindings, philox, ...(faults ? [faultLib('spike_count', spikingFaultBase(plan), m.stateNames.length)] : []),
     'struct PopInfo { n: u32, first: u32, neuron_base: u32, state_base: u32, param_base: u32, param_count: u32, ring_base: u32,',
     '  slots: u32, spike_base: u32, pop: u32, has_dc: u32, rec: u32, bits_base: u32, words: u32, inv0: f32, inv1: f32, inv2: f32, inv3: f32 }',
     `fn pop_info(k: u32) -> PopInfo {\n  switch k {\n${info.slice(1).join('\n')}\n    default: { return PopInfo(${info[0].replace(/^.*PopInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
@@ -69,6 +79,7 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
     threshold: m.wgsl.threshold,
     reset: m.wgsl.reset,
     store: store.join('\n  '),
+    'fault-check': faults ? faultCheck(m.stateNames.map((s) => `s_${s}`)) : '',
   });
 }
 

@@ -24,6 +24,7 @@ export const GROUP0: readonly Binding[] = [
   { name: 'seeds', kind: 'read-only-storage' },
   { name: 'input_data', kind: 'read-only-storage' },
   { name: 'modulators', kind: 'storage' },
+  { name: 'fault', kind: 'storage' },
 ];
 
 export type KernelName =

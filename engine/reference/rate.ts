@@ -13,7 +13,7 @@ import { KEY_HI, normalFromBits, philox4x32 } from '../util/philox.ts';
 import { fires, plannedRows, recorderInfos, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
-import { SpecError } from '../errors.ts';
+import { NumericalError, SpecError } from '../errors.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 import { PlasticState } from './rate-plasticity.ts';
 import { arraySlot, captureState, restoreState, RunTracker, type SimulationState, type StateOwner } from '../plan/state.ts';
@@ -44,8 +44,10 @@ export class ReferenceSimulation implements Simulation {
   /** The float32 twin of each population's unit (update and activation). */
   private readonly units: UnitTwin[];
   private readonly runs = new RunTracker();
+  /** The first numerical fault (checked as the GPU checks it: engine/codegen/faults.ts); runs reject with it. */
+  fault?: NumericalError;
 
-  constructor(readonly plan: NetworkPlan, readonly record: RecorderSpec[] = []) {
+  constructor(readonly plan: NetworkPlan, readonly record: RecorderSpec[] = [], private readonly detectFaults = true) {
     this.state = new Float32Array(plan.stateLength);
     for (const pop of plan.pops) {
       for (let b = 0; b < plan.batch; b++) this.state.set(pop.init, pop.base + b * pop.size);
@@ -103,7 +105,12 @@ export class ReferenceSimulation implements Simulation {
     const unit = this.units[pop.index];
     const x = unit.update(this.state[g], rec, ext, xi, b, i);
     this.state[g] = x;
-    this.next[g] = unit.activation(x, b, i);
+    const r = unit.activation(x, b, i);
+    this.next[g] = r;
+    // The first unit of the step in (population, instance, unit) order, its first variable (x, then r).
+    if (this.detectFaults && !this.fault && !(Number.isFinite(x) && Number.isFinite(r))) {
+      this.fault = new NumericalError(this.step, pop.name, Number.isFinite(x) ? 'r' : 'x', b, i);
+    }
   }
 
   /** One step: modulators, every population, plasticity. */
@@ -163,19 +170,22 @@ export class ReferenceSimulation implements Simulation {
 
   loadState(state: SimulationState): void {
     this.step = restoreState(state, this.stateOwner());
+    this.fault = undefined;
   }
 
   private async runSteps(steps: number, opts: RunOptions): Promise<RunTiming> {
     const t0 = performance.now();
+    if (this.fault) throw this.fault;
     const sink = opts.sink;
     const infos = recorderInfos(this.plan, this.record);
     for (const info of infos) await sink?.begin?.(info, plannedRows(info.every, this.step, steps));
     let s = 0;
-    for (; s < steps && !opts.signal?.aborted; s++) {
+    for (; s < steps && !opts.signal?.aborted && !this.fault; s++) {
       await this.recordStep(infos, sink);
       opts.onProgress?.(s + 1, steps);
     }
     for (const info of infos) await sink?.end?.(info);
+    if (this.fault) throw this.fault;
     return { steps: s, wallSeconds: (performance.now() - t0) / 1000, ...(s < steps ? { interrupted: true } : {}) };
   }
 

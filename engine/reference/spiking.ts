@@ -18,6 +18,7 @@ import type { SpikingSpec } from '../spec/spiking.ts';
 import { modulatorValue } from '../plan/spiking-plasticity.ts';
 import { plasticStep, plasticTwin, twinEligibility, type PlasticTwin } from './spiking-plasticity.ts';
 import { arraySlot, captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
+import { NumericalError } from '../errors.ts';
 
 const F = Math.fround;
 
@@ -73,7 +74,10 @@ export class SpikingReference implements Simulation {
   private readonly rateCounts: Float64Array[];
   private readonly runs = new RunTracker();
 
-  constructor(readonly plan: SpikingPlan, spec?: SpikingSpec) {
+  /** The first numerical fault (checked as the GPU checks it: engine/codegen/faults.ts); runs reject with it. */
+  fault?: NumericalError;
+
+  constructor(readonly plan: SpikingPlan, spec?: SpikingSpec, private readonly detectFaults = true) {
     this.records = spec ? validateRecorders(spec, plan) : { weights: [], modulators: [], spikes: [], rates: [], state: [] };
     this.rateCounts = this.records.rates.map(() => new Float64Array(plan.batch));
     this.state = plan.stateInit.slice();
@@ -128,6 +132,9 @@ export class SpikingReference implements Simulation {
           this.refrac[g]--;
         }
         m.stateNames.forEach((name, v) => { this.state[pop.stateBase + (v * B + b) * N + i] = s[name]; });
+        // The first neuron of the step in (population, instance, neuron) order, its first variable.
+        const bad = this.detectFaults && !this.fault ? m.stateNames.find((name) => !Number.isFinite(s[name])) : undefined;
+        if (bad) this.fault = new NumericalError(this.step, pop.name, bad, b, i);
       }
     }
   }
@@ -271,10 +278,12 @@ export class SpikingReference implements Simulation {
 
   loadState(state: SimulationState): void {
     this.step = restoreState(state, this.stateOwner());
+    this.fault = undefined;
   }
 
   private async runSteps(steps: number, opts: RunOptions): Promise<RunTiming> {
     const t0 = performance.now();
+    if (this.fault) throw this.fault;
     const { plan, records } = this, B = plan.batch;
     const infos = this.recorders;
     const { sink } = opts;
@@ -283,7 +292,7 @@ export class SpikingReference implements Simulation {
     const acc = this.rateCounts;
     const at = (name: string) => infos.find((i) => i.name === name)!;
     let k = 0;
-    for (; k < steps && !opts.signal?.aborted; k++) {
+    for (; k < steps && !opts.signal?.aborted && !this.fault; k++) {
       const n = this.step;
       const mods = records.modulators.map((r) => Float32Array.from({ length: B }, (_, b) => this.modulator(r.modulator, b)));
       const spikes = this.advance();
@@ -307,6 +316,7 @@ export class SpikingReference implements Simulation {
     }
     for (const [q, r] of records.spikes.entries()) await opts.onSpikes?.(r.name, Uint32Array.from(lists[q].s), Uint32Array.from(lists[q].b), Uint32Array.from(lists[q].n));
     for (const i of infos) await sink?.end?.(i);
+    if (this.fault) throw this.fault;
     return { steps: k, wallSeconds: (performance.now() - t0) / 1000, ...(k < steps ? { interrupted: true } : {}) };
   }
 

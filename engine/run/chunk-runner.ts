@@ -6,14 +6,18 @@
  * it), writes the chunk's StepInfo rows (engine/gpu/step-info.ts) into a dynamic uniform buffer, copies
  * every recorder's region into one staging buffer, and moves on: readbacks complete asynchronously and
  * are delivered in step order, with at most `maxInFlight` chunks in flight. No host round trip per step.
+ * The program's fault words (engine/run/faults.ts) travel in the same staging buffer: a chunk that
+ * reports a numerical fault delivers its rows up to the faulty step, no chunk after it is delivered or
+ * started, the sinks are ended and the run rejects with the NumericalError.
  */
-import { GpuError } from '../errors.ts';
+import { GpuError, type NumericalError } from '../errors.ts';
 import type { DeviceOptions } from '../gpu/device.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { guardGpu, USAGE } from '../gpu/resources.ts';
 import { StepInfoRows } from '../gpu/step-info.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
 import type { Outputs, RunOptions, RunTiming } from '../simulation.ts';
+import { decodeFault, type FaultWords } from './faults.ts';
 
 /** A kernel of the step program: a pipeline, its group-1 bind group and its grid. */
 export interface Kernel {
@@ -73,6 +77,8 @@ export interface StepProgram<D = unknown> {
   recorders: ChunkRecorder<D>[];
   /** Per chunk, before it is encoded (in chunk order): uploads and the chunk's data. */
   prepare?(n0: number, count: number): D;
+  /** The numerical fault words, when the kernels check for faults. */
+  faults?: FaultWords;
 }
 
 /** Options every GPU simulation takes, besides the device's. */
@@ -87,6 +93,11 @@ export interface RuntimeOptions extends DeviceOptions {
   maxInFlight?: number;
   /** Largest storage binding to use (default: the adapter's limit; tests lower it to force splitting into parts). */
   maxBindingBytes?: number;
+  /**
+   * Check every neuron's state for NaN and infinity after each step (default true): the first fault stops
+   * the run with a NumericalError naming step, population, variable, instance and neuron.
+   */
+  detectFaults?: boolean;
 }
 
 export interface RunControl {
@@ -100,11 +111,13 @@ export interface RunControl {
 export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDeviceLostInfo> }, program: StepProgram<D>, start: number, steps: number, out: RunOptions, control: RunControl): Promise<RunTiming> {
   const { device } = gpu;
   const t0 = performance.now();
+  const faults = program.faults;
+  if (faults?.found) throw faults.found;
   for (const r of program.recorders) if (r.info) await out.sink?.begin?.(r.info, plannedRows(r.every, start, steps));
   const inFlight: Promise<void>[] = [];
   let delivered: Promise<void> = Promise.resolve();
   let done = 0;
-  while (done < steps && !out.signal?.aborted) {
+  while (done < steps && !out.signal?.aborted && !faults?.found) {
     const count = Math.min(control.chunkSteps, steps - done);
     const chunk: Chunk<D> = { n0: start + done, count, data: program.prepare ? program.prepare(start + done, count) : (undefined as D) };
     const range = `steps ${chunk.n0}..${chunk.n0 + count - 1}`;
@@ -123,7 +136,14 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
       const mapped = staging?.getMappedRange();
       const data = regions.map((reg) => (mapped && reg ? mapped.slice(reg.at, reg.at + reg.bytes) : new ArrayBuffer(0)));
       if (staging) { staging.unmap(); staging.destroy(); }
-      for (const [k, r] of program.recorders.entries()) await r.deliver(chunk, data[k], rows[k], out);
+      if (faults?.found) return; // an earlier chunk faulted: nothing after it is delivered
+      const fault = faults ? decodeFault(new Uint32Array(data[program.recorders.length]), faults.lane) : undefined;
+      if (fault) faults!.found = fault;
+      const view = fault ? upTo(chunk, fault) : chunk;
+      if (view.count <= 0) return;
+      // After a fault, each recorder delivers the rows it took up to the faulty step.
+      const taken = (r: ChunkRecorder<D>, k: number) => (view === chunk ? rows[k] : r.everyStep ? view.count : plannedRows(r.every, view.n0, view.count));
+      for (const [k, r] of program.recorders.entries()) await r.deliver(view, data[k], taken(r, k), out);
     });
     delivered.catch(() => undefined); // handled where awaited; avoids an unhandled-rejection report
     inFlight.push(delivered);
@@ -134,7 +154,13 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   }
   await delivered;
   for (const r of program.recorders) if (r.info) await out.sink?.end?.(r.info);
+  if (faults?.found) throw faults.found;
   return { steps: done, wallSeconds: (performance.now() - t0) / 1000, ...(done < steps ? { interrupted: true } : {}) };
+}
+
+/** The steps of `chunk` up to and including the faulty one (none when it faulted before the chunk). */
+function upTo<D>(chunk: Chunk<D>, fault: NumericalError): Chunk<D> {
+  return { ...chunk, count: Math.min(chunk.count, fault.step - chunk.n0 + 1) };
 }
 
 function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup, offset: number[]): void {
@@ -182,7 +208,9 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
     for (let k = 0; k < R; k++) row[k] += takes[s * R + k];
   }
   pass.end();
-  const regions = recs.map((r, k) => r.region?.(rows[k], chunk));
+  // The recorders' regions, then the fault words (the last region).
+  const f = program.faults;
+  const regions = [...recs.map((r, k) => r.region?.(rows[k], chunk)), f && { buffer: f.buffer, offset: f.offset, bytes: f.words * 4 }];
   const total = regions.reduce((a, g) => a + (g?.bytes ?? 0), 0);
   const staging = total > 0 ? device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: USAGE.MAP_READ | USAGE.COPY_DST }) : undefined;
   // Where each recorder's region lands in the staging buffer (none: nothing to read back for it).

@@ -17,6 +17,8 @@ export interface KernelContext {
   /** Lower per-binding limit than the adapter's (tests use it to exercise splitting). */
   maxBindingBytes?: number;
   tuning?: KernelTuning;
+  /** Check every unit's x and r for NaN and infinity (engine/codegen/faults.ts). */
+  detectFaults: boolean;
   /** Per-instance weights of the plastic projections, by name (filled while building the kernels). */
   plastic: Map<string, PlasticBuffers>;
 }

@@ -45,7 +45,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   const label = `projection "${proj.name}" (${proj.pre.name} -> ${post.name})`;
   const field = `projections[${proj.specIndex}].weights`;
   const base: Constants = { ...unitConstants(plan, post), POST_N: post.size, PRE_N: proj.pre.size, PRE_BASE: proj.pre.base, GAIN_PARAM: proj.gainParam };
-  const lib = { pop: post, epilogue: mode, gainModulator: proj.gainModulator };
+  const lib = { pop: post, epilogue: mode, gainModulator: proj.gainModulator, faults: ctx.detectFaults };
   if (proj.csr) {
     const { rowPtr, colIdx, values } = proj.csr;
     checkSize(ctx, field, colIdx.byteLength);
@@ -117,7 +117,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
 function populationKernels(ctx: KernelContext, pop: PopPlan): Kernel[] {
   if (pop.incoming.length === 0) {
     const label = `rate-update population "${pop.name}"`;
-    const code = assemble('rate-update', { ...unitConstants(ctx.plan, pop), HAS_SYN: false }, { pop });
+    const code = assemble('rate-update', { ...unitConstants(ctx.plan, pop), HAS_SYN: false }, { pop, faults: ctx.detectFaults });
     return [rateKernel(ctx, 'rate-update', label, code, [], grid(Math.ceil((pop.size * ctx.plan.batch) / 64), ctx.device))];
   }
   const last = pop.incoming.length - 1;

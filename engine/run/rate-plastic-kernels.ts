@@ -60,7 +60,7 @@ export function plasticProjectionKernel(ctx: KernelContext, proj: ProjPlan, mode
     GAIN_PARAM: proj.gainParam, WG: wg, TPR: tpr, ROWS: wg / tpr,
   };
   const name = 'synapse-dense-plastic';
-  const code = assemble(name, consts, { pop: proj.post, epilogue: mode, gainModulator: proj.gainModulator });
+  const code = assemble(name, consts, { pop: proj.post, epilogue: mode, gainModulator: proj.gainModulator, faults: ctx.detectFaults });
   return rateKernel(ctx, name, `${name} ${label}`, code, [weights], grid(Math.ceil((plan.batch * proj.post.size) / (wg / tpr)), ctx.device));
 }
 

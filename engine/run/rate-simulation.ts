@@ -29,12 +29,15 @@ import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
 import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
+import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
 import { buildStepKernels } from './rate-kernels.ts';
 import { rateRecorders } from './rate-recorders.ts';
 import { initialRates } from '../plan/rate-units.ts';
 import { captureState, restoreState, RunTracker, type SimulationState, type StateOwner } from '../plan/state.ts';
 import { bufferSlot } from './state.ts';
+import { RATE_FAULT_VARIABLES } from '../codegen/rate.ts';
+import { faultWordCount } from '../codegen/faults.ts';
 
 export type { KernelTuning };
 
@@ -64,11 +67,12 @@ export class RateSimulation implements Simulation {
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
+    faults: FaultWords | undefined,
   ) {
     // The step program: every kernel each step (rates ping-pong between the parity bind groups), then the recorders.
     this.program = {
       label: 'step kernels', stepBuffer: buffers.steps, group0: (n) => group0[n % 2],
-      slots: kernels.map((kernel) => ({ kernel })), recorders: chunkRecorders,
+      slots: kernels.map((kernel) => ({ kernel })), recorders: chunkRecorders, faults,
     };
   }
 
@@ -90,7 +94,7 @@ export class RateSimulation implements Simulation {
     }
     const all: GPUBuffer[] = [];
     const cache = PipelineCache.of(device);
-    const ctx: KernelContext = { device, plan, cache, group0: cache.layout(GROUP0, 'group0:network'), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map() };
+    const ctx: KernelContext = { device, plan, cache, group0: cache.layout(GROUP0, 'group0:network'), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map(), detectFaults: opts.detectFaults ?? true };
     if (plan.batch > device.limits.maxComputeWorkgroupsPerDimension && plan.modulators.length > 0) {
       throw new SpecError('batch', `modulators run one workgroup per instance; this adapter allows ${device.limits.maxComputeWorkgroupsPerDimension}, got batch ${plan.batch}`);
     }
@@ -111,13 +115,18 @@ export class RateSimulation implements Simulation {
       const mod0 = new Float32Array(2 * plan.batch * plan.modK);
       for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) mod0[b * plan.modK + m.index] = m.init;
       const modulators = createBuffer(device, 'modulators', mod0.byteLength, STORAGE, mod0);
-      all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators);
+      // The fault words (engine/codegen/faults.ts): x and r of every unit; bound (unused) when not checked.
+      const fault = createBuffer(device, 'fault', 16, STORAGE);
+      all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators, fault);
       const group0 = [0, 1].map((parity) => cache.bindGroup(`group0:network (step parity ${parity})`, ctx.group0,
-        [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators], true));
+        [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators, fault], true));
+      const faults: FaultWords | undefined = ctx.detectFaults
+        ? { buffer: fault, offset: 0, words: faultWordCount(RATE_FAULT_VARIABLES.length), lane: laneIn(plan.pops, (p) => p.base, plan.batch, () => RATE_FAULT_VARIABLES) }
+        : undefined;
       const kernels = buildStepKernels(ctx);
       const recorders = rateRecorders(ctx, spec.record ?? [], chunkSteps);
       return new RateSimulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
-        opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+        opts.maxInFlight ?? 3, (performance.now() - t0) / 1000, faults);
     });
   }
 
@@ -162,6 +171,7 @@ export class RateSimulation implements Simulation {
 
   loadState(state: SimulationState): void {
     this.step = restoreState(state, this.stateOwner());
+    clearFault(this.gpu.device, this.program.faults);
   }
 
   /** Reads the current state x and rates r(x) of every population (outside the step loop). */

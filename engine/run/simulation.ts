@@ -26,14 +26,15 @@ export function createSimulation(spec: unknown, opts: CreateOptions = {}): Promi
 }
 
 /** The CPU float32 twin of createSimulation(spec, opts): the same plan, stepped on the host. */
-export function createReference(spec: SpikingSpec, opts?: { batch?: number; seed?: number }): SpikingReference;
-export function createReference(spec: NetworkSpec, opts?: { batch?: number; seed?: number }): ReferenceSimulation;
-export function createReference(spec: unknown, opts?: { batch?: number; seed?: number }): ReferenceSimulation | SpikingReference;
-export function createReference(spec: unknown, opts: { batch?: number; seed?: number } = {}): ReferenceSimulation | SpikingReference {
+export type ReferenceOptions = { batch?: number; seed?: number; detectFaults?: boolean };
+export function createReference(spec: SpikingSpec, opts?: ReferenceOptions): SpikingReference;
+export function createReference(spec: NetworkSpec, opts?: ReferenceOptions): ReferenceSimulation;
+export function createReference(spec: unknown, opts?: ReferenceOptions): ReferenceSimulation | SpikingReference;
+export function createReference(spec: unknown, opts: ReferenceOptions = {}): ReferenceSimulation | SpikingReference {
   if (isSpikingSpec(spec)) {
     const compiled = compileSpiking(spec, opts);
-    return new SpikingReference(compiled.plan, compiled.spec);
+    return new SpikingReference(compiled.plan, compiled.spec, opts.detectFaults ?? true);
   }
   const valid = validateSpec(spec);
-  return new ReferenceSimulation(compile(valid, opts), valid.record ?? []);
+  return new ReferenceSimulation(compile(valid, opts), valid.record ?? [], opts.detectFaults ?? true);
 }

@@ -32,6 +32,8 @@ export interface SpikingContext {
   check: (field: string, bytes: number) => void;
   /** Workgroups of the dispatches that loop over a step's spikes. */
   spikeWorkgroups: number;
+  /** Check every neuron's state for NaN and infinity (engine/codegen/faults.ts). */
+  detectFaults: boolean;
 }
 
 /** A plastic projection on the GPU: weights then eligibilities per instance (wel), traces (tr). */
@@ -65,7 +67,7 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
   for (const name of new Set(plan.pops.map((p) => p.model.name))) {
     const pops = plan.pops.filter((p) => p.model.name === name);
     const label = `neuron-update ${name} (${pops.map((p) => `"${p.name}"`).join(', ')})`;
-    kernels.push(spikingKernel(ctx, 'neuron-update', label, neuronUpdateWgsl(plan, pops, spikeRecs), [spikeBits],
+    kernels.push(spikingKernel(ctx, 'neuron-update', label, neuronUpdateWgsl(plan, pops, spikeRecs, ctx.detectFaults), [spikeBits],
       grid(Math.ceil(pops.reduce((a, p) => a + p.size * plan.batch, 0) / 64), device)));
   }
   for (const part of built?.parts ?? []) {

@@ -24,6 +24,9 @@ import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
 import { captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
 import { bufferSlot } from './state.ts';
+import { spikingFaultBase } from '../codegen/spiking.ts';
+import { faultWordCount } from '../codegen/faults.ts';
+import { clearFault, laneIn, type FaultWords } from './faults.ts';
 
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
@@ -82,14 +85,21 @@ export class SpikingSimulation implements Simulation {
       const cache = PipelineCache.of(device);
       const ctx: SpikingContext = {
         gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check,
-        spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256),
+        spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256), detectFaults: opts.detectFaults ?? true,
       };
+      // Spike counts (two per population), then the fault words (engine/codegen/spiking.ts: spikingFaultBase).
+      const faultWords = ctx.detectFaults ? faultWordCount(Math.max(...plan.pops.map((p) => p.model.stateNames.length))) : 0;
+      const spikeCount = buf('spike_count', Math.max((spikingFaultBase(plan) + faultWords) * 4, 16));
+      const faults: FaultWords | undefined = faultWords ? {
+        buffer: spikeCount, offset: spikingFaultBase(plan) * 4, words: faultWords,
+        lane: laneIn(plan.pops, (p) => p.neuronBase, plan.batch, (p) => p.model.stateNames),
+      } : undefined;
       const stepBuffer = buf('step_info', chunkSteps * STEP_STRIDE, USAGE.UNIFORM);
       const state = buf('state', plan.stateInit);
       const refrac = buf('refrac', plan.neuronCount * 4);
       const ring = buf('ring', plan.ringLength * 4);
       const group0 = cache.bindGroup('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), ring,
-        buf('spikes', plan.spikeListLength * 4), buf('spike_count', Math.max(plan.pops.length * 2 * 4, 16)), buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], true);
+        buf('spikes', plan.spikeListLength * 4), spikeCount, buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], true);
       const bits = spikeBitSlots(ctx, records, chunkSteps);
       const spikeBits = buf('spike_bits', Math.max(bits.words, 4) * 4);
       // The modulator table holds one row per step of a chunk (uploaded per chunk).
@@ -98,7 +108,7 @@ export class SpikingSimulation implements Simulation {
       const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps);
       let sim: SpikingSimulation | undefined;
       const program: StepProgram<SpikingChunk> = {
-        label: 'spiking step kernels', stepBuffer, group0: () => group0, slots, recorders,
+        label: 'spiking step kernels', stepBuffer, group0: () => group0, slots, recorders, faults,
         prepare: (n0, count) => {
           const modTable = sim!.modulatorTable(n0, count);
           if (plan.modulators.length) device.queue.writeBuffer(mods, 0, modTable);
@@ -204,6 +214,7 @@ export class SpikingSimulation implements Simulation {
 
   loadState(state: SimulationState): void {
     this.step = restoreState(state, this.stateOwner());
+    clearFault(this.gpu.device, this.program.faults);
   }
 
   /** Modulator values of steps n0 .. n0 + count - 1: (step, instance, modulator) float32, as the kernels read them. */

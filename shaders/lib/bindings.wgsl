@@ -5,6 +5,7 @@
 // (the two rate buffers swap every step). StepInfo is generated (engine/gpu/step-info.ts). `modulators` holds every modulator's value for this step,
 // value k of instance b at b * MOD_K + k, then the activity modulators' running predictions at
 // BATCH * MOD_K + b * MOD_K + k (written by the modulators kernel and by the host, read by the rest).
+// `fault` holds the numerical fault words (engine/codegen/faults.ts), written only by a faulty unit.
 
 @group(0) @binding(0) var<uniform> step_info: StepInfo;
 @group(0) @binding(1) var<storage, read> rate_in: array<f32>;
@@ -16,3 +17,4 @@
 @group(0) @binding(7) var<storage, read> seeds: array<u32>;
 @group(0) @binding(8) var<storage, read> input_data: array<f32>;
 @group(0) @binding(9) var<storage, read_write> modulators: array<f32>;
+@group(0) @binding(10) var<storage, read_write> fault: array<atomic<u32>>;

@@ -6,6 +6,8 @@
 //                    (external_input) and xi (unit_normal), each only if the code reads it
 //   unit-update      statements that assign s_x (the state x; l_NAME for its let names)
 //   unit-activation  the expression r = f(s_x)
+//   fault-check      when the run checks for numerical faults, x then r of unit g tested for NaN and
+//                    infinity (engine/codegen/faults.ts); else nothing
 // rec is the population's summed projections for this step (gain_b * W r(n)).
 // Needs the generated constants UNIT_N, UNIT_BASE, UNIT_TABLE, INST_K and the generated function
 // external_input(b, i, step).
@@ -27,5 +29,7 @@ fn update_unit(b: u32, i: u32, rec: f32) {
   var s_x = state[g];
   //!splice unit-update
   state[g] = s_x;
-  rate_out[g] = /*!splice unit-activation*/;
+  let r_out = /*!splice unit-activation*/;
+  rate_out[g] = r_out;
+  //!splice fault-check
 }

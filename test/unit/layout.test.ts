@@ -38,7 +38,8 @@ describe('kernel bindings match the declared layouts', () => {
   ];
   for (const [name, consts, lib] of kernels) {
     it(name, () => {
-      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn' } : undefined);
+      // With the numerical fault check (engine/codegen/faults.ts): it adds code, never a binding.
+      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn', faults: true } : undefined);
       const reflect = new WgslReflect(code);
       let checked = 0;
       const groups = reflect.getBindGroups();
@@ -110,6 +111,7 @@ describe('spiking kernel bindings match the declared layouts', () => {
   const cases: [keyof typeof SPIKING_GROUP1, string][] = [
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [{ pop: 0, rec: 0, bitsBase: 0 }])],
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
+    ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [], true)],
     ['synapse-spike', synapseSpikeWgsl(plan, [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], 0, 157)],
     ['record-gather', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['record-rate', recordRateWgsl(plan, plan.pops[0], 3)],
