@@ -43,3 +43,34 @@ export function writeHostText(dir: string, name: string, text: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(`${dir.replace(/\/+$/, '')}/${name}`, text);
 }
+
+/** Host memory as the engine sees it (Node only): bytes the OS can still give, its total, and the JavaScript heap. */
+export interface HostMemory {
+  /** Bytes available to this process: the OS's available memory (MemAvailable on Linux), or less under a cgroup limit. */
+  available: number;
+  total: number;
+  /** What `available` was read from, for messages. */
+  source: string;
+  /** Bytes the JavaScript heap may still grow by (V8's limit minus what it holds now). */
+  heapAvailable: number;
+}
+
+interface NodeOs { freemem(): number; totalmem(): number }
+interface NodeV8 { getHeapStatistics(): { heap_size_limit: number; used_heap_size: number } }
+
+/** The host's memory now (Node only; undefined elsewhere, where no limit is known). */
+export function hostMemory(): HostMemory | undefined {
+  const proc = nodeProcess() as (NodeProcess & { availableMemory?: () => number }) | undefined;
+  const os = proc?.getBuiltinModule?.('node:os') as NodeOs | undefined;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as NodeV8 | undefined;
+  if (!os || !v8) return undefined;
+  const free = os.freemem(), total = os.totalmem();
+  // availableMemory() also honours a cgroup (container) limit; it is never above the OS's free memory.
+  const constrained = proc?.availableMemory?.();
+  const limited = constrained !== undefined && constrained < free;
+  const heap = v8.getHeapStatistics();
+  return {
+    available: limited ? constrained : free, total, source: limited ? 'process.availableMemory(), a cgroup limit' : 'os.freemem()',
+    heapAvailable: Math.max(0, heap.heap_size_limit - heap.used_heap_size),
+  };
+}
