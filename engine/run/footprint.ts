@@ -104,45 +104,52 @@ export interface Refusal {
 }
 
 /**
- * Every limit the footprint breaks, most specific first: one GPU buffer over the per-binding or
- * per-buffer limit, one host array over the typed-array limit, the JavaScript heap, then the host's
- * memory (the peak of the build; with a CPU adapter, GPU buffers included). `host` undefined: no host
- * limit is known (a browser), only the adapter's are checked.
+ * Every limit the footprint breaks: one GPU buffer over the per-binding or per-buffer limit, the
+ * host's memory (the peak of the build; with a CPU adapter, GPU buffers included), the JavaScript heap,
+ * one host array over the typed-array limit. `host` undefined: no host memory limit is known (a
+ * browser), only the others are checked.
  */
-export function refusals(fp: Footprint, limits: AdapterLimits, software: boolean, host: HostMemory | undefined, bindingLimit = Infinity): Refusal[] {
+export function refusals(fp: Footprint, limits: AdapterLimits, software: boolean, host: HostMemory | undefined): Refusal[] {
   const out: Refusal[] = [];
-  const binding = Math.min(limits.maxStorageBufferBindingSize, bindingLimit);
+  const binding = limits.maxStorageBufferBindingSize;
   const about = (x: { estimate?: boolean }) => (x.estimate ? 'about ' : '');
   for (const b of fp.gpu) {
     if (b.usage === 'storage' && b.bytes > binding) {
-      out.push({ field: b.field, message: `${b.label} needs ${about(b)}${formatBytes(b.bytes)} (${b.bytes} bytes) in one storage buffer; the adapter allows ${formatBytes(binding)} per storage binding (${binding < limits.maxStorageBufferBindingSize ? 'maxBindingBytes' : 'maxStorageBufferBindingSize'})` });
+      out.push({ field: b.field, message: `${b.label} needs ${about(b)}${formatBytes(b.bytes)} (${b.bytes} bytes) in one storage buffer; the adapter allows ${formatBytes(binding)} per storage binding (maxStorageBufferBindingSize)` });
     } else if (b.bytes > limits.maxBufferSize) {
       out.push({ field: b.field, message: `${b.label} needs ${about(b)}${formatBytes(b.bytes)} (${b.bytes} bytes) in one buffer; the adapter allows ${formatBytes(limits.maxBufferSize)} per buffer (maxBufferSize)` });
     }
   }
+  if (host) hostRefusals(fp, software, host, out);
   for (const h of fp.host) {
     if (h.elements !== undefined && h.elements > MAX_TYPED_ARRAY) {
       out.push({ field: h.field, message: `${h.label} holds ${about(h)}${h.elements} values (${formatBytes(h.bytes)}) in one host array; a JavaScript typed array holds at most 2^32` });
     }
   }
-  if (!host) return out;
-  const heap = fp.host.filter((h) => h.heap);
-  if (heap.length && sum(heap) > host.heapAvailable) {
-    const top = heap.reduce((a, h) => (h.bytes > a.bytes ? h : a));
-    out.push({ field: top.field, message: `${top.label} needs ${about(top)}${formatBytes(sum(heap))} of JavaScript heap while it is built; the heap may grow by ${formatBytes(host.heapAvailable)} (V8's limit; node --max-old-space-size=MiB raises it)` });
-  }
-  const peak = hostPeak(fp, software);
-  if (peak > host.available) {
-    const all = [...fp.host.filter((h) => !h.heap), ...(software ? fp.gpu : [])];
-    const top = all.reduce((a, h) => (h.bytes > a.bytes ? h : a));
-    const gpuNote = software ? ' (the adapter is a CPU: its buffers are host memory too)' : '';
-    out.push({ field: top.field, message: `the network needs about ${formatBytes(peak)} of host memory to build${gpuNote}, ${formatBytes(top.bytes)} of it for ${top.label}; ${formatBytes(host.available)} is available (${host.source}, of ${formatBytes(host.total)})` });
-  }
   return out;
 }
 
+function hostRefusals(fp: Footprint, software: boolean, host: HostMemory, out: Refusal[]): void {
+  const peak = hostPeak(fp, software);
+  if (peak > host.available) {
+    // The structure (spec field) that takes the most, and its largest part.
+    const parts = [...fp.host.filter((h) => !h.heap), ...(software ? fp.gpu : [])];
+    const byField = new Map<string, number>();
+    for (const h of parts) byField.set(h.field, (byField.get(h.field) ?? 0) + h.bytes);
+    const [field, bytes] = [...byField].reduce((a, f) => (f[1] > a[1] ? f : a));
+    const top = parts.filter((h) => h.field === field).reduce((a, h) => (h.bytes > a.bytes ? h : a));
+    const gpuNote = software ? ' (the adapter is a CPU: its buffers are host memory too)' : '';
+    out.push({ field, message: `the network needs about ${formatBytes(peak)} of host memory to build${gpuNote}, ${formatBytes(bytes)} of it for this structure (largest part: ${top.label}, ${formatBytes(top.bytes)}); ${formatBytes(host.available)} is available (${host.source}, of ${formatBytes(host.total)})` });
+  }
+  const heap = fp.host.filter((h) => h.heap);
+  if (heap.length && sum(heap) > host.heapAvailable) {
+    const top = heap.reduce((a, h) => (h.bytes > a.bytes ? h : a));
+    out.push({ field: top.field, message: `${top.label} need${top.estimate ? ' about' : ''} ${formatBytes(top.bytes)} of JavaScript heap while the network is built (${formatBytes(sum(heap))} in all); the heap may grow by ${formatBytes(host.heapAvailable)} (V8's limit; node --max-old-space-size=MiB raises it)` });
+  }
+}
+
 /** Throws a SpecError for the first limit the footprint breaks (see refusals). */
-export function checkFootprint(fp: Footprint, limits: AdapterLimits, software: boolean, host: HostMemory | undefined, bindingLimit?: number): void {
-  const [first] = refusals(fp, limits, software, host, bindingLimit);
+export function checkFootprint(fp: Footprint, limits: AdapterLimits, software: boolean, host: HostMemory | undefined): void {
+  const [first] = refusals(fp, limits, software, host);
   if (first) throw new SpecError(first.field, first.message);
 }

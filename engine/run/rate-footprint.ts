@@ -109,10 +109,10 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   });
 
   const gpu: BufferNeed[] = [], host: HostNeed[] = [];
-  const uploads: number[] = [];
+  const uploads = new Map<string, number>();
   const buf = (field: string, label: string, bytes: number, usage: BufferNeed['usage'] = 'storage', uploaded = true) => {
     gpu.push({ field, label, bytes: padded(bytes), usage });
-    if (uploaded) uploads.push(bytes);
+    if (uploaded) uploads.set(field, (uploads.get(field) ?? 0) + bytes);
   };
   const dispatches: Footprint['dispatches'] = [];
   let traffic = 0;
@@ -202,8 +202,9 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   host.push(
     { field: popsField, label: `initial state and rates of every unit (host copies for upload)`, bytes: 2 * stateBytes, elements: stateLength, transient: true },
     { field: 'populations', label: 'initial states and unit tables (the plan)', bytes: pops.reduce((a, p) => a + p.size, 0) * 4 + unitTable * 12, elements: unitTable },
-    { field: 'populations', label: 'upload staging (Dawn copies each initial upload until it is submitted)', bytes: uploads.reduce((a, x) => a + x, 0), transient: true },
   );
+  // Dawn copies each initial upload into staging memory until it is submitted.
+  for (const [field, bytes] of uploads) host.push({ field, label: `upload staging (${field})`, bytes, transient: true });
   return {
     kind: 'rate', batch: B, chunkSteps,
     populations: pops.map((p) => ({ name: p.name, size: p.size })),

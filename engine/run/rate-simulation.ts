@@ -87,7 +87,7 @@ export class RateSimulation implements Simulation {
     // materializes a weight (a SpecError names the structure, its size and the limit).
     const bindingLimit = Math.min(device.limits.maxStorageBufferBindingSize, opts.maxBindingBytes ?? Infinity);
     const footprint = rateFootprint(spec, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit, tuning: opts.tuning });
-    checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory(), bindingLimit);
+    checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory());
     const plan = compile(spec, opts);
     const all: GPUBuffer[] = [];
     const cache = PipelineCache.of(device);

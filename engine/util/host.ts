@@ -7,6 +7,7 @@
 
 interface NodeFs {
   readFileSync(path: string): Uint8Array;
+  statSync(path: string, opts: { throwIfNoEntry: false }): { size: number } | undefined;
   writeFileSync(path: string, data: string | Uint8Array): void;
   mkdirSync(path: string, opts: { recursive: boolean }): unknown;
 }
@@ -34,6 +35,15 @@ export function readHostFile(path: string): Uint8Array {
   const fs = nodeFs();
   if (!fs) throw new Error(`cannot read "${path}": files can be read only under Node.js (>= 20.16); pass the data instead`);
   return fs.readFileSync(path);
+}
+
+/** The size of a file in bytes (Node only); undefined elsewhere or when it does not exist. */
+export function hostFileSize(path: string): number | undefined {
+  try {
+    return nodeFs()?.statSync(path, { throwIfNoEntry: false })?.size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes a text file into a directory it creates (Node only; a no-op elsewhere). */
