@@ -2,9 +2,11 @@
  * .npy files on disk (Node): whole arrays, recorder rows streamed as they arrive (host memory stays
  * bounded), and int32 tables of unknown length whose header is rewritten with the row count on close.
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
+import { SpecError } from '../errors.ts';
+import { formatBytes } from '../util/bytes.ts';
 import { join } from 'node:path';
-import type { RecordSink, RecorderInfo } from '../record/recorders.ts';
+import { recordingVolume, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { encodeNpy, npyHeader, readNpy, type Npy, type NpyArray } from '../util/npy.ts';
 
 export { npyHeader, readNpy, type Npy, type NpyArray };
@@ -26,6 +28,21 @@ export function readNpyFile(path: string): Npy {
 export class NpySink implements RecordSink {
   private files = new Map<string, { fd: number; expected: number; written: number }>();
   constructor(private readonly dir: string) {}
+  /** Refuses recordings larger than the free space of the directory's file system (statfs). */
+  prepare(planned: { rec: RecorderInfo; rows: number }[]): void {
+    const { bytes: data, detail } = recordingVolume(planned);
+    const bytes = data + planned.length * 128;
+    let free: number;
+    try {
+      const fs = statfsSync(this.dir);
+      free = fs.bavail * fs.bsize;
+    } catch {
+      return; // no statfs here (or the directory is not made yet): nothing to check against
+    }
+    if (bytes > free) {
+      throw new SpecError('record', `the recordings need ${formatBytes(bytes)} in ${this.dir} (${detail}); its file system has ${formatBytes(free)} free (statfs): run fewer steps, record fewer units or less often`);
+    }
+  }
   begin(rec: RecorderInfo, totalRows: number): void {
     const fd = openSync(join(this.dir, `${rec.name}.npy`), 'w');
     writeSync(fd, npyHeader('<f4', [totalRows, rec.batch, ...(rec.shape ?? [rec.width])]));

@@ -98,7 +98,9 @@ export interface RunControl {
 export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDeviceLostInfo> }, program: StepProgram<D>, start: number, steps: number, out: RunOptions, control: RunControl): Promise<RunTiming> {
   const { device } = gpu;
   const t0 = performance.now();
-  for (const r of program.recorders) if (r.info) await out.sink?.begin?.(r.info, plannedRows(r.every, start, steps));
+  const planned = program.recorders.flatMap((r) => (r.info ? [{ rec: r.info, rows: plannedRows(r.every, start, steps) }] : []));
+  await out.sink?.prepare?.(planned);
+  for (const { rec, rows } of planned) await out.sink?.begin?.(rec, rows);
   const inFlight: Promise<void>[] = [];
   let delivered: Promise<void> = Promise.resolve();
   for (let done = 0; done < steps;) {

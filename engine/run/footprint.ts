@@ -7,7 +7,10 @@
  * with the buffers the simulations actually create, so the two cannot drift apart.
  */
 import { SpecError } from '../errors.ts';
+import { formatBytes } from '../util/bytes.ts';
 import type { HostMemory } from '../util/host.ts';
+
+export { formatBytes };
 
 /** Bytes of a GPU buffer made by createBuffer (engine/gpu/resources.ts): at least 16, a multiple of 4. */
 export const padded = (bytes: number): number => Math.max(16, Math.ceil(bytes / 4) * 4);
@@ -66,13 +69,6 @@ export interface Footprint {
 export interface AdapterLimits {
   maxStorageBufferBindingSize: number;
   maxBufferSize: number;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let k = 0;
-  while (Math.abs(n) >= 1024 && k < units.length - 1) { n /= 1024; k++; }
-  return k === 0 ? `${n} B` : `${n.toFixed(n < 10 ? 2 : 1)} ${units[k]}`;
 }
 
 const sum = (xs: { bytes: number }[]) => xs.reduce((a, x) => a + x.bytes, 0);
