@@ -8,11 +8,15 @@ import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
 import { runToDirectory } from '../scenarios/run.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { formatInspection, inspectTarget } from '../scenarios/inspect.ts';
 
 const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 
 Usage:
   lamina run <scenario | spec.json> [options]   simulate and write results to --out
+  lamina inspect <scenario | spec.json> [options] [--json]
+                                                dry run: sizes, memory against the limits, dispatches,
+                                                recording volume, estimated wall time; exit 2 if run would refuse it
   lamina info [--json] [--backend B] [--adapter NAME]
   lamina --help | --version (-h | -v)
 
@@ -83,7 +87,17 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command !== 'run') throw new UsageError(`unknown command "${command}" (expected run or info; see --help)`);
+  if (command === 'inspect') {
+    if (!target) throw new UsageError('inspect: missing <scenario | spec.json>');
+    if (extra.length) throw new UsageError(`inspect: unexpected arguments ${extra.join(' ')}`);
+    const report = await inspectTarget({
+      target, out: o.out, steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
+      scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural, backend: o.backend, adapter: o.adapter,
+    });
+    console.log(o.json ? JSON.stringify(report, null, 1) : formatInspection(report));
+    return report.refusals.length ? 2 : 0;
+  }
+  if (command !== 'run') throw new UsageError(`unknown command "${command}" (expected run, inspect or info; see --help)`);
   if (!target) throw new UsageError('run: missing <scenario | spec.json>');
   if (extra.length) throw new UsageError(`run: unexpected arguments ${extra.join(' ')}`);
   const name = target.replace(/^.*\//, '').replace(/\.json$/, '');

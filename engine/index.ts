@@ -32,6 +32,11 @@ export { createReference, createSimulation } from './run/simulation.ts';
 export type { CreateOptions } from './run/simulation.ts';
 export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from './simulation.ts';
 
+// --- Dry run: what a spec would allocate and how long it would run (lamina inspect) ---------------
+export { inspect } from './run/inspect.ts';
+export type { InspectOptions, Inspection } from './run/inspect.ts';
+export type { BufferNeed, HostNeed, Refusal } from './run/footprint.ts';
+
 // --- Rate networks ---------------------------------------------------------------------------------
 export type {
   Activation, BatchSpec, InputSpec, Integrator, ModulatorRecorderSpec, ModulatorSpec, NetworkSpec, PlasticityRule,

@@ -196,8 +196,8 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   });
   const inFlight = opts.maxInFlight ?? 3;
   if (stagingPerChunk > 0) {
-    gpu.push({ field: 'record', label: `readback staging of one chunk's recordings (${chunkSteps} steps)`, bytes: stagingPerChunk, usage: 'staging', transient: true });
-    host.push({ field: 'record', label: `recordings of ${inFlight} chunks in flight`, bytes: inFlight * stagingPerChunk, transient: true });
+    gpu.push({ field: 'record', label: `readback staging of one chunk's recordings (${chunkSteps} steps)`, bytes: stagingPerChunk, usage: 'staging' });
+    host.push({ field: 'record', label: `recordings of ${inFlight} chunks in flight while running`, bytes: inFlight * stagingPerChunk });
   }
   host.push(
     { field: popsField, label: `initial state and rates of every unit (host copies for upload)`, bytes: 2 * stateBytes, elements: stateLength, transient: true },

@@ -267,8 +267,8 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   }
   const inFlight = opts.maxInFlight ?? 3;
   if (staging > 0) {
-    gpu.push({ field: 'record', label: `readback staging of one chunk's recordings (${chunkSteps} steps)`, bytes: staging, usage: 'staging', transient: true });
-    host.push({ field: 'record', label: `recordings of ${inFlight} chunks in flight`, bytes: inFlight * staging, transient: true });
+    gpu.push({ field: 'record', label: `readback staging of one chunk's recordings (${chunkSteps} steps)`, bytes: staging, usage: 'staging' });
+    host.push({ field: 'record', label: `recordings of ${inFlight} chunks in flight while running`, bytes: inFlight * staging });
   }
   // Dawn copies each initial upload into staging memory until it is submitted.
   for (const [field, bytes] of uploads) host.push({ field, label: `upload staging (${field})`, bytes, transient: true });
