@@ -57,6 +57,10 @@ export interface Footprint {
   dispatches: { label: string; perStep: number }[];
   /** Bytes the step's kernels read and write (a model of the traffic, for the wall-time estimate). */
   trafficPerStep: number;
+  /** Operations per step: unit updates plus synaptic multiply-adds (rate) or synaptic events (spiking). */
+  workPerStep: number;
+  /** Multiply-adds of the tiled GEMM (dense projections at batch > 8), instances padded to tiles of 64: a faster kernel per operation. */
+  gemmWorkPerStep: number;
   /** Row recorders: bytes per row and a row every `every` steps (what a sink receives). */
   recorders: { name: string; what: string; bytesPerRow: number; every: number }[];
   /** Spike recorders: neurons x batch they cover (12 bytes per recorded spike in a .npy table). */

@@ -2,9 +2,9 @@
  * A dry run (`lamina inspect`): what a spec would allocate and how long it would run, without building
  * it. Neurons and synapses, every GPU buffer against the adapter's limits, the host memory of the build
  * against the host's, dispatches per step, the recording volume of the requested steps, and a wall-time
- * estimate from a calibration measured on this adapter (engine/gpu/calibrate.ts): steps x (dispatches
- * per step x the cost of one dispatch + bytes moved per step / the copy bandwidth). The refusals are the
- * ones createSimulation would throw.
+ * estimate from a calibration measured on this adapter (engine/run/calibration.ts): steps x (dispatches
+ * per step x the cost of one dispatch + the larger of operations per step x the cost of one and bytes
+ * moved per step / the copy bandwidth). The refusals are the ones createSimulation would throw.
  */
 import { compileSpiking } from '../plan/compile-spiking.ts';
 import { acquireGpu, isSoftwareAdapter, type DeviceOptions } from '../gpu/device.ts';
@@ -78,11 +78,12 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
   const dispatchesPerStep = fp.dispatches.reduce((a, d) => a + d.perStep, 0);
   let time: Inspection['time'];
   if (opts.calibrate !== false) {
-    const c = await calibrateRun(gpu, fp.kind, opts);
-    const perStepSeconds = dispatchesPerStep * c.dispatchSeconds + fp.trafficPerStep / c.bytesPerSecond;
+    const c = await calibrateRun(gpu, fp.kind, { ...opts, gemm: fp.gemmWorkPerStep > 0 });
+    // Launches, then the larger of the work at the calibrated rate and the bytes at the copy bandwidth.
+    const perStepSeconds = dispatchesPerStep * c.dispatchSeconds + Math.max(fp.workPerStep * c.workSeconds + fp.gemmWorkPerStep * c.gemmSeconds, fp.trafficPerStep / c.bytesPerSecond);
     time = {
       seconds: steps * perStepSeconds, perStepSeconds,
-      basis: `${c.basis}; per step ${dispatchesPerStep.toFixed(1)} dispatches and ${(fp.trafficPerStep / 2 ** 20).toFixed(2)} MiB moved (the plan's count); the build is not included`,
+      basis: `${c.basis}; this network: ${dispatchesPerStep.toFixed(2)} dispatches, ${Math.round(fp.workPerStep)} operations${fp.gemmWorkPerStep ? ` and ${Math.round(fp.gemmWorkPerStep)} GEMM multiply-adds` : ''} and ${(fp.trafficPerStep / 2 ** 20).toFixed(2)} MiB per step (the plan's count); the build is not included`,
     };
   }
   const largest = fp.gpu.reduce<BufferNeed | undefined>((a, b) => (!a || b.bytes > a.bytes ? b : a), undefined);

@@ -115,7 +115,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     if (uploaded) uploads.set(field, (uploads.get(field) ?? 0) + bytes);
   };
   const dispatches: Footprint['dispatches'] = [];
-  let traffic = 0;
+  let traffic = 0, work = 0, gemmWork = 0;
   const stateBytes = stateLength * 4;
   const popsField = `populations (state of every population x batch ${B})`;
   buf(popsField, 'rates[0]', stateBytes); buf(popsField, 'rates[1]', stateBytes); buf(popsField, 'state', stateBytes); buf(popsField, 'syn', stateBytes, 'storage', false);
@@ -132,6 +132,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   }
   for (const pop of pops) {
     traffic += 5 * B * pop.size * 4;
+    work += B * pop.size;
     if (pop.incoming.length === 0) dispatches.push({ label: `rate-update population "${pop.name}"`, perStep: 1 });
     for (const p of pop.incoming) {
       const label = `projection "${p.name}" (${p.pre.name} -> ${p.post.name})`;
@@ -144,11 +145,13 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
         host.push({ field: p.field, label: `eligibility and post variables (${plastic})`, bytes: p.plastic.state * 4, elements: p.plastic.state });
         dispatches.push({ label: `synapse-dense-plastic ${label}`, perStep: 1 });
         traffic += B * matrix * 4;
+        work += B * matrix;
       } else if (p.nnz !== undefined) {
         for (const [part, bytes] of [['rowPtr', (p.post.size + 1) * 4], ['colIdx', p.nnz * 4], ['values', p.nnz * 4]] as const) buf(p.field, `${label}:${part}`, bytes);
         host.push({ field: p.field, label: `sparse weights of ${label}`, bytes: (p.post.size + 1 + 2 * p.nnz) * 4, elements: p.nnz });
         dispatches.push({ label: `synapse-csr ${label}`, perStep: 1 });
         traffic += p.nnz * (8 + 4 * B);
+        work += B * p.nnz;
       } else {
         const { pre4, rowBytes, parts } = denseParts(p.post.size, p.pre.size, opts.bindingLimit);
         if (parts.length === 0) buf(p.field, `${label}: one row of weights`, rowBytes);
@@ -158,6 +161,8 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
         const kernel = B <= MATVEC_MAX_BATCH ? 'synapse-dense' : 'synapse-dense-tiled';
         for (const part of parts) dispatches.push({ label: `${kernel} ${label}${parts.length > 1 ? ` rows ${part.row0}..${part.row0 + part.rows - 1}` : ''}`, perStep: 1 });
         traffic += p.post.size * rowBytes * (B <= MATVEC_MAX_BATCH ? 1 : Math.ceil(B / 64));
+        if (B <= MATVEC_MAX_BATCH) work += B * matrix;
+        else gemmWork += Math.ceil(B / 64) * 64 * p.post.size * pre4 * 4;
         if (B > MATVEC_MAX_BATCH) {
           const split = gemmSplit(p.post.size, pre4, B, opts.tuning);
           buf(`${p.field} (split-K partial sums)`, `${label}:partials`, split.partialsBytes, 'storage', false);
@@ -170,6 +175,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     buf(p.field, `plasticity "${p.name}" (${p.plastic!.rule}):rule_params`, p.plastic!.params * 4);
     dispatches.push({ label: `plasticity "${p.name}" (${p.plastic!.rule})`, perStep: 1 });
     traffic += 2 * B * p.post.size * p.pre.size * 4 + 2 * p.plastic!.state * 4;
+    work += B * p.post.size * p.pre.size;
   }
   const recorders: Footprint['recorders'] = [];
   let stagingPerChunk = 0;
@@ -193,6 +199,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     recorders.push({ name: r.name, what: 'projection' in r ? 'weights' : 'modulator' in r ? 'modulator' : (r.what ?? 'rate'), bytesPerRow: rowBytes, every });
     dispatches.push({ label: `record ${r.name}`, perStep: 1 / every });
     traffic += (2 * rowBytes) / every;
+    work += rowBytes / 4 / every;
   });
   const inFlight = opts.maxInFlight ?? 3;
   if (stagingPerChunk > 0) {
@@ -209,7 +216,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     kind: 'rate', batch: B, chunkSteps,
     populations: pops.map((p) => ({ name: p.name, size: p.size })),
     projections: projections.map((p) => ({ name: p.name, synapses: p.nnz ?? p.post.size * p.pre.size, stored: p.plastic ? `dense, plastic (${p.plastic.rule}), per instance` : p.nnz !== undefined ? 'sparse (CSR)' : 'dense' })),
-    gpu, host, dispatches, trafficPerStep: traffic, recorders, spikeRecorders: [],
+    gpu, host, dispatches, trafficPerStep: traffic, workPerStep: work, gemmWorkPerStep: gemmWork, recorders, spikeRecorders: [],
     notes: ['rate networks: every size is exact (from the spec)'],
   };
 }

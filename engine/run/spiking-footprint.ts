@@ -132,7 +132,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   };
   const dispatches: Footprint['dispatches'] = [];
   const spikesPerStep = neurons * rateHz * dt * 1e-3;
-  let traffic = 0;
+  let traffic = 0, work = neurons;
 
   // Stored synapses (engine/run/synapse-build.ts): rows of every population with stored outgoing synapses.
   const rowPops = pops.filter((p) => stored.some((s) => s.pre === p) || generated.some((g) => g.pre === p));
@@ -173,6 +173,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     }
     host.push({ field, label: 'row pointers and counts of the stored synapses (build)', bytes: rows * 28, transient: true });
     traffic += spikesPerStep * (total / Math.max(rows, 1)) * 16;
+    work += spikesPerStep * (total / Math.max(rows, 1));
   }
   for (const h of hostBuilt) {
     host.push({ field: h.field, label: `${h.synapses} synapses of projection "${h.name}", built on the host (pairs, sorting, merged rows, uploads)`, bytes: h.synapses * HOST_BYTES_PER_SYNAPSE, elements: h.synapses, transient: true, estimate: h.estimate });
@@ -183,6 +184,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const states = pops.reduce((a, p) => a + p.states * B * p.size, 0);
   const ring = pops.reduce((a, p) => a + p.slots * p.ports * B * p.size, 0);
   const poisson = list(spec.inputs).filter((i) => isObj(i) && i.type === 'poisson').reduce((a: number, i) => a + B * (byName.get((i as Obj).target as string)?.size ?? 0), 0);
+  work += poisson; // one Poisson draw per neuron, instance and input each step
   const M = Math.max(list(spec.modulators).length, 1);
   const popsField = `populations (every population x batch ${B})`;
   buf('chunkSteps', 'step_info', chunkSteps * STEP_STRIDE, { usage: 'uniform', upload: false });
@@ -220,6 +222,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     buf('projections (procedural)', 'procedural:proj_info', procedural.length * 16 * 4);
     dispatches.push({ label: 'synapse-procedural', perStep: 1 });
     traffic += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0) * 4;
+    work += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0);
   }
   for (const p of plastic) {
     const S = p.synapses, field = `projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`;
@@ -233,6 +236,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     host.push({ field, label: `initial weights of every instance and column index of ${label}`, bytes: ((p.threeFactor ? 2 : 1) * B + 5) * S * 4, elements: (p.threeFactor ? 2 : 1) * B * S, estimate: p.estimate });
     for (const k of ['plastic-trace', 'plastic-pre', 'plastic-post', ...(p.threeFactor ? ['plastic-eligibility'] : [])]) dispatches.push({ label: `${k} ${label}`, perStep: 1 });
     traffic += B * S * 4 * (p.threeFactor ? 4 : 1) + spikesPerStep * (S / p.pre.size) * 16;
+    work += (p.threeFactor ? B * S : 0) + 2 * spikesPerStep * (S / p.pre.size);
   }
 
   // Recorders: state rings and units, spike counts for rates, weight rings.
@@ -272,11 +276,11 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   }
   // Dawn copies each initial upload into staging memory until it is submitted.
   for (const [field, bytes] of uploads) host.push({ field, label: `upload staging (${field})`, bytes, transient: true });
-  notes.push(`traffic per step assumes a mean firing rate of ${rateHz} Hz`);
+  notes.push(`synaptic events and traffic per step assume a mean firing rate of ${rateHz} Hz`);
   if (estimated) notes.push('sizes marked ~ are estimates: random connectivity (expected counts), drawn delays (mean + 3 sd) or the split of the stored synapses into parts');
   return {
     kind: 'spiking', batch: B, chunkSteps, populations: pops.map((p) => ({ name: p.name, size: p.size })), projections,
-    gpu, host, dispatches, trafficPerStep: traffic, recorders, notes,
+    gpu, host, dispatches, trafficPerStep: traffic, workPerStep: work, gemmWorkPerStep: 0, recorders, notes,
     spikeRecorders: spikeRecs.map((r) => ({ name: String(r.name), neurons: B * (byName.get(r.population as string)?.size ?? 0) })),
   };
 }
