@@ -99,7 +99,7 @@ describe('inspect() reports the plan', () => {
     expect(r.dispatchesPerStep).toBeCloseTo(sim.kernelLabels.length + 1 / 5, 10);
     sim.destroy();
     expect(r.time!.seconds).toBeGreaterThan(0);
-    expect(r.time!.basis).toMatch(/measured here: a 100-unit spiking network, \d+ steps in \d+ ms/);
+    expect(r.time!.basis).toMatch(/^measured here: spiking networks of 100-unit \([\d.]+ us per step, 2\.00 dispatches\) and \d+-unit .* us a dispatch and [\d.]+ ns an operation/);
   });
 
   it('an oversize spec is reported with what would be refused, not thrown', async () => {
