@@ -197,7 +197,8 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     if (units) buf(field, `recorder "${r.name}":units`, units * 4);
     stagingPerChunk += Math.ceil(chunkSteps / every) * rowBytes;
     recorders.push({ name: r.name, what: 'projection' in r ? 'weights' : 'modulator' in r ? 'modulator' : (r.what ?? 'rate'), bytesPerRow: rowBytes, every });
-    dispatches.push({ label: `record ${r.name}`, perStep: 1 / every });
+    const kernel = 'projection' in r ? 'record-weights' : 'modulator' in r ? 'record-modulator' : r.reduce === 'mean' ? 'record-mean' : 'record-gather';
+    dispatches.push({ label: `${kernel} recorder "${r.name}"`, perStep: 1 / every });
     traffic += (2 * rowBytes) / every;
     work += rowBytes / 4 / every;
   });
