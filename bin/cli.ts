@@ -13,6 +13,7 @@ import { runToDirectory, type RunOutcome } from '../scenarios/run.ts';
 import { writeReport } from '../engine/node/report.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { formatInspection, inspectTarget } from '../scenarios/inspect.ts';
 
 const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 
@@ -20,6 +21,9 @@ Usage:
   lamina run <scenario | spec.json> [options]   simulate and write results to --out
   lamina resume DIR [--checkpoint-every N]      continue an interrupted run from its checkpoint
   lamina export DIR --nwb                       write DIR/NAME.nwb (NWB 2.7) from a run's directory
+  lamina inspect <scenario | spec.json> [options] [--json]
+                                                dry run: sizes, memory against the limits, dispatches,
+                                                recording volume, estimated wall time; exit 2 if run would refuse it
   lamina info [--json] [--backend B] [--adapter NAME]
   lamina report DIR                             (re)write DIR/report.html from a run's output directory
   lamina --help | --version (-h | -v)
@@ -107,7 +111,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(writeReport(target));
     return 0;
   }
-  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, export, report or info; see --help)`);
+  if (command === 'inspect') {
+    if (!target) throw new UsageError('inspect: missing <scenario | spec.json>');
+    if (extra.length) throw new UsageError(`inspect: unexpected arguments ${extra.join(' ')}`);
+    const report = await inspectTarget({
+      target, out: o.out, steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
+      scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural, backend: o.backend, adapter: o.adapter,
+    });
+    console.log(o.json ? JSON.stringify(report, null, 1) : formatInspection(report));
+    return report.refusals.length ? 2 : 0;
+  }
+  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, inspect, export, report or info; see --help)`);
   if (!target) throw new UsageError(command === 'run' ? 'run: missing <scenario | spec.json>' : 'resume: missing DIR');
   if (extra.length) throw new UsageError(`${command}: unexpected arguments ${extra.join(' ')}`);
   const signal = interruptSignal();

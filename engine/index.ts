@@ -35,6 +35,11 @@ export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from '.
 export type { NetworkFingerprint, SimulationState, StateEngine } from './simulation.ts';
 export { STATE_FORMAT } from './plan/state.ts';
 
+// --- Dry run: what a spec would allocate and how long it would run (lamina inspect) ---------------
+export { inspect } from './run/inspect.ts';
+export type { InspectOptions, Inspection } from './run/inspect.ts';
+export type { BufferNeed, HostNeed, Refusal } from './run/footprint.ts';
+
 // --- Rate networks ---------------------------------------------------------------------------------
 export type {
   Activation, BatchSpec, InputSpec, Integrator, ModulatorRecorderSpec, ModulatorSpec, NetworkSpec, PlasticityRule,

@@ -3,6 +3,7 @@
  * on interruption (the signal: SIGINT or SIGTERM in the CLI) the chunks in flight finish, their rows are
  * written and a checkpoint is taken at the step reached, so `lamina resume` continues exactly there.
  */
+import { plannedRows } from '../engine/record/recorders.ts';
 import type { Outputs, Simulation } from '../engine/simulation.ts';
 import { writeCheckpoint } from './checkpoint-files.ts';
 
@@ -37,6 +38,8 @@ export async function drive(dir: string, net: NetworkOutputs, total: number, opt
   let wallSeconds = 0;
   let last = performance.now();
   let interrupted = false;
+  // The whole run's recordings are checked against the sink (free disk, memory) before its first segment.
+  await net.outputs.sink?.prepare?.(sim.recorders.map((rec) => ({ rec, rows: plannedRows(rec.every, sim.step, total - sim.step) })));
   while (sim.step < total && !interrupted) {
     const from = sim.step;
     const until = every ? Math.min(total, (Math.floor(from / every) + 1) * every) : total;

@@ -90,7 +90,7 @@ function loadSpecFile(path: string): Record<string, unknown> {
  * Every path a spec names is read relative to the spec file: rate weights { type: 'npy', file } and
  * spiking connectivity { file, weightsFile } (absolute paths are kept).
  */
-function resolveSpecPaths(raw: Record<string, unknown>, specPath: string): void {
+export function resolveSpecPaths(raw: Record<string, unknown>, specPath: string): void {
   if (!Array.isArray(raw.projections)) return;
   const fix = (o: Record<string, unknown> | undefined, key: string) => {
     const v = o?.[key];

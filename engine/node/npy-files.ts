@@ -2,9 +2,11 @@
  * .npy files on disk (Node): whole arrays, recorder rows streamed as they arrive (host memory stays
  * bounded) and int32 tables of unknown length, every header kept equal to the rows on disk.
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
+import { SpecError } from '../errors.ts';
+import { formatBytes } from '../util/bytes.ts';
 import { join } from 'node:path';
-import type { RecordSink, RecorderInfo } from '../record/recorders.ts';
+import { recordingVolume, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { encodeNpy, npyHeader, readNpy, type Npy, type NpyArray } from '../util/npy.ts';
 
 export { npyHeader, readNpy, type Npy, type NpyArray };
@@ -85,6 +87,21 @@ export class NpySink implements RecordSink {
   private rows = new Map<string, number>();
   constructor(private readonly dir: string, resumeRows: Record<string, number> = {}) {
     for (const [name, n] of Object.entries(resumeRows)) this.rows.set(name, n);
+  }
+  /** Refuses recordings larger than the free space of the directory's file system (statfs). */
+  prepare(planned: { rec: RecorderInfo; rows: number }[]): void {
+    const { bytes: data, detail } = recordingVolume(planned);
+    const bytes = data + planned.length * 128;
+    let free: number;
+    try {
+      const fs = statfsSync(this.dir);
+      free = fs.bavail * fs.bsize;
+    } catch {
+      return; // no statfs here (or the directory is not made yet): nothing to check against
+    }
+    if (bytes > free) {
+      throw new SpecError('record', `the recordings need ${formatBytes(bytes)} in ${this.dir} (${detail}); its file system has ${formatBytes(free)} free (statfs): run fewer steps, record fewer units or less often`);
+    }
   }
   begin(rec: RecorderInfo): void {
     const known = this.rows.get(rec.name);

@@ -3,8 +3,11 @@
  * RecorderInfo of each recorder, the RecordSink interface (rows in step order, host memory bounded),
  * and the rule of which steps take a row. The GPU side (ring buffers, record kernels) is in engine/run.
  */
+import { SpecError } from '../errors.ts';
 import type { NetworkPlan } from '../plan/rate.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
+import { formatBytes } from '../util/bytes.ts';
+import { hostMemory } from '../util/host.ts';
 
 
 export interface RecorderInfo {
@@ -25,6 +28,11 @@ export interface RecorderInfo {
 
 /** Receives recorded rows: each row is batch x width float32 values, in step order. */
 export interface RecordSink {
+  /**
+   * Before any row of a run: every recorder and the rows it will deliver. A sink that cannot hold them
+   * (memory, disk) throws a SpecError naming the volume and the limit; nothing has been written then.
+   */
+  prepare?(planned: { rec: RecorderInfo; rows: number }[]): void | Promise<void>;
   begin?(rec: RecorderInfo, totalRows: number): void | Promise<void>;
   write(rec: RecorderInfo, rows: Float32Array, count: number): void | Promise<void>;
   end?(rec: RecorderInfo): void | Promise<void>;
@@ -55,9 +63,30 @@ export function recorderInfos(plan: NetworkPlan, specs: RecorderSpec[]): Recorde
   });
 }
 
+/** Bytes of a run's recordings (float32 rows), in all and per recorder, for messages. */
+export function recordingVolume(planned: { rec: RecorderInfo; rows: number }[]): { bytes: number; detail: string } {
+  const each = planned.map(({ rec, rows }) => ({ name: rec.name, rows, values: rows * rec.batch * rec.width }));
+  const top = [...each].sort((a, b) => b.values - a.values).slice(0, 3);
+  return {
+    bytes: each.reduce((a, e) => a + e.values * 4, 0),
+    detail: top.map((e) => `"${e.name}" ${e.rows} rows, ${formatBytes(e.values * 4)}`).join('; ') + (each.length > 3 ? '; ...' : ''),
+  };
+}
+
 /** Collects every recording in host memory (for tests and small runs). */
 export class MemorySink implements RecordSink {
   readonly data = new Map<string, { rows: number; width: number; batch: number; values: Float32Array }>();
+  /** Refuses recordings larger than the host's available memory or than one typed array (2^32 values). */
+  prepare(planned: { rec: RecorderInfo; rows: number }[]): void {
+    const { bytes, detail } = recordingVolume(planned);
+    const host = hostMemory();
+    if (host && bytes > host.available) {
+      throw new SpecError('record', `a MemorySink would hold ${formatBytes(bytes)} of recordings (${detail}); the host has ${formatBytes(host.available)} available (${host.source}): record fewer units, less often, or stream to files`);
+    }
+    for (const { rec, rows } of planned) {
+      if (rows * rec.batch * rec.width > 2 ** 32) throw new SpecError('record', `recorder "${rec.name}": ${rows} rows x ${rec.batch * rec.width} values do not fit one typed array (2^32 values) of a MemorySink`);
+    }
+  }
   /** A second run of the same simulation appends its rows to the first's. */
   begin(rec: RecorderInfo, totalRows: number): void {
     const d = this.data.get(rec.name);
@@ -93,6 +122,7 @@ export function plannedRows(every: number, fromStep: number, steps: number): num
 /** Forwards rows to several sinks (e.g. a file and an in-memory analysis). */
 export class TeeSink implements RecordSink {
   constructor(private readonly sinks: RecordSink[]) {}
+  async prepare(planned: { rec: RecorderInfo; rows: number }[]) { for (const s of this.sinks) await s.prepare?.(planned); }
   async begin(rec: RecorderInfo, rows: number) { for (const s of this.sinks) await s.begin?.(rec, rows); }
   async write(rec: RecorderInfo, rows: Float32Array, count: number) { for (const s of this.sinks) await s.write(rec, rows, count); }
   async end(rec: RecorderInfo) { for (const s of this.sinks) await s.end?.(rec); }

@@ -113,7 +113,9 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   const t0 = performance.now();
   const faults = program.faults;
   if (faults?.found) throw faults.found;
-  for (const r of program.recorders) if (r.info) await out.sink?.begin?.(r.info, plannedRows(r.every, start, steps));
+  const planned = program.recorders.flatMap((r) => (r.info ? [{ rec: r.info, rows: plannedRows(r.every, start, steps) }] : []));
+  await out.sink?.prepare?.(planned);
+  for (const { rec, rows } of planned) await out.sink?.begin?.(rec, rows);
   const inFlight: Promise<void>[] = [];
   let delivered: Promise<void> = Promise.resolve();
   let done = 0;

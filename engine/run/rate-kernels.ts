@@ -14,9 +14,9 @@ import { grid } from '../gpu/pipelines.ts';
 import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext } from './rate-context.ts';
 import { modulatorsKernel, plasticityKernel, plasticProjectionKernel } from './rate-plastic-kernels.ts';
+import { denseParts, gemmSplit, MATVEC_MAX_BATCH } from './rate-footprint.ts';
 
-/** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
-export const MATVEC_MAX_BATCH = 8;
+export { MATVEC_MAX_BATCH };
 
 /**
  * Threads per row of the matrix-vector kernel: 256 on GPUs (many loads in flight per row); 1 on CPU
@@ -60,20 +60,15 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   }
   // Dense: rows padded to a multiple of 4 columns for vec4 loads, split into row blocks that each fit
   // one storage binding (so a matrix larger than the per-binding limit still runs).
-  const pre4 = Math.ceil(proj.pre.size / 4);
-  const rowBytes = pre4 * 16;
-  const limit = bindingLimit(ctx);
-  if (rowBytes > limit) checkSize(ctx, field, rowBytes);
-  const partRows = Math.min(post.size, Math.floor(limit / rowBytes));
-  const parts: { row0: number; rows: number; weights: GPUBuffer }[] = [];
-  for (let row0 = 0; row0 < post.size; row0 += partRows) {
-    const rows = Math.min(partRows, post.size - row0);
+  const { pre4, rowBytes, parts: blocks } = denseParts(post.size, proj.pre.size, bindingLimit(ctx));
+  if (blocks.length === 0) checkSize(ctx, field, rowBytes);
+  const parts = blocks.map(({ row0, rows }) => {
     const block = new Float32Array(rows * pre4 * 4);
     for (let i = 0; i < rows; i++) block.set(proj.dense!.subarray((row0 + i) * proj.pre.size, (row0 + i + 1) * proj.pre.size), i * pre4 * 4);
     const weights = createBuffer(device, `${label}:weights[rows ${row0}..${row0 + rows - 1}]`, block.byteLength, STORAGE, block);
     ctx.buffers.push(weights);
-    parts.push({ row0, rows, weights });
-  }
+    return { row0, rows, weights };
+  });
   const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
   if (plan.batch <= MATVEC_MAX_BATCH) {
     const wg = 256;
@@ -91,16 +86,11 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   }
   // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU. Defaults from
   // the H100 sweep in bench/RESULTS.md (16 slices was best at N = 1024, 4096 and 8192, batch 64).
-  const tiles = Math.ceil(post.size / 128) * Math.ceil(plan.batch / 64);
-  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, gemmTileK: 16, ...ctx.tuning };
-  const split = Math.max(1, Math.min(Math.ceil(t.gemmTargetWorkgroups / tiles), Math.floor(pre4 * 4 / t.gemmMinKSlice), t.gemmMaxSplit));
-  const kSlice = Math.ceil(pre4 * 4 / split / t.gemmTileK) * t.gemmTileK;
-  const splitCount = Math.ceil(pre4 * 4 / kSlice);
-  const partialsBytes = splitCount > 1 ? splitCount * plan.batch * post.size * 4 : 16;
+  const { kSlice, splitCount, tileK, partialsBytes } = gemmSplit(post.size, pre4, plan.batch, ctx.tuning);
   checkSize(ctx, `${field} (split-K partial sums)`, partialsBytes);
   const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
   ctx.buffers.push(partials);
-  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount, TILE_K: t.gemmTileK };
+  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount, TILE_K: tileK };
   const gemm = 'synapse-dense-tiled';
   const kernels: Kernel[] = parts.map((part) => {
     const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;

@@ -18,7 +18,7 @@
  * The CPU twin (engine/reference/rate.ts) runs the same order.
  */
 import { SpecError } from '../errors.ts';
-import { acquireGpu, type Gpu } from '../gpu/device.ts';
+import { acquireGpu, isSoftwareAdapter, type Gpu } from '../gpu/device.ts';
 import { GROUP0, STEP_STRIDE } from '../gpu/layouts.ts';
 import { PipelineCache } from '../gpu/pipelines.ts';
 import { createBuffer, guardGpu, readBuffer, scoped, STORAGE, USAGE } from '../gpu/resources.ts';
@@ -38,6 +38,9 @@ import { captureState, restoreState, RunTracker, type SimulationState, type Stat
 import { bufferSlot } from './state.ts';
 import { RATE_FAULT_VARIABLES } from '../codegen/rate.ts';
 import { faultWordCount } from '../codegen/faults.ts';
+import { hostMemory } from '../util/host.ts';
+import { checkFootprint } from './footprint.ts';
+import { rateFootprint } from './rate-footprint.ts';
 
 export type { KernelTuning };
 
@@ -84,14 +87,15 @@ export class RateSimulation implements Simulation {
   static async create(specInput: NetworkSpec | unknown, opts: SimulationOptions = {}): Promise<RateSimulation> {
     const t0 = performance.now();
     const spec = validateSpec(specInput);
-    const plan = compile(spec, opts);
     const gpu = await acquireGpu(opts);
     const { device } = gpu;
     const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 256));
-    const stateBytes = plan.stateLength * 4;
-    if (stateBytes > device.limits.maxStorageBufferBindingSize) {
-      throw new SpecError('populations', `the state of all populations x batch ${plan.batch} needs ${(stateBytes / 2 ** 20).toFixed(1)} MiB per buffer; this adapter allows ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(1)} MiB per storage binding (use a smaller batch)`);
-    }
+    // Everything the network will allocate, checked against the adapter and the host before the plan
+    // materializes a weight (a SpecError names the structure, its size and the limit).
+    const bindingLimit = Math.min(device.limits.maxStorageBufferBindingSize, opts.maxBindingBytes ?? Infinity);
+    const footprint = rateFootprint(spec, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit, tuning: opts.tuning });
+    checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory());
+    const plan = compile(spec, opts);
     const all: GPUBuffer[] = [];
     const cache = PipelineCache.of(device);
     const ctx: KernelContext = { device, plan, cache, group0: cache.layout(GROUP0, 'group0:network'), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map(), detectFaults: opts.detectFaults ?? true };

@@ -27,6 +27,9 @@ import { bufferSlot } from './state.ts';
 import { spikingFaultBase } from '../codegen/spiking.ts';
 import { faultWordCount } from '../codegen/faults.ts';
 import { clearFault, laneIn, type FaultWords } from './faults.ts';
+import { hostMemory } from '../util/host.ts';
+import { checkFootprint } from './footprint.ts';
+import { spikingFootprint } from './spiking-footprint.ts';
 
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
@@ -61,17 +64,22 @@ export class SpikingSimulation implements Simulation {
 
   static async create(specInput: unknown, opts: SpikingOptions = {}): Promise<SpikingSimulation> {
     const t0 = performance.now();
-    const { spec, plan } = compileSpiking(specInput, opts);
-    const records = validateRecorders(spec, plan);
     const gpu = await acquireGpu(opts);
     const { device } = gpu;
     const limit = device.limits.maxStorageBufferBindingSize;
+    const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 200));
+    // Everything the network will allocate, checked against the adapter and the host before the plan
+    // materializes a synapse (a SpecError names the structure, its size and the limit).
+    const bindingLimit = Math.min(limit, opts.maxBindingBytes ?? Infinity);
+    const footprint = spikingFootprint(specInput, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit });
+    if (footprint) checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory());
+    const { spec, plan } = compileSpiking(specInput, opts);
+    const records = validateRecorders(spec, plan);
     const check = (field: string, bytes: number) => {
       if (bytes > limit) throw new SpecError(field, `needs a ${(bytes / 2 ** 20).toFixed(1)} MiB buffer; this adapter allows ${(limit / 2 ** 20).toFixed(1)} MiB per storage binding`);
     };
     check('populations (state)', plan.stateInit.byteLength);
     check('populations (input ring)', plan.ringLength * 4);
-    const chunkSteps = Math.max(1, Math.floor(opts.chunkSteps ?? 200));
     const all: GPUBuffer[] = [];
     // Stored synapses: generated and laid out on the GPU, in parts that fit one binding each.
     const built = await scopedAsync(device, 'building the stored synapses',
