@@ -126,6 +126,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   buf('chunkSteps', 'step_info', chunkSteps * STEP_STRIDE, 'uniform', false);
   const modK = Math.max(mods.length, 1);
   buf('modulators', 'modulators', 2 * B * modK * 4);
+  buf('populations', 'fault', 16, 'storage', false); // the numerical fault words (engine/codegen/faults.ts)
   if (mods.some((m) => m.type !== 'host')) {
     buf('modulators', 'modulators:mod_params', Math.max(mods.length, 1) * MOD_WORDS * 4);
     dispatches.push({ label: 'modulators', perStep: 1 });

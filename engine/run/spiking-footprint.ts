@@ -7,6 +7,7 @@
  * and the split of many synapses into parts are estimates (flagged). A malformed spec gives undefined:
  * compileSpiking then reports what is wrong.
  */
+import { faultWordCount } from '../codegen/faults.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
 import { model } from '../plan/spiking-models.ts';
@@ -22,6 +23,8 @@ export interface SpikingFootprintOptions {
   bindingLimit: number;
   /** Mean firing rate the traffic estimate assumes [Hz] (default 10). */
   assumedRateHz?: number;
+  /** The numerical fault check's words follow the spike counts (default true, as in the simulation). */
+  detectFaults?: boolean;
 }
 
 /**
@@ -193,10 +196,13 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   buf(popsField, 'params', pops.reduce((a, p) => a + B * p.params, 0) * 4);
   buf(`${popsField}: input ring of ${Math.max(...pops.map((p) => p.slots))} delay slots`, 'ring', Math.max(ring, 1) * 4, { upload: false, estimate: estimated });
   buf(popsField, 'spikes', Math.max(2 * neurons, 1) * 4, { upload: false });
-  buf(popsField, 'spike_count', Math.max(pops.length * 2 * 4, 16), { upload: false });
+  // Two spike counts per population, then the fault words (engine/codegen/faults.ts: 1 + the most state variables).
+  const faultWords = opts.detectFaults ?? true ? faultWordCount(Math.max(...pops.map((p) => p.states))) : 0;
+  buf(popsField, 'spike_count', Math.max((pops.length * 2 + faultWords) * 4, 16), { upload: false });
   buf('batch', 'seeds', B * 4);
-  buf('inputs', 'inputs', Math.max(neurons + poisson, 1) * 4);
-  host.push({ field: popsField, label: 'initial states, parameter and input tables (the plan)', bytes: (states + neurons * 3 + poisson) * 4, elements: Math.max(states, neurons + poisson) });
+  // DC per neuron, then per Poisson input two values per neuron and instance (e^{-mean/chunks}, chunks).
+  buf('inputs', 'inputs', Math.max(neurons + 2 * poisson, 1) * 4);
+  host.push({ field: popsField, label: 'initial states, parameter and input tables (the plan)', bytes: (states + neurons * 3 + 2 * poisson) * 4, elements: Math.max(states, neurons + 2 * poisson) });
   const records = list(spec.record).map((r, i) => ({ ...(r as Obj), index: i })) as (Obj & { index: number })[];
   const spikeRecs = records.filter((r) => r.what === 'spikes');
   const words = spikeRecs.reduce((a, r) => a + chunkSteps * B * Math.ceil((byName.get(r.population as string)?.size ?? 0) / 32), 0);

@@ -71,7 +71,7 @@ export class SpikingSimulation implements Simulation {
     // Everything the network will allocate, checked against the adapter and the host before the plan
     // materializes a synapse (a SpecError names the structure, its size and the limit).
     const bindingLimit = Math.min(limit, opts.maxBindingBytes ?? Infinity);
-    const footprint = spikingFootprint(specInput, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit });
+    const footprint = spikingFootprint(specInput, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit, detectFaults: opts.detectFaults });
     if (footprint) checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory());
     const { spec, plan } = compileSpiking(specInput, opts);
     const records = validateRecorders(spec, plan);
