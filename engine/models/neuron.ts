@@ -33,6 +33,8 @@ export interface NeuronModelSpec {
    * checked for every population and instance before a run; a value that breaks one is a SpecError naming it.
    */
   checks?: CheckSpec[];
+  /** What the model is (not used by the engine). */
+  description?: string;
 }
 
 export interface CompiledModel {

@@ -44,7 +44,9 @@ export interface RuleSpec {
   traces?: Record<string, { side: 'pre' | 'post'; tau: string; onSpike?: string }>;
   /** A lazy eligibility `e` per synapse, decaying with `tau` (a parameter in ms); needs a `modulated` part. */
   eligibility?: { tau: string };
+  /** Runs for every outgoing synapse of a neuron that spikes (the synapse delivers its weight first). */
   onPre?: string;
+  /** Runs for every incoming synapse of a neuron that spikes. */
   onPost?: string;
   /** Runs for every synapse in steps where the modulator is not zero in some instance (three-factor). */
   modulated?: string;
