@@ -277,6 +277,8 @@ export interface BatchSpec {
 
 /** A rate network: populations of rate units, projections between them, inputs, modulators, recorders. */
 export interface NetworkSpec {
+  /** The JSON Schema the file follows, for editors (e.g. "./node_modules/@lamina-sim/lamina/schema/lamina-spec.schema.json"); not used by the engine. */
+  $schema?: string;
   /** A name for the network (not used by the engine). */
   name?: string;
   /** A description of the network (not used by the engine). */

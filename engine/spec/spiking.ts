@@ -216,6 +216,8 @@ export interface SpikingRecorderSpec {
 
 /** A spiking network: populations of neuron models, projections of synapses with delays, inputs, modulators, recorders. */
 export interface SpikingSpec {
+  /** The JSON Schema the file follows, for editors (e.g. "./node_modules/@lamina-sim/lamina/schema/lamina-spec.schema.json"); not used by the engine. */
+  $schema?: string;
   /** A name for the network (not used by the engine). */
   name?: string;
   /** A description of the network (not used by the engine). */

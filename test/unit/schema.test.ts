@@ -77,6 +77,14 @@ describe('the JSON Schema of the spec', () => {
     for (const f of examples) expectValid(JSON.parse(readFileSync(join(root, 'examples', f), 'utf8')), `examples/${f}`);
   });
 
+  it('a spec may name its schema ("$schema", for editors): the validators and the schema accept it', () => {
+    const $schema = './node_modules/@lamina-sim/lamina/schema/lamina-spec.schema.json';
+    for (const spec of [{ $schema, ...randomTwoPopulationSpec(1, 30, 11) }, { $schema, ...twoPopulationSpiking() }]) {
+      expect(refusedAt(spec)).toBeUndefined();
+      expectValid(spec, `${isSpikingSpec(spec) ? 'spiking' : 'rate'} spec with $schema`);
+    }
+  });
+
   it('accepts the spec of every rate and spiking scenario', () => {
     const built = Object.values(SCENARIOS).filter((s) => s.kind !== 'protocol');
     expect(built.length).toBeGreaterThan(0);
@@ -97,6 +105,7 @@ describe('the JSON Schema of the spec', () => {
   const refused: [what: string, make: () => Record<string, any>, mutate: (s: Record<string, any>) => void, field: string][] = [
     ['rate: dt a string', rate, (s) => { s.dt = '0.5'; }, 'dt'],
     ['rate: dt 0', rate, (s) => { s.dt = 0; }, 'dt'],
+    ['rate: $schema a number', rate, (s) => { s.$schema = 7; }, '$schema'],
     ['rate: an unknown top-level key', rate, (s) => { s.duration = 10; }, 'spec.duration'],
     ['rate: an unknown population key', rate, (s) => { s.populations[1].gain = 2; }, 'populations[1].gain'],
     ['rate: a population without a size', rate, (s) => { delete s.populations[0].size; }, 'populations[0].size'],
@@ -111,6 +120,7 @@ describe('the JSON Schema of the spec', () => {
     ['spiking: a connection probability above 1', spiking, (s) => { s.projections[0].connectivity.p = 1.5; }, 'projections[0].connectivity.p'],
     ['spiking: an input of unknown type', spiking, (s) => { s.inputs[2].type = 'noise'; }, 'inputs[2].type'],
     ['spiking: a batch of 0 instances', spiking, (s) => { s.batch = { size: 0 }; }, 'batch.size'],
+    ['spiking: $schema a number', spiking, (s) => { s.$schema = 7; }, '$schema'],
   ];
   for (const [what, make, mutate, field] of refused) {
     it(`refuses what the validator refuses: ${what}`, () => {
