@@ -59,11 +59,11 @@ export type WeightsSpec =
       values: number[] }
   /** Ring kernel W_ij = (J0 + J1 cos(th_i - th_j) + gamma sin(th_i - th_j)) / N, th_i = 2 pi i / N. */
   | { type: 'ring';
-      /** Uniform part of the kernel (times N). */
+      /** Uniform part: J0 / N in every W_ij. */
       J0: number;
-      /** Cosine (symmetric) part of the kernel (times N). */
+      /** Symmetric part: J1 cos(th_i - th_j) / N. */
       J1: number;
-      /** Sine (asymmetric, rotating) part of the kernel (times N); per instance through batch.params["projections.NAME.gamma"]. Default 0. */
+      /** Asymmetric part, gamma sin(th_i - th_j) / N, which makes a bump drift; per instance through batch.params["projections.NAME.gamma"]. */
       gamma: number }
   /** Dense random W_ij = g / sqrt(N_pre) * z_ij, z standard normal from the projection's seed. */
   | { type: 'gaussian';

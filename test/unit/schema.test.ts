@@ -111,6 +111,8 @@ describe('the JSON Schema of the spec', () => {
     ['rate: an unknown population key', rate, (s) => { s.populations[1].gain = 2; }, 'populations[1].gain'],
     ['rate: a population without a size', rate, (s) => { delete s.populations[0].size; }, 'populations[0].size'],
     ['rate: a fractional population size', rate, (s) => { s.populations[0].size = 2.5; }, 'populations[0].size'],
+    ['rate: a population name with a path separator', rate, (s) => { s.populations[1].name = 'I/x'; }, 'populations[1].name'],
+    ['rate: a recorder named ".."', rate, (s) => { s.record[0].name = '..'; }, 'record[0].name'],
     ['rate: an unknown weights type', rate, (s) => { s.projections[0].weights = { type: 'sparse', g: 1 }; }, 'projections[0].weights.type'],
     ['rate: steps beyond 32 bits', rate, (s) => { s.steps = 2 ** 32; }, 'steps'],
     ['rate: a seed beyond 32 bits', rate, (s) => { s.seed = 2 ** 32; }, 'seed'],
