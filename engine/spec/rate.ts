@@ -111,6 +111,7 @@ export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
  * starting from the projection's initial matrix; eligibilities start at 0.
  */
 export interface PlasticitySpec {
+  /** A built-in rule (hebbian, oja, three-factor) or a key of spec.rules. */
   rule: PlasticityRule | (string & {});
   /** Learning rate [1/ms] of the built-in rules; per instance through batch.params["projections.NAME.eta"]. */
   eta?: number;
@@ -212,6 +213,7 @@ export interface WeightRecorderSpec {
   name: FileName;
   /** The recorded plastic projection. */
   projection: string;
+  /** Records weights. */
   what: 'weights';
   /** Record every k steps (after steps k, 2k, ...). Default 1. */
   every?: PositiveInteger;
@@ -223,6 +225,7 @@ export interface ModulatorRecorderSpec {
   name: FileName;
   /** The recorded modulator. */
   modulator: string;
+  /** Records a modulator. */
   what: 'modulator';
   /** Record every k steps (after steps k, 2k, ...). Default 1. */
   every?: PositiveInteger;
@@ -237,7 +240,11 @@ export type RecorderSpec = PopulationRecorderSpec | WeightRecorderSpec | Modulat
  */
 export type ModulatorSpec =
   /** value = baseline + amplitude_b * timecourse(t); the time course has scalar values. */
-  | { name: string; type: 'schedule'; time: TimeCourse;
+  | { type: 'schedule';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
+      /** The time course (scalar values). */
+      time: TimeCourse;
       /** Per instance through batch.params["modulators.NAME.amplitude"]. Default 1. */
       amplitude?: number;
       /** Default 0. */
@@ -248,7 +255,11 @@ export type ModulatorSpec =
    * (b <- b + (dt / tauBaseline) (R - b) after the value is computed; b starts at 0). Without
    * tauBaseline, b = 0.
    */
-  | { name: string; type: 'activity'; population: string;
+  | { type: 'activity';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
+      /** The population read out. */
+      population: string;
       /** Readout weight per unit. Default 1/N each (the population mean). */
       profile?: number[];
       /** Time constant of the running prediction [ms]. Default: no prediction. */
@@ -258,7 +269,9 @@ export type ModulatorSpec =
       /** Default 0. */
       offset?: number }
   /** Set from the host between run() calls: Simulation.setModulator(name, values per instance). */
-  | { name: string; type: 'host';
+  | { type: 'host';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
       /** Value until the host sets one. Default 0. */
       init?: number };
 

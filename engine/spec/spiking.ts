@@ -8,7 +8,16 @@ import type { TimeCourse } from './rate.ts';
 import type { Count, Duration, FileName, PositiveInteger, Seed, StepCount } from './numbers.ts';
 
 /** A constant, or a value drawn per neuron or synapse: uniform in [low, high] or normal (mean, standard deviation). */
-export type Distribution = number | { uniform: [low: number, high: number] } | { normal: [mean: number, sd: number] };
+export type Distribution =
+  | number
+  | {
+      /** [low, high], low <= high. */
+      uniform: [low: number, high: number];
+    }
+  | {
+      /** [mean, standard deviation], sd >= 0. */
+      normal: [mean: number, sd: number];
+    };
 
 export interface SpikingPopulationSpec {
   /** Unique among the populations; named by projections, inputs and recorders. */
@@ -158,12 +167,18 @@ export interface PlasticitySpec {
  *    error computed between trials); init before the first call.
  */
 export type SpikingModulatorSpec =
-  | { name: string; type: 'schedule'; time: TimeCourse;
+  | { type: 'schedule';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
+      /** The time course (scalar values). */
+      time: TimeCourse;
       /** Per instance through batch.params["modulators.NAME.amplitude"]. Default 1. */
       amplitude?: number;
       /** Per instance through batch.params["modulators.NAME.baseline"]. Default 0. */
       baseline?: number }
-  | { name: string; type: 'host';
+  | { type: 'host';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
       /** Value until the host sets one. Default 0. */
       init?: number };
 
@@ -172,7 +187,11 @@ export type SpikingInputSpec =
    * Independent Poisson spike trains into every neuron of the target, through `port` with `weight`; the
    * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt).
    */
-  | { name: string; target: string; type: 'poisson';
+  | { type: 'poisson';
+      /** Unique among the inputs. */
+      name: string;
+      /** The population it drives. */
+      target: string;
       /** Rate [Hz] of each train, one for all neurons or one per neuron. */
       rate: number | number[];
       /** Weight of each input spike [units of the port]. */
@@ -180,14 +199,22 @@ export type SpikingInputSpec =
       /** The target model's input port. */
       port: string }
   /** A constant current added to I_ext (the model's units). */
-  | { name: string; target: string; type: 'dc';
+  | { type: 'dc';
+      /** Unique among the inputs. */
+      name: string;
+      /** The population it drives. */
+      target: string;
       /** The current [the model's units of I_ext], one for all neurons or one per neuron. */
       amplitude: number | number[] }
   /**
    * Given spike trains: spike k reaches neuron neurons[k] at times[k] ms (rounded to the step, delivered
    * in that step's input, in every instance) through `port` with `weight`.
    */
-  | { name: string; target: string; type: 'spikes';
+  | { type: 'spikes';
+      /** Unique among the inputs. */
+      name: string;
+      /** The population it drives. */
+      target: string;
       /** Arrival time of each spike [ms], >= 0. */
       times: number[];
       /** Target neuron of each spike. */
