@@ -22,6 +22,11 @@ function rename(spikingDefs, rateDefs) {
     const clash = name in rateDefs && JSON.stringify(rateDefs[name]) !== JSON.stringify(def);
     names.set(name, clash ? `Spiking${name}` : name);
   }
+  // A shared definition must not reach a renamed one (it would mean the rate one in the combined schema).
+  for (const [name, def] of Object.entries(spikingDefs)) {
+    const reached = [...JSON.stringify(def).matchAll(/"#\/definitions\/([^"]+)"/g)].map((m) => decodeURIComponent(m[1]));
+    if (name in rateDefs && names.get(name) === name && reached.some((r) => names.get(r) !== r)) throw new Error(`schema: ${name} is shared by both kinds but refers to a renamed spiking type`);
+  }
   return names;
 }
 
