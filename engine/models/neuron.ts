@@ -13,11 +13,21 @@ import { compileChecks, compileDerived, ModelError, parse, unitProblem, type Che
 
 export interface NeuronModelSpec {
   /** Parameters with default values and units, e.g. { tau_m: { value: 10, unit: 'ms' } }. */
-  params: Record<string, { value: number; unit: string }>;
+  params: Record<string, {
+    /** Default value, in `unit`. */
+    value: number;
+    /** Unit, e.g. "ms", "mV", "1" for none. */
+    unit: string;
+  }>;
   /** Derived parameters: expressions in params and dt, evaluated on the host in float64 per instance. */
   derived?: Record<string, string>;
   /** State variables: initial value (a number or a parameter name) and unit. */
-  state: Record<string, { init: number | string; unit: string }>;
+  state: Record<string, {
+    /** Initial value, in `unit`, or a parameter's name. */
+    init: number | string;
+    /** Unit, e.g. "ms", "mV", "1" for none. */
+    unit: string;
+  }>;
   /** Synaptic input ports, read in code as in_<port>. */
   ports: string[];
   /** Statements run every step (assign state variables; `let` for temporaries). */
@@ -33,6 +43,8 @@ export interface NeuronModelSpec {
    * checked for every population and instance before a run; a value that breaks one is a SpecError naming it.
    */
   checks?: CheckSpec[];
+  /** What the model is (not used by the engine). */
+  description?: string;
 }
 
 export interface CompiledModel {

@@ -20,13 +20,21 @@ import { ModelError } from './check.ts';
 import { compileCode, compileParams, parse, type RuleBlock, type RuleParams, type RuleSpec } from './rule.ts';
 
 export interface RateRuleSpec {
+  /** What the rule does (not used by the engine). */
   description?: string;
+  /** Parameters: a default value (omit it to make the parameter required), a unit, optionally a smallest value. */
   params: RuleSpec['params'];
+  /** Derived parameters: expressions in params and dt, evaluated on the host in float64 per instance. */
   derived?: Record<string, string>;
   /** Whether the rule keeps an eligibility e per synapse (from 0). */
   eligibility?: boolean;
   /** Per-postsynaptic-unit variables: initial value and unit. */
-  post?: Record<string, { init: number; unit: string }>;
+  post?: Record<string, {
+    /** Initial value, in `unit`. */
+    init: number;
+    /** Unit, e.g. "ms", "mV", "1" for none. */
+    unit: string;
+  }>;
   /** Statements run once per postsynaptic unit and step: assign the post variables. */
   postUpdate?: string;
   /** Statements run every step for every synapse: assign w (and e). */

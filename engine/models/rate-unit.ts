@@ -17,11 +17,16 @@
  * same way). The folding looks at one expression at a time, not through `let` names.
  */
 import { namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } from './expr.ts';
-import { compileChecks, derivedProblem, exprType, ModelError, parse, unitProblem, type CompiledCheck, type ExprType } from './check.ts';
+import { compileChecks, derivedProblem, exprType, ModelError, parse, unitProblem, type CheckSpec, type CompiledCheck, type ExprType } from './check.ts';
 
 export interface RateUnitSpec {
   /** Parameters: unit and default value (without one, every population must give a value). */
-  params: Record<string, { value?: number; unit: string }>;
+  params: Record<string, {
+    /** Default value, in `unit`. */
+    value?: number;
+    /** Unit, e.g. "ms", "mV", "1" for none. */
+    unit: string;
+  }>;
   /** Derived values: expressions in params, dt and earlier derived values (host, float64). */
   derived?: Record<string, string>;
   /** Statements that advance x by one step (assign x; `let` for temporaries). */
@@ -29,7 +34,8 @@ export interface RateUnitSpec {
   /** The rate r = f(x): an expression in x, dt, params and derived values. */
   activation: string;
   /** Conditions on params and dt every unit and instance must meet; a failure names `param`. */
-  checks?: { param: string; require: string; message: string }[];
+  checks?: CheckSpec[];
+  /** What the unit is (not used by the engine). */
   description?: string;
 }
 

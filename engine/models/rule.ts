@@ -35,16 +35,36 @@ import { namesIn, parseExpr, parseProgram, toJs, toWgsl, type Expr, type Stmt } 
 import { compileDerived, ModelError, parse } from './check.ts';
 
 export interface RuleSpec {
+  /** What the rule does (not used by the engine). */
   description?: string;
   /** Parameters: a default value (omit it to make the parameter required), a unit, optionally a smallest value. */
-  params: Record<string, { value?: number; unit: string; min?: number }>;
+  params: Record<string, {
+    /** Default value, in `unit`. */
+    value?: number;
+    /** Unit, e.g. "ms", "mV", "1" for none. */
+    unit: string;
+    /** Smallest value allowed, in `unit`. */
+    min?: number;
+  }>;
   /** Derived parameters: expressions in params and dt, evaluated on the host in float64 per instance. */
   derived?: Record<string, string>;
   /** Spike traces: the neuron whose spikes drive it, its decay time constant (a parameter in ms), its value after a spike (default NAME + 1). */
-  traces?: Record<string, { side: 'pre' | 'post'; tau: string; onSpike?: string }>;
+  traces?: Record<string, {
+    /** Whose spikes drive the trace: the presynaptic or the postsynaptic neuron's. */
+    side: 'pre' | 'post';
+    /** Name of the parameter holding the decay time constant [ms]. */
+    tau: string;
+    /** Expression for the value just after a spike, from the value just before (default NAME + 1). */
+    onSpike?: string;
+  }>;
   /** A lazy eligibility `e` per synapse, decaying with `tau` (a parameter in ms); needs a `modulated` part. */
-  eligibility?: { tau: string };
+  eligibility?: {
+    /** Name of the parameter holding the decay time constant [ms]. */
+    tau: string;
+  };
+  /** Runs for every outgoing synapse of a neuron that spikes (the synapse delivers its weight first). */
   onPre?: string;
+  /** Runs for every incoming synapse of a neuron that spikes. */
   onPost?: string;
   /** Runs for every synapse in steps where the modulator is not zero in some instance (three-factor). */
   modulated?: string;

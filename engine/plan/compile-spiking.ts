@@ -50,7 +50,8 @@ function checkSign(d: Distribution, sign: 'excitatory' | 'inhibitory', field: st
 
 /** Validates and compiles; `batch` and `seed` override the spec's. */
 export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: number } = {}): { spec: SpikingSpec; plan: SpikingPlan } {
-  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'rules', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description']);
+  const o = object(raw, 'spec', ['dt', 'steps', 'seed', 'models', 'rules', 'populations', 'projections', 'inputs', 'record', 'modulators', 'batch', 'name', 'description', '$schema']);
+  if (o.$schema !== undefined) str(o.$schema, '$schema');
   const dt = positive(o.dt, 'dt');
   if (o.steps !== undefined) stepCount(o.steps, 'steps');
   const seed = opts.seed !== undefined ? seed32(opts.seed, 'options.seed') : o.seed === undefined ? 0 : seed32(o.seed, 'seed');

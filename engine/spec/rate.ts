@@ -12,6 +12,7 @@
 import type { Activation, Integrator } from '../models/builtin-rate-units.ts';
 import type { RateUnitSpec } from '../models/rate-unit.ts';
 import type { RateRuleSpec } from '../models/rate-rule.ts';
+import type { Count, Duration, FileName, PositiveInteger, Seed, StepCount } from './numbers.ts';
 
 export type { Activation, Integrator, RateUnitSpec };
 
@@ -23,8 +24,10 @@ export type { Activation, Integrator, RateUnitSpec };
  * one value or one per unit, and per instance through batch.params["populations.NAME.PARAM"].
  */
 export interface PopulationSpec {
-  name: string;
-  size: number;
+  /** Unique among the populations; named by projections, inputs and recorders. */
+  name: FileName;
+  /** Number of units. */
+  size: PositiveInteger;
   /** A built-in unit: its activation (with spec.integrator). Give this or `unit`. */
   activation?: Activation;
   /** A unit by name: a key of spec.units or a built-in unit (tanh_exponential, relu_euler, ...). */
@@ -43,21 +46,49 @@ export interface PopulationSpec {
 
 export type WeightsSpec =
   /** Dense matrix, post x pre, row-major: values[i][j] or a flat array of length post*pre. */
-  | { type: 'dense'; values: number[][] | number[] }
+  | { type: 'dense';
+      /** Weights [units of x per unit of rate], post x pre: values[i][j] or flat, row-major. */
+      values: number[][] | number[] }
   /** Compressed sparse rows over postsynaptic units: row i holds the presynaptic indices of unit i. */
-  | { type: 'csr'; rowPtr: number[]; colIdx: number[]; values: number[] }
+  | { type: 'csr';
+      /** post + 1 non-decreasing offsets into colIdx and values, from 0. */
+      rowPtr: number[];
+      /** Presynaptic index of each stored weight, in [0, pre size). */
+      colIdx: number[];
+      /** The stored weights, one per entry of colIdx. */
+      values: number[] }
   /** Ring kernel W_ij = (J0 + J1 cos(th_i - th_j) + gamma sin(th_i - th_j)) / N, th_i = 2 pi i / N. */
-  | { type: 'ring'; J0: number; J1: number; gamma: number }
+  | { type: 'ring';
+      /** Uniform part: J0 / N in every W_ij. */
+      J0: number;
+      /** Symmetric part: J1 cos(th_i - th_j) / N. */
+      J1: number;
+      /** Asymmetric part, gamma sin(th_i - th_j) / N, which makes a bump drift; per instance through batch.params["projections.NAME.gamma"]. */
+      gamma: number }
   /** Dense random W_ij = g / sqrt(N_pre) * z_ij, z standard normal from the projection's seed. */
-  | { type: 'gaussian'; g: number; seed?: number }
+  | { type: 'gaussian';
+      /** Gain g: the standard deviation of W_ij is g / sqrt(N_pre). */
+      g: number;
+      /** Seed of the draw. Default: the spec's seed. */
+      seed?: Seed }
   /** Sparse: every postsynaptic unit receives exactly k distinct presynaptic partners of weight `weight`. */
-  | { type: 'fixed-indegree'; k: number; weight: number; seed?: number; allowAutapses?: boolean }
+  | { type: 'fixed-indegree';
+      /** Presynaptic partners per postsynaptic unit (at most the presynaptic size). */
+      k: Count;
+      /** The weight of every synapse. */
+      weight: number;
+      /** Seed of the draw. Default: the spec's seed. */
+      seed?: Seed;
+      /** Whether a unit may be its own partner (recurrent projections). Default true. */
+      allowAutapses?: boolean }
   /**
    * A post x pre float32 or float64 .npy file (e.g. weights_NAME.npy saved by a plastic run: give one
    * instance's matrix). A relative path is resolved against the working directory (the CLI resolves it
    * against the spec file's directory).
    */
-  | { type: 'npy'; file: string };
+  | { type: 'npy';
+      /** Path of the .npy file. */
+      file: string };
 
 /** Names of the built-in rate learning rules (engine/models/builtin-rules.ts). */
 export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
@@ -80,6 +111,7 @@ export type PlasticityRule = 'hebbian' | 'oja' | 'three-factor';
  * starting from the projection's initial matrix; eligibilities start at 0.
  */
 export interface PlasticitySpec {
+  /** A built-in rule (hebbian, oja, three-factor) or a key of spec.rules. */
   rule: PlasticityRule | (string & {});
   /** Learning rate [1/ms] of the built-in rules; per instance through batch.params["projections.NAME.eta"]. */
   eta?: number;
@@ -100,11 +132,15 @@ export interface PlasticitySpec {
 }
 
 export interface ProjectionSpec {
-  name: string;
+  /** Unique among the projections (weights_NAME.npy when plastic). */
+  name: FileName;
+  /** Presynaptic population. */
   from: string;
+  /** Postsynaptic population. */
   to: string;
-  /** Multiplies the whole projection; per instance through batch.params["projections.NAME.gain"]. */
+  /** Multiplies the whole projection; per instance through batch.params["projections.NAME.gain"]. Default 1. */
   gain?: number;
+  /** The initial (or fixed) weight matrix W, post x pre. */
   weights: WeightsSpec;
   /** Makes the weights plastic (dense, gaussian, ring and npy weights only). */
   plasticity?: PlasticitySpec;
@@ -112,61 +148,87 @@ export interface ProjectionSpec {
   gainModulator?: string;
 }
 
+/** How an input or a schedule modulator changes over time (t in ms from the start of the run). */
 export type TimeCourse =
+  /** Always on. */
   | { type: 'constant' }
   /** On for duration ms from start ms (steps with start <= t < start + duration). */
-  | { type: 'pulse'; start: number; duration: number }
+  | { type: 'pulse';
+      /** Onset [ms], >= 0. @minimum 0 */
+      start: number;
+      /** Length [ms]. */
+      duration: Duration }
   /**
    * Sampled every `dt` ms from t = 0 (held between samples, last sample held after the end):
    * values[k] scalar (scales the profile) or values[k][i] per unit.
    */
-  | { type: 'array'; dt: number; values: number[] | number[][] };
+  | { type: 'array';
+      /** Sampling interval [ms]. */
+      dt: Duration;
+      /** Samples: one number each (a scale) or one row of per-unit values each. @minItems 1 */
+      values: number[] | number[][] };
 
 export type ProfileSpec =
   | number[]
   /** amplitude-free bump cos(th_i - center) over a ring population, optionally rectified. */
-  | { type: 'cosine'; center: number; rectify?: boolean };
+  | { type: 'cosine';
+      /** Angle of the bump's peak [rad]. */
+      center: number;
+      /** Clip negative values to 0. Default false. */
+      rectify?: boolean };
 
+/** An external input I(t) = amplitude * profile_i * timecourse(t), added to the target's units. */
 export interface InputSpec {
+  /** Unique among the inputs. */
   name: string;
+  /** The population it drives. */
   target: string;
   /** Scalar amplitude; per instance through batch.params["inputs.NAME.amplitude"]. Default 1. */
   amplitude?: number;
   /** Spatial profile over the target's units. Default: 1 for every unit. */
   profile?: ProfileSpec;
+  /** Time course. Default: constant. */
   time?: TimeCourse;
 }
 
 /** Records a population's rates or states. */
 export interface PopulationRecorderSpec {
-  name: string;
+  /** Unique among the recorders: the recording is written to NAME.npy. */
+  name: FileName;
+  /** The recorded population. */
   population: string;
   /** 'rate' = r(x) (default), 'state' = x. */
   what?: 'rate' | 'state';
   /** Unit indices to record; default all. */
   units?: number[];
   /** Record every k steps (after steps k, 2k, ...). Default 1. */
-  every?: number;
+  every?: PositiveInteger;
   /** 'mean' records the population mean over the chosen units instead of each unit. */
   reduce?: 'none' | 'mean';
 }
 
 /** Records the full weights of a plastic projection: rows of B x post x pre after the step's update. */
 export interface WeightRecorderSpec {
-  name: string;
+  /** Unique among the recorders: the recording is written to NAME.npy. */
+  name: FileName;
+  /** The recorded plastic projection. */
   projection: string;
+  /** Records weights. */
   what: 'weights';
   /** Record every k steps (after steps k, 2k, ...). Default 1. */
-  every?: number;
+  every?: PositiveInteger;
 }
 
 /** Records a modulator's value per instance: rows of B values (the value used in that step). */
 export interface ModulatorRecorderSpec {
-  name: string;
+  /** Unique among the recorders: the recording is written to NAME.npy. */
+  name: FileName;
+  /** The recorded modulator. */
   modulator: string;
+  /** Records a modulator. */
   what: 'modulator';
   /** Record every k steps (after steps k, 2k, ...). Default 1. */
-  every?: number;
+  every?: PositiveInteger;
 }
 
 export type RecorderSpec = PopulationRecorderSpec | WeightRecorderSpec | ModulatorRecorderSpec;
@@ -178,7 +240,11 @@ export type RecorderSpec = PopulationRecorderSpec | WeightRecorderSpec | Modulat
  */
 export type ModulatorSpec =
   /** value = baseline + amplitude_b * timecourse(t); the time course has scalar values. */
-  | { name: string; type: 'schedule'; time: TimeCourse;
+  | { type: 'schedule';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
+      /** The time course (scalar values). */
+      time: TimeCourse;
       /** Per instance through batch.params["modulators.NAME.amplitude"]. Default 1. */
       amplitude?: number;
       /** Default 0. */
@@ -189,7 +255,11 @@ export type ModulatorSpec =
    * (b <- b + (dt / tauBaseline) (R - b) after the value is computed; b starts at 0). Without
    * tauBaseline, b = 0.
    */
-  | { name: string; type: 'activity'; population: string;
+  | { type: 'activity';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
+      /** The population read out. */
+      population: string;
       /** Readout weight per unit. Default 1/N each (the population mean). */
       profile?: number[];
       /** Time constant of the running prediction [ms]. Default: no prediction. */
@@ -199,13 +269,15 @@ export type ModulatorSpec =
       /** Default 0. */
       offset?: number }
   /** Set from the host between run() calls: Simulation.setModulator(name, values per instance). */
-  | { name: string; type: 'host';
+  | { type: 'host';
+      /** Unique among the modulators; named by plasticity and gainModulator. */
+      name: string;
       /** Value until the host sets one. Default 0. */
       init?: number };
 
 export interface BatchSpec {
   /** Number of independent instances B run in the same dispatches. */
-  size: number;
+  size: PositiveInteger;
   /**
    * Per-instance values, each an array of length size. Keys: "seed",
    * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
@@ -216,22 +288,35 @@ export interface BatchSpec {
   params?: Record<string, number[]>;
 }
 
+/** A rate network: populations of rate units, projections between them, inputs, modulators, recorders. */
 export interface NetworkSpec {
+  /** The JSON Schema the file follows, for editors (e.g. "./node_modules/@lamina-sim/lamina/schema/lamina-spec.schema.json"); not used by the engine. */
+  $schema?: string;
+  /** A name for the network (not used by the engine). */
+  name?: string;
+  /** A description of the network (not used by the engine). */
+  description?: string;
   /** Time step [ms]. */
-  dt: number;
+  dt: Duration;
   /** Default number of steps for `lamina run` (the --steps option overrides it). Default 1000. */
-  steps?: number;
+  steps?: StepCount;
   /** 'exponential' (default: exact for the leak) or 'euler' (forward Euler), for populations given by `activation`. */
   integrator?: Integrator;
   /** Rate units defined in the model language, by name (populations[].unit). */
   units?: Record<string, RateUnitSpec>;
   /** Seed of the noise generator for every instance (unless batch.params.seed gives one per instance). */
-  seed?: number;
+  seed?: Seed;
+  /** The populations (at least one). @minItems 1 */
   populations: PopulationSpec[];
+  /** Connections between populations (and within one). */
   projections?: ProjectionSpec[];
+  /** External inputs. */
   inputs?: InputSpec[];
+  /** Scalar signals per instance that gate plasticity and scale gains. */
   modulators?: ModulatorSpec[];
+  /** What the run records (at most 60 recorders). @maxItems 60 */
   record?: RecorderSpec[];
+  /** Independent instances run together, with per-instance values. Default: one instance. */
   batch?: BatchSpec;
   /** User-defined learning rules (engine/models/rate-rule.ts), referenced by name from projections' plasticity. */
   rules?: Record<string, RateRuleSpec>;

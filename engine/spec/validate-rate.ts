@@ -170,7 +170,8 @@ function batchParamKeys(spec: NetworkSpec, rules: RateRuleTable): Set<string> {
 
 /** Validates untrusted input (parsed JSON or a TS object) and returns a NetworkSpec. */
 export function validateSpec(v: unknown): NetworkSpec {
-  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'units', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'rules', 'name', 'description']);
+  const o = object(v, 'spec', ['dt', 'steps', 'integrator', 'seed', 'units', 'populations', 'projections', 'inputs', 'modulators', 'record', 'batch', 'rules', 'name', 'description', '$schema']);
+  if (o.$schema !== undefined) str(o.$schema, '$schema');
   const spec: NetworkSpec = { dt: positive(o.dt, 'dt'), populations: [] };
   if (o.steps !== undefined) spec.steps = stepCount(o.steps, 'steps');
   if (o.integrator !== undefined) spec.integrator = oneOf(o.integrator, 'integrator', INTEGRATORS);

@@ -60,8 +60,8 @@ afterAll(() => {
 });
 
 describe(`the packed package (${pkg.name}), installed into a fresh project`, () => {
-  it('holds the library, its declarations, the CLI bundle and the docs, and no sources or benchmarks', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/node.d.ts', 'dist/types/engine/index.d.ts', 'dist/lamina.mjs', 'bin/lamina.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
+  it('holds the library, its declarations, the CLI bundle, the spec\'s JSON Schema and the docs, and no sources or benchmarks', () => {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/node.d.ts', 'dist/types/engine/index.d.ts', 'dist/lamina.mjs', 'bin/lamina.js', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json', 'schema/lamina-spec.schema.json', 'schema/rate-spec.schema.json', 'schema/spiking-spec.schema.json']) {
       expect(packed, f).toContain(f);
     }
     expect(packed.filter((f) => /^(engine|scenarios|test|shaders|bench)\/|^dist\/(bench|device-check|spiking-bench|plasticity-bench)\./.test(f))).toEqual([]);
@@ -69,6 +69,9 @@ describe(`the packed package (${pkg.name}), installed into a fresh project`, () 
     expect(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version).toBe(pkg.version);
     // The WGSL is inlined: no .wgsl file is read at run time.
     expect(readdirSync(join(installed, 'dist', 'chunks')).some((f) => f.endsWith('.js'))).toBe(true);
+    // The spec's JSON Schema, by its export paths.
+    const schema = `console.log(require('${pkg.name}/spec.schema.json').title, '|', require('${pkg.name}/schema/spiking-spec.schema.json').title)`;
+    expect(run(process.execPath, ['-e', schema], app).trim()).toBe('Lamina network spec | Lamina spiking network spec (SpikingSpec)');
   });
 
   it('plain JavaScript (the README snippet): a spiking network equal to its CPU twin, a rate network close to its twin', () => {
