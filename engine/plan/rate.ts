@@ -5,6 +5,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { seed32 } from '../spec/checks.ts';
+import { instanceSeeds } from '../spec/seeds.ts';
 import { readNpyMatrix } from '../util/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
 import type { NetworkSpec, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
@@ -129,7 +130,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   const B = opts.batch ?? spec.batch?.size ?? 1;
   if (!Number.isInteger(B) || B < 1) throw new SpecError('batch', `must be an integer >= 1, got ${B}`);
   const params = spec.batch?.params ?? {};
-  if (spec.batch && B !== spec.batch.size && Object.keys(params).length > 0) {
+  if (spec.batch && B !== spec.batch.size && (Object.keys(params).length > 0 || spec.batch.seeds !== undefined)) {
     throw new SpecError('batch.size', `the spec gives per-instance parameters for ${spec.batch.size} instances; cannot run a batch of ${B}`);
   }
   const dt = spec.dt;
@@ -252,8 +253,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     }
   });
 
-  const seeds = new Uint32Array(B);
-  for (let b = 0; b < B; b++) seeds[b] = params.seed ? params.seed[b] >>> 0 : baseSeed >>> 0;
+  const seeds = instanceSeeds(B, baseSeed, spec.batch?.seeds, params.seed);
   const instK = Math.max(columns.length, 1);
   const instTable = new Float32Array(B * instK);
   columns.forEach((c, k) => { for (let b = 0; b < B; b++) instTable[b * instK + k] = c.values[b]; });

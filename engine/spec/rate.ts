@@ -214,6 +214,11 @@ export interface BatchSpec {
    * "populations.NAME.PARAM" (any parameter of the population's unit: tau, bias, noise for the built-ins).
    */
   params?: Record<string, number[]>;
+  /**
+   * The seed of each instance (length size): its noise is keyed by this seed alone. Default: the
+   * spec's seed for instance 0, a seed derived from it and b for instance b (instanceSeed).
+   */
+  seeds?: number[];
 }
 
 export interface NetworkSpec {
@@ -225,7 +230,7 @@ export interface NetworkSpec {
   integrator?: Integrator;
   /** Rate units defined in the model language, by name (populations[].unit). */
   units?: Record<string, RateUnitSpec>;
-  /** Seed of the noise generator for every instance (unless batch.params.seed gives one per instance). */
+  /** Base seed: the connectivity's, and instance 0's (each instance's seed: batch.seeds, or derived from it). */
   seed?: number;
   populations: PopulationSpec[];
   projections?: ProjectionSpec[];

@@ -165,5 +165,6 @@ export interface SpikingSpec {
   inputs?: SpikingInputSpec[];
   record?: SpikingRecorderSpec[];
   modulators?: SpikingModulatorSpec[];
-  batch?: { size: number; params?: Record<string, number[]> };
+  /** seeds: each instance's seed (its initial states and Poisson inputs); default as in the rate spec's BatchSpec. */
+  batch?: { size: number; params?: Record<string, number[]>; seeds?: number[] };
 }
