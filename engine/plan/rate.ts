@@ -191,9 +191,11 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   const modulators: ModulatorPlan[] = (spec.modulators ?? []).map((m, index) => {
     if (m.type === 'host') return { name: m.name, index, kind: 'host', init: m.init ?? 0 };
     if (m.type === 'schedule') {
-      modParams[index * MOD_WORDS] = m.baseline ?? 0;
-      const key = `modulators.${m.name}.amplitude`;
-      return { name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), time: timePlan(m.time, dt, `modulators[${index}].time`, inputData) };
+      const key = `modulators.${m.name}.amplitude`, baseKey = `modulators.${m.name}.baseline`;
+      return {
+        name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), baseParam: column(baseKey, m.baseline ?? 0, baseKey),
+        time: timePlan(m.time, dt, `modulators[${index}].time`, inputData),
+      };
     }
     modParams.set([m.offset ?? 0, m.scale ?? 1, m.tauBaseline === undefined ? 0 : dt / m.tauBaseline], index * MOD_WORDS);
     const pop = byName.get(m.population)!;
@@ -275,12 +277,12 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
  * rounded once to float32; the GPU reads them from buffers and the CPU twin reads the same values.
  */
 
-/** Words of `modParams` per modulator: schedule [baseline, 0, 0, 0]; activity [offset, scale, alpha, 0]. */
+/** Words of `modParams` per modulator: schedule [0, 0, 0, 0] (its values are per instance); activity [offset, scale, alpha, 0]. */
 export const MOD_WORDS = 4;
 
 export type ModulatorPlan = { name: string; index: number } & (
-  /** value = baseline + amplitude_b * course(step); baseline in modParams. */
-  | { kind: 'schedule'; ampParam: number; time: TimePlan }
+  /** value = baseline_b + amplitude_b * course(step); both instance-table columns. */
+  | { kind: 'schedule'; ampParam: number; baseParam: number; time: TimePlan }
   /** value = offset + scale * (R - b), b += alpha (R - b), R = sum_i profile_i r_i (rates at the start of the step). */
   | { kind: 'activity'; pop: PopPlan; profileOffset: number }
   /** value written by the host (Simulation.setModulator); init until then. */

@@ -50,7 +50,7 @@ export class PlasticState {
           let v = amp;
           if (t.kind === 'pulse') v = f(amp * (step >= t.startStep && step < t.stopStep ? 1 : 0));
           if (t.kind === 'array') v = f(amp * plan.inputData[t.dataOffset + Math.min(Math.floor(step / t.everySteps), t.samples - 1)]);
-          this.modulators[slot] = f(plan.modParams[o] + v);
+          this.modulators[slot] = f(plan.instTable[b * plan.instK + m.baseParam] + v);
         } else if (m.kind === 'activity') {
           const n = m.pop.size;
           const partial = new Float32Array(MOD_THREADS);

@@ -118,7 +118,7 @@ export class SpikingReference implements Simulation {
         pop.poisson.forEach((src, k) => {
           const at = src.tableBase + b * N + i;
           const n = poissonCount(plan.inputTable[at], plan.inputTable[at + B * N], i, this.step, pop.index, k, plan.seeds[b]);
-          if (n > 0) env.inp[m.ports[src.port]] = F(env.inp[m.ports[src.port]] + F(n * src.weight));
+          if (n > 0) env.inp[m.ports[src.port]] = F(env.inp[m.ports[src.port]] + F(n * plan.inputTable[src.tableBase + 2 * B * N + b]));
         });
         const g = pop.neuronBase + b * N + i;
         env.I_ext = pop.hasDc ? plan.inputTable[g] : 0;

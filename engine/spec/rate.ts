@@ -181,7 +181,7 @@ export type ModulatorSpec =
   | { name: string; type: 'schedule'; time: TimeCourse;
       /** Per instance through batch.params["modulators.NAME.amplitude"]. Default 1. */
       amplitude?: number;
-      /** Default 0. */
+      /** Per instance through batch.params["modulators.NAME.baseline"]. Default 0. */
       baseline?: number }
   /**
    * A readout of a population's rates at the start of the step (the previous step's rates):
@@ -210,7 +210,7 @@ export interface BatchSpec {
    * Per-instance values, each an array of length size. Keys: "seed",
    * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
    * "projections.NAME.PARAM" (a parameter of a plastic projection's rule, e.g. eta),
-   * "modulators.NAME.amplitude" (schedule modulators),
+   * "modulators.NAME.amplitude" and "modulators.NAME.baseline" (schedule modulators),
    * "populations.NAME.PARAM" (any parameter of the population's unit: tau, bias, noise for the built-ins).
    */
   params?: Record<string, number[]>;

@@ -126,7 +126,9 @@ export type SpikingModulatorSpec =
 export type SpikingInputSpec =
   /**
    * Independent Poisson spike trains into every neuron of the target, through `port` with `weight`; the
-   * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt).
+   * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt). Per instance
+   * through batch.params["inputs.NAME.rate"] and ["inputs.NAME.weight"] (a float32 added per event,
+   * not fixed point).
    */
   | { name: string; target: string; type: 'poisson'; rate: number | number[]; weight: number; port: string }
   /** A constant current added to I_ext (the model's units). */
