@@ -25,7 +25,11 @@ export function rateInstance(plan: NetworkPlan, state: Float32Array, b: number):
   return plan.pops.flatMap((p) => [...state.subarray(p.base + b * p.size, p.base + (b + 1) * p.size)]);
 }
 
-export type SpikingRun = { plan: SpikingPlan; spikes: string[][]; state: Float32Array };
+/** Spikes and final state per instance; `weights`: each plastic projection's weights, instance after instance. */
+export type SpikingRun = { plan: SpikingPlan; spikes: string[][]; state: Float32Array; weights: Float32Array[] };
+
+/** Instance b's weights of a plastic projection, from all instances' weights. */
+export const instanceWeights = (w: Float32Array, batch: number, b: number) => [...w.subarray((b * w.length) / batch, ((b + 1) * w.length) / batch)];
 
 export async function spikingGpu(spec: SpikingSpec, steps: number): Promise<SpikingRun> {
   return withoutValidationErrors(async () => {
@@ -33,8 +37,9 @@ export async function spikingGpu(spec: SpikingSpec, steps: number): Promise<Spik
     const spikes: string[][] = Array.from({ length: sim.plan.batch }, () => []);
     await sim.run(steps, { onSpikes: (rec, st, b, n) => { for (let q = 0; q < st.length; q++) spikes[b[q]].push(`${rec}:${st[q]}:${n[q]}`); } });
     const { state } = await sim.read();
+    const weights = await Promise.all(sim.plan.plastic.map((q) => sim.readWeights(q.name)));
     sim.destroy();
-    return { plan: sim.plan, spikes: spikes.map((l) => l.sort()), state };
+    return { plan: sim.plan, spikes: spikes.map((l) => l.sort()), state, weights };
   });
 }
 
@@ -44,7 +49,7 @@ export function spikingTwin(spec: SpikingSpec, plan: SpikingPlan, steps: number)
   const names = plan.pops.map((p) => spec.record?.find((r) => r.what === 'spikes' && r.population === p.name)?.name);
   const spikes: string[][] = Array.from({ length: plan.batch }, () => []);
   for (let t = 0; t < steps; t++) for (const sp of ref.advance()) if (names[sp.pop]) spikes[sp.instance].push(`${names[sp.pop]}:${sp.step}:${sp.neuron}`);
-  return { plan, spikes: spikes.map((l) => l.sort()), state: ref.state };
+  return { plan, spikes: spikes.map((l) => l.sort()), state: ref.state, weights: plan.plastic.map((q, k) => ref.plastic[k].wel.slice(0, plan.batch * q.synapses)) };
 }
 
 export async function rateGpu(spec: NetworkSpec, steps: number): Promise<{ plan: NetworkPlan; state: Float32Array }> {

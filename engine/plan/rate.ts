@@ -189,7 +189,10 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   // Float parameters of the modulators kernel: schedule [baseline]; activity [offset, scale, dt / tauBaseline].
   const modParams = new Float32Array(Math.max(spec.modulators?.length ?? 0, 1) * MOD_WORDS);
   const modulators: ModulatorPlan[] = (spec.modulators ?? []).map((m, index) => {
-    if (m.type === 'host') return { name: m.name, index, kind: 'host', init: m.init ?? 0 };
+    if (m.type === 'host') {
+      const key = `modulators.${m.name}.init`;
+      return { name: m.name, index, kind: 'host', init: Float32Array.from({ length: B }, (_, b) => params[key]?.[b] ?? m.init ?? 0) };
+    }
     if (m.type === 'schedule') {
       const key = `modulators.${m.name}.amplitude`, baseKey = `modulators.${m.name}.baseline`;
       return {
@@ -285,8 +288,8 @@ export type ModulatorPlan = { name: string; index: number } & (
   | { kind: 'schedule'; ampParam: number; baseParam: number; time: TimePlan }
   /** value = offset + scale * (R - b), b += alpha (R - b), R = sum_i profile_i r_i (rates at the start of the step). */
   | { kind: 'activity'; pop: PopPlan; profileOffset: number }
-  /** value written by the host (Simulation.setModulator); init until then. */
-  | { kind: 'host'; init: number });
+  /** value written by the host (Simulation.setModulator); init (per instance) until then. */
+  | { kind: 'host'; init: Float32Array });
 
 export interface PlasticPlan {
   /** The rule's name (built in or the spec's; engine/models/rate-rule.ts) and its compiled form. */

@@ -29,7 +29,7 @@ export class PlasticState {
       this.eligibility.set(p.name, p.plastic.state.slice());
     }
     this.modulators = new Float32Array(2 * plan.batch * plan.modK);
-    for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) this.modulators[b * plan.modK + m.index] = m.init;
+    for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) this.modulators[b * plan.modK + m.index] = m.init[b];
   }
 
   modulator(b: number, index: number): number {

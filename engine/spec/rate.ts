@@ -200,7 +200,7 @@ export type ModulatorSpec =
       offset?: number }
   /** Set from the host between run() calls: Simulation.setModulator(name, values per instance). */
   | { name: string; type: 'host';
-      /** Value until the host sets one. Default 0. */
+      /** Value until the host sets one; per instance through batch.params["modulators.NAME.init"]. Default 0. */
       init?: number };
 
 export interface BatchSpec {
@@ -211,6 +211,7 @@ export interface BatchSpec {
    * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
    * "projections.NAME.PARAM" (a parameter of a plastic projection's rule, e.g. eta),
    * "modulators.NAME.amplitude" and "modulators.NAME.baseline" (schedule modulators),
+   * "modulators.NAME.init" (host modulators),
    * "populations.NAME.PARAM" (any parameter of the population's unit: tau, bias, noise for the built-ins).
    */
   params?: Record<string, number[]>;

@@ -162,7 +162,10 @@ function batchParamKeys(spec: NetworkSpec, rules: RateRuleTable): Set<string> {
     if (p.weights.type === 'ring') keys.add(`projections.${p.name}.gamma`);
     if (p.plasticity) for (const q of rules.get(p.plasticity.rule, 'rule').paramNames) keys.add(`projections.${p.name}.${q}`);
   }
-  for (const m of spec.modulators ?? []) if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`).add(`modulators.${m.name}.baseline`);
+  for (const m of spec.modulators ?? []) {
+    if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`).add(`modulators.${m.name}.baseline`);
+    if (m.type === 'host') keys.add(`modulators.${m.name}.init`);
+  }
   spec.populations.forEach((p, k) => {
     for (const param of Object.keys(unitOf(spec, p, `populations[${k}]`).def.params)) keys.add(`populations.${p.name}.${param}`);
   });
