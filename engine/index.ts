@@ -34,6 +34,8 @@ export type { Outputs, RunOptions, RunTiming, Simulation, SpikeHandler } from '.
 // A simulation's complete dynamic state (saveState / loadState), as plain data for checkpoints.
 export type { NetworkFingerprint, SimulationState, StateEngine } from './simulation.ts';
 export { STATE_FORMAT } from './plan/state.ts';
+// The default seed of instance b of a batch (batch.seeds overrides it): every instance's random draws are keyed by its seed alone.
+export { instanceSeed } from './util/philox.ts';
 
 // --- Dry run: what a spec would allocate and how long it would run (lamina inspect) ---------------
 export { inspect } from './run/inspect.ts';

@@ -28,7 +28,7 @@ fn poisson_count(L: f32, chunks: u32, pop: u32, i: u32, b: u32, input: u32) -> u
   var p = 1.0;
   var left = chunks;
   for (var call = 0u; call < 4096u; call++) {
-    let bits = philox4x32(vec4<u32>(i, step_info.step, b, (1u << 28u) | (pop << 16u) | (call << 4u) | input),
+    let bits = philox4x32(vec4<u32>(i, step_info.step, 0u, (1u << 28u) | (pop << 16u) | (call << 4u) | input),
                           vec2<u32>(seeds[b], 0x4C414D49u));
     for (var q = 0u; q < 4u; q++) {
       p = p * philox_uniform(bits[q]);

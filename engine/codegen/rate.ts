@@ -76,7 +76,7 @@ export function modulatorsCode(plan: NetworkPlan): string {
     const o = m.index * MOD_WORDS;
     if (m.kind === 'host') return `  // modulator "${m.name}": set by the host`;
     if (m.kind === 'schedule') {
-      return `  if (lid == 0u) {  // modulator "${m.name}" (schedule)\n    ${value} = mod_params[${o}u] + inst_table[b * INST_K + ${m.ampParam}u]${courseTerm(m.time, 1)};\n  }`;
+      return `  if (lid == 0u) {  // modulator "${m.name}" (schedule)\n    ${value} = inst_table[b * INST_K + ${m.baseParam}u] + inst_table[b * INST_K + ${m.ampParam}u]${courseTerm(m.time, 1)};\n  }`;
     }
     const n = m.pop.size;
     const pred = `modulators[BATCH * MOD_K + b * MOD_K + ${m.index}u]`;

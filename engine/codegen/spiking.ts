@@ -64,7 +64,7 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
   // Poisson inputs differ per population: one case each, added in the reference's order.
   const cases = pops.map((p, k) => {
     const lines = p.poisson.map((src, s) =>
-      `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + local], u32(inputs[${u(src.tableBase + B * p.size)} + local]), ${u(p.index)}, i, b, ${s}u)) * ${f32Literal(src.weight)});`);
+      `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + local], u32(inputs[${u(src.tableBase + B * p.size)} + local]), ${u(p.index)}, i, b, ${s}u)) * inputs[${u(src.tableBase + 2 * B * p.size)} + b]);`);
     return lines.length ? `    case ${k}u: { ${lines.join(' ')} }` : '';
   }).filter(Boolean);
   if (cases.length) inputs.push(`switch k {\n${cases.join('\n')}\n    default: {}\n  }`);

@@ -198,7 +198,7 @@ export function unitWgsl(code: UnitCode): { values: string; update: string; acti
     return `let p_${n} = inst_table[b * INST_K + ${v.column}u];`;
   });
   if (code.reads.I_ext) values.push('let I_ext = external_input(b, i, step_info.step);');
-  if (code.reads.xi) values.push('let xi = unit_normal(g, b);');
+  if (code.reads.xi) values.push('let xi = unit_normal(i, b);');
   const lets = new Set<string>();
   const name = (n: string) => (n === 'x' ? 's_x' : n in code.values ? `p_${n}` : lets.has(n) ? `l_${n}` : n);
   const update = code.update.map((st) => {

@@ -13,6 +13,7 @@ import { readHostFile } from '../util/host.ts';
 import { readNpy } from '../util/npy.ts';
 import { buildHostSynapses, multinomialRows } from './synapses.ts';
 import { Inflow } from './inflow.ts';
+import { instanceSeeds } from '../spec/seeds.ts';
 import { compileInputs } from './spiking-inputs.ts';
 import { ruleTable } from './rules.ts';
 import { compileModulators, compilePlastic, gainModulator, plasticMaxAbs, type PlasticPlan } from './spiking-plasticity.ts';
@@ -58,13 +59,14 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const spec = raw as SpikingSpec;
   if (o.models !== undefined && !isObj(o.models)) throw new SpecError('models', 'expected an object of model definitions');
   if (!Array.isArray(o.populations) || o.populations.length === 0) throw new SpecError('populations', 'expected a non-empty array');
-  const batchObj = o.batch === undefined ? undefined : object(o.batch, 'batch', ['size', 'params']);
+  const batchObj = o.batch === undefined ? undefined : object(o.batch, 'batch', ['size', 'params', 'seeds']);
   const specB = batchObj ? integer(batchObj.size, 'batch.size', 1) : 1;
   const B = opts.batch ?? specB;
   const bparams = (batchObj?.params === undefined ? {} : object(batchObj.params, 'batch.params', Object.keys(batchObj.params as object))) as Record<string, unknown>;
-  if (Object.keys(bparams).length && B !== specB) throw new SpecError('batch.size', `the spec gives per-instance parameters for ${specB} instances; cannot run a batch of ${B}`);
+  if ((Object.keys(bparams).length || batchObj?.seeds !== undefined) && B !== specB) throw new SpecError('batch.size', `the spec gives per-instance parameters for ${specB} instances; cannot run a batch of ${B}`);
   const perInstance = new Map<string, number[]>();
   for (const [k, v] of Object.entries(bparams)) perInstance.set(k, numArray(v, `batch.params.${k}`, B));
+  const seeds = instanceSeeds(B, seed, batchObj?.seeds, bparams.seed);
   const usedKeys = new Set<string>(['seed']);
 
   // Populations.
@@ -137,8 +139,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
           if (init[s] !== undefined) {
             if (typeof d === 'number') x = d;
             else {
-              // Per (neuron, instance) draw from Philox, the same for any batch size.
-              const bits = philox4x32(i, v, b, STREAM_INIT | (pop.index << 8), seed, KEY_HI);
+              // Per neuron, keyed by the instance's own seed: the same at any place in any batch.
+              const bits = philox4x32(i, v, 0, STREAM_INIT | (pop.index << 8), seeds[b], KEY_HI);
               const u1 = uniform23(bits[0]), u2 = uniform23(bits[1]);
               x = 'uniform' in d ? d.uniform[0] + (d.uniform[1] - d.uniform[0]) * u1 : d.normal[0] + d.normal[1] * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
             }
@@ -285,9 +287,6 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   pops.forEach((pop) => inputTable.set(dc[pop.index], pop.neuronBase));
   let off = neurons;
   for (const t of poissonTables) { inputTable.set(t, off); off += t.length; }
-  const seedVals = perInstance.get('seed');
-  seedVals?.forEach((v, b) => seed32(v, `batch.params.seed[${b}]`));
-  const seeds = Uint32Array.from({ length: B }, (_, b) => (seedVals ? seedVals[b] : seed));
   const plan: SpikingPlan = {
     dt, batch: B, pops, projections, outgoing, generated, procedural, plastic, modulators, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
     spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,

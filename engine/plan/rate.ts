@@ -5,6 +5,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { seed32 } from '../spec/checks.ts';
+import { instanceSeeds } from '../spec/seeds.ts';
 import { readNpyMatrix } from '../util/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
 import type { NetworkSpec, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
@@ -129,7 +130,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   const B = opts.batch ?? spec.batch?.size ?? 1;
   if (!Number.isInteger(B) || B < 1) throw new SpecError('batch', `must be an integer >= 1, got ${B}`);
   const params = spec.batch?.params ?? {};
-  if (spec.batch && B !== spec.batch.size && Object.keys(params).length > 0) {
+  if (spec.batch && B !== spec.batch.size && (Object.keys(params).length > 0 || spec.batch.seeds !== undefined)) {
     throw new SpecError('batch.size', `the spec gives per-instance parameters for ${spec.batch.size} instances; cannot run a batch of ${B}`);
   }
   const dt = spec.dt;
@@ -188,11 +189,16 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   // Float parameters of the modulators kernel: schedule [baseline]; activity [offset, scale, dt / tauBaseline].
   const modParams = new Float32Array(Math.max(spec.modulators?.length ?? 0, 1) * MOD_WORDS);
   const modulators: ModulatorPlan[] = (spec.modulators ?? []).map((m, index) => {
-    if (m.type === 'host') return { name: m.name, index, kind: 'host', init: m.init ?? 0 };
+    if (m.type === 'host') {
+      const key = `modulators.${m.name}.init`;
+      return { name: m.name, index, kind: 'host', init: Float32Array.from({ length: B }, (_, b) => params[key]?.[b] ?? m.init ?? 0) };
+    }
     if (m.type === 'schedule') {
-      modParams[index * MOD_WORDS] = m.baseline ?? 0;
-      const key = `modulators.${m.name}.amplitude`;
-      return { name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), time: timePlan(m.time, dt, `modulators[${index}].time`, inputData) };
+      const key = `modulators.${m.name}.amplitude`, baseKey = `modulators.${m.name}.baseline`;
+      return {
+        name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), baseParam: column(baseKey, m.baseline ?? 0, baseKey),
+        time: timePlan(m.time, dt, `modulators[${index}].time`, inputData),
+      };
     }
     modParams.set([m.offset ?? 0, m.scale ?? 1, m.tauBaseline === undefined ? 0 : dt / m.tauBaseline], index * MOD_WORDS);
     const pop = byName.get(m.population)!;
@@ -252,8 +258,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     }
   });
 
-  const seeds = new Uint32Array(B);
-  for (let b = 0; b < B; b++) seeds[b] = params.seed ? params.seed[b] >>> 0 : baseSeed >>> 0;
+  const seeds = instanceSeeds(B, baseSeed, spec.batch?.seeds, params.seed);
   const instK = Math.max(columns.length, 1);
   const instTable = new Float32Array(B * instK);
   columns.forEach((c, k) => { for (let b = 0; b < B; b++) instTable[b * instK + k] = c.values[b]; });
@@ -275,16 +280,16 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
  * rounded once to float32; the GPU reads them from buffers and the CPU twin reads the same values.
  */
 
-/** Words of `modParams` per modulator: schedule [baseline, 0, 0, 0]; activity [offset, scale, alpha, 0]. */
+/** Words of `modParams` per modulator: schedule [0, 0, 0, 0] (its values are per instance); activity [offset, scale, alpha, 0]. */
 export const MOD_WORDS = 4;
 
 export type ModulatorPlan = { name: string; index: number } & (
-  /** value = baseline + amplitude_b * course(step); baseline in modParams. */
-  | { kind: 'schedule'; ampParam: number; time: TimePlan }
+  /** value = baseline_b + amplitude_b * course(step); both instance-table columns. */
+  | { kind: 'schedule'; ampParam: number; baseParam: number; time: TimePlan }
   /** value = offset + scale * (R - b), b += alpha (R - b), R = sum_i profile_i r_i (rates at the start of the step). */
   | { kind: 'activity'; pop: PopPlan; profileOffset: number }
-  /** value written by the host (Simulation.setModulator); init until then. */
-  | { kind: 'host'; init: number });
+  /** value written by the host (Simulation.setModulator); init (per instance) until then. */
+  | { kind: 'host'; init: Float32Array });
 
 export interface PlasticPlan {
   /** The rule's name (built in or the spec's; engine/models/rate-rule.ts) and its compiled form. */

@@ -1,6 +1,6 @@
 /**
  * Inputs of a spiking network: Poisson trains through a port (counted on the GPU from e^{-lambda / chunks}
- * and the number of chunks per neuron and instance: poissonChunks), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
+ * and the number of chunks per neuron and instance: poissonChunks; the weight per instance), DC currents into I_ext (summed per neuron in float64), and given spike trains (events
  * by step, delivered through the input ring).
  */
 import { SpecError } from '../errors.ts';
@@ -99,10 +99,16 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
       const port = pop.model.ports.indexOf(str(io.port, `${f}.port`));
       if (port < 0) throw new SpecError(`${f}.port`, `model ${pop.model.name} has ports ${pop.model.ports.join(', ')}, not "${io.port}"`);
       const weight = finite(io.weight, `${f}.weight`);
-      const rateKey = `inputs.${name}.rate`;
-      usedKeys.add(rateKey);
-      // Per neuron and instance: e^{-mean / chunks}, then the number of chunks (poissonChunks).
-      const BN = B * pop.size, table = new Float32Array(2 * BN);
+      const rateKey = `inputs.${name}.rate`, weightKey = `inputs.${name}.weight`;
+      usedKeys.add(rateKey).add(weightKey);
+      // Per neuron and instance: e^{-mean / chunks}, then the number of chunks (poissonChunks); then the weight per instance.
+      const BN = B * pop.size, table = new Float32Array(2 * BN + B);
+      for (let b = 0; b < B; b++) {
+        const swept = perInstance.get(weightKey)?.[b];
+        const w = swept ?? weight, field = swept !== undefined ? `batch.params.${weightKey}[${b}]` : `${f}.weight`;
+        if (float32Problem(w) !== undefined) throw new SpecError(field, `is ${float32Problem(w)}`);
+        table[2 * BN + b] = w;
+      }
       for (let b = 0; b < B; b++) {
         for (let i = 0; i < pop.size; i++) {
           const swept = perInstance.get(rateKey)?.[b];
@@ -116,7 +122,7 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
           table[BN + b * pop.size + i] = chunks;
         }
       }
-      pop.poisson.push({ name, port, weight: Math.fround(weight), tableBase: inputLen });
+      pop.poisson.push({ name, port, tableBase: inputLen });
       poissonTables.push(table);
       inputLen += table.length;
     }

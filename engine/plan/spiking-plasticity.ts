@@ -61,8 +61,8 @@ export function compileModulators(raw: unknown, dt: number, ctx: PerInstance): M
     const type = oneOf(o.type, `${f}.type`, ['schedule', 'host'] as const);
     if (type === 'host') {
       for (const k of ['time', 'amplitude', 'baseline']) if (o[k] !== undefined) throw new SpecError(`${f}.${k}`, 'not used by a host modulator (set its value with setModulator)');
-      const init = o.init === undefined ? 0 : finite(o.init, `${f}.init`);
-      return { name, index, kind: 'host', baseline: new Float32Array(ctx.B).fill(init), amplitude: new Float32Array(ctx.B), time: { kind: 'constant' } };
+      const init = instanceValues(ctx, `modulators.${name}.init`, o.init === undefined ? 0 : finite(o.init, `${f}.init`));
+      return { name, index, kind: 'host', baseline: Float32Array.from(init), amplitude: new Float32Array(ctx.B), time: { kind: 'constant' } };
     }
     if (o.init !== undefined) throw new SpecError(`${f}.init`, 'only for host modulators (a schedule starts at its own value)');
     const amp = instanceValues(ctx, `modulators.${name}.amplitude`, o.amplitude === undefined ? 1 : finite(o.amplitude, `${f}.amplitude`));

@@ -70,8 +70,8 @@ export interface SpikingPopPlan {
   scales: number[];
   /** Offset of this population's spike lists (two parities of B * size entries each). */
   spikeBase: number;
-  /** Poisson inputs: the table at tableBase holds e^{-lambda / chunks} per (instance, neuron), then the chunk counts. */
-  poisson: { name: string; port: number; weight: number; tableBase: number }[];
+  /** Poisson inputs: the table at tableBase holds e^{-lambda / chunks} per (instance, neuron), then the chunk counts, then the weight per instance. */
+  poisson: { name: string; port: number; tableBase: number }[];
   hasDc: boolean;
 }
 

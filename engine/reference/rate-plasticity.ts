@@ -29,7 +29,7 @@ export class PlasticState {
       this.eligibility.set(p.name, p.plastic.state.slice());
     }
     this.modulators = new Float32Array(2 * plan.batch * plan.modK);
-    for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) this.modulators[b * plan.modK + m.index] = m.init;
+    for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) this.modulators[b * plan.modK + m.index] = m.init[b];
   }
 
   modulator(b: number, index: number): number {
@@ -50,7 +50,7 @@ export class PlasticState {
           let v = amp;
           if (t.kind === 'pulse') v = f(amp * (step >= t.startStep && step < t.stopStep ? 1 : 0));
           if (t.kind === 'array') v = f(amp * plan.inputData[t.dataOffset + Math.min(Math.floor(step / t.everySteps), t.samples - 1)]);
-          this.modulators[slot] = f(plan.modParams[o] + v);
+          this.modulators[slot] = f(plan.instTable[b * plan.instK + m.baseParam] + v);
         } else if (m.kind === 'activity') {
           const n = m.pop.size;
           const partial = new Float32Array(MOD_THREADS);

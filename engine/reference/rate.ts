@@ -88,9 +88,9 @@ export class ReferenceSimulation implements Simulation {
     for (let b = 0; b < this.plan.batch; b++) this.plastic.modulators[b * this.plan.modK + slot] = v[b];
   }
 
-  /** The noise sample xi for unit g of instance b at `step` (as the GPU draws it). */
+  /** The noise sample xi for unit g (the population's base + i) of instance b at `step` (as the GPU draws it). */
   noise(g: number, b: number, step: number): number {
-    const bits = philox4x32(g, step, b, 0, this.plan.seeds[b], KEY_HI);
+    const bits = philox4x32(g, step, 0, 0, this.plan.seeds[b], KEY_HI);
     return normalFromBits(bits[0], bits[1]);
   }
 
@@ -101,7 +101,7 @@ export class ReferenceSimulation implements Simulation {
     const g = pop.base + b * n + i;
     let ext = 0;
     if (pop.unit.reads.I_ext) for (const inp of pop.inputs) ext = f(ext + inputAt(plan, inp, n, b, i, this.step));
-    const xi = pop.unit.reads.xi ? this.noise(g, b, this.step) : 0;
+    const xi = pop.unit.reads.xi ? this.noise(pop.base + i, b, this.step) : 0;
     const unit = this.units[pop.index];
     const x = unit.update(this.state[g], rec, ext, xi, b, i);
     this.state[g] = x;

@@ -33,10 +33,10 @@ export function fromFixed(v: number, scale: number): number {
  * multiply Philox uniforms until the product is <= L, then start the next chunk's product at 1 with the
  * next uniform (as poisson_count in shaders/neuron-update.wgsl).
  */
-export function poissonCount(L: number, chunks: number, i: number, step: number, b: number, pop: number, input: number, seed: number): number {
+export function poissonCount(L: number, chunks: number, i: number, step: number, pop: number, input: number, seed: number): number {
   let k = 0, p = 1, left = chunks;
   for (let call = 0; call < 4096; call++) {
-    const bits = philox4x32(i, step, b, (STREAM_POISSON | (pop << 16) | (call << 4) | input) >>> 0, seed, KEY_HI);
+    const bits = philox4x32(i, step, 0, (STREAM_POISSON | (pop << 16) | (call << 4) | input) >>> 0, seed, KEY_HI);
     for (let q = 0; q < 4; q++) {
       p = F(p * uniform23(bits[q]));
       if (p > L) k++;
@@ -117,8 +117,8 @@ export class SpikingReference implements Simulation {
         });
         pop.poisson.forEach((src, k) => {
           const at = src.tableBase + b * N + i;
-          const n = poissonCount(plan.inputTable[at], plan.inputTable[at + B * N], i, this.step, b, pop.index, k, plan.seeds[b]);
-          if (n > 0) env.inp[m.ports[src.port]] = F(env.inp[m.ports[src.port]] + F(n * src.weight));
+          const n = poissonCount(plan.inputTable[at], plan.inputTable[at + B * N], i, this.step, pop.index, k, plan.seeds[b]);
+          if (n > 0) env.inp[m.ports[src.port]] = F(env.inp[m.ports[src.port]] + F(n * plan.inputTable[src.tableBase + 2 * B * N + b]));
         });
         const g = pop.neuronBase + b * N + i;
         env.I_ext = pop.hasDc ? plan.inputTable[g] : 0;

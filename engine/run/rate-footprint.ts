@@ -88,7 +88,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   }
   const mods = spec.modulators ?? [];
   for (const m of mods) {
-    if (m.type === 'schedule') { instColumns++; arrayData(m.time); }
+    if (m.type === 'schedule') { instColumns += 2; arrayData(m.time); }
     if (m.type === 'activity') unitTable += byName.get(m.population)!.size;
   }
   const projections: Proj[] = [];

@@ -117,7 +117,7 @@ export class RateSimulation implements Simulation {
       const steps = createBuffer(device, 'step_info', chunkSteps * STEP_STRIDE, USAGE.UNIFORM);
       // Values (B x modK), then the activity modulators' running predictions (B x modK, start at 0).
       const mod0 = new Float32Array(2 * plan.batch * plan.modK);
-      for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) mod0[b * plan.modK + m.index] = m.init;
+      for (const m of plan.modulators) if (m.kind === 'host') for (let b = 0; b < plan.batch; b++) mod0[b * plan.modK + m.index] = m.init[b];
       const modulators = createBuffer(device, 'modulators', mod0.byteLength, STORAGE, mod0);
       // The fault words (engine/codegen/faults.ts): x and r of every unit; bound (unused) when not checked.
       const fault = createBuffer(device, 'fault', 16, STORAGE);

@@ -186,7 +186,9 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   // Network buffers (engine/run/spiking-simulation.ts), in creation order.
   const states = pops.reduce((a, p) => a + p.states * B * p.size, 0);
   const ring = pops.reduce((a, p) => a + p.slots * p.ports * B * p.size, 0);
-  const poisson = list(spec.inputs).filter((i) => isObj(i) && i.type === 'poisson').reduce((a: number, i) => a + B * (byName.get((i as Obj).target as string)?.size ?? 0), 0);
+  const poissonInputs = list(spec.inputs).filter((i) => isObj(i) && i.type === 'poisson');
+  const poisson = poissonInputs.reduce((a: number, i) => a + B * (byName.get((i as Obj).target as string)?.size ?? 0), 0);
+  const inputWords = neurons + 2 * poisson + B * poissonInputs.length;
   work += poisson; // one Poisson draw per neuron, instance and input each step
   const M = Math.max(list(spec.modulators).length, 1);
   const popsField = `populations (every population x batch ${B})`;
@@ -200,9 +202,9 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const faultWords = opts.detectFaults ?? true ? faultWordCount(Math.max(...pops.map((p) => p.states))) : 0;
   buf(popsField, 'spike_count', Math.max((pops.length * 2 + faultWords) * 4, 16), { upload: false });
   buf('batch', 'seeds', B * 4);
-  // DC per neuron, then per Poisson input two values per neuron and instance (e^{-mean/chunks}, chunks).
-  buf('inputs', 'inputs', Math.max(neurons + 2 * poisson, 1) * 4);
-  host.push({ field: popsField, label: 'initial states, parameter and input tables (the plan)', bytes: (states + neurons * 3 + 2 * poisson) * 4, elements: Math.max(states, neurons + 2 * poisson) });
+  // DC per neuron, then per Poisson input two values per neuron and instance (e^{-mean/chunks}, chunks) and its weight per instance.
+  buf('inputs', 'inputs', Math.max(inputWords, 1) * 4);
+  host.push({ field: popsField, label: 'initial states, parameter and input tables (the plan)', bytes: (states + 2 * neurons + inputWords) * 4, elements: Math.max(states, inputWords) });
   const records = list(spec.record).map((r, i) => ({ ...(r as Obj), index: i })) as (Obj & { index: number })[];
   const spikeRecs = records.filter((r) => r.what === 'spikes');
   const words = spikeRecs.reduce((a, r) => a + chunkSteps * B * Math.ceil((byName.get(r.population as string)?.size ?? 0) / 32), 0);

@@ -247,7 +247,7 @@ export type ModulatorSpec =
       time: TimeCourse;
       /** Per instance through batch.params["modulators.NAME.amplitude"]. Default 1. */
       amplitude?: number;
-      /** Default 0. */
+      /** Per instance through batch.params["modulators.NAME.baseline"]. Default 0. */
       baseline?: number }
   /**
    * A readout of a population's rates at the start of the step (the previous step's rates):
@@ -272,7 +272,7 @@ export type ModulatorSpec =
   | { type: 'host';
       /** Unique among the modulators; named by plasticity and gainModulator. */
       name: string;
-      /** Value until the host sets one. Default 0. */
+      /** Value until the host sets one; per instance through batch.params["modulators.NAME.init"]. Default 0. */
       init?: number };
 
 export interface BatchSpec {
@@ -282,10 +282,16 @@ export interface BatchSpec {
    * Per-instance values, each an array of length size. Keys: "seed",
    * "inputs.NAME.amplitude", "projections.NAME.gain", "projections.NAME.gamma" (ring only, not plastic),
    * "projections.NAME.PARAM" (a parameter of a plastic projection's rule, e.g. eta),
-   * "modulators.NAME.amplitude" (schedule modulators),
+   * "modulators.NAME.amplitude" and "modulators.NAME.baseline" (schedule modulators),
+   * "modulators.NAME.init" (host modulators),
    * "populations.NAME.PARAM" (any parameter of the population's unit: tau, bias, noise for the built-ins).
    */
   params?: Record<string, number[]>;
+  /**
+   * The seed of each instance (length size): its noise is keyed by this seed alone. Default: the
+   * spec's seed for instance 0, a seed derived from it and b for instance b (instanceSeed).
+   */
+  seeds?: Seed[];
 }
 
 /** A rate network: populations of rate units, projections between them, inputs, modulators, recorders. */
@@ -304,7 +310,7 @@ export interface NetworkSpec {
   integrator?: Integrator;
   /** Rate units defined in the model language, by name (populations[].unit). */
   units?: Record<string, RateUnitSpec>;
-  /** Seed of the noise generator for every instance (unless batch.params.seed gives one per instance). */
+  /** Base seed: the connectivity's, and instance 0's (each instance's seed: batch.seeds, or derived from it). */
   seed?: Seed;
   /** The populations (at least one). @minItems 1 */
   populations: PopulationSpec[];

@@ -185,7 +185,9 @@ export type SpikingModulatorSpec =
 export type SpikingInputSpec =
   /**
    * Independent Poisson spike trains into every neuron of the target, through `port` with `weight`; the
-   * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt).
+   * count per step is drawn exactly at any rate up to a mean of 10000 per step (rate x dt). Per instance
+   * through batch.params["inputs.NAME.rate"] and ["inputs.NAME.weight"] (a float32 added per event,
+   * not fixed point).
    */
   | { type: 'poisson';
       /** Unique among the inputs. */
@@ -273,7 +275,9 @@ export interface SpikingSpec {
   batch?: {
     /** Number of instances B. */
     size: PositiveInteger;
-    /** Per-instance values, each an array of length size: "seed", "populations.NAME.PARAM", "projections.NAME.PARAM" (plasticity), "modulators.NAME.amplitude" / ".baseline". */
+    /** Per-instance values, each an array of length size: "seed", "populations.NAME.PARAM", "projections.NAME.PARAM" (plasticity), "inputs.NAME.rate" / ".amplitude" / ".weight", "modulators.NAME.amplitude" / ".baseline" / ".init". */
     params?: Record<string, number[]>;
+    /** Each instance's seed (its initial states and Poisson inputs), length size; default: instance 0 the spec's seed, instance b > 0 derived from it (instanceSeed). Not together with params.seed. */
+    seeds?: Seed[];
   };
 }

@@ -4,6 +4,7 @@
  */
 import { SpecError } from '../errors.ts';
 import { MAX_RECORDERS } from './limits.ts';
+import { instanceSeeds } from './seeds.ts';
 import { describe, fileName, finite, integer, isObj, numArray, object, oneOf, positive, seed32, stepCount, str, uniqueNames } from './checks.ts';
 import {
   ACTIVATIONS, INTEGRATORS, type InputSpec, type NetworkSpec, type PopulationSpec, type ProjectionSpec,
@@ -161,7 +162,10 @@ function batchParamKeys(spec: NetworkSpec, rules: RateRuleTable): Set<string> {
     if (p.weights.type === 'ring') keys.add(`projections.${p.name}.gamma`);
     if (p.plasticity) for (const q of rules.get(p.plasticity.rule, 'rule').paramNames) keys.add(`projections.${p.name}.${q}`);
   }
-  for (const m of spec.modulators ?? []) if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`);
+  for (const m of spec.modulators ?? []) {
+    if (m.type === 'schedule') keys.add(`modulators.${m.name}.amplitude`).add(`modulators.${m.name}.baseline`);
+    if (m.type === 'host') keys.add(`modulators.${m.name}.init`);
+  }
   spec.populations.forEach((p, k) => {
     for (const param of Object.keys(unitOf(spec, p, `populations[${k}]`).def.params)) keys.add(`populations.${p.name}.${param}`);
   });
@@ -200,15 +204,16 @@ export function validateSpec(v: unknown): NetworkSpec {
   spec.record = records.map((p, k) => recorder(p, `record[${k}]`, spec, pops));
   uniqueNames(spec.record, 'record');
   if (o.batch !== undefined) {
-    const b = object(o.batch, 'batch', ['size', 'params']);
+    const b = object(o.batch, 'batch', ['size', 'params', 'seeds']);
     const size = integer(b.size, 'batch.size', 1);
     spec.batch = { size };
+    if (b.seeds !== undefined) spec.batch.seeds = [...instanceSeeds(size, 0, b.seeds, undefined)];
     if (b.params !== undefined) {
       const params = object(b.params, 'batch.params', [...batchParamKeys(spec, rules)]);
       spec.batch.params = {};
       for (const [key, vals] of Object.entries(params)) {
         spec.batch.params[key] = numArray(vals, `batch.params.${key}`, size);
-        if (key === 'seed') spec.batch.params[key].forEach((s, k) => seed32(s, `batch.params.seed[${k}]`));
+        if (key === 'seed') instanceSeeds(size, 0, spec.batch.seeds, spec.batch.params[key]);
         const proj = key.endsWith('.gamma') ? spec.projections.find((p) => key === `projections.${p.name}.gamma`) : undefined;
         if (proj?.plasticity) {
           throw new SpecError(`batch.params.${key}`, 'a plastic projection starts every instance from the same matrix; per-instance gamma is not supported (set weights.gamma)');

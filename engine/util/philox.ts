@@ -62,6 +62,20 @@ export const KEY_HI = 0x4c414d49;
 /** Purposes (fourth counter word): separate streams for separate uses of one seed. */
 export const Stream = { noise: 0, connectivity: 1, init: 2 } as const;
 
+/** Fourth counter word of the draw that derives an instance's default seed (instanceSeed). */
+const STREAM_INSTANCE_SEED = 0x5eed0000;
+
+/**
+ * The default seed of instance b of a batch whose base seed is `seed`: `seed` itself for b = 0 (so a
+ * batch of one runs with the spec's seed), otherwise the first word of
+ * Philox-4x32-10((b, 0, 0, 0x5EED0000), (seed, KEY_HI)). Every random draw of an instance is keyed by
+ * its own seed and never counted by its index, so an instance's result does not depend on its place
+ * in the batch, and a batch of one with this seed reproduces it.
+ */
+export function instanceSeed(seed: number, b: number): number {
+  return b === 0 ? seed >>> 0 : philox4x32(b, 0, 0, STREAM_INSTANCE_SEED, seed >>> 0, KEY_HI)[0];
+}
+
 /**
  * A deterministic host-side stream of draws for building connectivity: draw n of stream (seed, a, b)
  * is philox((n, a, b, purpose), (seed, KEY_HI)).

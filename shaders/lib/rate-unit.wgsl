@@ -17,10 +17,11 @@ fn keep(v: f32) -> f32 {
   return select(v, 0.0, step_info.never != 0u);
 }
 
-// The noise sample xi ~ N(0,1) of global unit g, instance b, this step: Philox keyed by (seed_b, "LAMI")
-// and counted by (unit, step, instance, 0).
-fn unit_normal(g: u32, b: u32) -> f32 {
-  return philox_normal(philox4x32(vec4<u32>(g, step_info.step, b, 0u), vec2<u32>(seeds[b], 0x4C414D49u)));
+// The noise sample xi ~ N(0,1) of unit i of the population, instance b, this step: Philox keyed by
+// (seed_b, "LAMI") and counted by (UNIT_BASE + i, step, 0, 0): the instance's own seed, never its index
+// in the batch, tells instances apart.
+fn unit_normal(i: u32, b: u32) -> f32 {
+  return philox_normal(philox4x32(vec4<u32>(UNIT_BASE + i, step_info.step, 0u, 0u), vec2<u32>(seeds[b], 0x4C414D49u)));
 }
 
 fn update_unit(b: u32, i: u32, rec: f32) {

@@ -116,9 +116,10 @@ describe('spiking plasticity: GPU vs CPU twin, bit for bit', () => {
 });
 
 describe('spiking plasticity: golden digests', () => {
-  // SHA-256 (first 16 hex digits) of every plastic weight after 300 steps, batch 3, computed on lavapipe;
+  // SHA-256 (first 16 hex digits) of every plastic weight after 300 steps, batch 3, computed on lavapipe
+  // (since every instance's draws are keyed by its own seed, issue 10);
   // every device must give the same bits (bench/device-check.ts prints them on a lent GPU).
-  for (const [threeFactor, digest] of [[false, 'a0a7120cb819b056'], [true, '14653b6c411b9d68']] as const) {
+  for (const [threeFactor, digest] of [[false, 'da2142b7ac1e548f'], [true, '268b417d265d8485']] as const) {
     it(`${threeFactor ? 'three-factor' : 'stdp'}: weight digest`, async () => {
       const sim = await SpikingSimulation.create(plasticSpec({ threeFactor, batch: 3 }), { chunkSteps: 50 });
       await sim.run(300);

@@ -70,6 +70,17 @@ describe('seeds are 32-bit', () => {
     expect(rateRefusal({ ...rate(), batch: { size: 2, params: { seed: [0, 2 ** 32] } } }).field).toBe('batch.params.seed[1]');
     expect(refusal(() => compile(validateSpec(rate()), { seed: -3 })).field).toBe('options.seed');
   });
+  it('batch.seeds: one 32-bit seed per instance, given once, for the batch it was written for', () => {
+    expect([...compileSpiking({ ...spiking(), batch: { size: 2, seeds: [9, 2 ** 32 - 1] } }).plan.seeds]).toEqual([9, 2 ** 32 - 1]);
+    expect(refusal(() => compileSpiking({ ...spiking(), batch: { size: 2, seeds: [1, 2 ** 32] } })).field).toBe('batch.seeds[1]');
+    expect(refusal(() => compileSpiking({ ...spiking(), batch: { size: 3, seeds: [1, 2] } })).field).toBe('batch.seeds');
+    expect(refusal(() => compileSpiking({ ...spiking(), batch: { size: 2, seeds: [1, 2], params: { seed: [1, 2] } } })).field).toBe('batch.seeds');
+    expect(refusal(() => compileSpiking({ ...spiking(), batch: { size: 2, seeds: [1, 2] } }, { batch: 4 })).field).toBe('batch.size');
+    expect(rateRefusal({ ...rate(), batch: { size: 2, seeds: [0.5, 1] } }).field).toBe('batch.seeds[0]');
+    expect(rateRefusal({ ...rate(), batch: { size: 2, seeds: [1, 2], params: { seed: [1, 2] } } }).field).toBe('batch.seeds');
+    expect(refusal(() => compile(validateSpec({ ...rate(), batch: { size: 2, seeds: [1, 2] } }), { batch: 3 })).field).toBe('batch.size');
+    expect([...compile(validateSpec({ ...rate(), batch: { size: 2, seeds: [5, 6] } })).seeds]).toEqual([5, 6]);
+  });
   it('the largest seed is accepted', () => {
     expect(compileSpiking({ ...spiking(), seed: 2 ** 32 - 1 }).plan.seeds[0]).toBe(2 ** 32 - 1);
   });

@@ -26,7 +26,7 @@ function counts(rate: number, size: number, steps: number): number[] {
   const base = plan.pops[0].poisson[0].tableBase;
   const out: number[] = [];
   for (let t = 0; t < steps; t++) {
-    for (let i = 0; i < size; i++) out.push(poissonCount(plan.inputTable[base + i], plan.inputTable[base + size + i], i, t, 0, 0, 0, 11));
+    for (let i = 0; i < size; i++) out.push(poissonCount(plan.inputTable[base + i], plan.inputTable[base + size + i], i, t, 0, 0, 11));
   }
   return out;
 }
