@@ -154,16 +154,14 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
     const done = table.done();
     const key = (r: PointRun) => `${r.point.index}/${r.repeat}`;
     const skipped = runs.filter((r) => done.has(key(r))).length;
-    req.log?.(`lamina: sweep of ${sweep.base}: ${runs.length} runs (${runs.length / sweep.repeats} points x ${sweep.repeats} repeats) in ${batches.length} batches` +
+    req.log?.(`lamina: sweep of ${sweep.base}: ${runs.length} runs (${runs.length / sweep.repeats} points x ${sweep.repeats} repeat${sweep.repeats === 1 ? '' : 's'}) in ${batches.length} batches` +
       `${base.structure.length ? `, one build per value of ${base.structure.join(', ')}` : ''}${skipped ? `; ${skipped} done already` : ''}`);
     const t0 = performance.now();
     let ran = 0, finished = skipped;
     for (const batch of batches) {
       if (req.signal?.aborted) break;
       if (batch.runs.every((r) => done.has(key(r)))) continue;
-      const rows = summaries.length
-        ? [await runScenarioPoint(base, sweep, batch.runs[0], req)]
-        : await runNetworkBatch(base, sweep, batch, recorders, req);
+      const rows = summaries.length ? [await runScenarioPoint(base, sweep, batch.runs[0], req)] : await runNetworkBatch(base, sweep, batch, recorders, req);
       table.writeBatch(batch.index, rows);
       ran += rows.length;
       finished += batch.runs.filter((r) => !done.has(key(r))).length;

@@ -53,7 +53,6 @@ export class SweepTable {
     const path = join(dir, TABLE_FILE);
     const fresh = !existsSync(path);
     const db = new Database(path);
-    db.pragma('journal_mode = WAL');
     const table = new SweepTable(db, params, metrics);
     if (!fresh) {
       const row = db.prepare('SELECT sweep_file FROM sweep').get() as { sweep_file: string } | undefined;
