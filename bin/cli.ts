@@ -112,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'sweep') return sweepCommand(target, extra, o, interruptSignal);
+  const sweepOnly = (['max-batch', 'progress', 'csv'] as const).find((k) => o[k] !== undefined);
+  if (sweepOnly) throw new UsageError(`--${sweepOnly} applies to lamina sweep only`);
   if (command === 'export') return exportCommand(target, extra, o);
   if (command === 'report') {
     if (!target || extra.length) throw new UsageError('report: expected one output directory: lamina report DIR');

@@ -18,7 +18,7 @@ import { gitCommit } from '../../engine/node/report.ts';
 import { webgpuVersion } from '../run.ts';
 import { batchSpec, metricRecorders, resolveBase, type SweepBase } from './base.ts';
 import { canonicalJson, validateSweep, type SweepFile } from './format.ts';
-import { BatchRecordings, instanceMetrics } from './metrics.ts';
+import { BatchRecordings, instanceMetrics, stepWindow } from './metrics.ts';
 import { axisPaths, enumerateRuns, type PointRun } from './points.ts';
 import { runScenarioPoint } from './scenario-points.ts';
 import { SweepTable, TABLE_FILE } from './table.ts';
@@ -143,6 +143,8 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
     throw new SpecError('metrics', 'summary metrics run each point as the scenario runs (one at a time); list them in a sweep of their own, without recording metrics');
   }
   const recorders = metricRecorders(base.kind, sweep.metrics);
+  // Windows are checked before anything runs.
+  sweep.metrics.forEach((m, k) => { if (m.metric !== 'summary') stepWindow(m, base.steps, base.spec.dt as number, `metrics[${k}]`); });
   const gpu = await acquireGpu({ backend: req.backend, adapter: req.adapter });
   const batches = planBatches(base, runs, (group) => (summaries.length ? 1 : fitBatch(base, group, recorders, maxBatch, gpu)));
   const report = adapterReport(gpu);

@@ -91,6 +91,9 @@ describe('lamina sweep', () => {
     const u = lamina('sweep', unknown, '--out', join(dir, 'unknown'));
     expect(u.code).toBe(2);
     expect(u.err).toContain('axes[0].path: "populations.X.params.tau_m": no item named "X" in populations');
+    const flag = lamina('run', join(dir, 'tiny.json'), '--max-batch', '4');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain('--max-batch applies to lamina sweep only');
   });
 
   it('export --csv writes points.csv, which reads back as the table', () => {
