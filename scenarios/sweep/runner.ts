@@ -76,7 +76,7 @@ export function readSweepFile(file: string): { sweep: SweepFile; canonical: stri
 }
 
 /** The largest batch (<= max) whose footprint the adapter and host allow; a SpecError if not even one fits. */
-function fitBatch(base: SweepBase, runs: PointRun[], recorders: Record<string, unknown>[], max: number, gpu: Gpu): number {
+export function fitBatch(base: SweepBase, runs: PointRun[], recorders: Record<string, unknown>[], max: number, gpu: Gpu): number {
   const limits = gpu.device.limits;
   let b = Math.min(max, runs.length);
   for (;;) {
