@@ -28,7 +28,7 @@ Usage:
   lamina sweep SWEEP.json --out DIR [--max-batch N] [--progress json]
                                                 run every point of a sweep file into DIR/sweep.sqlite
                                                 (rerun to continue an interrupted sweep)
-  lamina sweep export DIR --csv                 write DIR/points.csv from the results table
+  lamina sweep export DIR --csv | --parquet     write DIR/points.csv or .parquet from the results table
   lamina info [--json] [--backend B] [--adapter NAME]
   lamina report DIR                             (re)write DIR/report.html from a run's output directory
   lamina --help | --version (-h | -v)
@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
         scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' }, 'no-fault-check': { type: 'boolean' },
         force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' }, nwb: { type: 'boolean' },
-        'max-batch': { type: 'string' }, progress: { type: 'string' }, csv: { type: 'boolean' },
+        'max-batch': { type: 'string' }, progress: { type: 'string' }, csv: { type: 'boolean' }, parquet: { type: 'boolean' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'sweep') return sweepCommand(target, extra, o, interruptSignal);
-  const sweepOnly = (['max-batch', 'progress', 'csv'] as const).find((k) => o[k] !== undefined);
+  const sweepOnly = (['max-batch', 'progress', 'csv', 'parquet'] as const).find((k) => o[k] !== undefined);
   if (sweepOnly) throw new UsageError(`--${sweepOnly} applies to lamina sweep only`);
   if (command === 'export') return exportCommand(target, extra, o);
   if (command === 'report') {

@@ -1,10 +1,10 @@
 /**
  * The `lamina sweep` command: `lamina sweep SWEEP.json --out DIR [--max-batch N] [--progress json]` and
- * `lamina sweep export DIR --csv`. Exit codes: 0 every run done, 1 some run failed (its row says why),
+ * `lamina sweep export DIR --csv --parquet`. Exit codes: 0 every run done, 1 some run failed (its row says why),
  * 2 bad input, 130 / 143 stopped by SIGINT / SIGTERM after the batch in flight (rerun to continue).
  */
 import { SpecError } from '../../engine/errors.ts';
-import { exportCsv } from './export.ts';
+import { exportCsv, exportParquet } from './export.ts';
 import { runSweep, type SweepProgress } from './runner.ts';
 
 export interface SweepFlags {
@@ -12,6 +12,7 @@ export interface SweepFlags {
   'max-batch'?: string;
   progress?: string;
   csv?: boolean;
+  parquet?: boolean;
   quiet?: boolean;
   backend?: string;
   adapter?: string;
@@ -42,11 +43,11 @@ export async function sweepCommand(target: string | undefined, extra: string[], 
   if (target === 'export') {
     const [dir, ...rest] = extra;
     if (!dir || rest.length) throw new SpecError('sweep export', 'expected one directory: lamina sweep export DIR --csv');
-    const given = Object.entries(o).find(([k, v]) => v !== undefined && !['csv', 'quiet'].includes(k));
+    const given = Object.entries(o).find(([k, v]) => v !== undefined && !['csv', 'parquet', 'quiet'].includes(k));
     if (given) throw new SpecError(`--${given[0]}`, 'does not apply to sweep export');
-    if (!o.csv) throw new SpecError('sweep export', 'name the format to write (--csv)');
-    const path = exportCsv(dir);
-    if (!o.quiet) process.stderr.write(`lamina: wrote ${path}\n`);
+    if (!o.csv && !o.parquet) throw new SpecError('sweep export', 'name the format to write (--csv, --parquet or both)');
+    const paths = [...(o.csv ? [exportCsv(dir)] : []), ...(o.parquet ? [exportParquet(dir)] : [])];
+    if (!o.quiet) for (const p of paths) process.stderr.write(`lamina: wrote ${p}\n`);
     return 0;
   }
   if (!target) throw new SpecError('sweep', 'missing SWEEP.json: lamina sweep SWEEP.json --out DIR');

@@ -149,7 +149,7 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
   const batches = planBatches(base, runs, (group) => (summaries.length ? 1 : fitBatch(base, group, recorders, maxBatch, gpu)));
   const report = adapterReport(gpu);
   const table = SweepTable.open(req.out, {
-    sweep_file: canonical, lamina: VERSION, node: process.version, webgpu: webgpuVersion(),
+    sweep_file: canonical, base_spec: canonicalJson(base.spec), lamina: VERSION, node: process.version, webgpu: webgpuVersion(),
     adapter: report.description || report.device, git_commit: gitCommit(process.cwd()), date: new Date().toISOString(),
   }, axisPaths(sweep), sweep.metrics.map((m) => m.name), runs);
   try {

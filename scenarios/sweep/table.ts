@@ -16,6 +16,8 @@ export const TABLE_FILE = 'sweep.sqlite';
 export interface SweepInfo {
   /** The sweep file, canonical JSON (sorted keys). */
   sweep_file: string;
+  /** The base network's spec (a scenario's as built, or the spec file's), canonical JSON. */
+  base_spec: string;
   lamina: string;
   node: string;
   webgpu: string;
@@ -55,23 +57,17 @@ export class SweepTable {
     const db = new Database(path);
     const table = new SweepTable(db, params, metrics);
     if (!fresh) {
-      const row = db.prepare('SELECT sweep_file FROM sweep').get() as { sweep_file: string } | undefined;
+      const row = db.prepare('SELECT sweep_file, base_spec FROM sweep').get() as { sweep_file: string; base_spec: string } | undefined;
       if (!row) { db.close(); throw new SpecError(path, 'not a sweep table (no sweep row)'); }
-      if (row.sweep_file !== info.sweep_file) {
+      for (const [what, key] of [['sweep file', 'sweep_file'], ['base spec', 'base_spec']] as const) {
+        if (row[key] === info[key]) continue;
         db.close();
-        throw new SpecError('sweep', `${dir} holds a sweep made from another sweep file (${firstDifference(JSON.parse(row.sweep_file), JSON.parse(info.sweep_file))}); use a new --out directory`);
+        throw new SpecError('sweep', `${dir} holds a sweep made from another ${what} (${firstDifference(JSON.parse(row[key]), JSON.parse(info[key]))}); use a new --out directory`);
       }
       return table;
     }
-    const cols = Object.keys(info);
-    db.exec(`CREATE TABLE sweep (${cols.map((c) => `${q(c)} TEXT`).join(', ')})`);
-    db.prepare(`INSERT INTO sweep VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => info[c as keyof SweepInfo]));
-    db.exec(`CREATE TABLE points (point INTEGER NOT NULL, point_id TEXT NOT NULL, repeat INTEGER NOT NULL, seed INTEGER NOT NULL, ${
-      params.map((p) => `${q(p)} REAL`).join(', ')}, ${metrics.map((m) => `${q(m)} REAL`).join(', ')}${metrics.length ? ', ' : ''}status TEXT NOT NULL, wall_s REAL, batch INTEGER, error TEXT, PRIMARY KEY (point, repeat))`);
-    const insert = db.prepare(`INSERT INTO points (point, point_id, repeat, seed, ${params.map(q).join(', ')}, status) VALUES (?, ?, ?, ?, ${params.map(() => '?').join(', ')}, 'pending')`);
-    db.transaction(() => {
-      for (const r of runs) insert.run(r.point.index, r.point.id, r.repeat, r.seed, ...params.map((p) => r.point.params[p]));
-    })();
+    // One transaction: a table that exists has its sweep row and every point.
+    db.transaction(() => create(db, info, params, metrics, runs))();
     return table;
   }
 
@@ -102,4 +98,15 @@ export class SweepTable {
   close(): void {
     this.db.close();
   }
+}
+
+/** The tables of a new sweep: its sweep row, and every run pending. */
+function create(db: Database.Database, info: SweepInfo, params: string[], metrics: string[], runs: PointRun[]): void {
+  const cols = Object.keys(info);
+  db.exec(`CREATE TABLE sweep (${cols.map((c) => `${q(c)} TEXT`).join(', ')})`);
+  db.prepare(`INSERT INTO sweep VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => info[c as keyof SweepInfo]));
+  db.exec(`CREATE TABLE points (point INTEGER NOT NULL, point_id TEXT NOT NULL, repeat INTEGER NOT NULL, seed INTEGER NOT NULL, ${
+    params.map((p) => `${q(p)} REAL`).join(', ')}, ${metrics.map((m) => `${q(m)} REAL`).join(', ')}${metrics.length ? ', ' : ''}status TEXT NOT NULL, wall_s REAL, batch INTEGER, error TEXT, PRIMARY KEY (point, repeat))`);
+  const insert = db.prepare(`INSERT INTO points (point, point_id, repeat, seed, ${params.map(q).join(', ')}, status) VALUES (?, ?, ?, ?, ${params.map(() => '?').join(', ')}, 'pending')`);
+  for (const r of runs) insert.run(r.point.index, r.point.id, r.repeat, r.seed, ...params.map((p) => r.point.params[p]));
 }

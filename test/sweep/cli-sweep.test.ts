@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
 import { TINY_SPIKING } from './specs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lamina-sweep-cli-'));
@@ -83,6 +84,12 @@ describe('lamina sweep', () => {
     expect(r.code, r.err).toBe(2);
     expect(r.err).toContain('axes[0].values[2]: 20 -> 21');
     expect(r.err).not.toContain('    at ');
+    // The same sweep file over a changed base spec is refused too.
+    write('tiny.json', { ...TINY_SPIKING, populations: [{ ...TINY_SPIKING.populations[0], size: 41 }, TINY_SPIKING.populations[1]] });
+    const base = lamina('sweep', write('same.json', sweepDef), '--out', out);
+    write('tiny.json', TINY_SPIKING);
+    expect(base.code, base.err).toBe(2);
+    expect(base.err).toContain('another base spec (populations[0].size: 40 -> 41)');
     const bad = write('bad.json', { ...sweepDef, axes: [{ path: 'populations.E.params.tau_m', range: { from: 1, to: 2 } }] });
     const b = lamina('sweep', bad, '--out', join(dir, 'bad'));
     expect(b.code).toBe(2);
@@ -96,9 +103,9 @@ describe('lamina sweep', () => {
     expect(flag.err).toContain('--max-batch applies to lamina sweep only');
   });
 
-  it('export --csv writes points.csv, which reads back as the table', () => {
+  it('export --csv --parquet writes points.csv and points.parquet, which read back as the table', async () => {
     const out = join(dir, 'whole');
-    const r = lamina('sweep', 'export', out, '--csv');
+    const r = lamina('sweep', 'export', out, '--csv', '--parquet');
     expect(r.code, r.err).toBe(0);
     const [header, ...lines] = readFileSync(join(out, 'points.csv'), 'utf8').trimEnd().split('\n');
     const cols = header.split(',');
@@ -115,6 +122,12 @@ describe('lamina sweep', () => {
         else if (typeof v === 'number') expect(Number(cells[j])).toBe(v);
         else expect(cells[j]).toBe(v);
       });
+    });
+    const file = readFileSync(join(out, 'points.parquet'));
+    const parquet = await parquetReadObjects({ file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) });
+    expect(parquet).toHaveLength(rows.length);
+    parquet.forEach((p, k) => {
+      for (const c of cols) expect(typeof p[c] === 'bigint' ? Number(p[c]) : p[c], c).toEqual(rows[k][c]);
     });
   });
 
