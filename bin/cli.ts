@@ -1,8 +1,8 @@
 /**
  * lamina command line: run a scenario or a spec file, resume an interrupted run, export a run as NWB, print
  * adapter information.
- * Exit codes: 0 success, 2 bad input (the message names the problem), 1 runtime failure, 130 / 143 when
- * SIGINT / SIGTERM stopped the run (its rows so far and a checkpoint are saved).
+ * Exit codes: 0 success, 2 bad input (the message names the problem), 1 runtime failure, 3 a scenario
+ * check failed, 130 / 143 when SIGINT / SIGTERM stopped the run (its rows so far and a checkpoint are saved).
  */
 import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, NumericalError, SpecError } from '../engine/errors.ts';
@@ -14,6 +14,7 @@ import { writeReport } from '../engine/node/report.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { formatInspection, inspectTarget } from '../scenarios/inspect.ts';
+import { sweepCommand } from '../scenarios/sweep/command.ts';
 
 const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 
@@ -24,6 +25,10 @@ Usage:
   lamina inspect <scenario | spec.json> [options] [--json]
                                                 dry run: sizes, memory against the limits, dispatches,
                                                 recording volume, estimated wall time; exit 2 if run would refuse it
+  lamina sweep SWEEP.json --out DIR [--max-batch N] [--progress json]
+                                                run every point of a sweep file into DIR/sweep.sqlite
+                                                (rerun to continue an interrupted sweep)
+  lamina sweep export DIR --csv | --parquet     write DIR/points.csv or .parquet from the results table
   lamina info [--json] [--backend B] [--adapter NAME]
   lamina report DIR                             (re)write DIR/report.html from a run's output directory
   lamina --help | --version (-h | -v)
@@ -56,8 +61,8 @@ Outputs in DIR: one .npy per recorder (numpy.load; valid at every moment of the 
 scenario's figures (.svg) and report.html (all of it on one self-contained page, with figures of every
 recording). On SIGINT or SIGTERM the run finishes the chunk in flight, saves its rows and a checkpoint,
 and writes meta.json with status "interrupted"; a second signal exits at once.
-Exit codes: 0 success, 2 bad input, 1 runtime failure (GPU error, numerical fault, failed scenario
-check, disk full), 130 interrupted by SIGINT, 143 interrupted by SIGTERM.`;
+Exit codes: 0 success, 1 runtime failure (GPU error, numerical fault, disk full), 2 bad input, 3 a
+scenario check failed, 130 interrupted by SIGINT, 143 interrupted by SIGTERM.`;
 
 class UsageError extends Error {}
 
@@ -83,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
         scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' }, 'no-fault-check': { type: 'boolean' },
         force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' }, nwb: { type: 'boolean' },
+        'max-batch': { type: 'string' }, progress: { type: 'string' }, csv: { type: 'boolean' }, parquet: { type: 'boolean' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -105,6 +111,9 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  if (command === 'sweep') return sweepCommand(target, extra, o, interruptSignal);
+  const sweepOnly = (['max-batch', 'progress', 'csv', 'parquet'] as const).find((k) => o[k] !== undefined);
+  if (sweepOnly) throw new UsageError(`--${sweepOnly} applies to lamina sweep only`);
   if (command === 'export') return exportCommand(target, extra, o);
   if (command === 'report') {
     if (!target || extra.length) throw new UsageError('report: expected one output directory: lamina report DIR');
@@ -121,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(o.json ? JSON.stringify(report, null, 1) : formatInspection(report));
     return report.refusals.length ? 2 : 0;
   }
-  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, inspect, export, report or info; see --help)`);
+  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, sweep, inspect, export, report or info; see --help)`);
   if (!target) throw new UsageError(command === 'run' ? 'run: missing <scenario | spec.json>' : 'resume: missing DIR');
   if (extra.length) throw new UsageError(`${command}: unexpected arguments ${extra.join(' ')}`);
   const signal = interruptSignal();
@@ -150,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   const checks = (outcome.summary.checks ?? []) as { name: string; pass: boolean; detail: string }[];
   for (const c of checks) process.stderr.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
   process.stderr.write(`lamina: results in ${out}\n`);
-  return outcome.pass ? 0 : 1;
+  return outcome.pass ? 0 : 3;
 }
 
 /** `lamina export DIR --nwb`: DIR/NAME.nwb from the run in DIR (scenarios/export.ts). */

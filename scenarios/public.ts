@@ -2,7 +2,8 @@
  * The scenarios entry of Lamina (`@lamina-sim/lamina/scenarios`, Node only): the built-in scenarios
  * (each builds a network from the seed's science, runs it and checks its result) and runToDirectory,
  * which runs a scenario or a JSON spec into an output directory exactly as `lamina run` does, and
- * resumeDirectory, which continues an interrupted run as `lamina resume` does.
+ * resumeDirectory, which continues an interrupted run as `lamina resume` does, and runSweep, which runs
+ * a sweep file as `lamina sweep` does.
  * @module @lamina-sim/lamina/scenarios
  */
 export { SCENARIOS } from './index.ts';
@@ -11,3 +12,9 @@ export type { RunOutcome, RunRequest } from './run.ts';
 export { resumeDirectory } from './resume.ts';
 export type { ResumeRequest } from './resume.ts';
 export type { Check, ProtocolScenario, Scenario, ScenarioOptions, ScenarioResult, SpikingScenario } from './scenario.ts';
+// Parameter sweeps (`lamina sweep`): a sweep file run into DIR/sweep.sqlite, and its CSV export.
+export { runSweep, readSweepFile, DEFAULT_MAX_BATCH } from './sweep/runner.ts';
+export type { SweepOutcome, SweepProgress, SweepRequest } from './sweep/runner.ts';
+export { validateSweep } from './sweep/format.ts';
+export type { Axis, MetricSpec, SweepFile } from './sweep/format.ts';
+export { exportCsv } from './sweep/export.ts';

@@ -64,7 +64,7 @@ export type Job =
   | { kind: 'spiking'; run: SpikingScenarioRun | { spec: unknown; steps: number; batch?: number; params: Record<string, unknown> }; scenario?: SpikingScenario };
 
 /** Version of the Dawn bindings (npm `webgpu`) in use, for meta.json. */
-function webgpuVersion(): string {
+export function webgpuVersion(): string {
   try {
     return (createRequire(import.meta.url)('webgpu/package.json') as { version: string }).version;
   } catch {
@@ -72,7 +72,7 @@ function webgpuVersion(): string {
   }
 }
 
-function loadSpecFile(path: string): Record<string, unknown> {
+export function loadSpecFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

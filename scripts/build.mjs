@@ -21,7 +21,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // h5wasm (NWB export) is loaded on demand from node_modules: its WebAssembly build is 4 MB.
-  external: ['webgpu', 'h5wasm', 'h5wasm/*'],
+  external: ['webgpu', 'h5wasm', 'h5wasm/*', 'better-sqlite3', 'hyparquet-writer'],
   sourcemap: true,
 });
 
@@ -35,7 +35,7 @@ await build({
   // Neutral: no Node shims or builtins resolved; Node modules (used by the node entry) stay imports.
   platform: 'neutral',
   target: 'es2022',
-  external: ['webgpu', 'h5wasm', 'h5wasm/*', 'node:*'],
+  external: ['webgpu', 'h5wasm', 'h5wasm/*', 'better-sqlite3', 'hyparquet-writer', 'node:*'],
   sourcemap: true,
 });
 

@@ -1,4 +1,4 @@
-/** The command line as a user runs it: exit codes 0 / 2 / 1 and messages that name the problem. */
+/** The command line as a user runs it: exit codes 0 / 2 / 1 / 3 and messages that name the problem. */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -81,6 +81,14 @@ describe('lamina CLI', () => {
     expect(head).toContain("'descr': '<i4'");
     expect(head).toContain(`'shape': (${total}, 3)`);
     expect(readFileSync(join(out, 'spikes.npy')).length).toBe(128 + total * 12);
+  });
+
+  it('a failed scenario check exits 3 (a runtime failure is 1), with the check on stderr', () => {
+    // dt = 5 ms is too coarse for the continuum prediction of the drift speed (-22% at 3000 steps).
+    const r = lamina('run', 'ring-attractor', '--dt', '5', '--steps', '3000', '--out', join(dir, 'coarse'));
+    expect(r.code, r.err).toBe(3);
+    expect(r.err).toMatch(/FAIL {2}slope within 5% of the continuum prediction/);
+    expect(r.err).not.toContain('internal error');
   });
 
   it('a state that overflows exits 1 naming step, population and variable; --no-fault-check runs on', () => {

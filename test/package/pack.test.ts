@@ -6,8 +6,9 @@
  *  - the README's TypeScript snippet (`// readme: library-ts`) type-checks with the settings of
  *    `tsc --init` (module nodenext, strict, types []) against the package's declarations, then runs;
  *  - `npx lamina --version` and `npx lamina run ring-attractor` work from the installed package.
- * The install is offline-friendly (--prefer-offline): the only dependencies, webgpu, @webgpu/types and
- * h5wasm (NWB export), are in npm's cache after `npm ci`.
+ * The install is offline-friendly (--prefer-offline): the only dependencies, webgpu, @webgpu/types,
+ * h5wasm (NWB export) and better-sqlite3 (sweep tables), are in npm's cache after `npm ci`; better-sqlite3
+ * compiles from source where no prebuilt binary can be fetched (about 2.5 minutes on 2 busy cores).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -52,8 +53,8 @@ beforeAll(() => {
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'lamina-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
-  run('npm', ['install', join(work, info.filename), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app);
-}, 480_000);
+  run('npm', ['install', join(work, info.filename), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 420_000);
+}, 600_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
