@@ -9,7 +9,7 @@ import { AdapterError, GpuError, NumericalError, SpecError } from '../engine/err
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
 import { exportDirectory } from '../scenarios/export.ts';
 import { resumeDirectory } from '../scenarios/resume.ts';
-import { runToDirectory, type RunOutcome } from '../scenarios/run.ts';
+import { defaultOut, runToDirectory, type RunOutcome } from '../scenarios/run.ts';
 import { writeReport } from '../engine/node/report.ts';
 import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
@@ -143,8 +143,7 @@ async function main(argv: string[]): Promise<number> {
     out = target;
     outcome = await resumeDirectory({ out, checkpointEvery, signal, progress });
   } else {
-    const name = target.replace(/^.*\//, '').replace(/\.json$/, '');
-    out = o.out ?? `results/${name}`;
+    out = o.out ?? defaultOut(target);
     outcome = await runToDirectory({
       target, out, force: o.force, checkpointEvery, signal, progress, nwb: o.nwb,
       steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),

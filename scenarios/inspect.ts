@@ -4,12 +4,11 @@
  * the free space of --out against the recordings, printed as text or JSON. Nothing is allocated on the GPU
  * beyond the calibration's three small buffers.
  */
-import { statfsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
 import { formatBytes } from '../engine/util/bytes.ts';
+import { freeSpace, STREAM_HEADER } from '../engine/node/npy-files.ts';
 import { inspect, type Inspection } from '../engine/run/inspect.ts';
-import { resolveJob, type RunRequest } from './run.ts';
+import { defaultOut, resolveJob, type RunRequest } from './run.ts';
 
 export interface InspectRequest extends Omit<RunRequest, 'out'> {
   out?: string;
@@ -18,18 +17,6 @@ export interface InspectRequest extends Omit<RunRequest, 'out'> {
 }
 
 export type InspectReport = Inspection & { target: string; out: string; disk?: { path: string; free: number } };
-
-/** Free bytes of the file system that would hold `out` (its nearest existing ancestor). */
-function freeSpace(out: string): { path: string; free: number } | undefined {
-  for (let at = resolve(out); ; at = dirname(at)) {
-    try {
-      const fs = statfsSync(at);
-      return { path: at, free: fs.bavail * fs.bsize };
-    } catch {
-      if (dirname(at) === at) return undefined;
-    }
-  }
-}
 
 /** The network `lamina run` would build for this request (resolved exactly as run resolves it), its steps and batch. */
 function planned(req: InspectRequest): { spec: unknown; steps: number; batch?: number; inMemory: boolean } {
@@ -41,11 +28,10 @@ function planned(req: InspectRequest): { spec: unknown; steps: number; batch?: n
 
 export async function inspectTarget(req: InspectRequest): Promise<InspectReport> {
   const { spec, steps, batch, inMemory } = planned(req);
-  const name = typeof req.target === 'string' ? req.target.replace(/^.*\//, '').replace(/\.json$/, '') : 'spec';
-  const out = req.out ?? `results/${name}`;
+  const out = req.out ?? defaultOut(req.target);
   const report = await inspect(spec, { steps, batch, backend: req.backend, adapter: req.adapter, calibrate: !req.noCalibration });
   const disk = freeSpace(out);
-  const bytes = report.recording.bytes + report.recording.recorders.length * 128;
+  const bytes = report.recording.bytes + report.recording.recorders.length * STREAM_HEADER;
   if (disk && bytes > disk.free) report.refusals.push({ field: 'record', message: `the recordings need ${formatBytes(bytes)} in ${out}; its file system has ${formatBytes(disk.free)} free (statfs)` });
   const host = report.host.memory;
   if (inMemory && host && report.recording.bytes > host.available) report.refusals.push({ field: 'record', message: `the scenario keeps its recordings in memory for its analysis: ${formatBytes(report.recording.bytes)}, ${formatBytes(host.available)} available` });

@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
 import { encodeNpy, type NpyArray } from '../engine/util/npy.ts';
+import type { ScenarioResult } from './scenario.ts';
 
 export const LOCK = '.lamina.lock';
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
@@ -169,6 +170,12 @@ export class OutputDir {
 
   npy(file: string, data: NpyArray, shape: number[]): void {
     writeAtomic(this.path(file), encodeNpy(data, shape));
+  }
+
+  /** A scenario's own outputs: its extra arrays as NAME.npy and its figures under their file names. */
+  scenarioFiles(result: Pick<ScenarioResult, 'arrays' | 'figures'>): void {
+    for (const [name, a] of Object.entries(result.arrays)) this.npy(`${name}.npy`, a.data, a.shape);
+    for (const [name, svg] of Object.entries(result.figures)) this.text(name, svg);
   }
 
   /** Writes meta.json: the fields given so far, merged with `fields`, the status and the files written. */

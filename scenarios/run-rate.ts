@@ -46,8 +46,7 @@ export function rateOutputs(dir: OutputDir, sim: RateSimulation, run: ScenarioRu
       };
       if (scenario && memory && complete) {
         const result = scenario.analyze(run, memory);
-        for (const [name, a] of Object.entries(result.arrays)) dir.npy(`${name}.npy`, a.data, a.shape);
-        for (const [name, svg] of Object.entries(result.figures)) dir.text(name, svg);
+        dir.scenarioFiles(result);
         return { summary: result.summary, meta, pass: result.summary.checks.every((c) => c.pass) };
       }
       return { summary: { recorders, ...(weights.length ? { weights } : {}) }, meta, pass: true };

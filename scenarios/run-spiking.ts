@@ -1,13 +1,14 @@
 /**
  * The outputs of a spiking network run into a directory: spikes as .npy tables (rows: step, instance,
  * neuron; int32) streamed as they come, state, rate and weight recordings as .npy (rows x instances x ...),
- * the learned weights and synapse tables of plastic projections, and a summary per population and
- * instance (spike count and mean rate over the steps completed).
+ * the learned weights and synapse tables of plastic projections, a summary per population and instance
+ * (spike count and mean rate over the steps completed), and for a scenario its analysis of those files.
  */
 import { NpyRowsWriter, NpySink } from '../engine/node/npy-files.ts';
 import type { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import type { NetworkOutputs } from './drive.ts';
 import type { OutputDir } from './output-dir.ts';
+import type { SpikingScenario, SpikingScenarioRun } from './scenario.ts';
 
 export interface SpikingPositions {
   rows: Record<string, number>;
@@ -15,7 +16,7 @@ export interface SpikingPositions {
   spikeCounts: Record<string, number[]>;
 }
 
-export function spikingOutputs(dir: OutputDir, sim: SpikingSimulation, resume?: SpikingPositions): NetworkOutputs {
+export function spikingOutputs(dir: OutputDir, sim: SpikingSimulation, run: SpikingScenarioRun | undefined, scenario: SpikingScenario | undefined, resume?: SpikingPositions): NetworkOutputs {
   const { plan } = sim;
   const writers = new Map<string, NpyRowsWriter>();
   const counts = new Map<string, Float64Array>();
@@ -45,7 +46,7 @@ export function spikingOutputs(dir: OutputDir, sim: SpikingSimulation, resume?: 
       spikeRows: Object.fromEntries([...writers].map(([name, w]) => [name, w.rows])),
       spikeCounts: Object.fromEntries([...counts].map(([name, c]) => [name, [...c]])),
     }),
-    async finish() {
+    async finish(complete: boolean) {
       for (const w of writers.values()) w.close();
       // Plastic projections: the learned weights (B, S) and the synapse table (S, 3: pre, post, delay in steps),
       // loadable again with connectivity { type: 'explicit', file, weightsFile }.
@@ -76,6 +77,12 @@ export function spikingOutputs(dir: OutputDir, sim: SpikingSimulation, resume?: 
           fixed_point_scale: p.post.scales[p.port],
         })),
       };
+      // A scenario's analysis reads the files just written; it needs the whole run.
+      if (scenario && run && complete) {
+        const result = scenario.analyze(run, dir.dir, plan);
+        dir.scenarioFiles(result);
+        return { summary: { ...summary, ...result.summary }, meta, pass: result.summary.checks.every((c) => c.pass) };
+      }
       return { summary, meta, pass: true };
     },
   };

@@ -150,6 +150,11 @@ function baseMeta(req: RunRequest): Record<string, unknown> {
   return { lamina: VERSION, node: process.version, webgpu: webgpuVersion(), date: new Date().toISOString(), command: process.argv.slice(1).join(' '), target: request.target, request };
 }
 
+/** Where a run writes when no --out is given: results/NAME (the scenario's, or the spec file's without .json). */
+export function defaultOut(target: RunRequest['target']): string {
+  return `results/${typeof target === 'string' ? target.replace(/^.*\//, '').replace(/\.json$/, '') : 'spec'}`;
+}
+
 export async function runToDirectory(req: RunRequest): Promise<RunOutcome> {
   const job = resolveJob(req);
   const dir = OutputDir.open(req.out, { force: req.force });
@@ -178,8 +183,7 @@ export async function execute(dir: OutputDir, job: Job, req: RunRequest, from?: 
 async function runProtocol(dir: OutputDir, scenario: ProtocolScenario, req: RunRequest): Promise<RunOutcome> {
   const t0 = performance.now();
   const { result, meta } = await scenario.run({ ...req });
-  for (const [name, a] of Object.entries(result.arrays)) dir.npy(`${name}.npy`, a.data, a.shape);
-  for (const [name, svg] of Object.entries(result.figures)) dir.text(name, svg);
+  dir.scenarioFiles(result);
   dir.json('summary.json', result.summary);
   dir.writeMeta('complete', { seed: req.seed, timings: { wall_s: (performance.now() - t0) / 1000 }, ...meta });
   return { summary: result.summary, pass: result.summary.checks.every((c) => c.pass), status: 'complete', steps: 0, stepsCompleted: 0 };
@@ -189,17 +193,18 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
   const log = req.progress ?? (() => undefined);
   const dev = { seed: req.seed, backend: req.backend, adapter: req.adapter, detectFaults: req.detectFaults };
   const { steps } = job.run;
-  let net, spiking: SpikingSimulation | undefined;
+  let sim: RateSimulation | SpikingSimulation, net;
   if (job.kind === 'spiking') {
-    spiking = await SpikingSimulation.create(job.run.spec, { ...dev, batch: job.run.batch });
-    net = spikingOutputs(dir, spiking, from?.positions as SpikingPositions | undefined);
+    const spiking = await SpikingSimulation.create(job.run.spec, { ...dev, batch: job.run.batch });
+    sim = spiking;
+    net = spikingOutputs(dir, spiking, job.scenario && (job.run as SpikingScenarioRun), job.scenario, from?.positions as SpikingPositions | undefined);
     log(`lamina: ${describeSpiking(spiking, steps)}`);
   } else {
-    const sim = await RateSimulation.create(job.run.spec, { ...dev, batch: job.scenario ? undefined : req.batch });
-    net = rateOutputs(dir, sim, job.run, job.scenario, from?.positions as RatePositions | undefined);
-    log(`lamina: ${job.scenario?.name ?? 'rate network'}: ${steps} steps of ${sim.plan.dt} ms, batch ${sim.plan.batch}, on ${sim.gpu.info.description || sim.gpu.info.device} (built in ${sim.buildSeconds.toFixed(2)} s)`);
+    const rate = await RateSimulation.create(job.run.spec, { ...dev, batch: job.scenario ? undefined : req.batch });
+    sim = rate;
+    net = rateOutputs(dir, rate, job.run, job.scenario, from?.positions as RatePositions | undefined);
+    log(`lamina: ${job.scenario?.name ?? 'rate network'}: ${steps} steps of ${rate.plan.dt} ms, batch ${rate.plan.batch}, on ${rate.gpu.info.description || rate.gpu.info.device} (built in ${rate.buildSeconds.toFixed(2)} s)`);
   }
-  const { sim } = net;
   try {
     if (from) {
       try {
@@ -213,24 +218,16 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
     const t = await drive(dir.dir, net, steps, { signal: req.signal, checkpointEvery: req.checkpointEvery, log });
     const complete = !t.interrupted;
     const fin = await net.finish(complete);
-    let summary = fin.summary, pass = fin.pass && complete;
-    if (job.kind === 'spiking' && job.scenario && complete) {
-      const result = job.scenario.analyze(job.run as SpikingScenarioRun, dir.dir, spiking!.plan);
-      for (const [name, a] of Object.entries(result.arrays)) dir.npy(`${name}.npy`, a.data, a.shape);
-      for (const [name, svg] of Object.entries(result.figures)) dir.text(name, svg);
-      summary = { ...summary, ...result.summary };
-      pass = result.summary.checks.every((c) => c.pass);
-    }
+    const pass = fin.pass && complete;
     const status: RunStatus = complete ? 'complete' : 'interrupted';
-    summary = { status, steps, steps_completed: t.done, ...summary };
+    const summary = { status, steps, steps_completed: t.done, ...fin.summary };
     dir.json('summary.json', summary);
     const seconds = (t.done * sim.dt) / 1000;
-    const gpu = (sim as RateSimulation | SpikingSimulation).gpu;
     dir.writeMeta(status, {
       steps, steps_completed: t.done, seed: req.seed ?? (job.kind === 'rate' ? job.run.spec.seed ?? 0 : undefined),
-      adapter: adapterReport(gpu),
-      timings: { build_s: (sim as RateSimulation).buildSeconds, run_wall_s: t.wallSeconds, steps_per_s: t.done / t.wallSeconds, realtime_factor: t.wallSeconds / seconds },
-      ...fin.meta, params: job.run.params, spec: (sim as RateSimulation | SpikingSimulation).spec,
+      adapter: adapterReport(sim.gpu),
+      timings: { build_s: sim.buildSeconds, run_wall_s: t.wallSeconds, steps_per_s: t.done / t.wallSeconds, realtime_factor: t.wallSeconds / seconds },
+      ...fin.meta, params: job.run.params, spec: sim.spec,
       ...(complete ? {} : { interrupted_at_step: t.done, resume: `lamina resume ${dir.dir}` }),
     });
     if (req.nwb && complete) for (const w of (await writeNwb(dir, status)).warnings) log(`lamina: NWB: ${w}`);

@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { SpecError } from '../errors.ts';
 import { formatBytes } from '../util/bytes.ts';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { recordingVolume, type RecordSink, type RecorderInfo } from '../record/recorders.ts';
 import { encodeNpy, npyHeader, readNpy, type Npy, type NpyArray } from '../util/npy.ts';
 
@@ -25,7 +25,19 @@ export function readNpyFile(path: string): Npy {
 }
 
 /** Bytes of the fixed header of a streamed .npy file, rewritten in place as rows land. */
-const STREAM_HEADER = 128;
+export const STREAM_HEADER = 128;
+
+/** Free bytes of the file system that holds (or would hold) `path`: statfs of its nearest existing ancestor. */
+export function freeSpace(path: string): { path: string; free: number } | undefined {
+  for (let at = resolve(path); ; at = dirname(at)) {
+    try {
+      const fs = statfsSync(at);
+      return { path: at, free: fs.bavail * fs.bsize };
+    } catch {
+      if (dirname(at) === at) return undefined;
+    }
+  }
+}
 
 /**
  * A .npy file of rows that grows as they land. Its header always states the rows on disk: each append
@@ -91,14 +103,9 @@ export class NpySink implements RecordSink {
   /** Refuses recordings larger than the free space of the directory's file system (statfs). */
   prepare(planned: { rec: RecorderInfo; rows: number }[]): void {
     const { bytes: data, detail } = recordingVolume(planned);
-    const bytes = data + planned.length * 128;
-    let free: number;
-    try {
-      const fs = statfsSync(this.dir);
-      free = fs.bavail * fs.bsize;
-    } catch {
-      return; // no statfs here (or the directory is not made yet): nothing to check against
-    }
+    const bytes = data + planned.length * STREAM_HEADER;
+    const free = freeSpace(this.dir)?.free;
+    if (free === undefined) return; // no statfs here: nothing to check against
     if (bytes > free) {
       throw new SpecError('record', `the recordings need ${formatBytes(bytes)} in ${this.dir} (${detail}); its file system has ${formatBytes(free)} free (statfs): run fewer steps, record fewer units or less often`);
     }
