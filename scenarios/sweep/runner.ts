@@ -162,7 +162,7 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
     const done = table.done();
     const key = (r: PointRun) => `${r.point.index}/${r.repeat}`;
     const skipped = runs.filter((r) => done.has(key(r))).length;
-    req.log?.(`lamina: sweep of ${sweep.base}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}: ${runs.length} runs (${runs.length / sweep.repeats} points x ${sweep.repeats} repeat${sweep.repeats === 1 ? '' : 's'}) in ${batches.length} batch${batches.length === 1 ? '' : 'es'}` +
+    req.log?.(`lamina: sweep of ${sweep.base}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}: ${runs.length} runs (${runs.length / sweep.repeats} point${runs.length === sweep.repeats ? '' : 's'} x ${sweep.repeats} repeat${sweep.repeats === 1 ? '' : 's'}) in ${batches.length} batch${batches.length === 1 ? '' : 'es'}` +
       `${base.structure.length ? `, one build per value of ${base.structure.join(', ')}` : ''}${skipped ? `; ${skipped} done already` : ''}`);
     const t0 = performance.now();
     let ran = 0, finished = skipped;
