@@ -4,20 +4,10 @@
  * index selects (or why it cannot).
  */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../engine/errors.ts';
 import { parseAdapterList, pickAdapter, resolveAdapterIndex, type ListedAdapter } from '../../engine/gpu/adapter-index.ts';
+import { refusal } from '../spec-error.ts';
 
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
-
-function refusal(fn: () => unknown): SpecError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return e as SpecError;
-  }
-  throw new Error('accepted');
-}
 
 // The message Dawn (npm webgpu 0.6.2) rejects `adapter=NAME` with when no adapter's name contains NAME (measured here on lavapipe).
 const LAVAPIPE = "no suitable backends found\nAvailable adapters:\n * backend: 'vulkan', name: 'llvmpipe (LLVM 15.0.6, 256 bits)'";

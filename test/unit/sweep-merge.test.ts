@@ -10,13 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { SpecError } from '../../engine/errors.ts';
 import { shardOf } from '../../scenarios/cluster.ts';
 import { emitSbatch, SBATCH_DEFAULTS } from '../../scenarios/sweep/emit.ts';
 import { canonicalJson, validateSweep } from '../../scenarios/sweep/format.ts';
 import { mergeShards } from '../../scenarios/sweep/merge.ts';
 import { axisPaths, enumerateRuns, type PointRun } from '../../scenarios/sweep/points.ts';
 import { SweepTable, type RowStatus } from '../../scenarios/sweep/table.ts';
+import { refusal } from '../spec-error.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lamina-merge-'));
 let serial = 0;
@@ -62,15 +62,7 @@ function points(dir: string): Record<string, unknown>[] {
   }
 }
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
+const refused = (fn: () => unknown) => refusal(fn).message;
 
 describe('lamina sweep merge', () => {
   it('merges the shard tables, in any order, into the table of the unsharded sweep', () => {
@@ -107,17 +99,17 @@ describe('lamina sweep merge', () => {
   it('refuses shards of another sweep file or base spec, naming the difference', () => {
     const a = shardTable(SWEEP, '0/2');
     const b = shardTable({ ...SWEEP, seed: 8 }, '1/2');
-    expect(refusal(() => mergeShards(fresh(), [a, b]))).toBe(`sweep merge: ${b} is not from the same sweep as ${a}: another sweep file (seed: 7 -> 8)`);
+    expect(refused(() => mergeShards(fresh(), [a, b]))).toBe(`sweep merge: ${b} is not from the same sweep as ${a}: another sweep file (seed: 7 -> 8)`);
     const c = shardTable(SWEEP, '1/2', { base: { ...BASE, dt: 0.05 } });
-    expect(refusal(() => mergeShards(fresh(), [a, c]))).toContain('another base spec (dt: 0.1 -> 0.05)');
-    expect(refusal(() => mergeShards(fresh(), [a, shardTable(SWEEP, '1/3')]))).toContain('another shard count (2 -> 3)');
+    expect(refused(() => mergeShards(fresh(), [a, c]))).toContain('another base spec (dt: 0.1 -> 0.05)');
+    expect(refused(() => mergeShards(fresh(), [a, shardTable(SWEEP, '1/3')]))).toContain('another shard count (2 -> 3)');
   });
 
   it('refuses a shard given twice, and missing shards unless partial (their points stay pending)', () => {
     const s0 = shardTable(SWEEP, '0/3'), s2 = shardTable(SWEEP, '2/3');
     const again = shardTable(SWEEP, '2/3');
-    expect(refusal(() => mergeShards(fresh(), [s0, s2, again]))).toBe(`sweep merge: shard 2/3 is given twice (${s2} and ${again})`);
-    expect(refusal(() => mergeShards(fresh(), [s2]))).toBe('sweep merge: shards 0, 1 of 3 missing (--partial merges the others and leaves their points pending)');
+    expect(refused(() => mergeShards(fresh(), [s0, s2, again]))).toBe(`sweep merge: shard 2/3 is given twice (${s2} and ${again})`);
+    expect(refused(() => mergeShards(fresh(), [s2]))).toBe('sweep merge: shards 0, 1 of 3 missing (--partial merges the others and leaves their points pending)');
     const out = fresh();
     const m = mergeShards(out, [s0, s2], { partial: true });
     expect(m.missing).toEqual([1]);
@@ -128,12 +120,12 @@ describe('lamina sweep merge', () => {
   it('refuses a table that does not hold its shard, a directory without a table, and an existing output table', () => {
     const s = validateSweep(SWEEP);
     const wrong = shardTable(SWEEP, '1/2', { runs: enumerateRuns(s).filter((r) => r.point.index % 2 === 0) });
-    expect(refusal(() => mergeShards(fresh(), [shardTable(SWEEP, '0/2'), wrong]))).toContain(`${wrong} does not hold the points of shard 1/2 of its sweep file (row point 0, repeat 0`);
+    expect(refused(() => mergeShards(fresh(), [shardTable(SWEEP, '0/2'), wrong]))).toContain(`${wrong} does not hold the points of shard 1/2 of its sweep file (row point 0, repeat 0`);
     const empty = fresh();
     mkdirSync(empty);
-    expect(refusal(() => mergeShards(fresh(), [empty]))).toBe(`sweep merge: ${empty} holds no sweep table (sweep.sqlite)`);
+    expect(refused(() => mergeShards(fresh(), [empty]))).toBe(`sweep merge: ${empty} holds no sweep table (sweep.sqlite)`);
     const done = shardTable(SWEEP, '0/1');
-    expect(refusal(() => mergeShards(done, [shardTable(SWEEP, '0/1')]))).toMatch(/^--out: .*sweep\.sqlite exists already/);
+    expect(refused(() => mergeShards(done, [shardTable(SWEEP, '0/1')]))).toMatch(/^--out: .*sweep\.sqlite exists already/);
   });
 });
 
@@ -168,7 +160,7 @@ describe('lamina sweep --emit-sbatch', () => {
     emitSbatch({ file, out: join(dir, 'r2'), script, tasks: 5, timeMinutes: 90, memMB: 2000, cpus: 4, gpus: 1, partition: 'gpu', account: 'lab', passOn: [], node: 'node', laminaJs: 'bin/lamina.js' });
     const text = readFileSync(script, 'utf8');
     for (const line of ['--array=0-4', '--cpus-per-task=4', '--mem=2000M', '--time=01:30:00', '--gres=gpu:1', '--partition=gpu', '--account=lab']) expect(text).toContain(`\n#SBATCH ${line}\n`);
-    expect(refusal(() => emitSbatch({ file, out: join(dir, 'r3'), script, tasks: 6, passOn: [], node: 'node', laminaJs: 'bin/lamina.js' })))
+    expect(refused(() => emitSbatch({ file, out: join(dir, 'r3'), script, tasks: 6, passOn: [], node: 'node', laminaJs: 'bin/lamina.js' })))
       .toBe('--tasks: 6 tasks for 5 points would leave tasks without a point: use at most 5');
   });
 });
