@@ -6,6 +6,7 @@
  * batch in flight (rerun to continue).
  */
 import { SpecError } from '../../engine/errors.ts';
+import { resolveAdapterIndex } from '../../engine/gpu/adapter-index.ts';
 import { resolveShard } from '../cluster.ts';
 import { emitSbatch } from './emit.ts';
 import { exportCsv, exportParquet } from './export.ts';
@@ -125,6 +126,8 @@ function mergeCommand(dirs: string[], o: SweepFlags & Record<string, unknown>): 
 function emitCommand(file: string, o: SweepFlags & Record<string, unknown>, laminaJs: string): number {
   onlyFlags(o, EMIT, 'lamina sweep --emit-sbatch');
   if (!o.out) throw new SpecError('--out', 'the job array needs the directory its shard tables go to (DIR/shard-i)');
+  // Checked here, not first in every task: the index the tasks will read (the CLI put --adapter-index in LAMINA_ADAPTER_INDEX).
+  resolveAdapterIndex({ adapter: o.adapter }, (name) => process.env[name]);
   const tasks = whole(o.tasks, '--tasks');
   if (tasks === undefined) throw new SpecError('--tasks', 'name the number of array tasks (shards), e.g. --tasks 8');
   const e = emitSbatch({

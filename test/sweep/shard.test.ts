@@ -91,6 +91,7 @@ describe('lamina sweep on a cluster: exit codes', () => {
       [['sweep', file, '--out', join(dir, 'x-%a')], '--out: %a stands for the shard index, and no shard is given'],
       [['sweep', file, '--out', join(dir, 'x'), '--emit-sbatch', join(dir, 'x.sh')], '--tasks: name the number of array tasks'],
       [['sweep', file, '--out', join(dir, 'x'), '--emit-sbatch', join(dir, 'x.sh'), '--tasks', '8'], '--tasks: 8 tasks for 7 points'],
+      [['sweep', file, '--out', join(dir, 'x'), '--emit-sbatch', join(dir, 'x.sh'), '--tasks', '2', '--adapter-index', 'last'], "must be a whole number >= 0, got 'last'"],
       [['sweep', 'merge', '--out', join(dir, 'm'), join(dir, 'shard-1')], 'sweep merge: shards 0, 2 of 3 missing'],
       [['sweep', 'merge', '--out', join(dir, 'm'), join(dir, 'shard-1'), join(dir, 'whole')], 'another shard count (3 -> 1)'],
       [['sweep', file, '--out', join(dir, 'x'), '--tasks', '2'], '--tasks: does not apply to lamina sweep'],
