@@ -4,6 +4,7 @@
  * Exit codes: 0 success, 2 bad input (the message names the problem), 1 runtime failure, 3 a scenario
  * check failed, 130 / 143 when SIGINT / SIGTERM stopped the run (its rows so far and a checkpoint are saved).
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, NumericalError, SpecError } from '../engine/errors.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
@@ -25,11 +26,19 @@ Usage:
   lamina inspect <scenario | spec.json> [options] [--json]
                                                 dry run: sizes, memory against the limits, dispatches,
                                                 recording volume, estimated wall time; exit 2 if run would refuse it
-  lamina sweep SWEEP.json --out DIR [--max-batch N] [--progress json]
+  lamina sweep SWEEP.json --out DIR [--max-batch N] [--progress json] [--shard i/n]
                                                 run every point of a sweep file into DIR/sweep.sqlite
-                                                (rerun to continue an interrupted sweep)
+                                                (rerun to continue an interrupted sweep); --shard
+                                                (default: the Slurm array task's) runs points k with
+                                                k mod n = i; %a in --out becomes i
+  lamina sweep SWEEP.json --out DIR --emit-sbatch FILE --tasks N [--time MIN] [--mem MB] [--cpus C]
+        [--gpus G] [--partition P] [--account A]
+                                                write a Slurm job-array script (task i: shard i/N
+                                                into DIR/shard-i) instead of running
+  lamina sweep merge --out DIR SHARD_DIR... [--partial]
+                                                one table from the shard tables of one sweep
   lamina sweep export DIR --csv | --parquet     write DIR/points.csv or .parquet from the results table
-  lamina info [--json] [--backend B] [--adapter NAME]
+  lamina info [--json] [--backend B] [--adapter NAME] [--adapter-index K]
   lamina report DIR                             (re)write DIR/report.html from a run's output directory
   lamina --help | --version (-h | -v)
 
@@ -45,6 +54,8 @@ Run options:
                      write one), for \`lamina resume DIR\`
   --backend B        vulkan | metal | d3d12 | opengles (default: LAMINA_BACKEND, else Dawn's choice)
   --adapter NAME     adapter name or a part of it, e.g. llvmpipe (an unknown name lists the adapters)
+  --adapter-index K  the K-th adapter Dawn offers, from 0 (of those matching --adapter, if given);
+                     default LAMINA_ADAPTER_INDEX, else CUDA_VISIBLE_DEVICES among NVIDIA adapters
   --scale S          network scale (default 1 unless noted): microcircuit neurons and in-degrees,
                      0.05 to 1 (default 0.05); belief-state: units x S, up to 1; hippocampal-replay: track
                      length and cell counts x S, 0.25 to 4
@@ -85,10 +96,12 @@ async function main(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true, strict: true,
       options: {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
-        out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' },
+        out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' }, 'adapter-index': { type: 'string' },
         scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' }, 'no-fault-check': { type: 'boolean' },
         force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' }, nwb: { type: 'boolean' },
         'max-batch': { type: 'string' }, progress: { type: 'string' }, csv: { type: 'boolean' }, parquet: { type: 'boolean' },
+        shard: { type: 'string' }, 'emit-sbatch': { type: 'string' }, tasks: { type: 'string' }, time: { type: 'string' }, mem: { type: 'string' },
+        cpus: { type: 'string' }, gpus: { type: 'string' }, partition: { type: 'string' }, account: { type: 'string' }, partial: { type: 'boolean' },
         json: { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -98,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
   const { values: o, positionals } = parsed;
   if (o.version) { console.log(VERSION); return 0; }
   if (o.help || positionals.length === 0) { console.log(HELP); return o.help ? 0 : 2; }
+  // The flag is the variable: every GPU acquired in this process (and a sweep's emitted job script) reads it.
+  if (o['adapter-index'] !== undefined) process.env.LAMINA_ADAPTER_INDEX = o['adapter-index'];
   const [command, target, ...extra] = positionals;
   if (command === 'info') {
     const gpu = await acquireGpu({ backend: o.backend, adapter: o.adapter });
@@ -111,8 +126,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command === 'sweep') return sweepCommand(target, extra, o, interruptSignal);
-  const sweepOnly = (['max-batch', 'progress', 'csv', 'parquet'] as const).find((k) => o[k] !== undefined);
+  if (command === 'sweep') return sweepCommand(target, extra, o, interruptSignal, fileURLToPath(new URL('../bin/lamina.js', import.meta.url)));
+  const sweepOnly = (['max-batch', 'progress', 'csv', 'parquet', 'shard', 'emit-sbatch', 'tasks', 'time', 'mem', 'cpus', 'gpus', 'partition', 'account', 'partial'] as const).find((k) => o[k] !== undefined);
   if (sweepOnly) throw new UsageError(`--${sweepOnly} applies to lamina sweep only`);
   if (command === 'export') return exportCommand(target, extra, o);
   if (command === 'report') {
@@ -138,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
   const checkpointEvery = num(o['checkpoint-every'], '--checkpoint-every');
   let out: string, outcome: RunOutcome;
   if (command === 'resume') {
-    const given = Object.entries(o).filter(([k, v]) => v !== undefined && !['checkpoint-every', 'quiet', 'backend', 'adapter'].includes(k));
+    const given = Object.entries(o).filter(([k, v]) => v !== undefined && !['checkpoint-every', 'quiet', 'backend', 'adapter', 'adapter-index'].includes(k));
     if (given.length) throw new UsageError(`resume: --${given[0][0]} cannot change a run being resumed (its request is in meta.json)`);
     out = target;
     outcome = await resumeDirectory({ out, checkpointEvery, signal, progress });

@@ -18,3 +18,7 @@ export type { SweepOutcome, SweepProgress, SweepRequest } from './sweep/runner.t
 export { validateSweep } from './sweep/format.ts';
 export type { Axis, MetricSpec, SweepFile } from './sweep/format.ts';
 export { exportCsv } from './sweep/export.ts';
+// Sweeps on a cluster: a shard per job-array task, the job-array script, and the merge of the shard tables.
+export { parseShard, resolveShard, shardFromEnv, type Shard } from './cluster.ts';
+export { emitSbatch, SBATCH_DEFAULTS, type EmitRequest, type Emitted } from './sweep/emit.ts';
+export { mergeShards, type MergeOutcome, type ShardReport } from './sweep/merge.ts';

@@ -7,6 +7,7 @@
  */
 import { AdapterError, SpecError } from '../errors.ts';
 import { hostEnv } from '../util/host.ts';
+import { parseAdapterList, pickAdapter, resolveAdapterIndex, type ListedAdapter } from './adapter-index.ts';
 
 export const BACKENDS = ['vulkan', 'metal', 'd3d12', 'opengles'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -16,6 +17,11 @@ export interface DeviceOptions {
   backend?: string;
   /** Adapter name (as printed by `lamina info`). */
   adapter?: string;
+  /**
+   * The K-th adapter Dawn offers (among those whose name contains `adapter`, when given); default:
+   * LAMINA_ADAPTER_INDEX, else CUDA_VISIBLE_DEVICES as an index among NVIDIA adapters (adapter-index.ts).
+   */
+  adapterIndex?: number;
 }
 
 export interface Gpu {
@@ -73,11 +79,27 @@ async function webgpu(flags: string[]): Promise<GPU> {
   }
 }
 
+/** Every adapter Dawn offers (on `backend`, when given), in its order: the list it rejects a name matching none with. */
+async function listAdapters(backend: string | undefined): Promise<ListedAdapter[]> {
+  const gpu = await webgpu([...(backend ? [`backend=${backend}`] : []), 'adapter=\u0001 no adapter has this name']);
+  instances.push(gpu);
+  try {
+    await gpu.requestAdapter();
+    return [];
+  } catch (e) {
+    return parseAdapterList((e as Error).message);
+  }
+}
+
 async function open(opts: DeviceOptions): Promise<Gpu> {
-  const backend = resolveBackend(opts);
+  let backend = resolveBackend(opts);
+  let adapterName = opts.adapter;
+  const choice = resolveAdapterIndex(opts, hostEnv);
+  const pick = choice && pickAdapter(await listAdapters(backend), choice);
+  if (pick) ({ backend, name: adapterName } = pick);
   const flags: string[] = [];
   if (backend) flags.push(`backend=${backend}`);
-  if (opts.adapter) flags.push(`adapter=${opts.adapter}`);
+  if (adapterName) flags.push(`adapter=${adapterName}`);
   const gpu = await webgpu(flags);
   instances.push(gpu);
   let adapter: GPUAdapter | null = null;
@@ -85,12 +107,12 @@ async function open(opts: DeviceOptions): Promise<Gpu> {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
     const message = (e as Error).message;
-    // Dawn lists the adapters it has when none matches the name asked for: the name is the problem, not the driver.
-    if (opts.adapter && /Available adapters/.test(message)) throw new SpecError('adapter', `no adapter matches "${opts.adapter}" (${message.replace(/^.*?Available adapters:\s*/s, 'available: ').trim()})`);
+    // Dawn lists the adapters it has when none matches the adapterName asked for: the adapterName is the problem, not the driver.
+    if (adapterName && /Available adapters/.test(message)) throw new SpecError('adapter', `no adapter matches "${adapterName}" (${message.replace(/^.*?Available adapters:\s*/s, 'available: ').trim()})`);
     throw new AdapterError(`no WebGPU adapter (${message}); backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}. ${FIX}`);
   }
   if (!adapter) {
-    throw new AdapterError(`no WebGPU adapter found; backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}${opts.adapter ? `, adapter "${opts.adapter}"` : ''}. ${FIX}`);
+    throw new AdapterError(`no WebGPU adapter found; backends tried: ${backend ?? 'all Dawn supports here (vulkan, opengles)'}${adapterName ? `, adapter "${adapterName}"` : ''}. ${FIX}`);
   }
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS) requiredLimits[name] = adapter.limits[name] as number;
@@ -111,7 +133,7 @@ export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
 
 /** The shared device for these options (one per process and option set). */
 export function acquireGpu(opts: DeviceOptions = {}): Promise<Gpu> {
-  const key = `${opts.backend ?? hostEnv('LAMINA_BACKEND') ?? ''}|${opts.adapter ?? ''}`;
+  const key = [opts.backend ?? hostEnv('LAMINA_BACKEND'), opts.adapter, opts.adapterIndex ?? hostEnv('LAMINA_ADAPTER_INDEX'), hostEnv('CUDA_VISIBLE_DEVICES')].join('|');
   let p = cache.get(key);
   if (!p) {
     p = open(opts);

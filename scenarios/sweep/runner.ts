@@ -22,6 +22,7 @@ import { BatchRecordings, instanceMetrics, stepWindow } from './metrics.ts';
 import { axisPaths, enumerateRuns, type PointRun } from './points.ts';
 import { runScenarioPoint } from './scenario-points.ts';
 import { SweepTable, TABLE_FILE } from './table.ts';
+import { shardOf, type Shard } from '../cluster.ts';
 
 export const DEFAULT_MAX_BATCH = 64;
 
@@ -43,6 +44,8 @@ export interface SweepRequest {
   maxBatch?: number;
   backend?: string;
   adapter?: string;
+  /** Run only this shard's points (point k belongs to shard k mod n, with all its repeats); default all. */
+  shard?: Shard;
   /** Stops the sweep after the batch in flight (its rows are written). */
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
@@ -135,8 +138,11 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
   const { sweep, canonical } = readSweepFile(req.file);
   const maxBatch = req.maxBatch ?? DEFAULT_MAX_BATCH;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new SpecError('--max-batch', `must be an integer >= 1, got ${maxBatch}`);
-  const runs = enumerateRuns(sweep);
-  const base = resolveBase(sweep, req.file, runs[0].point.params);
+  const all = enumerateRuns(sweep);
+  const shard = req.shard ?? { index: 0, count: 1 };
+  const runs = all.filter((r) => shardOf(r.point.index, shard.count) === shard.index);
+  if (runs.length === 0) throw new SpecError('--shard', `shard ${shard.index}/${shard.count} has no points: the sweep has ${all.length / sweep.repeats}, fewer than ${shard.count} shards`);
+  const base = resolveBase(sweep, req.file, all[0].point.params);
   const summaries = sweep.metrics.filter((m) => m.metric === 'summary');
   if (summaries.length && !base.scenario) throw new SpecError(`metrics[${sweep.metrics.indexOf(summaries[0])}]`, `summary fields come from a scenario's analysis; the base "${sweep.base}" is a spec file`);
   if (summaries.length && summaries.length < sweep.metrics.length) {
@@ -150,13 +156,13 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
   const report = adapterReport(gpu);
   const table = SweepTable.open(req.out, {
     sweep_file: canonical, base_spec: canonicalJson(base.spec), lamina: VERSION, node: process.version, webgpu: webgpuVersion(),
-    adapter: report.description || report.device, git_commit: gitCommit(process.cwd()), date: new Date().toISOString(),
+    adapter: report.description || report.device, git_commit: gitCommit(process.cwd()), date: new Date().toISOString(), shard: `${shard.index}/${shard.count}`,
   }, axisPaths(sweep), sweep.metrics.map((m) => m.name), runs);
   try {
     const done = table.done();
     const key = (r: PointRun) => `${r.point.index}/${r.repeat}`;
     const skipped = runs.filter((r) => done.has(key(r))).length;
-    req.log?.(`lamina: sweep of ${sweep.base}: ${runs.length} runs (${runs.length / sweep.repeats} points x ${sweep.repeats} repeat${sweep.repeats === 1 ? '' : 's'}) in ${batches.length} batch${batches.length === 1 ? '' : 'es'}` +
+    req.log?.(`lamina: sweep of ${sweep.base}${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}: ${runs.length} runs (${runs.length / sweep.repeats} point${runs.length === sweep.repeats ? '' : 's'} x ${sweep.repeats} repeat${sweep.repeats === 1 ? '' : 's'}) in ${batches.length} batch${batches.length === 1 ? '' : 'es'}` +
       `${base.structure.length ? `, one build per value of ${base.structure.join(', ')}` : ''}${skipped ? `; ${skipped} done already` : ''}`);
     const t0 = performance.now();
     let ran = 0, finished = skipped;

@@ -1,6 +1,6 @@
 /**
  * The results table of a sweep, DIR/sweep.sqlite (better-sqlite3): table `sweep` (one row: the sweep
- * file, versions, adapter, git commit, date) and table `points` (one row per point and repeat: point
+ * file, versions, adapter, git commit, date, shard) and table `points` (one row per point and repeat: point
  * index and id, parameters as columns named by their spec path, seed, each metric as a column, status,
  * wall time, batch). Every row exists from the start as "pending"; a batch's rows become "done" in one
  * transaction, so a crash loses at most the batch in flight.
@@ -24,6 +24,8 @@ export interface SweepInfo {
   adapter: string;
   git_commit: string;
   date: string;
+  /** `i/n`: the table holds the points k with k mod n = i (`0/1`: every point). */
+  shard: string;
 }
 
 export type RowStatus = 'pending' | 'done' | 'failed';
@@ -57,12 +59,18 @@ export class SweepTable {
     const db = new Database(path);
     const table = new SweepTable(db, params, metrics);
     if (!fresh) {
-      const row = db.prepare('SELECT sweep_file, base_spec FROM sweep').get() as { sweep_file: string; base_spec: string } | undefined;
+      const row = db.prepare('SELECT * FROM sweep').get() as { sweep_file: string; base_spec: string; shard?: string } | undefined;
       if (!row) { db.close(); throw new SpecError(path, 'not a sweep table (no sweep row)'); }
       for (const [what, key] of [['sweep file', 'sweep_file'], ['base spec', 'base_spec']] as const) {
         if (row[key] === info[key]) continue;
         db.close();
         throw new SpecError('sweep', `${dir} holds a sweep made from another ${what} (${firstDifference(JSON.parse(row[key]), JSON.parse(info[key]))}); use a new --out directory`);
+      }
+      const had = row.shard ?? '0/1';
+      if (had !== info.shard) {
+        db.close();
+        const name = (s: string) => (s === '0/1' ? 'the whole sweep (no shard)' : `shard ${s}`);
+        throw new SpecError('--shard', `${dir} holds ${name(had)}, and this run is ${name(info.shard)}: give each shard its own --out directory (%a in --out becomes the shard index)`);
       }
       return table;
     }

@@ -8,19 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpecError } from '../../engine/errors.ts';
+import { refusal } from '../spec-error.ts';
 import { parseShard, resolveShard, shardFromEnv, shardOf, shardPoints } from '../../scenarios/cluster.ts';
 import { sbatchScript, shellQuote, slurmTime, type SbatchOptions } from '../../scenarios/sbatch.ts';
 
-function refusedField(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as SpecError).field;
-  }
-  throw new Error('accepted');
-}
+const refusedField = (fn: () => unknown) => refusal(fn).field;
 
 const task = (id: number, min: number, max: number, step: number, count?: number) => ({
   SLURM_ARRAY_JOB_ID: '8', SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min),
