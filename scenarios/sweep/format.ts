@@ -4,12 +4,17 @@
  * the field (`axes[1].range.steps`), which the CLI maps to exit 2.
  */
 import { SpecError } from '../../engine/errors.ts';
+import { SOBOL_MAX_DIMS } from './sampling.ts';
 import { describe, finite, integer, isObj, numArray, object, oneOf, seed32, stepCount, str } from '../../engine/spec/checks.ts';
 
 export type Axis =
   | { kind: 'values'; path: string; values: number[] }
   | { kind: 'range'; path: string; from: number; to: number; steps: number; scale: 'linear' | 'log' }
   | { kind: 'random'; path: string; from: number; to: number; n: number; seed: number }
+  /** One dimension of the sweep's Sobol' design (all sobol axes together, in file order). */
+  | { kind: 'sobol'; path: string; from: number; to: number; n: number; scale: 'linear' | 'log' }
+  /** One dimension of the sweep's Latin-hypercube design (all lhs axes together, one seed). */
+  | { kind: 'lhs'; path: string; from: number; to: number; n: number; scale: 'linear' | 'log'; seed: number }
   /** Lists of the same length that go together: the k-th values of each make one grid position. */
   | { kind: 'zip'; axes: { path: string; values: number[] }[] };
 
@@ -44,10 +49,31 @@ function values(v: unknown, field: string): number[] {
   return xs;
 }
 
+const KINDS = ['values', 'range', 'random', 'sobol', 'lhs', 'zip'] as const;
+
+function scaleOf(v: unknown, f: string, from: number, to: number): 'linear' | 'log' {
+  const scale = v === undefined ? 'linear' : oneOf(v, `${f}.scale`, ['linear', 'log'] as const);
+  if (scale === 'log' && !(from > 0 && to > 0)) throw new SpecError(f, `a log scale needs from > 0 and to > 0, got ${from} and ${to}`);
+  return scale;
+}
+
+/** A sampled axis (random, sobol, lhs): n values in [from, to). */
+function sampled(o: Record<string, unknown>, kind: 'random' | 'sobol' | 'lhs', path: string, f: string): Axis {
+  const g = `${f}.${kind}`;
+  const r = object(o[kind], g, kind === 'random' ? ['from', 'to', 'n', 'seed'] : kind === 'sobol' ? ['from', 'to', 'n', 'scale'] : ['from', 'to', 'n', 'scale', 'seed']);
+  const from = finite(r.from, `${g}.from`), to = finite(r.to, `${g}.to`);
+  if (!(to > from)) throw new SpecError(`${g}.to`, `must be > from (${from}), got ${to}`);
+  const n = integer(r.n, `${g}.n`, 1);
+  const seed = r.seed === undefined ? 0 : seed32(r.seed, `${g}.seed`);
+  if (kind === 'random') return { kind, path, from, to, n, seed };
+  const scale = scaleOf(r.scale, g, from, to);
+  return kind === 'sobol' ? { kind, path, from, to, n, scale } : { kind, path, from, to, n, scale, seed };
+}
+
 function axis(v: unknown, f: string): Axis {
-  const o = object(v, f, ['path', 'values', 'range', 'random', 'zip']);
-  const given = ['values', 'range', 'random', 'zip'].filter((k) => o[k] !== undefined);
-  if (given.length !== 1) throw new SpecError(f, `give exactly one of values, range, random or zip, got ${given.length ? given.join(', ') : 'none'}`);
+  const o = object(v, f, ['path', ...KINDS]);
+  const given = KINDS.filter((k) => o[k] !== undefined);
+  if (given.length !== 1) throw new SpecError(f, `give exactly one of ${KINDS.join(', ')}, got ${given.length ? given.join(', ') : 'none'}`);
   if (o.zip !== undefined) {
     if (o.path !== undefined) throw new SpecError(`${f}.path`, 'a zip axis names its paths inside zip');
     if (!Array.isArray(o.zip) || o.zip.length < 1) throw new SpecError(`${f}.zip`, `expected a non-empty array of { path, values }, got ${describe(o.zip)}`);
@@ -66,15 +92,23 @@ function axis(v: unknown, f: string): Axis {
     const r = object(o.range, `${f}.range`, ['from', 'to', 'steps', 'scale']);
     const from = finite(r.from, `${f}.range.from`), to = finite(r.to, `${f}.range.to`);
     const steps = integer(r.steps, `${f}.range.steps`, 1);
-    const scale = r.scale === undefined ? 'linear' : oneOf(r.scale, `${f}.range.scale`, ['linear', 'log'] as const);
-    if (scale === 'log' && !(from > 0 && to > 0)) throw new SpecError(`${f}.range`, `a log range needs from > 0 and to > 0, got ${from} and ${to}`);
+    const scale = scaleOf(r.scale, `${f}.range`, from, to);
     if (steps === 1 && from !== to) throw new SpecError(`${f}.range.steps`, 'one step cannot span from..to (use values: [x])');
     return { kind: 'range', path, from, to, steps, scale };
   }
-  const r = object(o.random, `${f}.random`, ['from', 'to', 'n', 'seed']);
-  const from = finite(r.from, `${f}.random.from`), to = finite(r.to, `${f}.random.to`);
-  if (!(to > from)) throw new SpecError(`${f}.random.to`, `must be > from (${from}), got ${to}`);
-  return { kind: 'random', path, from, to, n: integer(r.n, `${f}.random.n`, 1), seed: r.seed === undefined ? 0 : seed32(r.seed, `${f}.random.seed`) };
+  return sampled(o, given[0] as 'random' | 'sobol' | 'lhs', path, f);
+}
+
+/** Axes of one sampled kind make one design: every one needs the same n (and, for lhs, the same seed). */
+function checkDesign(axes: Axis[], kind: 'random' | 'sobol' | 'lhs'): void {
+  const members = axes.filter((a): a is Extract<Axis, { kind: typeof kind }> => a.kind === kind);
+  const field = (a: Axis, key: string) => `axes[${axes.indexOf(a)}].${kind}.${key}`;
+  const together = kind === 'random' ? 'random axes are sampled together' : `${kind} axes make one ${kind === 'sobol' ? "Sobol'" : 'Latin-hypercube'} design`;
+  for (const a of members) {
+    if (a.n !== members[0].n) throw new SpecError(field(a, 'n'), `${together}: every one needs the same n (${members[0].n}), got ${a.n}`);
+    if (a.kind === 'lhs' && members[0].kind === 'lhs' && a.seed !== members[0].seed) throw new SpecError(field(a, 'seed'), `${together}: every one needs the same seed (${members[0].seed}), got ${a.seed}`);
+  }
+  if (kind === 'sobol' && members.length > SOBOL_MAX_DIMS) throw new SpecError(`axes[${axes.indexOf(members[SOBOL_MAX_DIMS])}].sobol`, `at most ${SOBOL_MAX_DIMS} sobol axes (Joe-Kuo direction numbers shipped), got ${members.length}`);
 }
 
 const SPIKE_METRICS = ['rate', 'cv', 'fano', 'synchrony'] as const;
@@ -130,10 +164,7 @@ export function validateSweep(v: unknown): SweepFile {
   paths.forEach(([p, f], k) => {
     if (paths.findIndex(([q]) => q === p) !== k) throw new SpecError(f, `"${p}" is already an axis`);
   });
-  const randoms = axes.filter((a) => a.kind === 'random');
-  randoms.forEach((a) => {
-    if (a.n !== randoms[0].n) throw new SpecError(`axes[${axes.indexOf(a)}].random.n`, `random axes are sampled together: every one needs the same n (${randoms[0].n}), got ${a.n}`);
-  });
+  for (const kind of ['random', 'sobol', 'lhs'] as const) checkDesign(axes, kind);
   if (!Array.isArray(o.metrics) || o.metrics.length === 0) throw new SpecError('metrics', `expected a non-empty array of metrics, got ${describe(o.metrics)}`);
   const metrics = o.metrics.map((m, k) => metric(m, `metrics[${k}]`));
   metrics.forEach((m, k) => {
