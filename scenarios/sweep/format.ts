@@ -23,6 +23,12 @@ export type MetricSpec =
   | { name: string; metric: 'mean' | 'variance'; population: string; variable: string; units?: number[]; from?: number; to?: number }
   | { name: string; metric: 'summary'; field: string };
 
+/** Points whose recordings are kept (DIR/points/...): their indices or all, and the recorders (spec `record` entries). */
+export interface Keep {
+  points: number[] | 'all';
+  record: Record<string, unknown>[];
+}
+
 export interface SweepFile {
   /** A scenario name, or a spec file path (resolved relative to the sweep file). */
   base: string;
@@ -32,6 +38,7 @@ export interface SweepFile {
   seed: number;
   steps?: number;
   metrics: MetricSpec[];
+  keep?: Keep;
 }
 
 const PATH = /^[A-Za-z_][\w-]*(\.[\w-]+)*$/;
@@ -154,9 +161,30 @@ function column(v: unknown, f: string): string {
   return s;
 }
 
+function keep(v: unknown): Keep {
+  const o = object(v, 'keep', ['points', 'record']);
+  let points: Keep['points'];
+  if (o.points === 'all') points = 'all';
+  else {
+    if (!Array.isArray(o.points) || o.points.length === 0) throw new SpecError('keep.points', `expected "all" or a non-empty array of point indices, got ${describe(o.points)}`);
+    points = o.points.map((p, k) => integer(p, `keep.points[${k}]`, 0));
+  }
+  if (!Array.isArray(o.record) || o.record.length === 0) throw new SpecError('keep.record', `expected a non-empty array of recorders such as { "name": "spikes_E", "population": "E", "what": "spikes" }, got ${describe(o.record)}`);
+  const record = o.record.map((r, k) => {
+    if (!isObj(r)) throw new SpecError(`keep.record[${k}]`, `expected a recorder object, got ${describe(r)}`);
+    const name = column(r.name, `keep.record[${k}].name`);
+    if (name.startsWith('sweep_')) throw new SpecError(`keep.record[${k}].name`, `names starting with sweep_ are the metrics' recorders, got "${name}"`);
+    return r;
+  });
+  record.forEach((r, k) => {
+    if (record.findIndex((x) => x.name === r.name) !== k) throw new SpecError(`keep.record[${k}].name`, `"${r.name as string}" is already a kept recorder`);
+  });
+  return { points, record };
+}
+
 /** Validates a parsed sweep file. */
 export function validateSweep(v: unknown): SweepFile {
-  const o = object(v, 'sweep', ['base', 'axes', 'repeats', 'seed', 'steps', 'metrics', 'description']);
+  const o = object(v, 'sweep', ['base', 'axes', 'repeats', 'seed', 'steps', 'metrics', 'keep', 'description']);
   const base = str(o.base, 'base');
   if (!Array.isArray(o.axes) || o.axes.length === 0) throw new SpecError('axes', `expected a non-empty array of axes, got ${describe(o.axes)}`);
   const axes = o.axes.map((a, k) => axis(a, `axes[${k}]`));
@@ -176,6 +204,7 @@ export function validateSweep(v: unknown): SweepFile {
     seed: o.seed === undefined ? 0 : seed32(o.seed, 'seed'),
   };
   if (o.steps !== undefined) sweep.steps = stepCount(o.steps, 'steps');
+  if (o.keep !== undefined) sweep.keep = keep(o.keep);
   return sweep;
 }
 
