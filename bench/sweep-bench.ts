@@ -19,13 +19,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import { coba } from '../scenarios/coba.ts';
 import { batchSpec, resolveBase } from '../scenarios/sweep/base.ts';
-import { readSweepFile } from '../scenarios/sweep/runner.ts';
+import { validateSweep } from '../scenarios/sweep/format.ts';
 import { enumerateRuns, runSeed } from '../scenarios/sweep/points.ts';
 import { finish, header, stats } from './harness.ts';
 
@@ -72,9 +71,11 @@ if (o.only === undefined || o.only === 'throughput') {
   for (let r = 0; r < repeats; r++) {
     const out = join(work, `sweep-${r}`);
     sweepWalls.push(timed(process.execPath, ['bin/lamina.js', 'sweep', sweepFile, '--out', out, '--max-batch', String(points), '--quiet', ...backendArgs]));
-    const db = new Database(join(out, 'sweep.sqlite'), { readonly: true });
-    table = db.prepare("SELECT rate_E, batch FROM points WHERE status = 'done' ORDER BY point").all() as typeof table;
-    db.close();
+    // The table through the CSV export (this program loads no SQLite module: its batch part runs on a device machine without one).
+    timed(process.execPath, ['bin/lamina.js', 'sweep', 'export', out, '--csv', '--quiet']);
+    const [head, ...lines] = readFileSync(join(out, 'points.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => head.indexOf(name);
+    table = lines.filter((l) => l[col('status')] === 'done').map((l) => ({ rate_E: Number(l[col('rate_E')]), batch: Number(l[col('batch')]) }));
     if (table.length !== points) throw new Error(`the sweep finished ${table.length} of ${points} points`);
     rmSync(out, { recursive: true, force: true });
   }
@@ -84,7 +85,7 @@ if (o.only === undefined || o.only === 'throughput') {
 
   if (!o['no-runs']) {
     // Each point's spec as the sweep builds it (batch of one: its drive and seed), recording E's spikes.
-    const { sweep } = readSweepFile(sweepFile);
+    const sweep = validateSweep(JSON.parse(readFileSync(sweepFile, 'utf8')));
     const runs = enumerateRuns(sweep);
     const base = resolveBase(sweep, sweepFile, runs[0].point.params);
     const specs = runs.map((run, k) => {
