@@ -73,10 +73,6 @@ export class KeptRecordings {
     }
   }
 
-  get any(): boolean {
-    return this.kept.length > 0;
-  }
-
   readonly sink: RecordSink = {
     // The disk check of `lamina run`, for the kept instances' share of the rows.
     prepare: (planned) => new NpySink(join(this.kept[0].dir, '..')).prepare(planned.map(({ rec, rows }) => ({ rec: { ...rec, batch: this.kept.length }, rows }))),

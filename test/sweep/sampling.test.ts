@@ -1,16 +1,11 @@
 /** Sobol' and Latin-hypercube axes: reference points, stratification, determinism, validation (no GPU). */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../engine/errors.ts';
+import { fieldOf } from './specs.ts';
 import { validateSweep } from '../../scenarios/sweep/format.ts';
 import { enumeratePoints } from '../../scenarios/sweep/points.ts';
 import { latinHypercube, SOBOL_MAX_DIMS, sobolPoints } from '../../scenarios/sweep/sampling.ts';
 
 const metrics = [{ metric: 'rate', population: 'E' }];
-
-function fieldOf(f: () => unknown): string {
-  try { f(); } catch (e) { if (e instanceof SpecError) return e.field; throw e; }
-  throw new Error('no SpecError');
-}
 
 describe("Sobol' points", () => {
   it('match the published unscrambled sequence', () => {
