@@ -23,10 +23,13 @@ export type MetricSpec =
   | { name: string; metric: 'mean' | 'variance'; population: string; variable: string; units?: number[]; from?: number; to?: number }
   | { name: string; metric: 'summary'; field: string };
 
-/** Points whose recordings are kept (DIR/points/...): their indices or all, and the recorders (spec `record` entries). */
+/**
+ * Points whose recordings are kept (DIR/points/...): their indices or all, and the recorders (spec `record`
+ * entries; a sweep of summary fields names none: it keeps the points' whole `lamina run` directories).
+ */
 export interface Keep {
   points: number[] | 'all';
-  record: Record<string, unknown>[];
+  record?: Record<string, unknown>[];
 }
 
 export interface SweepFile {
@@ -169,6 +172,7 @@ function keep(v: unknown): Keep {
     if (!Array.isArray(o.points) || o.points.length === 0) throw new SpecError('keep.points', `expected "all" or a non-empty array of point indices, got ${describe(o.points)}`);
     points = o.points.map((p, k) => integer(p, `keep.points[${k}]`, 0));
   }
+  if (o.record === undefined) return { points };
   if (!Array.isArray(o.record) || o.record.length === 0) throw new SpecError('keep.record', `expected a non-empty array of recorders such as { "name": "spikes_E", "population": "E", "what": "spikes" }, got ${describe(o.record)}`);
   const record = o.record.map((r, k) => {
     if (!isObj(r)) throw new SpecError(`keep.record[${k}]`, `expected a recorder object, got ${describe(r)}`);

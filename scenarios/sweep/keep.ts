@@ -21,14 +21,22 @@ export function keptDir(out: string, run: PointRun): string {
   return join(out, 'points', run.point.id, `r${run.repeat}`);
 }
 
-/** Checks the keep section against the sweep: point indices in range, recorders the engine accepts (errors name keep.*). */
-export function checkKeep(keep: Keep, base: SweepBase, runs: PointRun[]): void {
+/**
+ * Checks the keep section against the sweep: point indices in range; recorders the engine accepts (errors
+ * name keep.*), named for a sweep of recording metrics, none for a sweep of summary fields.
+ */
+export function checkKeep(keep: Keep, base: SweepBase, runs: PointRun[], summary: boolean): void {
   const points = runs.reduce((n, r) => Math.max(n, r.point.index + 1), 0);
   if (keep.points !== 'all') {
     keep.points.forEach((p, k) => {
       if (p >= points) throw new SpecError(`keep.points[${k}]`, `no point ${p}: the sweep has ${points} points (0..${points - 1})`);
     });
   }
+  if (summary) {
+    if (keep.record) throw new SpecError('keep.record', "a sweep of summary fields keeps each kept point's whole `lamina run` directory (the scenario's own recorders): leave record out");
+    return;
+  }
+  if (!keep.record) throw new SpecError('keep.record', 'name the recorders to keep, e.g. [{ "name": "spikes_E", "population": "E", "what": "spikes" }]');
   try {
     checkSpec(base.kind, batchSpec(base, runs.slice(0, 1), keep.record));
   } catch (e) {
@@ -44,6 +52,7 @@ export function isKept(keep: Keep | undefined, run: PointRun): boolean {
 
 /** The kept instances of one batch: a RecordSink and a spike handler that write only theirs, each to its directory. */
 export class KeptRecordings {
+  private readonly record: Record<string, unknown>[];
   private readonly kept: { b: number; dir: string }[];
   private readonly files = new Map<string, GrowingNpy[]>();
   private readonly spikeFiles = new Map<string, NpyRowsWriter[]>();
@@ -53,7 +62,8 @@ export class KeptRecordings {
   readonly recorders: Record<string, unknown>[];
 
   constructor(out: string, keep: Keep, base: SweepBase, runs: PointRun[], metricRecorders: Record<string, unknown>[]) {
-    this.recorders = keep.record.filter((r) => {
+    this.record = keep.record ?? [];
+    this.recorders = this.record.filter((r) => {
       const shared = r.what === 'spikes' ? metricRecorders.find((m) => m.what === 'spikes' && m.population === r.population) : undefined;
       if (shared) this.alias.set(shared.name as string, r.name as string);
       return !shared;
@@ -64,11 +74,11 @@ export class KeptRecordings {
       const dir = keptDir(out, run);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      const spec = batchSpec(base, [run], keep.record);
+      const spec = batchSpec(base, [run], this.record);
       writeFileSync(join(dir, 'spec.json'), `${JSON.stringify({ ...spec, steps: base.steps }, null, 1)}\n`);
       writeFileSync(join(dir, 'point.json'), `${JSON.stringify({ point: run.point.index, point_id: run.point.id, repeat: run.repeat, seed: run.seed, batch_instance: b, params: run.point.params }, null, 1)}\n`);
     });
-    for (const r of keep.record) {
+    for (const r of this.record) {
       if (r.what === 'spikes') this.spikeFiles.set(r.name as string, this.kept.map((k) => new NpyRowsWriter(join(k.dir, `${r.name}.npy`), 3)));
     }
   }

@@ -148,8 +148,7 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
     throw new SpecError('metrics', 'summary metrics run each point as the scenario runs (one at a time); list them in a sweep of their own, without recording metrics');
   }
   const recorders = metricRecorders(base.kind, sweep.metrics);
-  if (sweep.keep && summaries.length) throw new SpecError('keep', "a summary sweep runs each point as `lamina run SCENARIO --seed SEED` does; keep recordings in a sweep of recording metrics");
-  if (sweep.keep) checkKeep(sweep.keep, base, runs);
+  if (sweep.keep) checkKeep(sweep.keep, base, runs, summaries.length > 0);
   // Windows are checked before anything runs.
   sweep.metrics.forEach((m, k) => { if (m.metric !== 'summary') stepWindow(m, base.steps, base.spec.dt as number, `metrics[${k}]`); });
   const gpu = await acquireGpu({ backend: req.backend, adapter: req.adapter });

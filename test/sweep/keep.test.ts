@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpyFile } from '../../engine/node/npy-files.ts';
@@ -73,6 +73,22 @@ describe('kept recordings', () => {
     expect(statSync(join(kept(1), 'spikes_E.npy')).mtimeMs).toBe(before);
   });
 
+  it("a sweep of summary fields keeps each kept point's whole lamina run directory", () => {
+    const f = join(dir, 'summary.json');
+    writeFileSync(f, JSON.stringify({ base: 'coba', steps: 50, seed: 2, axes: [{ path: 'projections.IE.weight', values: [6.7, 3] }], metrics: [{ metric: 'summary', field: 'mean_rate_hz' }], keep: { points: [1] } }));
+    const out = join(dir, 'summary');
+    const r = lamina('sweep', f, '--out', out, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const db = new Database(join(out, 'sweep.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT point_id, mean_rate_hz FROM points ORDER BY point').all() as { point_id: string; mean_rate_hz: number }[];
+    db.close();
+    expect(readdirSync(join(out, 'points'))).toEqual([rows[1].point_id]);
+    const summary = JSON.parse(readFileSync(join(out, 'points', rows[1].point_id, 'r0', 'summary.json'), 'utf8'));
+    expect(summary.mean_rate_hz).toBe(rows[1].mean_rate_hz);
+    // The scratch directories of the other points are gone.
+    expect(readdirSync(out).sort()).toEqual(['points', 'sweep.sqlite']);
+  });
+
   it('refuses a kept point that does not exist and a recorder the engine refuses, naming keep.*', () => {
     const bad = (keep: unknown) => {
       const f = join(dir, 'bad.json');
@@ -88,5 +104,8 @@ describe('kept recordings', () => {
     r = bad({ points: 'all', record: [{ name: 'sweep_x', population: 'E', what: 'spikes' }] });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/keep\.record\[0\]\.name/);
+    r = bad({ points: 'all' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/keep\.record: name the recorders/);
   });
 });
