@@ -6,6 +6,8 @@
 #               neurons, the full-scale microcircuit and the 10 s recording run;
 #   plasticity  the plasticity cost (device-check also prints the plastic weight digests, which must
 #               equal lavapipe's, test/gpu/plasticity-spiking.test.ts).
+#   sweep       batch efficiency of COBA for B = 1, 4, 16, 64, 256 (bench/sweep-bench.ts --only batch: the
+#               throughput part runs `lamina sweep`, whose SQLite module the carry does not hold).
 # Prepare on the development machine with
 #   ../shared/device/prepare.sh bench/device-check.ts bench/<benchmark>-bench.ts
 # and run on the device machine from the repository root with OUT set to a results folder:
@@ -13,8 +15,8 @@
 set -uo pipefail
 bench=${1:-}
 case "$bench" in
-  rate | spiking | plasticity) shift ;;
-  *) echo "usage: bash bench/device-run.sh rate|spiking|plasticity [benchmark options]" >&2; exit 2 ;;
+  rate | spiking | plasticity | sweep) shift ;;
+  *) echo "usage: bash bench/device-run.sh rate|spiking|plasticity|sweep [benchmark options]" >&2; exit 2 ;;
 esac
 source .gpu-carry/enter.sh
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
@@ -37,4 +39,6 @@ case "$bench" in
       --procedural-from 256000 --microcircuit 1 --record-seconds 10 --json "$OUT/spiking-bench.json" "$@" ;;
   plasticity)
     run 300 plasticity-bench.log .gpu-carry/dist/plasticity-bench.js --steps 2000 --repeats 5 --json "$OUT/plasticity-bench.json" "$@" ;;
+  sweep)
+    run 300 sweep-bench.log .gpu-carry/dist/sweep-bench.js --only batch --batches 1,4,16,64,256 --duration-ms 1000 --json "$OUT/sweep-bench.json" "$@" ;;
 esac

@@ -7,13 +7,18 @@
 the mean coefficient of variation of inter-spike intervals (neurons with >= 3 spikes) and wall times.
 
   /usr/bin/python3 bench/peers/brian2_coba.py [--duration 1.0] [--target cython|numpy] [--seed 1] [--json out.json]
-      [--network DIR]
+      [--network DIR] [--drives 18,19.5,...]
 
 With --network DIR the network is not drawn here but loaded from Lamina's COBA output
 (`lamina run coba --out DIR`): synapses_exc.npy and synapses_inh.npy (rows: pre, post over neurons
 0..3999, excitatory first) and v0.npy (initial V in mV, one row per Lamina instance), so both simulators
 run the same network; --instances K runs the first K rows of v0 one after the other and reports each
 and their mean.
+
+With --drives a,b,... (mV) the script is a sweep loop, as a Brian2 user would write one: one point per
+drive value (the constant drive I), each a new network (start_scope, connectivity drawn anew with seed
+--seed + k) run for --duration, one after the other in this process; it reports each point's rate and the
+loop's total wall time (network builds and runs, code generation cached after the first point).
 """
 import argparse
 import json
@@ -26,7 +31,7 @@ import brian2 as b2
 from brian2 import ms, mV, second
 
 
-def run(duration_s, target, seed, warm, network=None, instance=0):
+def run(duration_s, target, seed, warm, network=None, instance=0, drive_mv=None):
     b2.start_scope()
     b2.prefs.codegen.target = target
     b2.defaultclock.dt = 0.1 * ms
@@ -41,10 +46,16 @@ def run(duration_s, target, seed, warm, network=None, instance=0):
     dge/dt = -ge/taue : 1
     dgi/dt = -gi/taui : 1
     '''
+    # A swept drive is a shared variable, not a constant: constants are compiled into the code, so each
+    # new value would generate and compile it again.
+    if drive_mv is not None:
+        eqs += 'I : volt (shared, constant)\n'
     t0 = time.perf_counter()
     P = b2.NeuronGroup(4000, eqs, threshold='v>Vt', reset='v = Vr', refractory=5 * ms, method='euler',
                        namespace=dict(taum=taum, taue=taue, taui=taui, Vt=Vt, Vr=Vr, El=El,
-                                      Erev_exc=Erev_exc, Erev_inh=Erev_inh, I=I))
+                                      Erev_exc=Erev_exc, Erev_inh=Erev_inh, **({} if drive_mv is not None else dict(I=I))))
+    if drive_mv is not None:
+        P.I = drive_mv * mV
     P.ge = 0
     P.gi = 0
     Ce = b2.Synapses(P, P, on_pre='ge += we', namespace=dict(we=we))
@@ -99,7 +110,24 @@ def main():
     ap.add_argument('--json')
     ap.add_argument('--network', help="directory of Lamina's COBA output to take the network from")
     ap.add_argument('--instances', type=int, default=1, help='with --network: how many rows of v0.npy to run')
+    ap.add_argument('--drives', help='comma-separated drives in mV: a sweep loop, one point per value')
     a = ap.parse_args()
+    if a.drives:
+        t0 = time.perf_counter()
+        drives = [float(x) for x in a.drives.split(',')]
+        points = [dict(drive_mv=d, **run(a.duration, a.target, a.seed + k, False, drive_mv=d)) for k, d in enumerate(drives)]
+        total = time.perf_counter() - t0
+        out = dict(peer='brian2', brian2_version=b2.__version__, target=a.target, duration_s=a.duration, seed=a.seed,
+                   points=len(drives), loop_wall_s=total, points_per_s=len(drives) / total,
+                   mean_rate_hz=[p['mean_rate_hz'] for p in points], build_s=[p['build_s'] for p in points],
+                   run_wall_s=[p['run_wall_s'] for p in points],
+                   machine=platform.processor() or platform.machine(), date=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+                   command=' '.join(sys.argv))
+        print(json.dumps(out, indent=1))
+        if a.json:
+            with open(a.json, 'w') as f:
+                json.dump(out, f, indent=1)
+        return
     runs = [run(a.duration, a.target, a.seed + k, not a.no_warm, a.network, k) for k in range(a.instances)]
     res = dict(runs[0])
     if a.instances > 1:

@@ -69,7 +69,7 @@ export function setPath(spec: Record<string, unknown>, path: string, value: numb
 }
 
 /** Validates (rate) or compiles (spiking) a spec; SpecErrors pass through. */
-function check(kind: 'rate' | 'spiking', spec: Record<string, unknown>): void {
+export function checkSpec(kind: 'rate' | 'spiking', spec: Record<string, unknown>): void {
   if (kind === 'rate') validateSpec(spec);
   else compileSpiking(spec);
 }
@@ -79,7 +79,7 @@ function acceptsPerInstance(kind: 'rate' | 'spiking', spec: Record<string, unkno
   const probe = structuredClone(spec);
   probe.batch = { size: 1, params: { [key]: [value] } };
   try {
-    check(kind, probe);
+    checkSpec(kind, probe);
     return true;
   } catch (e) {
     if (e instanceof SpecError && e.field.startsWith(`batch.params.${key}`)) return false;
@@ -111,7 +111,7 @@ export function resolveBase(sweep: SweepFile, sweepPath: string, firstParams: Re
   const perInstance = new Map<string, string>(), structure: string[] = [];
   const probe = structuredClone(spec);
   axisPaths(sweep).forEach((path) => setPath(probe, path, firstParams[path], axisField(sweep, path)));
-  check(kind, probe);
+  checkSpec(kind, probe);
   for (const path of axisPaths(sweep)) {
     const key = batchKey(path);
     if (key !== undefined && acceptsPerInstance(kind, probe, key, firstParams[path])) perInstance.set(path, key);

@@ -1,11 +1,13 @@
 /**
  * The points of a sweep, in a fixed order: the Cartesian product of the grid axes (values, range, zip;
- * the last axis varies fastest) crossed with the random samples (all random axes drawn together, one
- * sample per index). Each point has a stable id (index and a hash of its parameters) and, per repeat,
+ * the last axis varies fastest) crossed with the sampled designs: the random samples (all random axes
+ * drawn together, one sample per index), then the Sobol' points (all sobol axes), then the Latin-hypercube
+ * points (all lhs axes); designs in sampling.ts. Each point has a stable id (index and a hash of its parameters) and, per repeat,
  * a seed derived from the sweep seed, the point index and the repeat.
  */
 import { createHash } from 'node:crypto';
 import type { Axis, SweepFile } from './format.ts';
+import { latinHypercube, mix32, scaleUnit, sobolPoints, uniforms } from './sampling.ts';
 
 export interface Point {
   index: number;
@@ -21,34 +23,18 @@ export interface PointRun {
   seed: number;
 }
 
-/** Murmur3's 32-bit finalizer: a bijective mix of a 32-bit word. */
-function mix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /** Seed of one run: a mix of the sweep seed, the point index and the repeat (deterministic, 32-bit). */
 export function runSeed(sweepSeed: number, index: number, repeat: number): number {
   return mix32(mix32(mix32(sweepSeed ^ 0x9e3779b9) ^ index) + Math.imul(repeat, 0x27d4eb2f));
 }
 
-/** Uniform numbers in [0, 1) from a 32-bit seed (SplitMix32). */
-function uniforms(seed: number, n: number): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    return mix32(s) / 2 ** 32;
-  });
-}
-
 /** The values a grid axis takes, in order (ranges computed in float64; the ends exact). */
-export function gridValues(a: Exclude<Axis, { kind: 'random' | 'zip' }>): number[] {
+export function gridValues(a: Extract<Axis, { kind: 'values' | 'range' }>): number[] {
   if (a.kind === 'values') return a.values;
   return Array.from({ length: a.steps }, (_, k) => {
     if (k === a.steps - 1) return a.to;
     const t = a.steps === 1 ? 0 : k / (a.steps - 1);
-    return a.scale === 'log' ? Math.exp(Math.log(a.from) + t * (Math.log(a.to) - Math.log(a.from))) : a.from + t * (a.to - a.from);
+    return scaleUnit(t, a.from, a.to, a.scale);
   });
 }
 
@@ -57,17 +43,31 @@ export function randomValues(a: Extract<Axis, { kind: 'random' }>): number[] {
   return uniforms(a.seed, a.n).map((u) => a.from + u * (a.to - a.from));
 }
 
+type Sampled = Extract<Axis, { kind: 'random' | 'sobol' | 'lhs' }>;
+
+/** The samples of one design (all axes of one sampled kind together): per axis, its n values in order. */
+export function designValues(axes: Sampled[]): number[][] {
+  if (!axes.length) return [];
+  const { n } = axes[0];
+  if (axes[0].kind === 'random') return axes.map((a) => randomValues(a as Extract<Axis, { kind: 'random' }>));
+  const unit = axes[0].kind === 'sobol' ? sobolPoints(n, axes.length) : latinHypercube(n, axes.length, axes[0].seed);
+  return axes.map((a, j) => unit.map((u) => scaleUnit(u[j], a.from, a.to, (a as Exclude<Sampled, { kind: 'random' }>).scale)));
+}
+
 /** One dimension of the product: its length and the parameters at each position. */
 function dimensions(sweep: SweepFile): { length: number; at: (k: number) => Record<string, number> }[] {
-  const dims = sweep.axes.filter((a) => a.kind !== 'random').map((a) => {
-    if (a.kind === 'zip') return { length: a.axes[0].values.length, at: (k: number) => Object.fromEntries(a.axes.map((z) => [z.path, z.values[k]])) };
+  const dims = sweep.axes.flatMap((a) => {
+    if (a.kind === 'zip') return [{ length: a.axes[0].values.length, at: (k: number) => Object.fromEntries(a.axes.map((z) => [z.path, z.values[k]])) }];
+    if (a.kind !== 'values' && a.kind !== 'range') return [];
     const vals = gridValues(a);
-    return { length: vals.length, at: (k: number) => ({ [a.path]: vals[k] }) };
+    return [{ length: vals.length, at: (k: number) => ({ [a.path]: vals[k] }) }];
   });
-  const randoms = sweep.axes.filter((a) => a.kind === 'random');
-  if (randoms.length) {
-    const samples = randoms.map((a) => [a.path, randomValues(a)] as const);
-    dims.push({ length: randoms[0].n, at: (k) => Object.fromEntries(samples.map(([p, v]) => [p, v[k]])) });
+  // Each sampled kind is one design, crossed with the grid (random, then sobol, then lhs; lhs fastest).
+  for (const kind of ['random', 'sobol', 'lhs'] as const) {
+    const axes = sweep.axes.filter((a): a is Sampled => a.kind === kind);
+    if (!axes.length) continue;
+    const samples = designValues(axes);
+    dims.push({ length: axes[0].n, at: (k) => Object.fromEntries(axes.map((a, j) => [a.path, samples[j][k]])) });
   }
   return dims;
 }

@@ -21,6 +21,7 @@ import { canonicalJson, validateSweep, type SweepFile } from './format.ts';
 import { BatchRecordings, instanceMetrics, stepWindow } from './metrics.ts';
 import { axisPaths, enumerateRuns, type PointRun } from './points.ts';
 import { runScenarioPoint } from './scenario-points.ts';
+import { checkKeep, isKept, KeptRecordings, routeOutputs } from './keep.ts';
 import { SweepTable, TABLE_FILE } from './table.ts';
 import { shardOf, type Shard } from '../cluster.ts';
 
@@ -115,18 +116,22 @@ export function planBatches(base: SweepBase, runs: PointRun[], size: (group: Poi
 type Row = Parameters<SweepTable['writeBatch']>[1][number];
 
 async function runNetworkBatch(base: SweepBase, sweep: SweepFile, batch: Batch, recorders: Record<string, unknown>[], req: SweepRequest): Promise<Row[]> {
-  const spec = batchSpec(base, batch.runs, recorders);
+  // Kept points' recorders run only in the batches that hold one (rows of the others are dropped).
+  const keep = sweep.keep && batch.runs.some((r) => isKept(sweep.keep, r)) ? new KeptRecordings(req.out, sweep.keep, base, batch.runs, recorders) : undefined;
+  const spec = batchSpec(base, batch.runs, keep ? [...recorders, ...keep.recorders] : recorders);
   const sizes = new Map((spec.populations as { name: string; size: number }[]).map((p) => [p.name, p.size]));
   const rec = new BatchRecordings(batch.runs.length, sizes);
+  const metricsOut = { sink: rec.memory, onSpikes: rec.onSpikes };
   const t0 = performance.now();
   const sim = await createSimulation(spec, { backend: req.backend, adapter: req.adapter });
   try {
-    await sim.run(base.steps, { sink: rec.memory, onSpikes: rec.onSpikes });
+    await sim.run(base.steps, keep ? routeOutputs(metricsOut, keep) : metricsOut);
   } catch (e) {
     if (!(e instanceof NumericalError)) throw e;
     const wall = (performance.now() - t0) / 1000 / batch.runs.length;
     return batch.runs.map((run) => ({ run, metrics: {}, status: 'failed', wallSeconds: wall, error: e.message }));
   } finally {
+    keep?.close();
     sim.destroy();
   }
   const wall = (performance.now() - t0) / 1000 / batch.runs.length;
@@ -149,10 +154,11 @@ export async function runSweep(req: SweepRequest): Promise<SweepOutcome> {
     throw new SpecError('metrics', 'summary metrics run each point as the scenario runs (one at a time); list them in a sweep of their own, without recording metrics');
   }
   const recorders = metricRecorders(base.kind, sweep.metrics);
+  if (sweep.keep) checkKeep(sweep.keep, base, runs, summaries.length > 0);
   // Windows are checked before anything runs.
   sweep.metrics.forEach((m, k) => { if (m.metric !== 'summary') stepWindow(m, base.steps, base.spec.dt as number, `metrics[${k}]`); });
   const gpu = await acquireGpu({ backend: req.backend, adapter: req.adapter });
-  const batches = planBatches(base, runs, (group) => (summaries.length ? 1 : fitBatch(base, group, recorders, maxBatch, gpu)));
+  const batches = planBatches(base, runs, (group) => (summaries.length ? 1 : fitBatch(base, group, [...recorders, ...(sweep.keep?.record ?? [])], maxBatch, gpu)));
   const report = adapterReport(gpu);
   const table = SweepTable.open(req.out, {
     sweep_file: canonical, base_spec: canonicalJson(base.spec), lamina: VERSION, node: process.version, webgpu: webgpuVersion(),

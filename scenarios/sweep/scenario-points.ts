@@ -2,7 +2,8 @@
  * Sweeps of a scenario's own summary fields: each point runs as `lamina run SCENARIO` runs it (its
  * recorders, its analysis), one at a time, in a scratch directory under DIR that is removed afterwards;
  * the summary's numeric fields named by the metrics become the row. A point with seed S runs as
- * `lamina run SCENARIO --seed S` with the point's parameters.
+ * `lamina run SCENARIO --seed S` with the point's parameters. A kept point (the sweep file's `keep`) runs
+ * into DIR/points/<point_id>/r<repeat>/ instead, which stays.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import type { SweepFile } from './format.ts';
 import { summaryMetrics } from './metrics.ts';
 import type { PointRun } from './points.ts';
 import type { SweepTable } from './table.ts';
+import { isKept, keptDir } from './keep.ts';
 
 type Row = Parameters<SweepTable['writeBatch']>[1][number];
 
@@ -27,7 +29,10 @@ export async function runScenarioPoint(base: SweepBase, sweep: SweepFile, run: P
   const job: Job = base.kind === 'spiking'
     ? { kind: 'spiking', run: { ...(own as SpikingScenarioRun), spec: spec as unknown as SpikingScenarioRun['spec'], steps: base.steps, batch: 1 }, scenario: base.scenario as SpikingScenario }
     : { kind: 'rate', run: { ...(own as ScenarioRun), spec: validateSpec(spec), steps: base.steps }, scenario: base.scenario as Scenario };
-  const scratch = join(req.out, `scratch-${run.point.id}-r${run.repeat}`);
+  const kept = isKept(sweep.keep, run);
+  const scratch = kept ? keptDir(req.out, run) : join(req.out, `scratch-${run.point.id}-r${run.repeat}`);
+  // What an interrupted run of this point left is replaced.
+  rmSync(scratch, { recursive: true, force: true });
   const t0 = performance.now();
   try {
     const outcome = await execute(OutputDir.open(scratch, { force: true }), job, { target: sweep.base, out: scratch, backend: req.backend, adapter: req.adapter, steps: base.steps });
@@ -36,6 +41,6 @@ export async function runScenarioPoint(base: SweepBase, sweep: SweepFile, run: P
     if (!(e instanceof NumericalError)) throw e;
     return { run, metrics: {}, status: 'failed', wallSeconds: (performance.now() - t0) / 1000, error: e.message };
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    if (!kept) rmSync(scratch, { recursive: true, force: true });
   }
 }

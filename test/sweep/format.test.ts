@@ -1,17 +1,12 @@
 /** The sweep file: validation (SpecErrors naming the field), point enumeration, ids and seeds (no GPU). */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../engine/errors.ts';
+import { fieldOf } from './specs.ts';
 import { canonicalJson, validateSweep } from '../../scenarios/sweep/format.ts';
 import { enumeratePoints, enumerateRuns, gridValues, randomValues, runSeed } from '../../scenarios/sweep/points.ts';
 import { batchKey } from '../../scenarios/sweep/base.ts';
 import { firstDifference } from '../../scenarios/sweep/table.ts';
 
 const metrics = [{ metric: 'rate', population: 'E' }];
-
-function fieldOf(f: () => unknown): string {
-  try { f(); } catch (e) { if (e instanceof SpecError) return e.field; throw e; }
-  throw new Error('no SpecError');
-}
 
 describe('sweep file validation', () => {
   it('names the field at fault', () => {

@@ -1,4 +1,11 @@
-/** Small networks for the sweep tests (lavapipe: a few hundred steps each). */
+/** Small networks for the sweep tests (lavapipe: a few hundred steps each), and what their tests share. */
+import { SpecError } from '../../engine/errors.ts';
+
+/** The field a SpecError thrown by f names (fails if f throws none). */
+export function fieldOf(f: () => unknown): string {
+  try { f(); } catch (e) { if (e instanceof SpecError) return e.field; throw e; }
+  throw new Error('no SpecError');
+}
 
 /** 50 LIF neurons, E and I, with Poisson drive. */
 export const TINY_SPIKING = {
