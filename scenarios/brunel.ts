@@ -11,16 +11,17 @@
  * - rate: mean firing rate [Hz]; the I rate is reported too.
  * - cv: mean over neurons with >= 3 spikes of s.d. / mean of their ISIs (the note's [OSB] measure).
  * - synchrony: Golomb's chi^2 from spike counts in 5 ms bins (engine/analysis/network-metrics.ts, the
- *   `synchrony` metric of `lamina sweep` at its default bin): Var_t[population count] / mean_i Var_t[count_i],
- *   1 for identical trains, about 1/N_E for independent ones. Chosen over the note's V-based chi (needs
- *   every neuron's V) and the 1 ms population-rate CV (its Poisson floor depends on N and the rate, and at
- *   N_E = 2000 it separates SR from AI by 0.70 against 0.50 only); chi^2 separates them twentyfold. 5 ms
- *   rather than 1 ms: at N_E = 2000 both bins give SR about 0.25 against AI 0.01-0.03, but 5 ms also
- *   separates slow oscillations (SI-slow, D: 0.10) from AI (C: 0.03), which 1 ms does not (0.026 against 0.013).
+ *   `synchrony` metric of `lamina sweep` at its default bin): Var_t[population count] / mean_i
+ *   Var_t[count_i], 1 for identical trains, about 1/N_E for independent ones. Chosen over the note's
+ *   V-based chi (needs every neuron's V) and the 1 ms population-rate CV (its Poisson floor depends on N
+ *   and the rate; at N_E = 2000 it separates SR from AI by 0.70 against 0.50 only); chi^2 separates them
+ *   8x (5 ms bins) to 20x (1 ms). 5 ms rather than 1 ms: at N_E = 2000 both give SR about 0.25 against
+ *   AI 0.01-0.03, but 5 ms also separates slow oscillations (SI-slow, D: 0.10) from AI (C: 0.03), which
+ *   1 ms does not (0.026 against 0.013).
  *
  * Regimes (the note's suggested order, thresholds as stated): SR if rate > 200 Hz and CV < 0.2; else SI
  * if chi^2 > 0.05 (between C, 0.03, and D, 0.10, at N_E = 2000); else AI if CV > 0.5; else "other".
- * SI-fast (Fig. 8B, g 6, eta 4) is NOT separated from AI by chi^2 at this size (0.013): its fast
+ * SI-fast (Fig. 8B, g 6, eta 4) is NOT separated from AI by chi^2 at this size (0.009-0.013): its fast
  * oscillation is finite-size-sized, as the note says of C itself.
  *
  * Checks (each only when its points are in the grid):
@@ -31,9 +32,10 @@
  *   200 x the independent floor 1/N_E at N_E = 2000).
  * - AI, g = 5, eta = 2 (Fig. 8C, "stationary global activity, irregularly firing neurons"): CV > 0.5
  *   (the note's AI criterion; the note measured 0.42 at full size, 0.81 at N_E = 4000 and 1.28 at 2000:
- *   the CV grows as C_E shrinks), chi^2 < 0.05 (the SI threshold above) and the rate within 20 % of the
- *   Siegert fixed point computed here for the SAME scaled network (engine/analysis/siegert.ts; the
- *   paper's 38.0 Hz holds at full size only: 49.3 Hz at C_E = 200).
+ *   the CV grows as C_E shrinks; this scenario also gets 0.42 at --scale 1, where this check fails),
+ *   chi^2 < 0.05 (the SI threshold above) and the rate within 20 % of the Siegert fixed point computed
+ *   here for the SAME scaled network (engine/analysis/siegert.ts; the paper's 38.0 Hz holds at full
+ *   size only: 49.3 Hz at C_E = 200).
  * - Trend: at eta = 2 the rate falls strictly as g grows over the grid's g >= 4 (inhibition-dominated
  *   branch; the Siegert rates fall too: 124, 49, 31, 23, 18.5 Hz at g = 4 .. 8, C_E = 200).
  * The model is never tuned to meet these: a disagreement is a failed check, reported as measured.
