@@ -12,7 +12,7 @@ import { readNpy } from '../../engine/node/npy-files.ts';
 import { brunelRate } from '../../engine/analysis/siegert.ts';
 import { OutputDir } from '../../scenarios/output-dir.ts';
 import { execute } from '../../scenarios/run.ts';
-import { brunel, brunelChecks, brunelScenario, classify, type PointResult } from '../../scenarios/brunel.ts';
+import { BRUNEL_DEFAULTS, brunel, brunelChecks, brunelScenario, classify, gridPoints, specPoints, type PointResult } from '../../scenarios/brunel.ts';
 import { countInFigure, expectFiles, expectRejects } from './helpers.ts';
 
 const point = (g: number, eta: number, rate: number, cv: number, synchrony: number, siegert = rate): PointResult =>
@@ -50,6 +50,19 @@ describe('Brunel scenario: regimes and checks', () => {
     const grid = brunel.build({});
     expect(grid.batch).toBe(18);
     expect(grid.spec.populations.map((p) => p.size)).toEqual([2000, 500]);
+  });
+});
+
+describe('Brunel scenario: the points an analysis reads from the spec it ran', () => {
+  it('per instance from batch.params (the grid), else the population and input values (a sweep point run alone)', () => {
+    const grid = brunel.build({});
+    expect(specPoints(grid.spec, grid.batch)).toEqual(gridPoints(BRUNEL_DEFAULTS.g, BRUNEL_DEFAULTS.eta));
+    // As a sweep's summary point runs it: no per-instance g or rate, the values set on the spec instead.
+    const spec = structuredClone(brunel.build({ batch: 1 }).spec);
+    delete spec.batch;
+    spec.populations[0].params = { g: 6.5 };
+    (spec.inputs![0] as { rate: number }).rate = 200 * 10 * 3;
+    expect(specPoints(spec, 1)).toEqual([{ g: 6.5, eta: 3 }]);
   });
 });
 
