@@ -127,9 +127,11 @@ export function thresholdRate(p: Pick<BrunelParams, 'theta' | 'J' | 'CE' | 'tau'
  * The self-consistent rate nu = Siegert(mu(nu), sigma(nu)) [Hz] of model A, by bisection on
  * (0, 1/tau_rp) (the map is below 1/tau_rp, so the bracket holds a root). Where several roots exist
  * (excitation-dominated g < 4 may give several) this returns the one bisection reaches from that bracket;
- * NaN if the map does not change sign over it.
+ * NaN if the map does not change sign over it; 0 without external drive.
  */
 export function brunelRate(p: BrunelParams): number {
+  // Without external drive nothing starts the network: the quiescent fixed point (sigma would be 0 there).
+  if (!(p.nuExt > 0)) return 0;
   const f = (nu: number) => {
     const { mu, sigma } = brunelInput(nu, p);
     return siegertRate(mu, sigma, p) - nu;

@@ -58,6 +58,8 @@ describe('Siegert mean-field rate', () => {
     const rates = [4.5, 5, 6, 7, 8].map((g) => brunelRate(paper(g, 2)));
     rates.slice(1).forEach((r, k) => expect(r).toBeLessThan(rates[k]));
     expect(brunelRate({ ...paper(5, 2), Vr: 0 })).toBeLessThan(brunelRate(paper(5, 2)) - 3);
+    // No drive: the quiescent fixed point (not a division by sigma = 0).
+    expect(brunelRate({ ...paper(5, 2), nuExt: 0 })).toBe(0);
   });
 
   it('a neuron far below threshold with little noise is silent; one with mean far above fires near 1 / (tau_rp + T_det)', () => {
