@@ -58,7 +58,8 @@ Run options:
                      default LAMINA_ADAPTER_INDEX, else CUDA_VISIBLE_DEVICES among NVIDIA adapters
   --scale S          network scale (default 1 unless noted): microcircuit neurons and in-degrees,
                      0.05 to 1 (default 0.05); belief-state: units x S, up to 1; hippocampal-replay: track
-                     length and cell counts x S, 0.25 to 4
+                     length and cell counts x S, 0.25 to 4; brunel: N_E = 10000 S, C_E = 1000 S,
+                     J = 0.1 / S mV, 0.05 to 1 (default 0.2)
   --background B     microcircuit: poisson (default) or dc
   --procedural       microcircuit: regenerate synapses at each spike instead of storing them
   --no-fault-check   do not stop at the first NaN or infinite state value (checked by default)

@@ -1,6 +1,7 @@
 import type { ProtocolScenario, Scenario, SpikingScenario } from './scenario.ts';
 import { ringAttractor } from './ring-attractor.ts';
 import { coba } from './coba.ts';
+import { brunel } from './brunel.ts';
 import { microcircuit } from './microcircuit.ts';
 import { hippocampalReplay } from './hippocampal-replay.ts';
 import { dopamineSequence } from './dopamine-sequence.ts';
@@ -10,6 +11,7 @@ import { laminarPredictiveCoding } from './laminar-predictive-coding.ts';
 export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScenario> = {
   [ringAttractor.name]: ringAttractor,
   [coba.name]: coba,
+  [brunel.name]: brunel,
   [microcircuit.name]: microcircuit,
   [hippocampalReplay.name]: hippocampalReplay,
   [dopamineSequence.name]: dopamineSequence,
