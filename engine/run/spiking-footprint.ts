@@ -8,6 +8,7 @@
  * compileSpiking then reports what is wrong.
  */
 import { faultWordCount } from '../codegen/faults.ts';
+import { PROJ_WORDS } from '../codegen/spiking.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
 import { model } from '../plan/spiking-models.ts';
@@ -227,7 +228,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   });
   if (procedural.length) {
     buf('projections (procedural)', 'procedural:row_ptr', procedural.reduce((a, p) => a + p.pre.size + 1, 0) * 4);
-    buf('projections (procedural)', 'procedural:proj_info', procedural.length * 16 * 4);
+    buf('projections (procedural)', 'procedural:proj_info', procedural.length * PROJ_WORDS * 4);
     dispatches.push({ label: 'synapse-procedural', perStep: 1 });
     traffic += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0) * 4;
     work += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0);

@@ -1,0 +1,109 @@
+/**
+ * Per-instance static weights of spiking projections (batch.params "projections.NAME.weight" and
+ * "projections.NAME.weightScale", engine/plan/instance-weights.ts): stored host-built synapses
+ * (fixed-probability, explicit), synapses generated on the GPU (fixed-indegree, fixed-total) and
+ * procedural ones. Each batch equals the CPU twin bit for bit; each instance equals a batch of one with
+ * its values, and, for a constant weight per instance, a batch of one whose spec gives that weight.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
+import { SpecError } from '../../engine/errors.ts';
+import type { SpikingSpec } from '../../engine/spec/spiking.ts';
+import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
+import { instanceParams, spikingGpu, spikingInstance, spikingTwin } from '../instance-runs.ts';
+
+const SEEDS = [11, 12, 13];
+const steps = 120;
+type Params = Record<string, number[]>;
+
+/** GPU = twin for the batch; instance k = a batch of one with its values (GPU). Returns the batch. */
+async function checkBatch(base: () => SpikingSpec, params: Params) {
+  const spec = (size: number, p: Params, seeds: number[]): SpikingSpec => ({ ...base(), batch: { size, params: p, seeds } });
+  const batch = await spikingGpu(spec(3, params, SEEDS), steps);
+  const twin = spikingTwin(spec(3, params, SEEDS), batch.plan, steps);
+  expect(batch.spikes).toEqual(twin.spikes);
+  expect(Buffer.from(batch.state.buffer).equals(Buffer.from(twin.state.buffer))).toBe(true);
+  for (let k = 0; k < 3; k++) {
+    const alone = await spikingGpu(spec(1, instanceParams(params, k), [SEEDS[k]]), steps);
+    expect(batch.spikes[k]).toEqual(alone.spikes[0]);
+    expect(spikingInstance(batch.plan, batch.state, k)).toEqual(spikingInstance(alone.plan, alone.state, 0));
+  }
+  return batch;
+}
+
+/**
+ * Instance k (of `ks`) of the batch equals a batch of one whose spec gives projection NAME the weight
+ * params[...NAME.weight][k] (its other keys, if any, have their neutral value in these instances).
+ */
+async function checkDirect(base: () => SpikingSpec, params: Params, batch: Awaited<ReturnType<typeof checkBatch>>, ks = [0, 1, 2]) {
+  for (const k of ks) {
+    const given = base();
+    for (const [key, v] of Object.entries(params)) {
+      const p = given.projections!.find((q) => key === `projections.${q.name}.weight`);
+      if (p) p.weight = v[k];
+    }
+    const direct = await spikingGpu({ ...given, batch: { size: 1, seeds: [SEEDS[k]] } }, steps);
+    expect(batch.spikes[k]).toEqual(direct.spikes[0]);
+    expect(spikingInstance(batch.plan, batch.state, k)).toEqual(spikingInstance(direct.plan, direct.state, 0));
+  }
+}
+
+const count = (spikes: string[], rec: string) => spikes.filter((s) => s.startsWith(`${rec}:`)).length;
+
+describe('spiking: static projection weights per instance', () => {
+  it('a constant weight per instance (generated fixed-indegree and fixed-total, explicit): the twin, runs alone, specs giving the weight', async () => {
+    const params = { 'projections.EI.weight': [87.8, 20, 160], 'projections.IE.weight': [-351, -100, -900], 'projections.II.weight': [-351, -60, -2000] };
+    const batch = await checkBatch(twoPopulationSpiking, params);
+    await checkDirect(twoPopulationSpiking, params, batch);
+    // The ports these projections reach take a scale per instance (the others one for the batch).
+    const [E, I] = batch.plan.pops;
+    expect(E.instanceScales[0]).toBeUndefined();
+    expect(I.instanceScales[1]!.exps).toHaveLength(3);
+    expect(new Set(I.instanceScales[1]!.exps).size).toBeGreaterThan(1);
+    // The weights matter: a weaker E->I drive, fewer I spikes; a stronger one, more.
+    expect(count(batch.spikes[1], 'sI')).toBeLessThan(count(batch.spikes[0], 'sI'));
+    expect(count(batch.spikes[2], 'sI')).toBeGreaterThan(count(batch.spikes[0], 'sI'));
+  });
+
+  it('a weight scale per instance (host-built normal weights, generated fixed-total): the twin and runs alone', async () => {
+    const params = { 'projections.EE.weightScale': [1, 0.25, 3], 'projections.IE.weightScale': [1, 2, 0.5] };
+    const batch = await checkBatch(twoPopulationSpiking, params);
+    expect(batch.plan.weightSlots.map((s) => [s.projection, s.mode])).toEqual([['EE', 1], ['IE', 1]]);
+    expect(count(batch.spikes[1], 'sE')).toBeLessThan(count(batch.spikes[0], 'sE'));
+  });
+
+  it('procedural projections: a weight per instance and a scale per instance', async () => {
+    const params = { 'projections.EI.weight': [87.8, 30, 200], 'projections.EE.weightScale': [1, 0.5, 1] };
+    const batch = await checkBatch(proceduralSpiking, params);
+    // A procedural projection's scale 1 is its spec's weights (both quantize f32(w) 2^S).
+    await checkDirect(proceduralSpiking, params, batch, [0, 2]);
+    expect(count(batch.spikes[1], 'sI')).toBeLessThan(count(batch.spikes[0], 'sI'));
+    expect(count(batch.spikes[2], 'sI')).toBeGreaterThan(count(batch.spikes[0], 'sI'));
+  });
+
+  it('refuses a weight on drawn weights, both keys, negative scales, the wrong sign, and a plastic projection into the same port', () => {
+    const spec = (params: Params, base = twoPopulationSpiking()) => ({ ...base, batch: { size: 2, params } });
+    const refused = (s: unknown, field: string) => {
+      try {
+        compileSpiking(s);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SpecError);
+        expect((e as SpecError).field).toBe(field);
+        return;
+      }
+      throw new Error('accepted');
+    };
+    refused(spec({ 'projections.EE.weight': [1, 2] }), 'batch.params.projections.EE.weight');
+    refused(spec({ 'projections.EI.weight': [1, 2], 'projections.EI.weightScale': [1, 2] }), 'batch.params.projections.EI.weightScale');
+    refused(spec({ 'projections.EI.weightScale': [1, -1] }), 'batch.params.projections.EI.weightScale[1]');
+    const signed = twoPopulationSpiking();
+    signed.projections![2].sign = 'inhibitory';
+    refused(spec({ 'projections.IE.weight': [-1, 5] }, signed), 'batch.params.projections.IE.weight[1]');
+    // plasticSpec: EE and EI are plastic; a static projection into E's exc port with a per-instance weight.
+    const plastic = plasticSpec();
+    plastic.projections!.push({ name: 'X', from: 'I', to: 'E', port: 'exc', connectivity: { type: 'fixed-probability', p: 0.1 }, weight: 5 });
+    refused(spec({ 'projections.X.weight': [5, 6] }, plastic), 'batch.params.projections.X.weight');
+    // A plastic projection's weight is not a per-instance key.
+    refused(spec({ 'projections.EE.weightScale': [1, 2] }, plasticSpec()), 'batch.params.projections.EE.weightScale');
+  });
+});
