@@ -94,8 +94,10 @@ describe('spiking footprint = the buffers SpikingSimulation.create makes', () =>
   exact.record!.push({ name: 'rateI', population: 'I', what: 'rate', every: 10 });
   const split = twoPopulationSpiking();
   split.projections = split.projections!.slice(1, 3);
+  const perInstance: SpikingSpec = { ...structuredClone(exact), batch: { size: 2, params: { 'projections.IE.weight': [-351, -200], 'projections.EE.weightScale': [1, 2] } } };
   const cases: [string, SpikingSpec, { batch: number; chunkSteps?: number; maxBindingBytes?: number }, number][] = [
     ['host-built, GPU-generated and explicit synapses, spike trains, state and rate recorders: exact', exact, { batch: 2, chunkSteps: 40 }, 0],
+    ['static weights per instance (scales and weight slots in the input table): exact', perInstance, { batch: 2, chunkSteps: 40 }, 0],
     ['fixed-probability and drawn delays: expected sizes within 10 %', twoPopulationSpiking(), { batch: 1 }, 0.1],
     ['procedural projections', proceduralSpiking(), { batch: 2 }, 0.1],
     ['plastic projections (STDP, three-factor), weight and modulator recorders', plasticSpec({ threeFactor: true, batch: 2 }), { batch: 2, chunkSteps: 50 }, 0.1],
