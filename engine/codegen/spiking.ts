@@ -123,9 +123,12 @@ export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]
 }
 
 /** Words of synapse-procedural's proj_info per projection. */
-export const PROJ_WORDS = 17;
+export const PROJ_WORDS = 18;
 
-/** The proj_info words of synapse-procedural (PROJ_WORDS per projection; floats as their bits). */
+/**
+ * The proj_info words of synapse-procedural (PROJ_WORDS per projection; floats as their bits); a
+ * projection's rows start at rowBases[q] in row_ptr, followed by its per-instance seeds if it has them.
+ */
 export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBases: number[]): Uint32Array {
   const words = new Uint32Array(projs.length * PROJ_WORDS);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);
@@ -137,6 +140,7 @@ export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBa
       p.seed >>> 0, (STREAM_PROCEDURAL | p.index) >>> 0, p.sign,
       bits(p.wMean), bits(p.wSd), bits(p.dMean), bits(p.dSd), bits(2 ** post.scales[p.port]),
       p.pre.index, p.pre.spikeBase, p.pre.size, p.slot ? plan.weightSlots[p.slot - 1].base : 0xffffffff,
+      p.seeds ? rowBases[q] + p.rowPtr.length : 0xffffffff,
     ], q * PROJ_WORDS);
   });
   return words;

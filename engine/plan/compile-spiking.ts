@@ -216,13 +216,21 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       iw && ((b: number) => degree * (iw.weight ? Math.abs(Math.fround(iw.weight[b])) : genMaxAbs(wd) * iw.scale![b]));
     if (po.gainModulator !== undefined && !isPlastic) throw new SpecError(`${f}.gainModulator`, 'only plastic projections (float weights) take a gain modulator');
     if (isPlastic && conn.type === 'fixed-total' && conn.procedural) throw new SpecError(`${cf}.procedural`, 'a plastic projection stores its weights: procedural connectivity cannot be plastic');
+    // Connectivity per instance: free for procedural synapses (regenerated at every spike); stored ones hold one realization.
+    const seedKey = `projections.${String(po.name)}.seed`, seeds = perInstance.get(seedKey)?.map((s, b) => seed32(s, `batch.params.${seedKey}[${b}]`));
+    usedKeys.add(seedKey);
+    if (seeds && !(conn.type === 'fixed-total' && conn.procedural)) {
+      throw new SpecError(`batch.params.${seedKey}`, 'stored connectivity is one realization shared by the batch: vary its seed across batches, or make it procedural (fixed-total with "procedural": true)');
+    }
     if (conn.type === 'fixed-total' && conn.procedural) {
       const { wd, dd, sign } = drawn();
+      const n = conn.n, rows = (s: number) => multinomialRows(n, pre.size, s, index);
       if (wd.kind === 2) throw new SpecError(`${f}.weight`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
       if (dd.kind === 2) throw new SpecError(`${f}.delay`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
       inflow.addBound(post.index, port, `${f}.weight`, totalInDegree(conn.n) * genMaxAbs(wd), drawnBound(iw, wd, totalInDegree(conn.n)));
       procedural.push({
-        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr: multinomialRows(conn.n, pre.size, projSeed, index),
+        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed,
+        rowPtr: seeds ? Uint32Array.from(seeds.flatMap((s) => [...rows(s)])) : rows(projSeed), ...(seeds ? { seeds: Uint32Array.from(seeds) } : {}),
         synapses: conn.n, wMean: wd.a, wSd: wd.b, sign, dMean: dd.a, dSd: dd.b, slot: 0,
       });
       statics.procedural.push({ plan: procedural[procedural.length - 1], iw });

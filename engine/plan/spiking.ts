@@ -119,7 +119,10 @@ export interface OutgoingPlan {
  * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
  */
 export interface ProceduralPlan extends GeneratedProjection {
+  /** Row pointers over presynaptic neurons; with `seeds`, one set per instance (instance b's at b * (pre.size + 1)). */
   rowPtr: Uint32Array;
+  /** Each instance's connectivity seed (batch.params "projections.NAME.seed"), or undefined: `seed` for all. */
+  seeds?: Uint32Array;
   synapses: number;
   /** float32 values used on both sides. */
   wMean: number;

@@ -199,16 +199,18 @@ export class SpikingReference implements Simulation {
     const table = this.plan.inputTable, ws = p.slot ? this.plan.weightSlots[p.slot - 1].base : -1;
     for (const sp of spikes) {
       if (sp.pop !== p.pre.index) continue;
+      // A connectivity seed per instance: the instance's own rows and Philox key.
+      const row = p.seeds ? sp.instance * (p.pre.size + 1) + sp.neuron : sp.neuron, seed = p.seeds ? p.seeds[sp.instance] : p.seed;
       const scale = ws < 0 ? F(2 ** post.scales[p.port]) : table[ws + 1 + 2 * sp.instance];
       const wMean = ws < 0 ? p.wMean : table[ws + 2 + 2 * sp.instance];
-      for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
-        const r = philox4x32(k, 0, 0, stream, p.seed, KEY_HI);
+      for (let k = p.rowPtr[row]; k < p.rowPtr[row + 1]; k++) {
+        const r = philox4x32(k, 0, 0, stream, seed, KEY_HI);
         const target = mulhi32(r[0], post.size);
         let w = F(wMean + F(p.wSd * z3FromBits(r)));
         if (p.sign === 1) w = Math.max(w, 0);
         if (p.sign === 2) w = Math.min(w, 0);
         const wq = Math.floor(F(F(w * scale) + 0.5)) | 0;
-        const r2 = philox4x32(k, 1, 0, stream, p.seed, KEY_HI);
+        const r2 = philox4x32(k, 1, 0, stream, seed, KEY_HI);
         const d = Math.max(Math.floor(F(F(p.dMean + F(p.dSd * z3FromBits(r2))) + 0.5)), 1);
         const slot = (this.step + d) % post.slots;
         const idx = post.ringBase + ((slot * P + p.port) * B + sp.instance) * post.size + target;

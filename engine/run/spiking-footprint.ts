@@ -233,7 +233,9 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     dispatches.unshift({ label, perStep: 1 });
   });
   if (procedural.length) {
-    buf('projections (procedural)', 'procedural:row_ptr', procedural.reduce((a, p) => a + p.pre.size + 1, 0) * 4);
+    // A connectivity seed per instance: B sets of rows, then the B seeds.
+    const seeded = (p: { name: string }) => keys.includes(`projections.${p.name}.seed`);
+    buf('projections (procedural)', 'procedural:row_ptr', procedural.reduce((a, p) => a + (seeded(p) ? B * (p.pre.size + 2) : p.pre.size + 1), 0) * 4);
     buf('projections (procedural)', 'procedural:proj_info', procedural.length * PROJ_WORDS * 4);
     dispatches.push({ label: 'synapse-procedural', perStep: 1 });
     traffic += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0) * 4;

@@ -81,6 +81,21 @@ describe('spiking: static projection weights per instance', () => {
     expect(count(batch.spikes[2], 'sI')).toBeGreaterThan(count(batch.spikes[0], 'sI'));
   });
 
+  it('a procedural projection\'s connectivity seed per instance: the twin, runs alone, specs giving the seed', async () => {
+    const params = { 'projections.EE.seed': [5, 6, 7], 'projections.EI.weight': [87.8, 60, 120] };
+    const batch = await checkBatch(proceduralSpiking, params);
+    for (let k = 0; k < 3; k++) {
+      const given = proceduralSpiking();
+      given.projections![0].seed = params['projections.EE.seed'][k];
+      given.projections![1].weight = params['projections.EI.weight'][k];
+      const direct = await spikingGpu({ ...given, batch: { size: 1, seeds: [SEEDS[k]] } }, steps);
+      expect(batch.spikes[k]).toEqual(direct.spikes[0]);
+    }
+    // Distinct realizations: the same instance seed with another connectivity seed differs.
+    const other = await spikingGpu({ ...proceduralSpiking(), batch: { size: 1, params: { 'projections.EE.seed': [8] }, seeds: [SEEDS[0]] } }, steps);
+    expect(other.spikes[0]).not.toEqual(batch.spikes[0]);
+  });
+
   it('refuses a weight on drawn weights, both keys, negative scales, the wrong sign, and a plastic projection into the same port', () => {
     const spec = (params: Params, base = twoPopulationSpiking()) => ({ ...base, batch: { size: 2, params } });
     const refused = (s: unknown, field: string) => {
@@ -103,6 +118,8 @@ describe('spiking: static projection weights per instance', () => {
     const plastic = plasticSpec();
     plastic.projections!.push({ name: 'X', from: 'I', to: 'E', port: 'exc', connectivity: { type: 'fixed-probability', p: 0.1 }, weight: 5 });
     refused(spec({ 'projections.X.weight': [5, 6] }, plastic), 'batch.params.projections.X.weight');
+    // Stored connectivity is one realization per batch.
+    refused(spec({ 'projections.EE.seed': [1, 2] }), 'batch.params.projections.EE.seed');
     // A plastic projection's weight is not a per-instance key.
     refused(spec({ 'projections.EE.weightScale': [1, 2] }, plasticSpec()), 'batch.params.projections.EE.weightScale');
   });
