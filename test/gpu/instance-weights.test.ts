@@ -10,32 +10,20 @@ import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { SpecError } from '../../engine/errors.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
-import { instanceParams, spikingGpu, spikingInstance, spikingTwin } from '../instance-runs.ts';
+import { checkSpikingBatch, spikingGpu, spikingInstance, type SpikingRun } from '../instance-runs.ts';
 
 const SEEDS = [11, 12, 13];
 const steps = 120;
 type Params = Record<string, number[]>;
 
-/** GPU = twin for the batch; instance k = a batch of one with its values (GPU). Returns the batch. */
-async function checkBatch(base: () => SpikingSpec, params: Params) {
-  const spec = (size: number, p: Params, seeds: number[]): SpikingSpec => ({ ...base(), batch: { size, params: p, seeds } });
-  const batch = await spikingGpu(spec(3, params, SEEDS), steps);
-  const twin = spikingTwin(spec(3, params, SEEDS), batch.plan, steps);
-  expect(batch.spikes).toEqual(twin.spikes);
-  expect(Buffer.from(batch.state.buffer).equals(Buffer.from(twin.state.buffer))).toBe(true);
-  for (let k = 0; k < 3; k++) {
-    const alone = await spikingGpu(spec(1, instanceParams(params, k), [SEEDS[k]]), steps);
-    expect(batch.spikes[k]).toEqual(alone.spikes[0]);
-    expect(spikingInstance(batch.plan, batch.state, k)).toEqual(spikingInstance(alone.plan, alone.state, 0));
-  }
-  return batch;
-}
+/** GPU = twin for a batch of 3; instance k = a batch of one with its values (GPU). */
+const checkBatch = (base: () => SpikingSpec, params: Params) => checkSpikingBatch((size, p, seeds) => ({ ...base(), batch: { size, params: p, seeds } }), params, SEEDS, steps);
 
 /**
  * Instance k (of `ks`) of the batch equals a batch of one whose spec gives projection NAME the weight
  * params[...NAME.weight][k] (its other keys, if any, have their neutral value in these instances).
  */
-async function checkDirect(base: () => SpikingSpec, params: Params, batch: Awaited<ReturnType<typeof checkBatch>>, ks = [0, 1, 2]) {
+async function checkDirect(base: () => SpikingSpec, params: Params, batch: SpikingRun, ks = [0, 1, 2]) {
   for (const k of ks) {
     const given = base();
     for (const [key, v] of Object.entries(params)) {
@@ -98,16 +86,12 @@ describe('spiking: static projection weights per instance', () => {
 
   it('refuses a weight on drawn weights, both keys, negative scales, the wrong sign, and a plastic projection into the same port', () => {
     const spec = (params: Params, base = twoPopulationSpiking()) => ({ ...base, batch: { size: 2, params } });
-    const refused = (s: unknown, field: string) => {
-      try {
-        compileSpiking(s);
-      } catch (e) {
-        expect(e).toBeInstanceOf(SpecError);
-        expect((e as SpecError).field).toBe(field);
-        return;
-      }
-      throw new Error('accepted');
+    // The field of the SpecError a spec is refused with.
+    const refusal = (s: unknown) => {
+      try { compileSpiking(s); } catch (e) { return e instanceof SpecError ? e.field : `not a SpecError: ${String(e)}`; }
+      return 'accepted';
     };
+    const refused = (s: unknown, field: string) => expect(refusal(s)).toBe(field);
     refused(spec({ 'projections.EE.weight': [1, 2] }), 'batch.params.projections.EE.weight');
     refused(spec({ 'projections.EI.weight': [1, 2], 'projections.EI.weightScale': [1, 2] }), 'batch.params.projections.EI.weightScale');
     refused(spec({ 'projections.EI.weightScale': [1, -1] }), 'batch.params.projections.EI.weightScale[1]');
