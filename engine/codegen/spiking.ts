@@ -152,7 +152,8 @@ export function spikeSourceWgsl(plan: SpikingPlan, src: SpikeSourcePlan): string
     BATCH: plan.batch, N: pop.size, STEPS: src.stepPtr.length - 1, SLOTS: pop.slots, PORTS: pop.model.ports.length,
     PORT: src.port, RING_BASE: pop.ringBase,
   };
-  const wq = `const WQ: i32 = ${src.wq | 0};`;
+  // Where the port's scale is per instance, instance b's integer from the source's weight slot (engine/plan/instance-weights.ts).
+  const wq = `const WQ: i32 = ${src.wq | 0};\nconst SLOT_BASE: u32 = ${src.slot ? plan.weightSlots[src.slot - 1].base : 0xffffffff}u;`;
   return spikingSplice('spike-source', spikeSource, { constants: `${constants(consts)}\n${wq}`, lib: bindings });
 }
 

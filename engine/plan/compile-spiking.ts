@@ -162,7 +162,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const inflow = new Inflow(pops);
   const procedural: ProceduralPlan[] = [];
   const generated: GeneratedPlan[] = [];
-  const statics: StaticProjections = { stored: [], generated: [], procedural: [] };
+  const statics: StaticProjections = { stored: [], generated: [], procedural: [], plastic, sources: [] };
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
     const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity', 'gainModulator']);
@@ -300,8 +300,8 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     return proj;
   });
   // Ports that a per-instance weight reaches: scales and weight slots per instance, after the input tables.
-  const refuse = [...plastic.map((p) => ({ pop: p.post, port: p.port, field: `plastic projection "${p.name}"` })), ...sources.map((s) => ({ pop: s.pop, port: s.port, field: `input "${s.name}"` }))];
-  const { slots: weightSlots, table: slotTable } = assignWeightSlots(pops, inflow, B, statics, refuse, inputLen);
+  statics.sources = sources;
+  const { slots: weightSlots, table: slotTable } = assignWeightSlots(pops, inflow, B, statics, inputLen);
   for (const p of plastic) p.scale = p.post.scales[p.port];
   for (const s of sources) s.wq = Math.round(s.weight * 2 ** s.pop.scales[s.port]);
   const outgoing = pops.map((pre) => mergeOutgoing(pre, projections.filter((p) => p.pre === pre), B)).filter((o) => o.projections.length > 0);

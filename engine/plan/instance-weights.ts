@@ -10,7 +10,7 @@
 import { SpecError } from '../errors.ts';
 import { float32Problem } from '../spec/checks.ts';
 import type { Inflow } from './inflow.ts';
-import type { GeneratedPlan, ProceduralPlan, SpikingPopPlan, SpikingProjPlan, WeightSlot } from './spiking.ts';
+import type { GeneratedPlan, PlasticPlan, ProceduralPlan, SpikeSourcePlan, SpikingPopPlan, SpikingProjPlan, WeightSlot } from './spiking.ts';
 import type { Synapses } from './synapses.ts';
 
 const F = Math.fround;
@@ -61,6 +61,9 @@ export interface StaticProjections {
   stored: { proj: SpikingProjPlan; syn: Synapses; constant: boolean; iw?: InstanceWeights }[];
   generated: { plan: GeneratedPlan; iw?: InstanceWeights }[];
   procedural: { plan: ProceduralPlan; iw?: InstanceWeights }[];
+  /** Plastic projections and given spike trains: they follow a port's scale per instance, with no key of their own. */
+  plastic: PlasticPlan[];
+  sources: SpikeSourcePlan[];
 }
 
 /**
@@ -69,17 +72,11 @@ export interface StaticProjections {
  * Stored synapses of a slotted projection hold, in wq, nothing (mode 0) or their float32 weight's bits.
  */
 export function assignWeightSlots(
-  pops: SpikingPopPlan[], inflow: Inflow, B: number, all: StaticProjections, refuse: { pop: SpikingPopPlan; port: number; field: string }[], offset: number,
+  pops: SpikingPopPlan[], inflow: Inflow, B: number, all: StaticProjections, offset: number,
 ): { slots: WeightSlot[]; table: Float32Array } {
   const keyed = [...all.stored.map((s) => ({ post: s.proj.post, port: s.proj.port, iw: s.iw, name: s.proj.name })),
     ...[...all.generated, ...all.procedural].map((g) => ({ post: g.plan.post, port: g.plan.port, iw: g.iw, name: g.plan.name }))].filter((k) => k.iw);
   const flagged = new Set(keyed.map((k) => `${k.post.index}:${k.port}`));
-  for (const r of refuse) {
-    if (!flagged.has(`${r.pop.index}:${r.port}`)) continue;
-    const by = keyed.find((k) => k.post === r.pop && k.port === r.port)!;
-    throw new SpecError(`batch.params.projections.${by.name}.${by.iw!.weight ? 'weight' : 'weightScale'}`,
-      `varies the fixed-point scale of port ${r.pop.model.ports[r.port]} of "${r.pop.name}" per instance, which ${r.field} (plastic or a given spike train) cannot follow yet`);
-  }
   const words: number[] = [];
   const at = (n: number) => { const base = words.length; words.length += n; return base; };
   const abs = (local: number) => offset + local;
@@ -125,6 +122,11 @@ export function assignWeightSlots(
   }
   for (const { plan: p, iw } of all.procedural) {
     p.slot = slot(p.name, p.post, p.port, 1, (b, S) => (iw?.weight ? [2 ** S, F(iw.weight[b])] : [factor(iw?.scale?.[b] ?? 1, S), p.wMean]));
+  }
+  // A plastic projection quantizes its float32 weights at 2^S_b; a spike train delivers round(w 2^S_b).
+  for (const p of all.plastic) p.slot = slot(p.name, p.post, p.port, 1, (b, S) => [2 ** S, 0]);
+  for (const s of all.sources) {
+    s.slot = slot(`input ${s.name}`, s.pop, s.port, 0, (b, S) => { const q = Math.round(s.weight * 2 ** S) | 0; return [q >> 12, q & 4095]; });
   }
   return { slots, table: Float32Array.from(words, (x) => x ?? 0) };
 }

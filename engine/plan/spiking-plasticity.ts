@@ -179,7 +179,7 @@ export function compilePlastic(
     synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax), params,
     traceTables: rule.traces.map((t) => decayTable(dt, values[t.tau][0])),
     tableElig: rule.eligibilityTau ? decayTable(dt, values[rule.eligibilityTau][0]) : new Float32Array(1),
-    traceBase, traceWords, modulator, gain: -1, scale: 24,
+    traceBase, traceWords, modulator, gain: -1, scale: 24, slot: 0,
   };
 }
 

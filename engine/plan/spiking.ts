@@ -144,6 +144,8 @@ export interface SpikeSourcePlan {
   weight: number;
   /** Fixed-point weight at the port's scale (set once scales are known). */
   wq: number;
+  /** Per-instance weight slot (mode 0: its integer per instance) where the port's scale is per instance, else 0. */
+  slot: number;
   stepPtr: Uint32Array;
   neurons: Uint32Array;
   maxPerStep: number;
@@ -232,6 +234,8 @@ export interface PlasticPlan {
   gain: number;
   /** Fixed-point scale exponent of the target port (set once the scales are known). */
   scale: number;
+  /** Where the port's scale is per instance: a weight slot (mode 1) whose a_b is 2^S_b, else 0. */
+  slot: number;
 }
 
 export interface ModulatorPlan {

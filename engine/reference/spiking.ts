@@ -183,10 +183,11 @@ export class SpikingReference implements Simulation {
   private deliverSource(src: SpikeSourcePlan): void {
     if (this.step + 1 >= src.stepPtr.length) return;
     const pop = src.pop, B = this.plan.batch, P = pop.model.ports.length, slot = this.step % pop.slots;
+    const ws = src.slot ? this.plan.weightSlots[src.slot - 1] : undefined;
     for (let e = src.stepPtr[this.step]; e < src.stepPtr[this.step + 1]; e++) {
       for (let b = 0; b < B; b++) {
         const r = pop.ringBase + ((slot * P + src.port) * B + b) * pop.size + src.neurons[e];
-        this.ring[r] = (this.ring[r] + src.wq) | 0;
+        this.ring[r] = (this.ring[r] + (ws ? slotDelivery(this.plan.inputTable, ws, b, 0) : src.wq)) | 0;
       }
     }
   }

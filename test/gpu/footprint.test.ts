@@ -94,7 +94,8 @@ describe('spiking footprint = the buffers SpikingSimulation.create makes', () =>
   exact.record!.push({ name: 'rateI', population: 'I', what: 'rate', every: 10 });
   const split = twoPopulationSpiking();
   split.projections = split.projections!.slice(1, 3);
-  const perInstance: SpikingSpec = { ...structuredClone(exact), batch: { size: 2, params: { 'projections.IE.weight': [-351, -200], 'projections.EE.weightScale': [1, 2] } } };
+  // EI's weight per instance: the spike train into I's exc port follows its scale per instance.
+  const perInstance: SpikingSpec = { ...structuredClone(exact), batch: { size: 2, params: { 'projections.IE.weight': [-351, -200], 'projections.EE.weightScale': [1, 2], 'projections.EI.weight': [80, 90] } } };
   const cases: [string, SpikingSpec, { batch: number; chunkSteps?: number; maxBindingBytes?: number }, number][] = [
     ['host-built, GPU-generated and explicit synapses, spike trains, state and rate recorders: exact', exact, { batch: 2, chunkSteps: 40 }, 0],
     ['static weights per instance (scales and weight slots in the input table): exact', perInstance, { batch: 2, chunkSteps: 40 }, 0],

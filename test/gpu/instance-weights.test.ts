@@ -84,7 +84,23 @@ describe('spiking: static projection weights per instance', () => {
     expect(other.spikes[0]).not.toEqual(batch.spikes[0]);
   });
 
-  it('refuses a weight on drawn weights, both keys, negative scales, the wrong sign, and a plastic projection into the same port', () => {
+  it('a plastic projection and a given spike train into a port whose scale is per instance follow it: the twin and runs alone', async () => {
+    // plasticSpec: EE (gain-modulated STDP) and EI plastic; a static projection and a spike train into E's exc port too.
+    const base = () => {
+      const s = plasticSpec();
+      s.projections!.push({ name: 'X', from: 'I', to: 'E', port: 'exc', connectivity: { type: 'fixed-probability', p: 0.2 }, weight: 30 });
+      s.inputs!.push({ name: 'kick', target: 'E', type: 'spikes', times: [1, 1, 2.5, 4], neurons: [0, 3, 3, 7], port: 'exc', weight: 400 });
+      return s;
+    };
+    const params = { 'projections.X.weight': [30, 3000, 5] };
+    const batch = await checkBatch(base, params);
+    expect(batch.plan.weightSlots.map((s) => [s.projection, s.mode])).toEqual([['X', 0], ['EE', 1], ['input kick', 0]]);
+    expect(new Set(batch.plan.pops[0].instanceScales[0]!.exps).size).toBe(2);
+    expect(batch.weights[0]).toHaveLength(3 * batch.plan.plastic[0].synapses);
+    await checkDirect(base, params, batch, [0]);
+  });
+
+  it('refuses a weight on drawn weights, both keys, negative scales, the wrong sign, and a stored seed', () => {
     const spec = (params: Params, base = twoPopulationSpiking()) => ({ ...base, batch: { size: 2, params } });
     // The field of the SpecError a spec is refused with.
     const refusal = (s: unknown) => {
@@ -98,10 +114,6 @@ describe('spiking: static projection weights per instance', () => {
     const signed = twoPopulationSpiking();
     signed.projections![2].sign = 'inhibitory';
     refused(spec({ 'projections.IE.weight': [-1, 5] }, signed), 'batch.params.projections.IE.weight[1]');
-    // plasticSpec: EE and EI are plastic; a static projection into E's exc port with a per-instance weight.
-    const plastic = plasticSpec();
-    plastic.projections!.push({ name: 'X', from: 'I', to: 'E', port: 'exc', connectivity: { type: 'fixed-probability', p: 0.1 }, weight: 5 });
-    refused(spec({ 'projections.X.weight': [5, 6] }, plastic), 'batch.params.projections.X.weight');
     // Stored connectivity is one realization per batch.
     refused(spec({ 'projections.EE.seed': [1, 2] }), 'batch.params.projections.EE.seed');
     // A plastic projection's weight is not a per-instance key.
