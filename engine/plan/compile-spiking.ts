@@ -162,7 +162,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const inflow = new Inflow(pops);
   const procedural: ProceduralPlan[] = [];
   const generated: GeneratedPlan[] = [];
-  const statics: StaticProjections = { stored: [], generated: [], procedural: [], plastic, sources: [] };
+  const statics: StaticProjections = { stored: [], generated: [], procedural: [], plastic, sources: [], gainPorts: [] };
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
     const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity', 'gainModulator']);
@@ -270,7 +270,11 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys }, rules);
       p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
       const bound = plasticMaxAbs(p, modulators);
-      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound);
+      // A gain that varies per instance: the port's scale per instance (engine/plan/instance-weights.ts), each from its own range.
+      const gainKeyed = p.gain >= 0 && ['amplitude', 'baseline'].some((k) => perInstance.has(`modulators.${modulators[p.gain].name}.${k}`));
+      const bounds = gainKeyed ? Array.from({ length: B }, (_, b) => plasticMaxAbs(p, modulators, b)) : undefined;
+      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound, bounds && ((k, b) => bounds[b]));
+      if (gainKeyed) statics.gainPorts.push({ pop: post, port });
       plastic.push(p);
       return undefined;
     }

@@ -64,6 +64,8 @@ export interface StaticProjections {
   /** Plastic projections and given spike trains: they follow a port's scale per instance, with no key of their own. */
   plastic: PlasticPlan[];
   sources: SpikeSourcePlan[];
+  /** Ports of plastic projections whose gain modulator's range varies per instance: their scale is per instance too. */
+  gainPorts: { pop: SpikingPopPlan; port: number }[];
 }
 
 /**
@@ -76,7 +78,7 @@ export function assignWeightSlots(
 ): { slots: WeightSlot[]; table: Float32Array } {
   const keyed = [...all.stored.map((s) => ({ post: s.proj.post, port: s.proj.port, iw: s.iw, name: s.proj.name })),
     ...[...all.generated, ...all.procedural].map((g) => ({ post: g.plan.post, port: g.plan.port, iw: g.iw, name: g.plan.name }))].filter((k) => k.iw);
-  const flagged = new Set(keyed.map((k) => `${k.post.index}:${k.port}`));
+  const flagged = new Set([...keyed.map((k) => `${k.post.index}:${k.port}`), ...all.gainPorts.map((g) => `${g.pop.index}:${g.port}`)]);
   const words: number[] = [];
   const at = (n: number) => { const base = words.length; words.length += n; return base; };
   const abs = (local: number) => offset + local;

@@ -87,7 +87,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const plastic: { name: string; index: number; pre: Pop; post: Pop; synapses: number; threeFactor: boolean; traceWords: number; constants: number; estimate: boolean }[] = [];
   const projections: Footprint['projections'] = [];
   const hostBuilt: { field: string; name: string; synapses: number; estimate: boolean }[] = [];
-  const targets: { name: string; port: string; keyable: boolean }[] = [];
+  const targets: { name: string; port: string; keyable: boolean; gain?: string }[] = [];
   let estimated = false;
   list(spec.projections).forEach((pr, index) => {
     const o = pr as Obj, c = (isObj(o.connectivity) ? o.connectivity : {}) as Obj;
@@ -102,7 +102,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     else if (typeof c.file === 'string') { synapses = Math.floor((hostFileSize(c.file) ?? 0) / 12); exact = false; notes.push(`projection "${name}": synapses counted from the size of ${c.file} (an int32 table)`); }
     else synapses = list(c.pre).length;
     const isPlastic = o.plasticity !== undefined;
-    targets.push({ name, port: `${String(o.to)}:${String(o.port)}`, keyable: !isPlastic });
+    targets.push({ name, port: `${String(o.to)}:${String(o.port)}`, keyable: !isPlastic, gain: isPlastic && typeof o.gainModulator === 'string' ? o.gainModulator : undefined });
     const delay = o.delay === undefined ? { max: dt, exact: true } : maxOf(o.delay, dt);
     const explicitDelays = Array.isArray(c.delays) ? (c.delays as number[]).reduce((a, d) => Math.max(a, num(d, dt)), dt) : undefined;
     const gpuBuilt = !isPlastic && (c.type === 'fixed-indegree' || c.type === 'fixed-total');
@@ -195,7 +195,9 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   // 1 + 2 B words per projection or spike train into it.
   const keys = Object.keys(isObj(spec.batch) && isObj(spec.batch.params) ? spec.batch.params : {});
   for (const i of list(spec.inputs)) if (isObj(i) && i.type === 'spikes') targets.push({ name: '', port: `${String(i.target)}:${String(i.port)}`, keyable: false });
-  const flagged = new Set(targets.filter((p) => p.keyable && (keys.includes(`projections.${p.name}.weight`) || keys.includes(`projections.${p.name}.weightScale`))).map((p) => p.port));
+  const keyed = (p: (typeof targets)[number]) => (p.keyable ? ['weight', 'weightScale'].some((k) => keys.includes(`projections.${p.name}.${k}`))
+    : p.gain !== undefined && ['amplitude', 'baseline'].some((k) => keys.includes(`modulators.${p.gain}.${k}`)));
+  const flagged = new Set(targets.filter(keyed).map((p) => p.port));
   const slotWords = flagged.size * B + targets.filter((p) => flagged.has(p.port)).length * (1 + 2 * B);
   const inputWords = neurons + 2 * poisson + B * poissonInputs.length + slotWords;
   work += poisson; // one Poisson draw per neuron, instance and input each step

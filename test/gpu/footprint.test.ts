@@ -103,6 +103,7 @@ describe('spiking footprint = the buffers SpikingSimulation.create makes', () =>
     ['procedural projections', proceduralSpiking(), { batch: 2 }, 0.1],
     ['procedural projections, a connectivity seed and a weight per instance', { ...proceduralSpiking(), batch: { size: 2, params: { 'projections.EE.seed': [1, 2], 'projections.EI.weight': [80, 90] } } }, { batch: 2 }, 0.1],
     ['plastic projections (STDP, three-factor), weight and modulator recorders', plasticSpec({ threeFactor: true, batch: 2 }), { batch: 2, chunkSteps: 50 }, 0.1],
+    ['a gain modulator per instance (the port\'s scale per instance)', { ...plasticSpec(), batch: { size: 2, params: { 'modulators.gate.amplitude': [1, 3] } } }, { batch: 2 }, 0.1],
     ['generated synapses split into parts of one binding each', split, { batch: 1, maxBindingBytes: 4096 }, 0.1],
   ];
   for (const [name, spec, opts, tolerance] of cases) {

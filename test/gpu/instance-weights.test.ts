@@ -100,6 +100,14 @@ describe('spiking: static projection weights per instance', () => {
     await checkDirect(base, params, batch, [0]);
   });
 
+  it('a plastic projection whose gain modulator varies per instance: its port\'s scale per instance, the twin and runs alone', async () => {
+    // plasticSpec: EE's delivered weights times the schedule "gate" (baseline 0.25, amplitude 1.5 in a pulse); instance 2's gain 30 times larger.
+    const params = { 'modulators.gate.amplitude': [1.5, 0.5, 52] };
+    const batch = await checkBatch(() => plasticSpec(), params);
+    const exps = batch.plan.pops[0].instanceScales[0]!.exps;
+    expect(exps[2]).toBeLessThan(exps[0]);
+  });
+
   it('refuses a weight on drawn weights, both keys, negative scales, the wrong sign, and a stored seed', () => {
     const spec = (params: Params, base = twoPopulationSpiking()) => ({ ...base, batch: { size: 2, params } });
     // The field of the SpecError a spec is refused with.
