@@ -227,7 +227,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       const n = conn.n, rows = (s: number) => multinomialRows(n, pre.size, s, index);
       if (wd.kind === 2) throw new SpecError(`${f}.weight`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
       if (dd.kind === 2) throw new SpecError(`${f}.delay`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
-      inflow.addBound(post.index, port, `${f}.weight`, totalInDegree(conn.n) * genMaxAbs(wd), drawnBound(iw, wd, totalInDegree(conn.n)));
+      inflow.addBound(post.index, port, `${f}.weight`, totalInDegree(conn.n) * genMaxAbs(wd), drawnBound(iw, wd, totalInDegree(conn.n)), iw?.field);
       procedural.push({
         name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed,
         rowPtr: seeds ? Uint32Array.from(seeds.flatMap((s) => [...rows(s)])) : rows(projSeed), ...(seeds ? { seeds: Uint32Array.from(seeds) } : {}),
@@ -247,7 +247,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       if (synapses > 0xffffffff) throw new SpecError(`${cf}`, `${synapses} synapses: at most 2^32 - 1 per projection`);
       // Fixed-point bound: exact for fixed in-degree.
       const degree = rule === 1 ? k : totalInDegree(synapses);
-      inflow.addBound(post.index, port, `${f}.weight`, degree * genMaxAbs(wd), drawnBound(iw, wd, degree));
+      inflow.addBound(post.index, port, `${f}.weight`, degree * genMaxAbs(wd), drawnBound(iw, wd, degree), iw?.field);
       generated.push({
         name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd, slot: 0,
       });
@@ -271,14 +271,15 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
       const bound = plasticMaxAbs(p, modulators);
       // A gain that varies per instance: the port's scale per instance (engine/plan/instance-weights.ts), each from its own range.
-      const gainKeyed = p.gain >= 0 && ['amplitude', 'baseline'].some((k) => perInstance.has(`modulators.${modulators[p.gain].name}.${k}`));
+      const gainKey = p.gain < 0 ? undefined : ['amplitude', 'baseline'].map((k) => `modulators.${modulators[p.gain].name}.${k}`).find((k) => perInstance.has(k));
+      const gainKeyed = gainKey !== undefined;
       const bounds = gainKeyed ? Array.from({ length: B }, (_, b) => plasticMaxAbs(p, modulators, b)) : undefined;
-      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound, bounds && ((k, b) => bounds[b]));
+      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound, bounds && ((k, b) => bounds[b]), gainKey && `batch.params.${gainKey}`);
       if (gainKeyed) statics.gainPorts.push({ pop: post, port });
       plastic.push(p);
       return undefined;
     }
-    inflow.addSynapses(post.index, port, `${f}.weight`, syn.post, (k) => syn.weight[k], iw && ((k, b) => instanceWeight(iw, syn.weight[k], b)));
+    inflow.addSynapses(post.index, port, `${f}.weight`, syn.post, (k) => syn.weight[k], iw && ((k, b) => instanceWeight(iw, syn.weight[k], b)), iw?.field);
     return { name, index, pre, post, port, syn, iw, constant: typeof po.weight === 'number' && !('weights' in conn && conn.weights !== undefined) };
   });
   uniqueNames([...built.filter((b) => b !== undefined), ...procedural, ...generated, ...plastic], 'projections');

@@ -17,6 +17,8 @@ interface Source {
   post?: Uint32Array;
   w?: (k: number, b: number) => number;
   perInstance?: (b: number) => number;
+  /** The batch.params field that varies it (errors name instance b's value), if any. */
+  instanceField?: string;
 }
 
 export class Inflow {
@@ -36,18 +38,18 @@ export class Inflow {
    * Stored synapses onto neurons `post` (one entry per synapse), delivering at most |w(k)| each (in
    * instance b |wb(k, b)|, where the weights vary per instance).
    */
-  addSynapses(pop: number, port: number, field: string, post: Uint32Array, w: (k: number) => number, wb?: (k: number, b: number) => number): void {
+  addSynapses(pop: number, port: number, field: string, post: Uint32Array, w: (k: number) => number, wb?: (k: number, b: number) => number, instanceField?: string): void {
     const own = new Float64Array(this.perNeuron[pop][port].length);
     for (let k = 0; k < post.length; k++) own[post[k]] += Math.abs(w(k));
     const all = this.perNeuron[pop][port];
     own.forEach((x, i) => { all[i] += x; });
-    this.sources[pop][port].push({ field, bound: own.reduce((a, x) => Math.max(a, x), 0), post, w: wb ?? ((k) => w(k)) });
+    this.sources[pop][port].push({ field, bound: own.reduce((a, x) => Math.max(a, x), 0), post, w: wb ?? ((k) => w(k)), instanceField });
   }
 
   /** A source that delivers at most `bound` to any one neuron in a step (in instance b at most perInstance(b)). */
-  addBound(pop: number, port: number, field: string, bound: number, perInstance?: (b: number) => number): void {
+  addBound(pop: number, port: number, field: string, bound: number, perInstance?: (b: number) => number, instanceField?: string): void {
     this.whole[pop][port] += bound;
-    this.sources[pop][port].push({ field, bound, perInstance });
+    this.sources[pop][port].push({ field, bound, perInstance, instanceField });
   }
 
   /**
@@ -59,15 +61,16 @@ export class Inflow {
     let whole = 0;
     const bounds: { field: string; bound: number }[] = [];
     for (const s of this.sources[pop.index][port]) {
+      const field = s.instanceField ? `${s.instanceField}[${b}]` : s.field;
       if (s.post && s.w) {
         const own = new Float64Array(pop.size);
         for (let k = 0; k < s.post.length; k++) own[s.post[k]] += Math.abs(s.w(k, b));
         own.forEach((x, i) => { all[i] += x; });
-        bounds.push({ field: s.field, bound: own.reduce((a, x) => Math.max(a, x), 0) });
+        bounds.push({ field, bound: own.reduce((a, x) => Math.max(a, x), 0) });
       } else {
         const bound = s.perInstance ? s.perInstance(b) : s.bound;
         whole += bound;
-        bounds.push({ field: s.field, bound });
+        bounds.push({ field, bound });
       }
     }
     return this.checked(pop, port, all.reduce((a, x) => Math.max(a, x), 0) + whole, bounds, ` in instance ${b}`);

@@ -19,6 +19,8 @@ const F = Math.fround;
 export interface InstanceWeights {
   weight?: number[];
   scale?: number[];
+  /** The batch.params field that gives them. */
+  field: string;
 }
 
 /** At most this many weight slots (8 bits of a stored synapse's delay_pop word). */
@@ -50,7 +52,7 @@ export function instanceWeightKeys(
     const at = `batch.params.${sKey}[${b}]`;
     if (!(c >= 0) || float32Problem(c) !== undefined) throw new SpecError(at, `must be a finite float32 number >= 0, got ${c}`);
   });
-  return { weight, scale };
+  return { weight, scale, field: `batch.params.${weight ? wKey : sKey}` };
 }
 
 /** Instance b's weight of a synapse whose shared weight is w (float64, as a batch of one with that value would hold it). */

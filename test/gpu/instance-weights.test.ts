@@ -122,6 +122,8 @@ describe('spiking: static projection weights per instance', () => {
     const signed = twoPopulationSpiking();
     signed.projections![2].sign = 'inhibitory';
     refused(spec({ 'projections.IE.weight': [-1, 5] }, signed), 'batch.params.projections.IE.weight[1]');
+    // More input than int32 fixed point holds, in one instance: that instance's value is named.
+    refused(spec({ 'projections.EI.weight': [87.8, 2e10] }), 'batch.params.projections.EI.weight[1]');
     // Stored connectivity is one realization per batch.
     refused(spec({ 'projections.EE.seed': [1, 2] }), 'batch.params.projections.EE.seed');
     // A plastic projection's weight is not a per-instance key.
