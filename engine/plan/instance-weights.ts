@@ -51,7 +51,11 @@ export function instanceWeightKeys(
   scale?.forEach((c, b) => {
     const at = `batch.params.${sKey}[${b}]`;
     if (!(c >= 0) || float32Problem(c) !== undefined) throw new SpecError(at, `must be a finite float32 number >= 0, got ${c}`);
+    if (typeof po.weight === 'number' && float32Problem(c * po.weight) !== undefined) throw new SpecError(at, `makes the weight ${float32Problem(c * po.weight)}`);
   });
+  // A scaled constant weight is that constant per instance (the float64 product), exactly as a spec giving it.
+  const w0 = po.weight;
+  if (scale && typeof w0 === 'number' && !perSynapseWeights) return { weight: scale.map((c) => c * w0), field: `batch.params.${sKey}` };
   return { weight, scale, field: `batch.params.${weight ? wKey : sKey}` };
 }
 

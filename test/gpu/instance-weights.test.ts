@@ -53,11 +53,16 @@ describe('spiking: static projection weights per instance', () => {
     expect(count(batch.spikes[2], 'sI')).toBeGreaterThan(count(batch.spikes[0], 'sI'));
   });
 
-  it('a weight scale per instance (host-built normal weights, generated fixed-total): the twin and runs alone', async () => {
-    const params = { 'projections.EE.weightScale': [1, 0.25, 3], 'projections.IE.weightScale': [1, 2, 0.5] };
+  it('a weight scale per instance (host-built normal weights; a generated constant weight, as a spec giving the product): the twin and runs alone', async () => {
+    // f32(-351) f32(0.5425) rounds differently from f32(-351 x 0.5425): the spec's product is what instance 2 delivers.
+    const params = { 'projections.EE.weightScale': [1, 0.25, 3], 'projections.IE.weightScale': [1, 2, 0.5425] };
     const batch = await checkBatch(twoPopulationSpiking, params);
     expect(batch.plan.weightSlots.map((s) => [s.projection, s.mode])).toEqual([['EE', 1], ['IE', 1]]);
     expect(count(batch.spikes[1], 'sE')).toBeLessThan(count(batch.spikes[0], 'sE'));
+    // Without EE's scale: IE's scaled constant weight is a spec giving the float64 product -351 c_b.
+    const ie = { 'projections.IE.weightScale': params['projections.IE.weightScale'] };
+    const only = await checkBatch(twoPopulationSpiking, ie);
+    await checkDirect(twoPopulationSpiking, { 'projections.IE.weight': ie['projections.IE.weightScale'].map((c) => c * -351) }, only);
   });
 
   it('procedural projections: a weight per instance and a scale per instance', async () => {
