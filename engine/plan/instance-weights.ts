@@ -1,11 +1,12 @@
 /**
  * Per-instance weights of static spiking projections (batch.params "projections.NAME.weight" and
  * "projections.NAME.weightScale") and the per-instance fixed-point scales they need: a port that
- * receives such a projection gets its scale exponent per instance, each from the instance's own inputs
- * (engine/plan/inflow.ts: instanceScale), so an instance's result does not depend on the others. Every
- * static projection into such a port gets a weight slot (plan.weightSlots), whose table in the input
- * table says what a synapse delivers in each instance; engine/reference/spiking.ts and the synapse
- * kernels read it the same way (slotDelivery here, slot_weight in shaders/synapse-spike.wgsl).
+ * receives such a projection (or a plastic one whose gain modulator varies per instance) gets its scale
+ * exponent per instance, each from the instance's own inputs (engine/plan/inflow.ts: instanceScale), so
+ * an instance's result does not depend on the others. Every projection and spike train into such a
+ * port gets a weight slot (plan.weightSlots), whose table in the input table says what a synapse
+ * delivers in each instance; engine/reference/spiking.ts and the kernels read it the same way
+ * (slotDelivery here, slot_weight in shaders/synapse-spike.wgsl).
  */
 import { SpecError } from '../errors.ts';
 import { float32Problem } from '../spec/checks.ts';
@@ -15,7 +16,7 @@ import type { Synapses } from './synapses.ts';
 
 const F = Math.fround;
 
-/** A static projection's per-instance weights: its constant weight per instance, or a factor on its weights. */
+/** A static projection's per-instance weights: its constant weight per instance (given, or a scaled constant), or a factor on its drawn or per-synapse weights. */
 export interface InstanceWeights {
   weight?: number[];
   scale?: number[];
@@ -75,8 +76,9 @@ export interface StaticProjections {
 }
 
 /**
- * Per-instance scales of every port that a keyed projection reaches, and a weight slot for every static
- * projection into such a port; their tables (returned) go into the input table at `offset`.
+ * Per-instance scales of every port that a keyed projection (or a gain varying per instance) reaches, and
+ * a weight slot for every projection and spike train into such a port; their tables (returned) go into
+ * the input table at `offset`.
  * Stored synapses of a slotted projection hold, in wq, nothing (mode 0) or their float32 weight's bits.
  */
 export function assignWeightSlots(
