@@ -103,7 +103,7 @@ export function assignWeightSlots(
   const slots: WeightSlot[] = [];
   const slot = (projection: string, post: SpikingPopPlan, port: number, mode: 0 | 1, ab: (b: number, S: number) => [number, number]): number => {
     if (!flagged.has(`${post.index}:${port}`)) return 0;
-    if (slots.length === MAX_WEIGHT_SLOTS) throw new SpecError('batch.params', `more than ${MAX_WEIGHT_SLOTS} static projections reach ports whose scale is per instance`);
+    if (slots.length === MAX_WEIGHT_SLOTS) throw new SpecError('batch.params', `more than ${MAX_WEIGHT_SLOTS} projections and spike trains reach ports whose scale is per instance`);
     const base = at(1 + 2 * B);
     words[base] = mode;
     const exps = post.instanceScales[port]!.exps;
