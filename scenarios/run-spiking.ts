@@ -75,6 +75,8 @@ export function spikingOutputs(dir: OutputDir, sim: SpikingSimulation, run: Spik
           name: p.name, count: p.synapses,
           kind: 'wMean' in p ? 'procedural' : 'w0' in p ? `plastic (rule ${p.rule.name}), built on the host` : 'rule' in p ? 'generated on the GPU' : 'built on the host',
           fixed_point_scale: p.post.scales[p.port],
+          // Where the port's scale is per instance (engine/plan/instance-weights.ts): each instance's exponent.
+          ...(p.post.instanceScales[p.port] ? { fixed_point_scales: p.post.instanceScales[p.port]!.exps } : {}),
         })),
       };
       // A scenario's analysis reads the files just written; it needs the whole run.

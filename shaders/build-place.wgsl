@@ -2,7 +2,7 @@
 // network-wide rows of every presynaptic population) lies in [ROW0, ROW1) into one part of the merged
 // arrays (a part fits one storage binding): position =
 // atomicAdd(cursor[pre - ROW0], 1). The order within a row depends on the GPU, the synapses do not, and
-// input sums are order-independent. Bindings: group 0 = gen_info, cursor, syn_target, wq, delay_pop, build_info.
+// input sums are order-independent; delay_pop gets the projection's weight slot (gen_info word 15) << 24. Bindings: group 0 = gen_info, cursor, syn_target, wq, delay_pop, build_info.
 //!splice constants
 //!splice lib
 
@@ -16,6 +16,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let pos = atomicAdd(&cursor[row - ROW0], 1u);
     syn_target[pos] = TARGET_BASE + s.post;
     wq[pos] = s.wq;
-    delay_pop[pos] = s.delay | (POST_POP << 16u);
+    delay_pop[pos] = s.delay | (POST_POP << 16u) | (gen_info[GEN * GEN_WORDS + 15u] << 24u);
   }
 }

@@ -6,9 +6,25 @@
 // slots(target). Integer adds commute, so the result does not depend on thread order.
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr (local to the part), syn_target (ring
 // offset of the synapse's post neuron and port), wq (int32 weights), delay_pop (delay in steps | target
-// population << 16).
+// population << 16 | weight slot << 24).
+// A synapse with a weight slot (a static projection into a port whose fixed-point scale is per instance,
+// engine/plan/instance-weights.ts) delivers slot_weight: its table in `inputs` (at slot_base, generated)
+// holds the mode, then (a_b, c_b) per instance: mode 0 delivers the integer a_b * 4096 + c_b, mode 1
+// floor(f32(x * a_b) + 0.5) for the synapse's float32 weight x (the bits in wq).
 //!splice constants
 //!splice lib
+
+// Blocks FMA contraction (the CPU twin rounds the product, then the sum).
+fn keep(x: f32) -> f32 {
+  return select(x, 0.0, step_info.never != 0u);
+}
+
+fn slot_weight(sel: u32, b: u32, raw: i32) -> i32 {
+  let o = slot_base(sel);
+  let a = inputs[o + 1u + 2u * b];
+  if (inputs[o] == 0.0) { return i32(a) * 4096 + i32(inputs[o + 2u + 2u * b]); }
+  return i32(floor(keep(bitcast<f32>(raw) * a) + 0.5));
+}
 
 //!splice main-events
   for (var q = 0u; q < NPRE; q++) {
@@ -23,9 +39,12 @@
       let end = row_ptr[row - ROW0 + 1u];
       for (var k = row_ptr[row - ROW0] + lid; k < end; k += 64u) {
         let dp = delay_pop[k];
-        let post = dp >> 16u;
+        let post = (dp >> 16u) & 0xFFu;
+        let sel = dp >> 24u;
+        var w = wq[k];
+        if (sel != 0u) { w = slot_weight(sel, b, w); }
         let slot = (step + (dp & 0xFFFFu)) % post_slots(post);
-        atomicAdd(&ring[syn_target[k] + slot * post_slot_stride(post) + b * post_n(post)], wq[k]);
+        atomicAdd(&ring[syn_target[k] + slot * post_slot_stride(post) + b * post_n(post)], w);
       }
     }
   }

@@ -10,6 +10,7 @@ import { ReferenceSimulation } from '../engine/reference/rate.ts';
 import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import type { SpikingPlan } from '../engine/plan/spiking.ts';
 import type { NetworkPlan, NetworkSpec } from '../engine/index.ts';
+import { expect } from 'vitest';
 import { withoutValidationErrors } from './gpu-helpers.ts';
 
 /** Instance k's values of every per-instance key: a batch of one with instance k's parameters. */
@@ -64,4 +65,24 @@ export async function rateTwin(plan: NetworkPlan, steps: number): Promise<Float3
   const ref = new ReferenceSimulation(plan);
   await ref.run(steps);
   return ref.state;
+}
+
+/**
+ * Runs spec(B, params, seeds) on the GPU and in the twin (equal bit for bit) and each instance k alone,
+ * spec(1, its values, [seeds[k]]) (equal to instance k: spikes, state, plastic weights); returns the batch's run.
+ */
+export async function checkSpikingBatch(spec: (size: number, p: Record<string, number[]>, seeds: number[]) => SpikingSpec, params: Record<string, number[]>, seeds: number[], steps: number): Promise<SpikingRun> {
+  const B = seeds.length;
+  const batch = await spikingGpu(spec(B, params, seeds), steps);
+  const twin = spikingTwin(spec(B, params, seeds), batch.plan, steps);
+  expect(batch.spikes).toEqual(twin.spikes);
+  expect(Buffer.from(batch.state.buffer).equals(Buffer.from(twin.state.buffer))).toBe(true);
+  batch.weights.forEach((w, q) => expect(w).toEqual(twin.weights[q]));
+  for (let k = 0; k < B; k++) {
+    const alone = await spikingGpu(spec(1, instanceParams(params, k), [seeds[k]]), steps);
+    expect(batch.spikes[k]).toEqual(alone.spikes[0]);
+    expect(spikingInstance(batch.plan, batch.state, k)).toEqual(spikingInstance(alone.plan, alone.state, 0));
+    batch.weights.forEach((w, q) => expect(instanceWeights(w, B, k)).toEqual([...alone.weights[q]]));
+  }
+  return batch;
 }

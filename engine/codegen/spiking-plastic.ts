@@ -108,6 +108,8 @@ export function plasticWgsl(plan: SpikingPlan, p: PlasticPlan, kernel: PlasticKe
     NMOD: Math.max(plan.modulators.length, 1), GAIN_MOD: Math.max(p.gain, 0), HAS_GAIN: p.gain >= 0, DT: Math.fround(plan.dt),
     HAS_PRE_TRACES: rule.traces.some((t) => t.side === 'pre'), HAS_POST_TRACES: rule.traces.some((t) => t.side === 'post'),
     HAS_POST: rule.blocks.onPost !== undefined,
+    // Where the port's scale is per instance: the weight slot whose a_b is 2^S_b (engine/plan/instance-weights.ts).
+    SCALE_BASE: p.slot ? plan.weightSlots[p.slot - 1].base + 1 : 0xffffffff,
   };
   const gen = new RuleEmitter(plan, p);
   const indent = (lines: string[], n: number) => lines.join(`\n${' '.repeat(n)}`);

@@ -45,13 +45,17 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
     const rec = recs.find((r) => r.pop === p.index);
     const inv = [0, 1, 2, 3].map((q) => f32Literal(q < m.ports.length ? 2 ** -p.scales[q] : 0));
     const fields = [p.size, firsts[k], p.neuronBase, p.stateBase, p.paramBase, p.paramCount, p.ringBase, p.slots, p.spikeBase, p.index,
-      p.hasDc ? 1 : 0, rec ? rec.rec : 0xffffffff, rec ? rec.bitsBase : 0, Math.ceil(p.size / 32)].map(u);
+      p.hasDc ? 1 : 0, rec ? rec.rec : 0xffffffff, rec ? rec.bitsBase : 0, Math.ceil(p.size / 32),
+      // Where a port's inverse scale per instance starts in `inputs` (engine/plan/instance-weights.ts), else all ones.
+      ...[0, 1, 2, 3].map((q) => p.instanceScales[q]?.base ?? 0xffffffff)].map(u);
     return `    case ${k}u: { return PopInfo(${[...fields, ...inv].join(', ')}); }`;
   });
   const lib = [
     bindings, philox, ...(faults ? [faultLib('spike_count', spikingFaultBase(plan), m.stateNames.length)] : []),
     'struct PopInfo { n: u32, first: u32, neuron_base: u32, state_base: u32, param_base: u32, param_count: u32, ring_base: u32,',
-    '  slots: u32, spike_base: u32, pop: u32, has_dc: u32, rec: u32, bits_base: u32, words: u32, inv0: f32, inv1: f32, inv2: f32, inv3: f32 }',
+    '  slots: u32, spike_base: u32, pop: u32, has_dc: u32, rec: u32, bits_base: u32, words: u32, ib0: u32, ib1: u32, ib2: u32, ib3: u32,',
+    '  inv0: f32, inv1: f32, inv2: f32, inv3: f32 }',
+    'fn inv_scale(batch_inv: f32, base: u32, b: u32) -> f32 {\n  if (base == 0xFFFFFFFFu) { return batch_inv; }\n  return inputs[base + b];\n}',
     `fn pop_info(k: u32) -> PopInfo {\n  switch k {\n${info.slice(1).join('\n')}\n    default: { return PopInfo(${info[0].replace(/^.*PopInfo\(/, '').replace(/\); }$/, '')}); }\n  }\n}`,
     `fn find_pop(flat: u32) -> u32 {\n${firsts.slice(1).map((f, k) => `  if (flat < ${u(f)}) { return ${u(k)}; }`).join('\n')}\n  return ${u(pops.length - 1)};\n}`,
   ];
@@ -60,7 +64,7 @@ export function neuronUpdateWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs
     ...[...m.paramNames, ...m.derivedNames].map((p, k) => `let p_${p} = params[P.param_base + b * P.param_count + ${k}u];`),
   ];
   const inputs = m.ports.map((port, q) =>
-    `var in_${port} = from_fixed(atomicExchange(&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i], 0), P.inv${q});`);
+    `var in_${port} = from_fixed(atomicExchange(&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i], 0), inv_scale(P.inv${q}, P.ib${q}, b));`);
   // Poisson inputs differ per population: one case each, added in the reference's order.
   const cases = pops.map((p, k) => {
     const lines = p.poisson.map((src, s) =>
@@ -93,7 +97,9 @@ export function synapseSpikeWgsl(plan: SpikingPlan, pres: { pop: SpikingPopPlan;
   const table = (name: string, value: (p: SpikingPopPlan) => number) =>
     `fn ${name}(p: u32) -> u32 {\n  switch p {\n${posts.map((p) => `    case ${p.index}u: { return ${value(p)}u; }`).join('\n')}\n    default: { return 1u; }\n  }\n}`;
   const preCases = pres.map((p, q) => `    case ${q}u: { return PreInfo(${p.pop.index}u, ${p.pop.spikeBase}u, ${p.pop.size}u, ${p.rowBase}u); }`);
+  const slotCases = plan.weightSlots.map((w, s) => `    case ${s + 1}u: { return ${w.base}u; }`);
   const tables = [
+    `fn slot_base(sel: u32) -> u32 {\n  switch sel {\n${slotCases.join('\n')}${slotCases.length ? '\n' : ''}    default: { return 0u; }\n  }\n}`,
     table('post_slots', (p) => p.slots),
     table('post_slot_stride', (p) => p.model.ports.length * plan.batch * p.size),
     table('post_n', (p) => p.size),
@@ -116,9 +122,15 @@ export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]
   return spikingSplice('synapse-procedural', synapseProcedural, { constants: constants(consts), lib: [bindings, philox].join('\n') });
 }
 
-/** The proj_info words of synapse-procedural (16 per projection; floats as their bits). */
+/** Words of synapse-procedural's proj_info per projection. */
+export const PROJ_WORDS = 18;
+
+/**
+ * The proj_info words of synapse-procedural (PROJ_WORDS per projection; floats as their bits); a
+ * projection's rows start at rowBases[q] in row_ptr, followed by its per-instance seeds if it has them.
+ */
 export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBases: number[]): Uint32Array {
-  const words = new Uint32Array(projs.length * 16);
+  const words = new Uint32Array(projs.length * PROJ_WORDS);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);
   const bits = (v: number) => { f[0] = v; return u[0]; };
   projs.forEach((p, q) => {
@@ -127,8 +139,9 @@ export function proceduralInfo(plan: SpikingPlan, projs: ProceduralPlan[], rowBa
       rowBases[q], post.size, post.ringBase + p.port * B * post.size, post.model.ports.length * B * post.size, post.slots,
       p.seed >>> 0, (STREAM_PROCEDURAL | p.index) >>> 0, p.sign,
       bits(p.wMean), bits(p.wSd), bits(p.dMean), bits(p.dSd), bits(2 ** post.scales[p.port]),
-      p.pre.index, p.pre.spikeBase, p.pre.size,
-    ], q * 16);
+      p.pre.index, p.pre.spikeBase, p.pre.size, p.slot ? plan.weightSlots[p.slot - 1].base : 0xffffffff,
+      p.seeds ? rowBases[q] + p.rowPtr.length : 0xffffffff,
+    ], q * PROJ_WORDS);
   });
   return words;
 }
@@ -139,7 +152,8 @@ export function spikeSourceWgsl(plan: SpikingPlan, src: SpikeSourcePlan): string
     BATCH: plan.batch, N: pop.size, STEPS: src.stepPtr.length - 1, SLOTS: pop.slots, PORTS: pop.model.ports.length,
     PORT: src.port, RING_BASE: pop.ringBase,
   };
-  const wq = `const WQ: i32 = ${src.wq | 0};`;
+  // Where the port's scale is per instance, instance b's integer from the source's weight slot (engine/plan/instance-weights.ts).
+  const wq = `const WQ: i32 = ${src.wq | 0};\nconst SLOT_BASE: u32 = ${src.slot ? plan.weightSlots[src.slot - 1].base : 0xffffffff}u;`;
   return spikingSplice('spike-source', spikeSource, { constants: `${constants(consts)}\n${wq}`, lib: bindings });
 }
 

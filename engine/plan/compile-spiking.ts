@@ -23,6 +23,7 @@ import {
 } from './spiking.ts';
 import type { Distribution, SpikingSpec } from '../spec/spiking.ts';
 import { validateRecorders } from './spiking-recorders.ts';
+import { assignWeightSlots, instanceWeight, instanceWeightKeys, type InstanceWeights, type StaticProjections } from './instance-weights.ts';
 import { checkDelayDistribution, genDelay, genMaxAbs, MAX_DELAY_STEPS, refractorySteps } from './time-steps.ts';
 
 function distribution(v: unknown, field: string): Distribution {
@@ -78,7 +79,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     const size = integer(po.size, `${f}.size`, 1);
     const pop: SpikingPopPlan = {
       name: fileName(po.name, `${f}.name`), index, size, model: m, stateBase: stateLen, neuronBase: neurons, paramBase: paramLen,
-      paramCount: m.paramNames.length + m.derivedNames.length + 1, ringBase: 0, slots: 2, scales: m.ports.map(() => 24),
+      paramCount: m.paramNames.length + m.derivedNames.length + 1, ringBase: 0, slots: 2, scales: m.ports.map(() => 24), instanceScales: m.ports.map(() => undefined),
       spikeBase: 0, poisson: [], hasDc: false,
     };
     stateLen += m.stateNames.length * B * size;
@@ -161,6 +162,7 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
   const inflow = new Inflow(pops);
   const procedural: ProceduralPlan[] = [];
   const generated: GeneratedPlan[] = [];
+  const statics: StaticProjections = { stored: [], generated: [], procedural: [], plastic, sources: [], gainPorts: [] };
   const built = projList.map((pr, index) => {
     const f = `projections[${index}]`;
     const po = object(pr, f, ['name', 'from', 'to', 'port', 'connectivity', 'weight', 'sign', 'delay', 'seed', 'plasticity', 'gainModulator']);
@@ -208,17 +210,30 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     // Fixed total: the in-degree of the most connected neuron, bounded by mean + 6 sd + 10 (probabilistic).
     const totalInDegree = (n: number) => n / post.size + 6 * Math.sqrt(n / post.size) + 10;
     const isPlastic = po.plasticity !== undefined;
+    // Per-instance weights (engine/plan/instance-weights.ts); a drawn projection's bound in instance b.
+    const iw = isPlastic ? undefined : instanceWeightKeys(String(po.name), f, po, { perInstance, usedKeys }, 'weights' in conn && conn.weights !== undefined);
+    const drawnBound = (iw: InstanceWeights | undefined, wd: GenDistribution, degree: number) =>
+      iw && ((b: number) => degree * (iw.weight ? Math.abs(Math.fround(iw.weight[b])) : genMaxAbs(wd) * iw.scale![b]));
     if (po.gainModulator !== undefined && !isPlastic) throw new SpecError(`${f}.gainModulator`, 'only plastic projections (float weights) take a gain modulator');
     if (isPlastic && conn.type === 'fixed-total' && conn.procedural) throw new SpecError(`${cf}.procedural`, 'a plastic projection stores its weights: procedural connectivity cannot be plastic');
+    // Connectivity per instance: free for procedural synapses (regenerated at every spike); stored ones hold one realization.
+    const seedKey = `projections.${String(po.name)}.seed`, seeds = perInstance.get(seedKey)?.map((s, b) => seed32(s, `batch.params.${seedKey}[${b}]`));
+    usedKeys.add(seedKey);
+    if (seeds && !(conn.type === 'fixed-total' && conn.procedural)) {
+      throw new SpecError(`batch.params.${seedKey}`, 'stored connectivity is one realization shared by the batch: vary its seed across batches, or make it procedural (fixed-total with "procedural": true)');
+    }
     if (conn.type === 'fixed-total' && conn.procedural) {
       const { wd, dd, sign } = drawn();
+      const n = conn.n, rows = (s: number) => multinomialRows(n, pre.size, s, index);
       if (wd.kind === 2) throw new SpecError(`${f}.weight`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
       if (dd.kind === 2) throw new SpecError(`${f}.delay`, 'procedural connectivity takes a constant or {"normal": [mean, sd]}');
-      inflow.addBound(post.index, port, `${f}.weight`, totalInDegree(conn.n) * genMaxAbs(wd));
+      inflow.addBound(post.index, port, `${f}.weight`, totalInDegree(conn.n) * genMaxAbs(wd), drawnBound(iw, wd, totalInDegree(conn.n)), iw?.field);
       procedural.push({
-        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rowPtr: multinomialRows(conn.n, pre.size, projSeed, index),
-        synapses: conn.n, wMean: wd.a, wSd: wd.b, sign, dMean: dd.a, dSd: dd.b,
+        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed,
+        rowPtr: seeds ? Uint32Array.from(seeds.flatMap((s) => [...rows(s)])) : rows(projSeed), ...(seeds ? { seeds: Uint32Array.from(seeds) } : {}),
+        synapses: conn.n, wMean: wd.a, wSd: wd.b, sign, dMean: dd.a, dSd: dd.b, slot: 0,
       });
+      statics.procedural.push({ plan: procedural[procedural.length - 1], iw });
       return undefined;
     }
     if (!isPlastic && (conn.type === 'fixed-indegree' || conn.type === 'fixed-total')) {
@@ -231,10 +246,12 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       if (excludeSelf && pre.size < 2 && k > 0) throw new SpecError(`${cf}.k`, 'no partner without autapses');
       if (synapses > 0xffffffff) throw new SpecError(`${cf}`, `${synapses} synapses: at most 2^32 - 1 per projection`);
       // Fixed-point bound: exact for fixed in-degree.
-      inflow.addBound(post.index, port, `${f}.weight`, (rule === 1 ? k : totalInDegree(synapses)) * genMaxAbs(wd));
+      const degree = rule === 1 ? k : totalInDegree(synapses);
+      inflow.addBound(post.index, port, `${f}.weight`, degree * genMaxAbs(wd), drawnBound(iw, wd, degree), iw?.field);
       generated.push({
-        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd,
+        name: fileName(po.name, `${f}.name`), index, pre, post, port, seed: projSeed, rule, synapses, k, excludeSelf, sign, weight: wd, delay: dd, slot: 0,
       });
+      statics.generated.push({ plan: generated[generated.length - 1], iw });
       return undefined;
     }
     const delay = po.delay === undefined ? dt : distribution(po.delay, `${f}.delay`);
@@ -253,12 +270,17 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
       const p = compilePlastic(po.plasticity, `${f}.plasticity`, { name, index, pre, post, port, syn }, dt, modulators, { B, perInstance, usedKeys }, rules);
       p.gain = gainModulator(po.gainModulator, `${f}.gainModulator`, modulators);
       const bound = plasticMaxAbs(p, modulators);
-      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound);
+      // A gain that varies per instance: the port's scale per instance (engine/plan/instance-weights.ts), each from its own range.
+      const gainKey = p.gain < 0 ? undefined : ['amplitude', 'baseline'].map((k) => `modulators.${modulators[p.gain].name}.${k}`).find((k) => perInstance.has(k));
+      const gainKeyed = gainKey !== undefined;
+      const bounds = gainKeyed ? Array.from({ length: B }, (_, b) => plasticMaxAbs(p, modulators, b)) : undefined;
+      inflow.addSynapses(post.index, port, `${f}.plasticity`, syn.post, () => bound, bounds && ((k, b) => bounds[b]), gainKey && `batch.params.${gainKey}`);
+      if (gainKeyed) statics.gainPorts.push({ pop: post, port });
       plastic.push(p);
       return undefined;
     }
-    inflow.addSynapses(post.index, port, `${f}.weight`, syn.post, (k) => syn.weight[k]);
-    return { name, index, pre, post, port, syn };
+    inflow.addSynapses(post.index, port, `${f}.weight`, syn.post, (k) => syn.weight[k], iw && ((k, b) => instanceWeight(iw, syn.weight[k], b)), iw?.field);
+    return { name, index, pre, post, port, syn, iw, constant: typeof po.weight === 'number' && !('weights' in conn && conn.weights !== undefined) };
   });
   uniqueNames([...built.filter((b) => b !== undefined), ...procedural, ...generated, ...plastic], 'projections');
 
@@ -275,21 +297,27 @@ export function compileSpiking(raw: unknown, opts: { batch?: number; seed?: numb
     pop.spikeBase = spikeLen;
     spikeLen += 2 * B * pop.size;
   }
-  const projections: SpikingProjPlan[] = built.filter((b) => b !== undefined).map(({ name, index, pre, post, port, syn }) => {
+  const projections: SpikingProjPlan[] = built.filter((b) => b !== undefined).map(({ name, index, pre, post, port, syn, iw, constant }) => {
     const scale = 2 ** post.scales[port];
     const wq = Int32Array.from(syn.weight, (w) => Math.round(w * scale));
-    return { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length };
+    const proj = { name, index, pre, post, port, rowPtr: syn.rowPtr, postIdx: syn.post, wq, delay: syn.delay, synapses: syn.post.length, slot: 0 };
+    statics.stored.push({ proj, syn, constant, iw });
+    return proj;
   });
+  // Ports that a per-instance weight reaches: scales and weight slots per instance, after the input tables.
+  statics.sources = sources;
+  const { slots: weightSlots, table: slotTable } = assignWeightSlots(pops, inflow, B, statics, inputLen);
   for (const p of plastic) p.scale = p.post.scales[p.port];
   for (const s of sources) s.wq = Math.round(s.weight * 2 ** s.pop.scales[s.port]);
   const outgoing = pops.map((pre) => mergeOutgoing(pre, projections.filter((p) => p.pre === pre), B)).filter((o) => o.projections.length > 0);
-  const inputTable = new Float32Array(Math.max(inputLen, 1));
+  const inputTable = new Float32Array(Math.max(inputLen + slotTable.length, 1));
+  inputTable.set(slotTable, inputLen);
   pops.forEach((pop) => inputTable.set(dc[pop.index], pop.neuronBase));
   let off = neurons;
   for (const t of poissonTables) { inputTable.set(t, off); off += t.length; }
   const plan: SpikingPlan = {
     dt, batch: B, pops, projections, outgoing, generated, procedural, plastic, modulators, sources, stateInit, paramTable, neuronCount: neurons, ringLength: Math.max(ringLen, 1),
-    spikeListLength: Math.max(spikeLen, 1), inputTable, seeds,
+    spikeListLength: Math.max(spikeLen, 1), inputTable, seeds, weightSlots,
   };
   // The recorders are checked here too, so that a compiled spec is a valid one (their GPU side is built by the runtime).
   validateRecorders(spec, plan);
@@ -305,14 +333,14 @@ function mergeOutgoing(pre: SpikingPopPlan, projs: SpikingProjPlan[], B: number)
   const fill = rowPtr.slice(0, pre.size);
   for (const p of projs) {
     const post = p.post;
-    if (post.index > 0xffff) throw new Error('too many populations');
+    if (post.index > 0xff) throw new SpecError('populations', `stored synapses reach population ${post.index}: at most 256 populations receive stored synapses`);
     for (let j = 0; j < pre.size; j++) {
       for (let k = p.rowPtr[j]; k < p.rowPtr[j + 1]; k++) {
         const s = fill[j]++;
         target[s] = post.ringBase + p.port * B * post.size + p.postIdx[k];
         wq[s] = p.wq[k];
         if (p.delay[k] > 0xffff) throw new Error(`projection ${p.name}: delay of ${p.delay[k]} steps is over 65535`);
-        delayPop[s] = p.delay[k] | (post.index << 16);
+        delayPop[s] = (p.delay[k] | (post.index << 16) | (p.slot << 24)) >>> 0;
       }
     }
   }

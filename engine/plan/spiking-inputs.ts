@@ -78,7 +78,7 @@ export function compileInputs(raw: unknown, ctx: InputContext): { dc: Float64Arr
       let most = 0;
       for (const c of perCell.values()) most = Math.max(most, c);
       inflow.addBound(pop.index, port, `${f}.weight`, Math.abs(weight) * most);
-      sources.push({ name, pop, port, weight, wq: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
+      sources.push({ name, pop, port, weight, wq: 0, slot: 0, stepPtr, neurons: neuronsSorted, maxPerStep });
       return;
     }
     if (type === 'dc') {

@@ -179,21 +179,22 @@ export function compilePlastic(
     synapses: S, rowPtr: syn.rowPtr, postIdx: syn.post, preIdx, delay: syn.delay, colPtr, colSyn, w0, wMin: F(wMin), wMax: F(wMax), params,
     traceTables: rule.traces.map((t) => decayTable(dt, values[t.tau][0])),
     tableElig: rule.eligibilityTau ? decayTable(dt, values[rule.eligibilityTau][0]) : new Float32Array(1),
-    traceBase, traceWords, modulator, gain: -1, scale: 24,
+    traceBase, traceWords, modulator, gain: -1, scale: 24, slot: 0,
   };
 }
 
 /** Largest |w * gain| a plastic synapse can deliver (for the fixed-point range of its port). */
-export function plasticMaxAbs(p: { wMin: number; wMax: number; gain: number }, mods: ModulatorPlan[]): number {
-  return Math.max(Math.abs(p.wMin), Math.abs(p.wMax)) * (p.gain >= 0 ? modulatorMaxAbs(mods[p.gain]) : 1);
+export function plasticMaxAbs(p: { wMin: number; wMax: number; gain: number }, mods: ModulatorPlan[], instance?: number): number {
+  return Math.max(Math.abs(p.wMin), Math.abs(p.wMax)) * (p.gain >= 0 ? modulatorMaxAbs(mods[p.gain], instance) : 1);
 }
 
-/** Largest |value| a schedule modulator takes over its time course, in any instance. */
-export function modulatorMaxAbs(m: ModulatorPlan): number {
+/** Largest |value| a schedule modulator takes over its time course, in any instance (or in `instance`). */
+export function modulatorMaxAbs(m: ModulatorPlan, instance?: number): number {
   const t = m.time;
   const us = t.kind === 'constant' ? [1] : t.kind === 'pulse' ? [0, 1] : Array.from(t.values);
   let max = 0;
-  for (let b = 0; b < m.baseline.length; b++) for (const u of us) max = Math.max(max, Math.abs(m.baseline[b] + m.amplitude[b] * u));
+  const from = instance ?? 0, to = instance === undefined ? m.baseline.length : instance + 1;
+  for (let b = from; b < to; b++) for (const u of us) max = Math.max(max, Math.abs(m.baseline[b] + m.amplitude[b] * u));
   return max;
 }
 

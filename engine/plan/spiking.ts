@@ -49,6 +49,8 @@ export interface GeneratedPlan extends GeneratedProjection {
   weight: GenDistribution;
   /** Delay in steps, float32 parameters. */
   delay: GenDistribution;
+  /** Its per-instance weight slot (WeightSlot, 1-based; 0: none, weights quantized at build time). */
+  slot: number;
 }
 
 export interface SpikingPopPlan {
@@ -66,8 +68,13 @@ export interface SpikingPopPlan {
   /** Ring of incoming synaptic input: ringBase + ((slot * ports + port) * B + b) * size + i. */
   ringBase: number;
   slots: number;
-  /** Fixed-point scale exponent S per port (input = int / 2^S). */
+  /** Fixed-point scale exponent S per port (input = int / 2^S); instance 0's where the port's scale is per instance. */
   scales: number[];
+  /**
+   * Per port: undefined (one scale for the batch), or the port's exponent per instance and where the
+   * inverse scales 2^-S_b (float32, one per instance) start in the input table.
+   */
+  instanceScales: ({ base: number; exps: number[] } | undefined)[];
   /** Offset of this population's spike lists (two parities of B * size entries each). */
   spikeBase: number;
   /** Poisson inputs: the table at tableBase holds e^{-lambda / chunks} per (instance, neuron), then the chunk counts, then the weight per instance. */
@@ -87,12 +94,15 @@ export interface SpikingProjPlan {
   wq: Int32Array;
   delay: Uint32Array;
   synapses: number;
+  /** Per-instance weight slot (1-based; 0: none). With a slot, wq holds what the slot's mode reads (engine/plan/instance-weights.ts). */
+  slot: number;
 }
 
 /**
  * All synapses leaving one population (every projection from it), merged for one synapse-spike dispatch
  * per presynaptic population: row j holds neuron j's synapses; each synapse stores its ring target
- * (post ringBase + port * B * N_post + post index), its fixed-point weight and (delay | post pop << 16).
+ * (post ringBase + port * B * N_post + post index), its fixed-point weight and (delay | post pop << 16 |
+ * per-instance weight slot << 24).
  */
 export interface OutgoingPlan {
   pre: SpikingPopPlan;
@@ -109,7 +119,10 @@ export interface OutgoingPlan {
  * (seed, LAMI) and counted by (k, draw, 0, STREAM_PROCEDURAL | index), regenerated at every spike.
  */
 export interface ProceduralPlan extends GeneratedProjection {
+  /** Row pointers over presynaptic neurons; with `seeds`, one set per instance (instance b's at b * (pre.size + 1)). */
   rowPtr: Uint32Array;
+  /** Each instance's connectivity seed (batch.params "projections.NAME.seed"), or undefined: `seed` for all. */
+  seeds?: Uint32Array;
   synapses: number;
   /** float32 values used on both sides. */
   wMean: number;
@@ -119,6 +132,8 @@ export interface ProceduralPlan extends GeneratedProjection {
   /** Delay mean and s.d. in steps. */
   dMean: number;
   dSd: number;
+  /** Per-instance weight slot (1-based; 0: none): its table holds each instance's weight mean and scale. */
+  slot: number;
 }
 
 /** Given spike trains into one population: events of step t are events[stepPtr[t] .. stepPtr[t + 1]]. */
@@ -129,6 +144,8 @@ export interface SpikeSourcePlan {
   weight: number;
   /** Fixed-point weight at the port's scale (set once scales are known). */
   wq: number;
+  /** Per-instance weight slot (mode 0: its integer per instance) where the port's scale is per instance, else 0. */
+  slot: number;
   stepPtr: Uint32Array;
   neurons: Uint32Array;
   maxPerStep: number;
@@ -157,6 +174,21 @@ export interface SpikingPlan {
    */
   inputTable: Float32Array;
   seeds: Uint32Array;
+  /** Per-instance weight slots of static projections (engine/plan/instance-weights.ts); slot s is weightSlots[s - 1]. */
+  weightSlots: WeightSlot[];
+}
+
+/**
+ * The per-instance weights of one static projection into a port whose scale is per instance: in the
+ * input table at `base`, the mode, then two float32 words (a_b, c_b) per instance. Mode 0: every synapse
+ * of instance b delivers the integer a_b * 4096 + c_b. Mode 1: a synapse of base weight x (float32)
+ * delivers floor(f32(x * a_b) + 0.5), with a_b = f32(scale_b) * 2^S_b; a procedural projection's x is
+ * c_b + sd z (its mean per instance).
+ */
+export interface WeightSlot {
+  projection: string;
+  mode: 0 | 1;
+  base: number;
 }
 
 export interface PlasticPlan {
@@ -202,6 +234,8 @@ export interface PlasticPlan {
   gain: number;
   /** Fixed-point scale exponent of the target port (set once the scales are known). */
   scale: number;
+  /** Where the port's scale is per instance: a weight slot (mode 1) whose a_b is 2^S_b, else 0. */
+  slot: number;
 }
 
 export interface ModulatorPlan {

@@ -100,7 +100,9 @@ export function plasticStep(t: PlasticTwin, net: SpikingPlan, ctx: PlasticContex
     if (block.assigns.has('e')) { wel[B * S + wi] = v.e; eLast[wi] = n; }
   };
   // plastic-pre: deliver the current weight (times the gain), then onPre.
-  const scale = F(2 ** p.scale), P = post.model.ports.length;
+  // The port's scale, or instance b's from the projection's weight slot (engine/plan/instance-weights.ts).
+  const scales = Array.from({ length: B }, (_, b) => (p.slot ? net.inputTable[net.weightSlots[p.slot - 1].base + 1 + 2 * b] : F(2 ** p.scale)));
+  const P = post.model.ports.length;
   const onPre = rule.blocks.onPre;
   for (const sp of spikes) {
     if (sp.pop !== pre.index) continue;
@@ -111,7 +113,7 @@ export function plasticStep(t: PlasticTwin, net: SpikingPlan, ctx: PlasticContex
     for (let k = p.rowPtr[j]; k < p.rowPtr[j + 1]; k++) {
       const i = p.postIdx[k], wi = b * S + k;
       const r = post.ringBase + ((((n + p.delay[k]) % post.slots) * P + p.port) * B + b) * post.size + i;
-      ctx.ring[r] = (ctx.ring[r] + (Math.floor(F(F(F(wel[wi] * gain) * scale) + 0.5)) | 0)) | 0;
+      ctx.ring[r] = (ctx.ring[r] + (Math.floor(F(F(F(wel[wi] * gain) * scales[b]) + 0.5)) | 0)) | 0;
       if (!onPre) continue;
       load(onPre.reads, 'post', false, b, i);
       run(onPre, wi, b);

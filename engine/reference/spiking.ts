@@ -19,6 +19,7 @@ import { modulatorValue } from '../plan/spiking-plasticity.ts';
 import { plasticStep, plasticTwin, twinEligibility, type PlasticTwin } from './spiking-plasticity.ts';
 import { arraySlot, captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
 import { NumericalError } from '../errors.ts';
+import { slotDelivery } from '../plan/instance-weights.ts';
 
 const F = Math.fround;
 
@@ -66,7 +67,7 @@ export class SpikingReference implements Simulation {
   /** Host modulators' values per instance (setModulator). */
   private readonly hostModulators: Float32Array[];
   /** Generated projections (built on the GPU there), as CSR over presynaptic neurons. */
-  private readonly generated: Pick<SpikingProjPlan, 'pre' | 'post' | 'port' | 'rowPtr' | 'postIdx' | 'wq' | 'delay'>[];
+  private readonly generated: Pick<SpikingProjPlan, 'pre' | 'post' | 'port' | 'rowPtr' | 'postIdx' | 'wq' | 'delay' | 'slot'>[];
 
   /** Recorders of the spec this twin runs (none without a spec): run() delivers them as the GPU does. */
   private readonly records: ValidRecorders;
@@ -87,7 +88,7 @@ export class SpikingReference implements Simulation {
       const s = generateSynapses(g);
       const { rowPtr, order } = sortByPre(s.pre, g.pre.size);
       return {
-        pre: g.pre, post: g.post, port: g.port, rowPtr,
+        pre: g.pre, post: g.post, port: g.port, rowPtr, slot: g.slot,
         postIdx: order.map((q) => s.post[q]), wq: Int32Array.from(order, (q) => s.wq[q]), delay: order.map((q) => s.delay[q]),
       };
     });
@@ -112,7 +113,7 @@ export class SpikingReference implements Simulation {
         m.stateNames.forEach((name, v) => { s[name] = this.state[pop.stateBase + (v * B + b) * N + i]; });
         m.ports.forEach((port, q) => {
           const r = pop.ringBase + ((slot * m.ports.length + q) * B + b) * N + i;
-          env.inp[port] = fromFixed(this.ring[r], pop.scales[q]);
+          env.inp[port] = fromFixed(this.ring[r], pop.instanceScales[q]?.exps[b] ?? pop.scales[q]);
           this.ring[r] = 0;
         });
         pop.poisson.forEach((src, k) => {
@@ -146,12 +147,13 @@ export class SpikingReference implements Simulation {
     for (const pop of this.plan.pops) this.updatePop(pop, spikes);
     for (const proj of [...this.plan.projections, ...this.generated]) {
       const post = proj.post, B = this.plan.batch, P = post.model.ports.length;
+      const ws = proj.slot ? this.plan.weightSlots[proj.slot - 1] : undefined;
       for (const sp of spikes) {
         if (sp.pop !== proj.pre.index) continue;
         for (let k = proj.rowPtr[sp.neuron]; k < proj.rowPtr[sp.neuron + 1]; k++) {
           const slot = (this.step + proj.delay[k]) % post.slots;
           const r = post.ringBase + ((slot * P + proj.port) * B + sp.instance) * post.size + proj.postIdx[k];
-          this.ring[r] = (this.ring[r] + proj.wq[k]) | 0;
+          this.ring[r] = (this.ring[r] + (ws ? slotDelivery(this.plan.inputTable, ws, sp.instance, proj.wq[k]) : proj.wq[k])) | 0;
         }
       }
     }
@@ -181,10 +183,11 @@ export class SpikingReference implements Simulation {
   private deliverSource(src: SpikeSourcePlan): void {
     if (this.step + 1 >= src.stepPtr.length) return;
     const pop = src.pop, B = this.plan.batch, P = pop.model.ports.length, slot = this.step % pop.slots;
+    const ws = src.slot ? this.plan.weightSlots[src.slot - 1] : undefined;
     for (let e = src.stepPtr[this.step]; e < src.stepPtr[this.step + 1]; e++) {
       for (let b = 0; b < B; b++) {
         const r = pop.ringBase + ((slot * P + src.port) * B + b) * pop.size + src.neurons[e];
-        this.ring[r] = (this.ring[r] + src.wq) | 0;
+        this.ring[r] = (this.ring[r] + (ws ? slotDelivery(this.plan.inputTable, ws, b, 0) : src.wq)) | 0;
       }
     }
   }
@@ -192,18 +195,23 @@ export class SpikingReference implements Simulation {
   /** Regenerates the synapses of each spiking neuron of a procedural projection (as synapse-procedural). */
   private propagateProcedural(p: ProceduralPlan, spikes: Spike[]): void {
     const post = p.post, B = this.plan.batch, P = post.model.ports.length;
-    const scale = F(2 ** post.scales[p.port]);
     const stream = (STREAM_PROCEDURAL | p.index) >>> 0;
+    // A per-instance weight slot holds each instance's scale and weight mean (engine/plan/instance-weights.ts).
+    const table = this.plan.inputTable, ws = p.slot ? this.plan.weightSlots[p.slot - 1].base : -1;
     for (const sp of spikes) {
       if (sp.pop !== p.pre.index) continue;
-      for (let k = p.rowPtr[sp.neuron]; k < p.rowPtr[sp.neuron + 1]; k++) {
-        const r = philox4x32(k, 0, 0, stream, p.seed, KEY_HI);
+      // A connectivity seed per instance: the instance's own rows and Philox key.
+      const row = p.seeds ? sp.instance * (p.pre.size + 1) + sp.neuron : sp.neuron, seed = p.seeds ? p.seeds[sp.instance] : p.seed;
+      const scale = ws < 0 ? F(2 ** post.scales[p.port]) : table[ws + 1 + 2 * sp.instance];
+      const wMean = ws < 0 ? p.wMean : table[ws + 2 + 2 * sp.instance];
+      for (let k = p.rowPtr[row]; k < p.rowPtr[row + 1]; k++) {
+        const r = philox4x32(k, 0, 0, stream, seed, KEY_HI);
         const target = mulhi32(r[0], post.size);
-        let w = F(p.wMean + F(p.wSd * z3FromBits(r)));
+        let w = F(wMean + F(p.wSd * z3FromBits(r)));
         if (p.sign === 1) w = Math.max(w, 0);
         if (p.sign === 2) w = Math.min(w, 0);
         const wq = Math.floor(F(F(w * scale) + 0.5)) | 0;
-        const r2 = philox4x32(k, 1, 0, stream, p.seed, KEY_HI);
+        const r2 = philox4x32(k, 1, 0, stream, seed, KEY_HI);
         const d = Math.max(Math.floor(F(F(p.dMean + F(p.dSd * z3FromBits(r2))) + 0.5)), 1);
         const slot = (this.step + d) % post.slots;
         const idx = post.ringBase + ((slot * P + p.port) * B + sp.instance) * post.size + target;

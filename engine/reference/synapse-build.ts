@@ -8,6 +8,8 @@ import { STREAM_BUILD, type GenDistribution, type GeneratedPlan, type SpikingPla
 
 const F = Math.fround;
 export const GEN_WORDS = 16;
+const f32 = new Float32Array(1), i32 = new Int32Array(f32.buffer);
+const bitsOf = (x: number) => { f32[0] = x; return i32[0]; };
 
 /** The gen_info words of every generated projection (floats as their bits). */
 export function genInfo(plan: SpikingPlan): Uint32Array {
@@ -18,7 +20,7 @@ export function genInfo(plan: SpikingPlan): Uint32Array {
     words.set([
       g.rule, g.pre.size, g.post.size, g.k, g.excludeSelf ? 1 : 0, g.seed >>> 0, (STREAM_BUILD | g.index) >>> 0, g.sign,
       g.weight.kind, bits(g.weight.a), bits(g.weight.b), g.delay.kind, bits(g.delay.a), bits(g.delay.b),
-      bits(2 ** g.post.scales[g.port]), 0,
+      bits(2 ** g.post.scales[g.port]), g.slot,
     ], i * GEN_WORDS);
   });
   return words;
@@ -53,7 +55,8 @@ export function generateSynapses(g: GeneratedPlan): { pre: Uint32Array; post: Ui
     let w = genValue(g.weight, philox4x32(q, 1, 0, stream, g.seed, KEY_HI));
     if (g.sign === 1) w = Math.max(w, 0);
     if (g.sign === 2) w = Math.min(w, 0);
-    wq[q] = Math.floor(F(F(w * scale) + 0.5)) | 0;
+    // With a per-instance weight slot, the float32 weight's bits (engine/plan/instance-weights.ts).
+    wq[q] = g.slot ? bitsOf(w) : Math.floor(F(F(w * scale) + 0.5)) | 0;
     const d = genValue(g.delay, philox4x32(q, 2, 0, stream, g.seed, KEY_HI));
     delay[q] = Math.max(Math.floor(F(d + 0.5)), 1);
   }

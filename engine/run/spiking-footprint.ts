@@ -8,6 +8,7 @@
  * compileSpiking then reports what is wrong.
  */
 import { faultWordCount } from '../codegen/faults.ts';
+import { PROJ_WORDS } from '../codegen/spiking.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
 import { model } from '../plan/spiking-models.ts';
@@ -86,6 +87,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const plastic: { name: string; index: number; pre: Pop; post: Pop; synapses: number; threeFactor: boolean; traceWords: number; constants: number; estimate: boolean }[] = [];
   const projections: Footprint['projections'] = [];
   const hostBuilt: { field: string; name: string; synapses: number; estimate: boolean }[] = [];
+  const targets: { name: string; port: string; keyable: boolean; gain?: string }[] = [];
   let estimated = false;
   list(spec.projections).forEach((pr, index) => {
     const o = pr as Obj, c = (isObj(o.connectivity) ? o.connectivity : {}) as Obj;
@@ -100,6 +102,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     else if (typeof c.file === 'string') { synapses = Math.floor((hostFileSize(c.file) ?? 0) / 12); exact = false; notes.push(`projection "${name}": synapses counted from the size of ${c.file} (an int32 table)`); }
     else synapses = list(c.pre).length;
     const isPlastic = o.plasticity !== undefined;
+    targets.push({ name, port: `${String(o.to)}:${String(o.port)}`, keyable: !isPlastic, gain: isPlastic && typeof o.gainModulator === 'string' ? o.gainModulator : undefined });
     const delay = o.delay === undefined ? { max: dt, exact: true } : maxOf(o.delay, dt);
     const explicitDelays = Array.isArray(c.delays) ? (c.delays as number[]).reduce((a, d) => Math.max(a, num(d, dt)), dt) : undefined;
     const gpuBuilt = !isPlastic && (c.type === 'fixed-indegree' || c.type === 'fixed-total');
@@ -188,7 +191,15 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const ring = pops.reduce((a, p) => a + p.slots * p.ports * B * p.size, 0);
   const poissonInputs = list(spec.inputs).filter((i) => isObj(i) && i.type === 'poisson');
   const poisson = poissonInputs.reduce((a: number, i) => a + B * (byName.get((i as Obj).target as string)?.size ?? 0), 0);
-  const inputWords = neurons + 2 * poisson + B * poissonInputs.length;
+  // Per-instance weights (engine/plan/instance-weights.ts): B inverse scales per port they reach, a slot of
+  // 1 + 2 B words per projection or spike train into it.
+  const keys = Object.keys(isObj(spec.batch) && isObj(spec.batch.params) ? spec.batch.params : {});
+  for (const i of list(spec.inputs)) if (isObj(i) && i.type === 'spikes') targets.push({ name: '', port: `${String(i.target)}:${String(i.port)}`, keyable: false });
+  const keyed = (p: (typeof targets)[number]) => (p.keyable ? ['weight', 'weightScale'].some((k) => keys.includes(`projections.${p.name}.${k}`))
+    : p.gain !== undefined && ['amplitude', 'baseline'].some((k) => keys.includes(`modulators.${p.gain}.${k}`)));
+  const flagged = new Set(targets.filter(keyed).map((p) => p.port));
+  const slotWords = flagged.size * B + targets.filter((p) => flagged.has(p.port)).length * (1 + 2 * B);
+  const inputWords = neurons + 2 * poisson + B * poissonInputs.length + slotWords;
   work += poisson; // one Poisson draw per neuron, instance and input each step
   const M = Math.max(list(spec.modulators).length, 1);
   const popsField = `populations (every population x batch ${B})`;
@@ -226,8 +237,10 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     dispatches.unshift({ label, perStep: 1 });
   });
   if (procedural.length) {
-    buf('projections (procedural)', 'procedural:row_ptr', procedural.reduce((a, p) => a + p.pre.size + 1, 0) * 4);
-    buf('projections (procedural)', 'procedural:proj_info', procedural.length * 16 * 4);
+    // A connectivity seed per instance: B sets of rows, then the B seeds.
+    const seeded = (p: { name: string }) => keys.includes(`projections.${p.name}.seed`);
+    buf('projections (procedural)', 'procedural:row_ptr', procedural.reduce((a, p) => a + (seeded(p) ? B * (p.pre.size + 2) : p.pre.size + 1), 0) * 4);
+    buf('projections (procedural)', 'procedural:proj_info', procedural.length * PROJ_WORDS * 4);
     dispatches.push({ label: 'synapse-procedural', perStep: 1 });
     traffic += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0) * 4;
     work += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0);

@@ -79,9 +79,9 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
     const projs = plan.procedural;
     const rowBases: number[] = [];
     let total = 0;
-    for (const p of projs) { rowBases.push(total); total += p.rowPtr.length; }
+    for (const p of projs) { rowBases.push(total); total += p.rowPtr.length + (p.seeds?.length ?? 0); }
     const rows = new Uint32Array(total);
-    projs.forEach((p, q) => rows.set(p.rowPtr, rowBases[q]));
+    projs.forEach((p, q) => { rows.set(p.rowPtr, rowBases[q]); if (p.seeds) rows.set(p.seeds, rowBases[q] + p.rowPtr.length); });
     kernels.push(spikingKernel(ctx, 'synapse-procedural', `synapse-procedural (${listed(projs.map((p) => p.name))})`, synapseProceduralWgsl(plan, projs),
       [ctx.buf('procedural:row_ptr', rows), ctx.buf('procedural:proj_info', proceduralInfo(plan, projs, rowBases))],
       spread(Math.max(...projs.map((p) => p.pre.size)) * plan.batch)));

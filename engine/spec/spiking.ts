@@ -91,7 +91,10 @@ export interface SpikingProjectionSpec {
   port: string;
   /** Which pairs are connected. */
   connectivity: ConnectivitySpec;
-  /** Weight per synapse [units of the target port], a constant or a distribution. */
+  /**
+   * Weight per synapse [units of the target port], a constant or a distribution. Per instance (static
+   * projections): batch.params["projections.NAME.weight"] (a constant weight) or ["projections.NAME.weightScale"] (a factor).
+   */
   weight: Distribution;
   /** Dale's law: "excitatory" clips drawn weights at >= 0, "inhibitory" at <= 0. */
   sign?: 'excitatory' | 'inhibitory';
@@ -101,7 +104,7 @@ export interface SpikingProjectionSpec {
    * a drawn one below one step is raised to one step.
    */
   delay?: Distribution;
-  /** Seed of the connectivity, weight and delay draws. Default: the spec's seed. */
+  /** Seed of the connectivity, weight and delay draws. Default: the spec's seed. Per instance for procedural connectivity: batch.params["projections.NAME.seed"]. */
   seed?: Seed;
   /** Synaptic plasticity (weights per instance, stored; see PlasticitySpec). */
   plasticity?: PlasticitySpec;
@@ -275,7 +278,7 @@ export interface SpikingSpec {
   batch?: {
     /** Number of instances B. */
     size: PositiveInteger;
-    /** Per-instance values, each an array of length size: "seed", "populations.NAME.PARAM", "projections.NAME.PARAM" (plasticity), "inputs.NAME.rate" / ".amplitude" / ".weight", "modulators.NAME.amplitude" / ".baseline" / ".init". */
+    /** Per-instance values, each an array of length size: "seed", "populations.NAME.PARAM", "projections.NAME.PARAM" (plasticity), "projections.NAME.weight" / ".weightScale" (static), "projections.NAME.seed" (procedural), "inputs.NAME.rate" / ".amplitude" / ".weight", "modulators.NAME.amplitude" / ".baseline" / ".init". */
     params?: Record<string, number[]>;
     /** Each instance's seed (its initial states and Poisson inputs), length size; default: instance 0 the spec's seed, instance b > 0 derived from it (instanceSeed). Not together with params.seed. */
     seeds?: Seed[];

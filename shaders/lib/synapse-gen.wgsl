@@ -3,7 +3,8 @@
 // pre/post from r_0 (mulhi: floor(x N / 2^32)), the weight from r_1, the delay from r_2. The projection's
 // parameters come from gen_info (GEN_WORDS u32 per projection, floats as bits), never from literals, so
 // the compiler cannot fold or reassociate them, and z is built in integers: the result is the same bits
-// on every device and in the twin.
+// on every device and in the twin. A projection with a per-instance weight slot (word 15, else 0) keeps
+// the float32 weight's bits in wq; synapse-spike quantizes it per instance (engine/plan/instance-weights.ts).
 // Needs: gen_info (array<u32>), philox, and keep() (engine/codegen/build.ts adds them).
 
 const GEN_WORDS = 16u;
@@ -50,7 +51,11 @@ fn gen_synapse(g: u32, q: u32) -> GenSyn {
   var w = gen_value(gen_info[o + 8u], bitcast<f32>(gen_info[o + 9u]), bitcast<f32>(gen_info[o + 10u]), r1);
   if (sign == 1u) { w = max(w, 0.0); }
   if (sign == 2u) { w = min(w, 0.0); }
-  s.wq = i32(floor(keep(w * bitcast<f32>(gen_info[o + 14u])) + 0.5));
+  if (gen_info[o + 15u] != 0u) {
+    s.wq = bitcast<i32>(w);
+  } else {
+    s.wq = i32(floor(keep(w * bitcast<f32>(gen_info[o + 14u])) + 0.5));
+  }
   let r2 = philox4x32(vec4<u32>(q, 2u, 0u, stream), key);
   let d = gen_value(gen_info[o + 11u], bitcast<f32>(gen_info[o + 12u]), bitcast<f32>(gen_info[o + 13u]), r2);
   s.delay = u32(max(floor(keep(d) + 0.5), 1.0));

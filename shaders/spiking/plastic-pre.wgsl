@@ -5,6 +5,7 @@
 // `neuron` loads what is the same for the whole row, `synapse` the synapse's names, the code and the
 // stores; engine/codegen/spiking-plastic.ts). Each synapse of an instance is touched by one invocation.
 // Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
+// The scale is 2^S (pconst[3]) or, where the port's scale is per instance, 2^S_b at inputs[SCALE_BASE + 2 b].
 // Bindings (keep, trace_at, elig_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr,
 // post_idx, delay, pconst, tr, wel, mods, elast (step of each eligibility's last change).
 //!splice constants
@@ -12,11 +13,12 @@
 
 //!splice main-events
   let count = atomicLoad(&spike_count[PRE_POP * 2u + parity]);
-  let scale = pconst[3];
   for (var s = wid.x; s < count; s += nwg.x) {
     let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
     let b = e / PRE_N;
     let j = e % PRE_N;
+    var scale = pconst[3];
+    if (SCALE_BASE != 0xFFFFFFFFu) { scale = inputs[SCALE_BASE + 2u * b]; }
     var gain = 1.0;
     if (HAS_GAIN) { gain = mods[(step_info.local * BATCH + b) * NMOD + GAIN_MOD]; }
     //!splice neuron

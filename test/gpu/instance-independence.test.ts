@@ -50,6 +50,32 @@ describe('spiking: instance k of a batch of 7 equals instance k run alone', () =
   });
 });
 
+describe('spiking: static weights per instance, instance k of a batch of 7 equals instance k run alone', () => {
+  const steps = 100;
+  // Instance 3's weights are 40 times the others': its ports take a coarser fixed-point scale, the others keep theirs.
+  const params = {
+    'projections.EE.weightScale': [1, 0.8, 1.2, 40, 0.5, 1, 0.9],
+    'projections.IE.weight': [-351, -300, -400, -14000, -200, -351, -380],
+    'projections.EI.weight': [87.8, 60, 100, 3500, 87.8, 70, 95],
+  };
+  const spec = (size: number, p: Record<string, number[]>, seeds: number[]): SpikingSpec => ({ ...twoPopulationSpiking(), batch: { size, params: p, seeds } });
+
+  it('spike trains and final states bit for bit, GPU and twin; each instance with its own scale', async () => {
+    const batch = await spikingGpu(spec(B, params, SEEDS), steps);
+    const batchTwin = spikingTwin(spec(B, params, SEEDS), batch.plan, steps);
+    expect(batchTwin.spikes).toEqual(batch.spikes);
+    for (let k = 0; k < B; k++) {
+      const alone = await spikingGpu(spec(1, instanceParams(params, k), [SEEDS[k]]), steps);
+      expect(batch.spikes[k]).toEqual(alone.spikes[0]);
+      expect(spikingInstance(batch.plan, batch.state, k)).toEqual(spikingInstance(alone.plan, alone.state, 0));
+      // Its ports' scales are those of the run alone.
+      batch.plan.pops.forEach((p, i) => p.instanceScales.forEach((s, q) => expect(s?.exps[k]).toBe(alone.plan.pops[i].instanceScales[q]?.exps[0])));
+    }
+    const [E] = batch.plan.pops;
+    expect(E.instanceScales[0]!.exps[3]).toBeLessThan(E.instanceScales[0]!.exps[0]);
+  });
+});
+
 describe('rate: instance k of a batch of 7 equals instance k run alone', () => {
   const steps = 40;
   const params = {

@@ -12,7 +12,7 @@ import { plasticSpec, twoPopulationSpiking } from '../spiking-specs.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
 import { maxRelDiff } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';
-import { instanceParams, instanceWeights, rateGpu, rateInstance, rateTwin, spikingGpu, spikingInstance, spikingTwin } from '../instance-runs.ts';
+import { checkSpikingBatch, instanceParams, instanceWeights, rateGpu, rateInstance, rateTwin, spikingGpu, spikingTwin } from '../instance-runs.ts';
 
 const SEEDS = [11, 12, 13];
 
@@ -22,14 +22,8 @@ describe('spiking: inputs.NAME.weight per instance', () => {
   const spec = (size: number, p: Record<string, number[]>, seeds: number[]): SpikingSpec => ({ ...twoPopulationSpiking(), batch: { size, params: p, seeds } });
 
   it('GPU equals the twin; each instance equals its own run and a spec with that weight', async () => {
-    const batch = await spikingGpu(spec(3, params, SEEDS), steps);
-    const twin = spikingTwin(spec(3, params, SEEDS), batch.plan, steps);
-    expect(batch.spikes).toEqual(twin.spikes);
-    expect(Buffer.from(batch.state.buffer).equals(Buffer.from(twin.state.buffer))).toBe(true);
+    const batch = await checkSpikingBatch(spec, params, SEEDS, steps);
     for (let k = 0; k < 3; k++) {
-      const alone = await spikingGpu(spec(1, instanceParams(params, k), [SEEDS[k]]), steps);
-      expect(batch.spikes[k]).toEqual(alone.spikes[0]);
-      expect(spikingInstance(batch.plan, batch.state, k)).toEqual(spikingInstance(alone.plan, alone.state, 0));
       const given = twoPopulationSpiking();
       given.inputs![0] = { ...given.inputs![0], weight: params['inputs.bg.weight'][k] } as SpikingInputSpec;
       given.inputs![1] = { ...given.inputs![1], weight: params['inputs.bgI.weight'][k] } as SpikingInputSpec;
