@@ -63,13 +63,13 @@ describe('sweep metrics', () => {
       ],
     });
     const out = join(dir, 'spiking-out');
-    const outcome = await runSweep({ file, out });
+    // IE.weight is per instance (a static spiking weight): all 8 runs would fit one batch; --max-batch 4 cuts them into two.
+    const outcome = await runSweep({ file, out, maxBatch: 4 });
     expect(outcome).toMatchObject({ status: 'complete', total: 8, done: 8, failed: 0 });
     const rows = rowsOf(out);
     expect(rows.map((r) => [r['populations.E.params.tau_m'], r['projections.IE.weight']])).toEqual([[10, -800], [10, -800], [10, -50], [10, -50], [20, -800], [20, -800], [20, -50], [20, -50]]);
     expect(new Set(rows.map((r) => r['inputs.bg.rate'])).size).toBe(2);
-    // IE.weight needs a build per value (static weights are not per instance today): two batches.
-    expect(new Set(rows.map((r) => r.batch))).toEqual(new Set([0, 1]));
+    expect(rows.map((r) => r.batch)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     for (const index of [0, 1]) {
       const { mine, spikes, memory } = await rerunBatch(file, rows, index);
       mine.forEach((run, b) => {
