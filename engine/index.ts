@@ -78,3 +78,10 @@ export { compileSpiking } from './plan/compile-spiking.ts';
 export type { SpikingPlan } from './plan/spiking.ts';
 export { SpikingReference } from './reference/spiking.ts';
 export type { Spike } from './reference/spiking.ts';
+
+// --- Analysis of spiking networks (the sweep's built-in metrics) and mean-field rates --------------
+// Spike trains here are per-neuron arrays of spike steps; a window is [from, to) in steps.
+export { binnedCounts, cvIsi, fanoFactor, meanRateHz, seriesStats, synchronyChi2 } from './analysis/network-metrics.ts';
+export type { SpikeTrains, StepWindow } from './analysis/network-metrics.ts';
+export { brunelInput, brunelRate, erfcx, siegertRate, thresholdRate } from './analysis/siegert.ts';
+export type { BrunelParams, LifParams } from './analysis/siegert.ts';

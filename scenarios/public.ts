@@ -17,7 +17,7 @@ export { runSweep, readSweepFile, DEFAULT_MAX_BATCH } from './sweep/runner.ts';
 export type { SweepOutcome, SweepProgress, SweepRequest } from './sweep/runner.ts';
 export { validateSweep } from './sweep/format.ts';
 export type { Axis, MetricSpec, SweepFile } from './sweep/format.ts';
-export { exportCsv } from './sweep/export.ts';
+export { exportCsv, exportParquet } from './sweep/export.ts';
 // Sweeps on a cluster: a shard per job-array task, the job-array script, and the merge of the shard tables.
 export { parseShard, resolveShard, shardFromEnv, type Shard } from './cluster.ts';
 export { emitSbatch, SBATCH_DEFAULTS, type EmitRequest, type Emitted } from './sweep/emit.ts';
