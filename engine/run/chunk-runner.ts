@@ -3,7 +3,8 @@
  * dispatch slots (each may carry a `when` predicate), its recorders (a kernel or a buffer copy when they
  * take a row, a readback region per chunk and a decoder that delivers rows), and what is uploaded per
  * chunk. runChunks() encodes many steps per submission in one compute pass (a copy closes and reopens
- * it), writes the chunk's StepInfo rows (engine/gpu/step-info.ts) into a dynamic uniform buffer, copies
+ * it), writes the chunk's StepInfo rows (engine/gpu/step-info.ts) into the step buffer (step s of the chunk
+ * binds window s through its own group-0 bind group, built once: no dynamic offsets), copies
  * every recorder's region into one staging buffer, and moves on: readbacks complete asynchronously and
  * are delivered in step order, with at most `maxInFlight` chunks in flight. No host round trip per step.
  * The program's fault words (engine/run/faults.ts) travel in the same staging buffer: a chunk that
@@ -12,7 +13,6 @@
  */
 import { GpuError, type NumericalError } from '../errors.ts';
 import type { DeviceOptions } from '../gpu/device.ts';
-import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { guardGpu, USAGE } from '../gpu/resources.ts';
 import { StepInfoRows } from '../gpu/step-info.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
@@ -69,10 +69,10 @@ export interface ChunkRecorder<D = unknown> {
 export interface StepProgram<D = unknown> {
   /** Names the program in error messages ('step kernels', 'spiking step kernels'). */
   label: string;
-  /** The dynamic uniform buffer of the chunk's StepInfo rows (chunkSteps * STEP_STRIDE bytes). */
+  /** The uniform buffer of the chunk's StepInfo rows (chunkSteps * STEP_STRIDE bytes). */
   stepBuffer: GPUBuffer;
-  /** Group 0 of step n (e.g. alternating rate buffers). */
-  group0(step: number): GPUBindGroup;
+  /** Group 0 of step n, the chunk's step s: it binds StepInfo window s (e.g. alternating rate buffers by n). */
+  group0(step: number, s: number): GPUBindGroup;
   slots: StepSlot<D>[];
   recorders: ChunkRecorder<D>[];
   /** Per chunk, before it is encoded (in chunk order): uploads and the chunk's data. */
@@ -165,9 +165,9 @@ function upTo<D>(chunk: Chunk<D>, fault: NumericalError): Chunk<D> {
   return { ...chunk, count: Math.min(chunk.count, fault.step - chunk.n0 + 1) };
 }
 
-function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup, offset: number[]): void {
+function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup): void {
   pass.setPipeline(k.pipeline);
-  pass.setBindGroup(0, group0, offset);
+  pass.setBindGroup(0, group0);
   if (k.group1) pass.setBindGroup(1, k.group1);
   pass.dispatchWorkgroups(k.workgroups[0], k.workgroups[1], k.workgroups[2]);
 }
@@ -197,10 +197,9 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   const hasCopies = recs.some((r) => r.copy);
   const row = new Array<number>(R).fill(0);
   for (let s = 0; s < count; s++) {
-    const group0 = program.group0(n0 + s);
-    const offset = [s * STEP_STRIDE];
-    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(pass, slot.kernel, group0, offset);
-    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatch(pass, kernel, group0, offset); }
+    const group0 = program.group0(n0 + s, s);
+    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(pass, slot.kernel, group0);
+    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatch(pass, kernel, group0); }
     if (hasCopies && recs.some((r, k) => r.copy && takes[s * R + k])) {
       // Buffer copies go between compute passes.
       pass.end();

@@ -106,8 +106,8 @@ export class SpikingSimulation implements Simulation {
       const state = buf('state', plan.stateInit);
       const refrac = buf('refrac', plan.neuronCount * 4);
       const ring = buf('ring', plan.ringLength * 4);
-      const group0 = cache.bindGroup('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), ring,
-        buf('spikes', plan.spikeListLength * 4), spikeCount, buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], true);
+      const group0 = cache.stepGroups('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), ring,
+        buf('spikes', plan.spikeListLength * 4), spikeCount, buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], chunkSteps);
       const bits = spikeBitSlots(ctx, records, chunkSteps);
       const spikeBits = buf('spike_bits', Math.max(bits.words, 4) * 4);
       // The modulator table holds one row per step of a chunk (uploaded per chunk).
@@ -116,7 +116,7 @@ export class SpikingSimulation implements Simulation {
       const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps);
       let sim: SpikingSimulation | undefined;
       const program: StepProgram<SpikingChunk> = {
-        label: 'spiking step kernels', stepBuffer, group0: () => group0, slots, recorders, faults,
+        label: 'spiking step kernels', stepBuffer, group0: (_n, s) => group0[s], slots, recorders, faults,
         prepare: (n0, count) => {
           const modTable = sim!.modulatorTable(n0, count);
           if (plan.modulators.length) device.queue.writeBuffer(mods, 0, modTable);

@@ -18,7 +18,7 @@ import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSo
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 
 function kindOf(v: { resourceType: number; access: string }, dynamic = true): BindingKind {
-  if (v.resourceType === ResourceType.Uniform) return dynamic ? 'uniform-dynamic' : 'uniform';
+  if (v.resourceType === ResourceType.Uniform) return dynamic ? 'step-uniform' : 'uniform';
   return v.access === 'read' ? 'read-only-storage' : 'storage';
 }
 
