@@ -119,13 +119,15 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   const inFlight: Promise<void>[] = [];
   let delivered: Promise<void> = Promise.resolve();
   let done = 0;
+  let dispatches = 0;
   while (done < steps && !out.signal?.aborted && !faults?.found) {
     const count = Math.min(control.chunkSteps, steps - done);
     const chunk: Chunk<D> = { n0: start + done, count, data: program.prepare ? program.prepare(start + done, count) : (undefined as D) };
     const range = `steps ${chunk.n0}..${chunk.n0 + count - 1}`;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const { commands, rows, staging, regions } = encodeChunk(device, program, chunk);
+    const { commands, rows, staging, regions, dispatches: encoded } = encodeChunk(device, program, chunk);
+    dispatches += encoded;
     device.queue.submit([commands]);
     const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
       const what = `${program.label} (${range}; ${program.slots.map((s) => s.kernel.label).join(', ')})`;
@@ -157,7 +159,7 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   await delivered;
   for (const r of program.recorders) if (r.info) await out.sink?.end?.(r.info);
   if (faults?.found) throw faults.found;
-  return { steps: done, wallSeconds: (performance.now() - t0) / 1000, ...(done < steps ? { interrupted: true } : {}) };
+  return { steps: done, wallSeconds: (performance.now() - t0) / 1000, dispatches, ...(done < steps ? { interrupted: true } : {}) };
 }
 
 /** The steps of `chunk` up to and including the faulty one (none when it faulted before the chunk). */
@@ -165,11 +167,12 @@ function upTo<D>(chunk: Chunk<D>, fault: NumericalError): Chunk<D> {
   return { ...chunk, count: Math.min(chunk.count, fault.step - chunk.n0 + 1) };
 }
 
-function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup): void {
+function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup): 1 {
   pass.setPipeline(k.pipeline);
   pass.setBindGroup(0, group0);
   if (k.group1) pass.setBindGroup(1, k.group1);
   pass.dispatchWorkgroups(k.workgroups[0], k.workgroups[1], k.workgroups[2]);
+  return 1;
 }
 
 /** Encodes one chunk: StepInfo rows, clears, every step's slots and recorders, then the copies to staging. */
@@ -196,10 +199,11 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   let pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
   const hasCopies = recs.some((r) => r.copy);
   const row = new Array<number>(R).fill(0);
+  let dispatches = 0;
   for (let s = 0; s < count; s++) {
     const group0 = program.group0(n0 + s, s);
-    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(pass, slot.kernel, group0);
-    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatch(pass, kernel, group0); }
+    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatches += dispatch(pass, slot.kernel, group0);
+    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatches += dispatch(pass, kernel, group0); }
     if (hasCopies && recs.some((r, k) => r.copy && takes[s * R + k])) {
       // Buffer copies go between compute passes.
       pass.end();
@@ -223,5 +227,5 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
     at += g.bytes;
     return p;
   });
-  return { commands: enc.finish(), rows, staging, regions: placed };
+  return { commands: enc.finish(), rows, staging, regions: placed, dispatches };
 }

@@ -29,6 +29,7 @@ import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
 import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
+import { countDispatches, type DispatchCount } from './dispatch-count.ts';
 import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
 import { buildStepKernels } from './rate-kernels.ts';
@@ -132,6 +133,11 @@ export class RateSimulation implements Simulation {
       return new RateSimulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
         opts.maxInFlight ?? 3, (performance.now() - t0) / 1000, faults);
     });
+  }
+
+  /** Dispatches per step and per chunk of its step program. */
+  get dispatches(): DispatchCount {
+    return countDispatches(this.program, this.chunkSteps);
   }
 
   /** Kernels of one step, for reports. */

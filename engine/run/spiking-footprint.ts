@@ -278,7 +278,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
       const p = plastic.find((q) => q.name === r.projection)!;
       const rowBytes = B * p.synapses * 4;
       buf(field, `recorder "${name}":ring`, Math.max(capacity * rowBytes, 4), { upload: false, estimate: p.estimate });
-      dispatches.push({ label: `copy of the weights of "${p.name}"`, perStep: 1 / every });
+      dispatches.push({ label: `copy of the weights of "${p.name}"`, perStep: 1 / every, copy: true });
       recorders.push({ name, what: 'weights', bytesPerRow: rowBytes, every });
       staging += Math.ceil(chunkSteps / every) * rowBytes;
     } else {

@@ -19,6 +19,7 @@ import type { RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
 import { runChunks, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
+import { countDispatches, type DispatchCount } from './dispatch-count.ts';
 import { spikingSlots, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
@@ -177,6 +178,11 @@ export class SpikingSimulation implements Simulation {
 
   get kernelLabels(): string[] {
     return this.program.slots.map((s) => s.kernel.label);
+  }
+
+  /** Dispatches per step and per chunk of its step program. */
+  get dispatches(): DispatchCount {
+    return countDispatches(this.program, this.chunkSteps);
   }
 
   private guard<T>(what: string, p: Promise<T>): Promise<T> {

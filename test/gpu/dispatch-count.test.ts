@@ -1,0 +1,76 @@
+/**
+ * Dispatch accounting: the counts a simulation states (meta.json, inspect) equal what the runner encodes,
+ * counted by a wrapper around every compute pass's dispatchWorkgroups, and the numbers the program implies.
+ */
+import { describe, expect, it } from 'vitest';
+import { inspect } from '../../engine/run/inspect.ts';
+import { RateSimulation } from '../../engine/run/rate-simulation.ts';
+import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
+import { randomTwoPopulationSpec } from '../specs.ts';
+import { plasticSpec } from '../spiking-specs.ts';
+
+/** Counts the dispatches and compute passes encoded on `device` from now on. */
+function countingEncoder(device: GPUDevice) {
+  const counted = { dispatches: 0, passes: 0 };
+  const create = device.createCommandEncoder.bind(device);
+  device.createCommandEncoder = (desc?: GPUCommandEncoderDescriptor) => {
+    const enc = create(desc);
+    const begin = enc.beginComputePass.bind(enc);
+    enc.beginComputePass = (d?: GPUComputePassDescriptor) => {
+      const pass = begin(d);
+      counted.passes++;
+      const dispatch = pass.dispatchWorkgroups.bind(pass);
+      pass.dispatchWorkgroups = (x: number, y?: number, z?: number) => { counted.dispatches++; dispatch(x, y, z); };
+      return pass;
+    };
+    return enc;
+  };
+  return { counted, restore: () => { device.createCommandEncoder = create; } };
+}
+
+describe('dispatches per step and per chunk', () => {
+  it('rate: every kernel each step, the recorders at their rate; counted as encoded', async () => {
+    const spec = randomTwoPopulationSpec(2, 30, 10);
+    const C = 12;
+    const sim = await RateSimulation.create(spec, { batch: 2, chunkSteps: C });
+    const K = sim.kernelNames.length;
+    const d = sim.dispatches;
+    // Recorders rE every 2, xI every 3, meanE every step: per chunk of 12 steps 6 + 4 + 12 rows.
+    expect(d).toEqual({ chunkSteps: C, everyStep: K, conditional: 0, recorders: 1 / 2 + 1 / 3 + 1, perStep: K + 1 / 2 + 1 / 3 + 1, perChunk: K * C + 6 + 4 + 12, passesPerChunk: 1 });
+    const { counted, restore } = countingEncoder(sim.gpu.device);
+    const t = await sim.run(C);
+    restore();
+    expect(counted.dispatches).toBe(d.perChunk);
+    expect(counted.passes).toBe(1);
+    expect(t.dispatches).toBe(d.perChunk);
+    const r = await inspect(spec, { batch: 2, chunkSteps: C, calibrate: false });
+    expect(r.dispatchesPerStep).toBeCloseTo(d.perStep, 10);
+    expect(r.dispatchesPerChunk).toBe(d.perChunk);
+    sim.destroy();
+  });
+
+  it('spiking with plastic projections: conditional eligibility pass, weight copies between passes', async () => {
+    const spec = plasticSpec({ threeFactor: true });
+    const C = 20;
+    const sim = await SpikingSimulation.create(structuredClone(spec), { chunkSteps: C });
+    const d = sim.dispatches;
+    // neuron-update (one model), synapse-spike (IE and II), then the plastic passes of EE and of EI:
+    // trace, pre, post each; the eligibility pass (three-factor EI) only in steps where "da" is not zero. No recorder kernels: spikes are set by neuron-update, the modulator
+    // rows come from the host's table, the weights of EE (every 40 steps) are a buffer copy.
+    expect(d).toEqual({ chunkSteps: C, everyStep: 8, conditional: 1, recorders: 0, perStep: 9, perChunk: 9 * C, passesPerChunk: 1 });
+    const { counted, restore } = countingEncoder(sim.gpu.device);
+    // da = 0.5 (its initial value): the eligibility pass runs in every step.
+    expect((await sim.run(C)).dispatches).toBe(9 * C);
+    expect(counted.dispatches).toBe(9 * C);
+    // da = 0: no eligibility pass. Steps 20..39: the weights are copied after step 39, which ends the pass.
+    sim.setModulator('da', 0);
+    expect((await sim.run(C)).dispatches).toBe(8 * C);
+    expect(counted.dispatches).toBe(9 * C + 8 * C);
+    expect(counted.passes).toBe(1 + 2);
+    restore();
+    const r = await inspect(structuredClone(spec), { chunkSteps: C, calibrate: false });
+    expect(r.dispatchesPerStep).toBe(d.perStep);
+    expect(r.dispatchesPerChunk).toBe(d.perChunk);
+    sim.destroy();
+  });
+});
