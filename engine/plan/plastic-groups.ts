@@ -35,12 +35,21 @@ export interface Group<T> {
   words: PlasticWords;
 }
 
-/** Lengths of a projection's arrays (words; empty ones take 1, as a binding cannot be empty). */
-export function plasticWords(p: PlasticPlan, batch: number): PlasticWords {
+/** What the lengths of a projection's arrays follow from (a PlasticPlan, or the dry run's estimate of one). */
+export interface PlasticShape {
+  threeFactor: boolean;
+  synapses: number;
+  traceWords: number;
+  pre: { size: number };
+  post: { size: number };
+}
+
+/** Lengths of a projection's arrays (words; empty ones take 1, as a binding cannot be empty); `constants`: its constants' length. */
+export function plasticWords(p: PlasticShape, batch: number, constants: number): PlasticWords {
   const S = p.synapses;
   return {
     wel: Math.max((p.threeFactor ? 2 : 1) * batch * S, 1), tr: Math.max(p.traceWords, 1), elast: Math.max(p.threeFactor ? batch * S : 1, 1),
-    pconst: plasticConstants(p).data.length, rowPtr: p.pre.size + 1, colPtr: p.post.size + 1, syn: Math.max(S, 1),
+    pconst: constants, rowPtr: p.pre.size + 1, colPtr: p.post.size + 1, syn: Math.max(S, 1),
   };
 }
 
@@ -48,7 +57,7 @@ const zero = (): PlasticWords => ({ wel: 0, tr: 0, elast: 0, pconst: 0, rowPtr: 
 
 /** The groups of `plastic` (in order), each buffer at most `bindingBytes`. */
 export function plasticGroups(plastic: PlasticPlan[], batch: number, bindingBytes: number): Group<PlasticPlan>[] {
-  return packGroups(plastic, (p) => plasticWords(p, batch), bindingBytes);
+  return packGroups(plastic, (p) => plasticWords(p, batch, plasticConstants(p).data.length), bindingBytes);
 }
 
 /** Packs `items` in order into groups whose buffers (lengths in words from `wordsOf`) each fit `bindingBytes`. */

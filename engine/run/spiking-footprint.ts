@@ -11,7 +11,7 @@ import { faultWordCount } from '../codegen/faults.ts';
 import { PROJ_WORDS } from '../codegen/spiking.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
-import { packGroups } from '../plan/plastic-groups.ts';
+import { packGroups, plasticWords } from '../plan/plastic-groups.ts';
 import { model } from '../plan/spiking-models.ts';
 import { GEN_WORDS } from '../reference/synapse-build.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
@@ -250,10 +250,6 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     work += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0);
   }
   // Plastic projections share buffers in groups (engine/plan/plastic-groups.ts): one dispatch per pass kind and group.
-  const wordsOf = (p: typeof plastic[number]) => ({
-    wel: Math.max((p.threeFactor ? 2 : 1) * B * p.synapses, 1), tr: Math.max(p.traceWords, 1), elast: Math.max(p.threeFactor ? B * p.synapses : 1, 1),
-    pconst: p.constants, rowPtr: p.pre.size + 1, colPtr: p.post.size + 1, syn: Math.max(p.synapses, 1),
-  });
   const fieldOf = (p: typeof plastic[number]) => `projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`;
   for (const p of plastic) {
     const S = p.synapses;
@@ -261,7 +257,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     traffic += B * S * 4 * (p.threeFactor ? 4 : 1) + spikesPerStep * (S / p.pre.size) * 16;
     work += (p.threeFactor ? B * S : 0) + 2 * spikesPerStep * (S / p.pre.size);
   }
-  const groups = packGroups(plastic, wordsOf, opts.bindingLimit);
+  const groups = packGroups(plastic, (p) => plasticWords(p, B, p.constants), opts.bindingLimit);
   for (const [gi, g] of groups.entries()) {
     const ps = g.members.map((m) => m.p), n = ps.length, w = g.words;
     const label = `plastic${groups.length > 1 ? ` group ${gi + 1}` : ''} (${n} projection${n > 1 ? 's' : ''}: ${ps.slice(0, 4).map((p) => p.name).join(', ')}${n > 4 ? ', ...' : ''})`;
