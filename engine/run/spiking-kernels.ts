@@ -17,10 +17,10 @@ import { STORAGE, USAGE } from '../gpu/resources.ts';
 import { plasticConstants } from '../plan/spiking-plasticity.ts';
 import type { PlasticPlan, SpikingPlan } from '../plan/spiking.ts';
 import { plasticGroups, type PlasticMember, type PlasticWords } from '../plan/plastic-groups.ts';
-
-type PlasticRole = keyof PlasticWords;
 import type { Chunk, Kernel, StepSlot } from './chunk-runner.ts';
 import type { BuiltSynapses } from './synapse-build.ts';
+
+type PlasticRole = keyof PlasticWords;
 
 /** What a chunk of a spiking run carries: the modulator values of its steps, (step, instance, modulator). */
 export interface SpikingChunk {
@@ -108,6 +108,19 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
     for (let b = 0; b < B; b++) if (chunk.data.modTable[(s * B + b) * M + q] !== 0) return true;
     return false;
   };
+  const plastic = plasticSlots(ctx, slots, mods, spread, active);
+  return { slots, plastic };
+}
+
+/**
+ * The plastic passes, appended to `slots`: per group of plastic projections (engine/plan/plastic-groups.ts),
+ * its shared buffers and one dispatch per pass kind; the eligibility pass per modulator runs `when` it is active.
+ */
+function plasticSlots(ctx: SpikingContext, slots: StepSlot<SpikingChunk>[], mods: GPUBuffer, spread: (n: number) => [number, number, number],
+  active: (q: number) => StepSlot<SpikingChunk>['when']): Plastic[] {
+  const { plan } = ctx;
+  const { device } = ctx.gpu;
+  const B = plan.batch;
   const plastic: Plastic[] = [];
   const groups = plasticGroups(plan.plastic, B, ctx.bindingLimit);
   for (const [gi, g] of groups.entries()) {
@@ -143,5 +156,5 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
     const region = (buffer: GPUBuffer, at: number, words: number) => ({ buffer, offset: at * 4, size: words * 4 });
     for (const { p, at, words } of g.members) plastic.push({ plan: p, wel: region(wel, at.wel, words.wel), tr: region(tr, at.tr, words.tr), elast: region(elast, at.elast, words.elast) });
   }
-  return { slots, plastic };
+  return plastic;
 }
