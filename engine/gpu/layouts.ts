@@ -7,7 +7,8 @@
 
 /**
  * 'step-uniform': one step's StepInfo window of the chunk's step buffer, bound at a static offset (one
- * group-0 bind group per step slot of a chunk; a dynamic offset costs ~75 us per dispatch on lavapipe).
+ * group-0 bind group per step slot of a chunk: on lavapipe a dynamic offset maps and unmaps a page of
+ * memory per dispatch).
  */
 export type BindingKind = 'step-uniform' | 'uniform' | 'read-only-storage' | 'storage';
 export interface Binding {
