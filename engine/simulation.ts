@@ -30,6 +30,8 @@ export interface RunTiming {
   /** Steps completed (fewer than asked when the run was interrupted). */
   steps: number;
   wallSeconds: number;
+  /** Compute dispatches encoded for these steps (GPU simulations). */
+  dispatches?: number;
   /** True when `signal` stopped the run before all its steps. */
   interrupted?: boolean;
 }

@@ -29,6 +29,8 @@ export interface Driven {
   done: number;
   interrupted: boolean;
   wallSeconds: number;
+  /** Compute dispatches encoded in all segments of this call. */
+  dispatches: number;
 }
 
 export async function drive(dir: string, net: NetworkOutputs, total: number, opts: DriveOptions = {}): Promise<Driven> {
@@ -36,6 +38,7 @@ export async function drive(dir: string, net: NetworkOutputs, total: number, opt
   const every = opts.checkpointEvery;
   const log = opts.log ?? (() => undefined);
   let wallSeconds = 0;
+  let dispatches = 0;
   let last = performance.now();
   let interrupted = false;
   // The whole run's recordings are checked against the sink (free disk, memory) before its first segment.
@@ -53,11 +56,12 @@ export async function drive(dir: string, net: NetworkOutputs, total: number, opt
       },
     });
     wallSeconds += t.wallSeconds;
+    dispatches += t.dispatches ?? 0;
     interrupted = t.interrupted === true || (opts.signal?.aborted ?? false) && sim.step < total;
     if (interrupted || (every && sim.step < total)) {
       await writeCheckpoint(dir, sim, net.positions());
       log(`lamina: checkpoint at step ${sim.step}`);
     }
   }
-  return { done: sim.step, interrupted, wallSeconds };
+  return { done: sim.step, interrupted, wallSeconds, dispatches };
 }

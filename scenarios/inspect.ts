@@ -74,7 +74,7 @@ export function formatInspection(r: InspectReport): string {
   const needs = [...r.host.needs.filter((h) => !staging.includes(h)), { field: '', label: 'upload staging (Dawn copies each initial upload until it is submitted)', bytes: staging.reduce((a, h) => a + h.bytes, 0), transient: true }];
   for (const h of needs) L.push(`  ${pad(h.label, 96)} ${h.estimate ? '~' : ''}${formatBytes(h.bytes)}${h.heap ? ' (JavaScript heap)' : ''}${h.transient ? ', while building' : ''}`);
   if (r.host.heap && mem) L.push(`  JavaScript heap: ${formatBytes(r.host.heap)} of ${formatBytes(mem.heapAvailable)} the heap may still grow by`);
-  L.push('', `dispatches per step: ${r.dispatchesPerStep.toFixed(2)}`);
+  L.push('', `dispatches per step: ${r.dispatchesPerStep.toFixed(2)}; per chunk of ${count(r.chunkSteps)} steps: ${count(r.dispatchesPerChunk)}`);
   for (const { label, item: d, parts } of grouped(r.dispatches, () => 0)) L.push(`  ${pad(label, 90)} ${parts > 1 ? `${parts} dispatches ` : ''}${d.perStep === 1 ? 'every step' : `1 in ${Math.round(1 / d.perStep)} steps`}`);
   L.push('', `recording for ${count(r.steps)} steps: ${formatBytes(r.recording.bytes)}${r.disk ? ` into ${r.out} (${formatBytes(r.disk.free)} free)` : ''}`);
   for (const x of r.recording.recorders) L.push(`  ${pad(x.name, 24)} ${count(x.rows)} rows, ${formatBytes(x.bytes)}`);

@@ -17,6 +17,7 @@ import { validateSpec } from '../engine/spec/validate-rate.ts';
 import { writeReport } from '../engine/node/report.ts';
 import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
+import { dispatchMeta } from '../engine/run/dispatch-count.ts';
 import { VERSION } from '../engine/version.ts';
 import type { Checkpoint } from './checkpoint-files.ts';
 import { drive } from './drive.ts';
@@ -227,6 +228,7 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
       steps, steps_completed: t.done, seed: req.seed ?? (job.kind === 'rate' ? job.run.spec.seed ?? 0 : undefined),
       adapter: adapterReport(sim.gpu),
       timings: { build_s: sim.buildSeconds, run_wall_s: t.wallSeconds, steps_per_s: t.done / t.wallSeconds, realtime_factor: t.wallSeconds / seconds },
+      dispatches: dispatchMeta(sim.dispatches, t.dispatches),
       ...fin.meta, params: job.run.params, spec: sim.spec,
       ...(complete ? {} : { interrupted_at_step: t.done, resume: `lamina resume ${dir.dir}` }),
     });

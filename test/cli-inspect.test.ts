@@ -55,7 +55,7 @@ describe('lamina inspect', () => {
     const text = lamina('inspect', file, '--batch', '3', '--steps', '100');
     expect(text.code).toBe(0);
     for (const line of [/neurons: 180 /, /synapses: 2,364/, /GPU buffers: .* limits: .* per storage binding/, /host memory: about .* available/,
-      /dispatches per step: 3\.25/, /recording for 100 steps: 15\.2 KiB/, /estimated wall time: .*\n {2}based on: measured here: rate networks of 128-unit/, /fits: lamina run would build and run it/]) {
+      /dispatches per step: 3\.25; per chunk of 256 steps: 832\n/, /recording for 100 steps: 15\.2 KiB/, /estimated wall time: .*\n {2}based on: measured here: rate networks of 128-unit/, /fits: lamina run would build and run it/]) {
       expect(text.out).toMatch(line);
     }
   });

@@ -162,4 +162,4 @@ export function recordRateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, rec: numb
   return spikingSplice('record-rate', recordRate, { constants: constants(consts), lib: bindings });
 }
 
-export { plasticWgsl, type PlasticKernel } from './spiking-plastic.ts';
+export { hasPass, plasticWgsl, type PlasticKernel } from './spiking-plastic.ts';

@@ -50,7 +50,7 @@ export function hashText(s: string): string {
 export function declareBindings(group: number, bindings: readonly Binding[]): string {
   return bindings.map((b, i) => {
     if (!b.type) throw new Error(`binding ${b.name} (group ${group}) declares no WGSL type`);
-    const space = b.kind === 'uniform' || b.kind === 'uniform-dynamic' ? 'uniform' : b.kind === 'storage' ? 'storage, read_write' : 'storage, read';
+    const space = b.kind === 'uniform' || b.kind === 'step-uniform' ? 'uniform' : b.kind === 'storage' ? 'storage, read_write' : 'storage, read';
     return `@group(${group}) @binding(${i}) var<${space}> ${b.name}: ${b.type};`;
   }).join('\n');
 }

@@ -5,7 +5,12 @@
  * wgsl_reflect and checks its bindings against these declarations, so host and WGSL cannot drift apart.
  */
 
-export type BindingKind = 'uniform-dynamic' | 'uniform' | 'read-only-storage' | 'storage';
+/**
+ * 'step-uniform': one step's StepInfo window of the chunk's step buffer, bound at a static offset (one
+ * group-0 bind group per step slot of a chunk: on lavapipe a dynamic offset maps and unmaps a page of
+ * memory per dispatch).
+ */
+export type BindingKind = 'step-uniform' | 'uniform' | 'read-only-storage' | 'storage';
 export interface Binding {
   name: string;
   kind: BindingKind;
@@ -14,7 +19,7 @@ export interface Binding {
 }
 
 export const GROUP0: readonly Binding[] = [
-  { name: 'step_info', kind: 'uniform-dynamic' },
+  { name: 'step_info', kind: 'step-uniform' },
   { name: 'rate_in', kind: 'read-only-storage' },
   { name: 'rate_out', kind: 'storage' },
   { name: 'state', kind: 'storage' },
@@ -69,11 +74,11 @@ export const GROUP1: Record<KernelName, readonly Binding[]> = {
   'record-modulator': [{ name: 'rec_ring', kind: 'storage', type: 'array<f32>' }],
 };
 
-/** Byte stride of one step's StepInfo in the dynamic uniform buffer. */
+/** Byte stride of one step's StepInfo in the chunk's step buffer (a multiple of minUniformBufferOffsetAlignment). */
 export const STEP_STRIDE = 256;
 
 export const SPIKING_GROUP0: readonly Binding[] = [
-  { name: 'step_info', kind: 'uniform-dynamic' },
+  { name: 'step_info', kind: 'step-uniform' },
   { name: 'state', kind: 'storage' },
   { name: 'refrac', kind: 'storage' },
   { name: 'params', kind: 'read-only-storage' },
@@ -150,7 +155,7 @@ export const BUILD_GROUP0: Record<BuildKernel, readonly Binding[]> = {
 
 export function entry(binding: number, kind: BindingKind): GPUBindGroupLayoutEntry {
   const visibility = GPUShaderStage.COMPUTE;
-  if (kind === 'uniform-dynamic') return { binding, visibility, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: STEP_STRIDE } };
+  if (kind === 'step-uniform') return { binding, visibility, buffer: { type: 'uniform', minBindingSize: STEP_STRIDE } };
   if (kind === 'uniform') return { binding, visibility, buffer: { type: 'uniform' } };
   return { binding, visibility, buffer: { type: kind } };
 }

@@ -48,12 +48,21 @@ export class PipelineCache {
     return p;
   }
 
-  /** A bind group of whole buffers in binding order; binding 0 is the step uniform's window when `stepUniform`. */
-  bindGroup(label: string, layout: GPUBindGroupLayout, buffers: GPUBuffer[], stepUniform = false): GPUBindGroup {
+  /** A bind group of whole buffers in binding order; binding 0 is StepInfo window `stepSlot` of the step buffer when given. */
+  bindGroup(label: string, layout: GPUBindGroupLayout, buffers: GPUBuffer[], stepSlot?: number): GPUBindGroup {
+    const step = (buffer: GPUBuffer) => ({ buffer, offset: stepSlot! * STEP_STRIDE, size: STEP_STRIDE });
     return this.device.createBindGroup({
       label, layout,
-      entries: buffers.map((buffer, binding) => ({ binding, resource: stepUniform && binding === 0 ? { buffer, size: STEP_STRIDE } : { buffer } })),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: stepSlot !== undefined && binding === 0 ? step(buffer) : { buffer } })),
     });
+  }
+
+  /**
+   * Group 0 of every step slot of a chunk, built once: group s binds StepInfo window s of the step buffer
+   * (buffers[0]) at a static offset, so no dispatch carries a dynamic offset.
+   */
+  stepGroups(label: string, layout: GPUBindGroupLayout, buffers: GPUBuffer[], chunkSteps: number): GPUBindGroup[] {
+    return Array.from({ length: chunkSteps }, (_, s) => this.bindGroup(`${label} (step slot ${s})`, layout, buffers, s));
   }
 }
 

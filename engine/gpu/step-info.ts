@@ -1,8 +1,8 @@
 /**
  * The per-step uniform, declared once for every kernel of both network kinds: the WGSL struct is
  * generated from this declaration and the host writes it by field name. One StepInfo per step of a
- * chunk sits in a dynamic uniform buffer at a stride of STEP_STRIDE bytes; the runner binds step s of
- * the chunk at offset s * STEP_STRIDE.
+ * chunk sits in the step buffer at a stride of STEP_STRIDE bytes; step s of the chunk is bound through
+ * its own group-0 bind group, whose StepInfo window starts at s * STEP_STRIDE (a static offset).
  */
 import { MAX_RECORDERS } from '../spec/limits.ts';
 import { STEP_STRIDE } from './layouts.ts';

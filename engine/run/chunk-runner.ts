@@ -3,7 +3,8 @@
  * dispatch slots (each may carry a `when` predicate), its recorders (a kernel or a buffer copy when they
  * take a row, a readback region per chunk and a decoder that delivers rows), and what is uploaded per
  * chunk. runChunks() encodes many steps per submission in one compute pass (a copy closes and reopens
- * it), writes the chunk's StepInfo rows (engine/gpu/step-info.ts) into a dynamic uniform buffer, copies
+ * it), writes the chunk's StepInfo rows (engine/gpu/step-info.ts) into the step buffer (step s of the chunk
+ * binds window s through its own group-0 bind group, built once: no dynamic offsets), copies
  * every recorder's region into one staging buffer, and moves on: readbacks complete asynchronously and
  * are delivered in step order, with at most `maxInFlight` chunks in flight. No host round trip per step.
  * The program's fault words (engine/run/faults.ts) travel in the same staging buffer: a chunk that
@@ -12,7 +13,6 @@
  */
 import { GpuError, type NumericalError } from '../errors.ts';
 import type { DeviceOptions } from '../gpu/device.ts';
-import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { guardGpu, USAGE } from '../gpu/resources.ts';
 import { StepInfoRows } from '../gpu/step-info.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
@@ -69,10 +69,10 @@ export interface ChunkRecorder<D = unknown> {
 export interface StepProgram<D = unknown> {
   /** Names the program in error messages ('step kernels', 'spiking step kernels'). */
   label: string;
-  /** The dynamic uniform buffer of the chunk's StepInfo rows (chunkSteps * STEP_STRIDE bytes). */
+  /** The uniform buffer of the chunk's StepInfo rows (chunkSteps * STEP_STRIDE bytes). */
   stepBuffer: GPUBuffer;
-  /** Group 0 of step n (e.g. alternating rate buffers). */
-  group0(step: number): GPUBindGroup;
+  /** Group 0 of step n, the chunk's step s: it binds StepInfo window s (e.g. alternating rate buffers by n). */
+  group0(step: number, s: number): GPUBindGroup;
   slots: StepSlot<D>[];
   recorders: ChunkRecorder<D>[];
   /** Per chunk, before it is encoded (in chunk order): uploads and the chunk's data. */
@@ -119,13 +119,15 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   const inFlight: Promise<void>[] = [];
   let delivered: Promise<void> = Promise.resolve();
   let done = 0;
+  let dispatches = 0;
   while (done < steps && !out.signal?.aborted && !faults?.found) {
     const count = Math.min(control.chunkSteps, steps - done);
     const chunk: Chunk<D> = { n0: start + done, count, data: program.prepare ? program.prepare(start + done, count) : (undefined as D) };
     const range = `steps ${chunk.n0}..${chunk.n0 + count - 1}`;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const { commands, rows, staging, regions } = encodeChunk(device, program, chunk);
+    const { commands, rows, staging, regions, dispatches: encoded } = encodeChunk(device, program, chunk);
+    dispatches += encoded;
     device.queue.submit([commands]);
     const errors = Promise.all([device.popErrorScope(), device.popErrorScope()]).then(([validation, oom]) => {
       const what = `${program.label} (${range}; ${program.slots.map((s) => s.kernel.label).join(', ')})`;
@@ -157,7 +159,7 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
   await delivered;
   for (const r of program.recorders) if (r.info) await out.sink?.end?.(r.info);
   if (faults?.found) throw faults.found;
-  return { steps: done, wallSeconds: (performance.now() - t0) / 1000, ...(done < steps ? { interrupted: true } : {}) };
+  return { steps: done, wallSeconds: (performance.now() - t0) / 1000, dispatches, ...(done < steps ? { interrupted: true } : {}) };
 }
 
 /** The steps of `chunk` up to and including the faulty one (none when it faulted before the chunk). */
@@ -165,11 +167,12 @@ function upTo<D>(chunk: Chunk<D>, fault: NumericalError): Chunk<D> {
   return { ...chunk, count: Math.min(chunk.count, fault.step - chunk.n0 + 1) };
 }
 
-function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup, offset: number[]): void {
+function dispatch(pass: GPUComputePassEncoder, k: Kernel, group0: GPUBindGroup): 1 {
   pass.setPipeline(k.pipeline);
-  pass.setBindGroup(0, group0, offset);
+  pass.setBindGroup(0, group0);
   if (k.group1) pass.setBindGroup(1, k.group1);
   pass.dispatchWorkgroups(k.workgroups[0], k.workgroups[1], k.workgroups[2]);
+  return 1;
 }
 
 /** Encodes one chunk: StepInfo rows, clears, every step's slots and recorders, then the copies to staging. */
@@ -196,11 +199,11 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   let pass = enc.beginComputePass({ label: `steps ${n0}..${n0 + count - 1}` });
   const hasCopies = recs.some((r) => r.copy);
   const row = new Array<number>(R).fill(0);
+  let dispatches = 0;
   for (let s = 0; s < count; s++) {
-    const group0 = program.group0(n0 + s);
-    const offset = [s * STEP_STRIDE];
-    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatch(pass, slot.kernel, group0, offset);
-    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatch(pass, kernel, group0, offset); }
+    const group0 = program.group0(n0 + s, s);
+    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatches += dispatch(pass, slot.kernel, group0);
+    for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatches += dispatch(pass, kernel, group0); }
     if (hasCopies && recs.some((r, k) => r.copy && takes[s * R + k])) {
       // Buffer copies go between compute passes.
       pass.end();
@@ -224,5 +227,5 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
     at += g.bytes;
     return p;
   });
-  return { commands: enc.finish(), rows, staging, regions: placed };
+  return { commands: enc.finish(), rows, staging, regions: placed, dispatches };
 }

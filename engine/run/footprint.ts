@@ -54,7 +54,7 @@ export interface Footprint {
   gpu: BufferNeed[];
   host: HostNeed[];
   /** Every dispatch of a step, with the fraction of steps it runs in. */
-  dispatches: { label: string; perStep: number }[];
+  dispatches: { label: string; perStep: number; copy?: boolean }[];
   /** Bytes the step's kernels read and write (a model of the traffic, for the wall-time estimate). */
   trafficPerStep: number;
   /** Operations per step: unit updates plus synaptic multiply-adds (rate) or synaptic events (spiking). */

@@ -1,7 +1,7 @@
 /**
  * A dry run (`lamina inspect`): what a spec would allocate and how long it would run, without building
  * it. Neurons and synapses, every GPU buffer against the adapter's limits, the host memory of the build
- * against the host's, dispatches per step, the recording volume of the requested steps, and a wall-time
+ * against the host's, dispatches per step and per chunk, the recording volume of the requested steps, and a wall-time
  * estimate from a calibration measured on this adapter (engine/run/calibration.ts): steps x (dispatches
  * per step x the cost of one dispatch + the larger of operations per step x the cost of one and bytes
  * moved per step / the copy bandwidth). The refusals are the ones createSimulation would throw.
@@ -11,6 +11,7 @@ import { acquireGpu, isSoftwareAdapter, type DeviceOptions } from '../gpu/device
 import { isSpikingSpec } from '../spec/kind.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
 import { hostMemory, type HostMemory } from '../util/host.ts';
+import { plannedRows } from '../record/recorders.ts';
 import { gpuResident, hostPeak, recordingBytes, refusals, type BufferNeed, type Footprint, type HostNeed, type Refusal } from './footprint.ts';
 import { calibrateRun } from './calibration.ts';
 import { rateFootprint } from './rate-footprint.ts';
@@ -42,6 +43,8 @@ export interface Inspection {
   host: { needs: HostNeed[]; peak: number; heap: number; memory?: HostMemory };
   dispatches: Footprint['dispatches'];
   dispatchesPerStep: number;
+  /** Dispatches in a chunk of chunkSteps steps from step 0 (a recorder every k steps: floor(chunkSteps / k)). */
+  dispatchesPerChunk: number;
   trafficPerStep: number;
   recording: {
     recorders: { name: string; rows: number; bytes: number }[];
@@ -75,15 +78,19 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
   const recorders = recordingBytes(fp, steps);
   const rateHz = opts.assumedRateHz ?? 10;
   const spikeNeurons = fp.spikeRecorders.reduce((a, r) => a + r.neurons, 0);
-  const dispatchesPerStep = fp.dispatches.reduce((a, d) => a + d.perStep, 0);
+  // Launches: the dispatches and the recorders' buffer copies (each as costly as a dispatch, for the estimate).
+  const launchesPerStep = fp.dispatches.reduce((a, d) => a + d.perStep, 0);
+  const kernels = fp.dispatches.filter((d) => !d.copy);
+  const dispatchesPerStep = kernels.reduce((a, d) => a + d.perStep, 0);
+  const dispatchesPerChunk = kernels.reduce((a, d) => a + plannedRows(Math.round(1 / d.perStep), 0, fp.chunkSteps), 0);
   let time: Inspection['time'];
   if (opts.calibrate !== false) {
     const c = await calibrateRun(gpu, fp.kind, { ...opts, gemm: fp.gemmWorkPerStep > 0 });
     // Launches, then the larger of the work at the calibrated rate and the bytes at the copy bandwidth.
-    const perStepSeconds = dispatchesPerStep * c.dispatchSeconds + Math.max(fp.workPerStep * c.workSeconds + fp.gemmWorkPerStep * c.gemmSeconds, fp.trafficPerStep / c.bytesPerSecond);
+    const perStepSeconds = launchesPerStep * c.dispatchSeconds + Math.max(fp.workPerStep * c.workSeconds + fp.gemmWorkPerStep * c.gemmSeconds, fp.trafficPerStep / c.bytesPerSecond);
     time = {
       seconds: steps * perStepSeconds, perStepSeconds,
-      basis: `${c.basis}; this network: ${dispatchesPerStep.toFixed(2)} dispatches, ${Math.round(fp.workPerStep)} operations${fp.gemmWorkPerStep ? ` and ${Math.round(fp.gemmWorkPerStep)} GEMM multiply-adds` : ''} and ${(fp.trafficPerStep / 2 ** 20).toFixed(2)} MiB per step (the plan's count); the build is not included`,
+      basis: `${c.basis}; this network: ${launchesPerStep.toFixed(2)} dispatches and copies, ${Math.round(fp.workPerStep)} operations${fp.gemmWorkPerStep ? ` and ${Math.round(fp.gemmWorkPerStep)} GEMM multiply-adds` : ''} and ${(fp.trafficPerStep / 2 ** 20).toFixed(2)} MiB per step (the plan's count); the build is not included`,
     };
   }
   const largest = fp.gpu.reduce<BufferNeed | undefined>((a, b) => (!a || b.bytes > a.bytes ? b : a), undefined);
@@ -94,7 +101,7 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
     projections: fp.projections, synapses: fp.projections.reduce((a, p) => a + p.synapses, 0),
     gpu: { buffers: fp.gpu, resident: gpuResident(fp), largest },
     host: { needs: fp.host, peak: hostPeak(fp, software), heap: fp.host.filter((h) => h.heap).reduce((a, h) => a + h.bytes, 0), memory },
-    dispatches: fp.dispatches, dispatchesPerStep, trafficPerStep: fp.trafficPerStep,
+    dispatches: fp.dispatches, dispatchesPerStep, dispatchesPerChunk, trafficPerStep: fp.trafficPerStep,
     recording: {
       recorders, bytes: recorders.reduce((a, r) => a + r.bytes, 0),
       spikes: { recorders: fp.spikeRecorders.map((r) => r.name), bytesPerSpike: 12, bytes: Math.round(spikeNeurons * rateHz * steps * dt * 1e-3) * 12, assumedRateHz: rateHz },

@@ -1,9 +1,9 @@
 /**
  * A network on the GPU: built once (buffers, pipelines, bind groups), then stepped in chunks of many
  * steps per submission. The host never waits on the GPU per step: it writes the chunk's step numbers
- * into a dynamic uniform buffer, encodes every dispatch of the chunk in one compute pass, copies the
- * recorders' ring buffers to a staging buffer and moves on; readbacks complete asynchronously, with a
- * bounded number of chunks in flight.
+ * into the step buffer (one group-0 bind group per step slot), encodes every dispatch of the chunk in one
+ * compute pass, copies the recorders' ring buffers to a staging buffer and moves on; readbacks complete
+ * asynchronously, with a bounded number of chunks in flight.
  *
  * Dispatch order of step n (rates r(n) in rate_in, r(n+1) written to rate_out):
  *   1. modulators (only if a schedule or activity modulator exists): every modulator's value for step n
@@ -29,6 +29,7 @@ import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
 import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
+import { countDispatches, type DispatchCount } from './dispatch-count.ts';
 import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
 import { buildStepKernels } from './rate-kernels.ts';
@@ -64,7 +65,7 @@ export class RateSimulation implements Simulation {
     readonly spec: NetworkSpec,
     private readonly kernels: Kernel[],
     private readonly chunkRecorders: ChunkRecorder[],
-    group0: GPUBindGroup[],
+    group0: GPUBindGroup[][],
     private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; modulators: GPUBuffer; all: GPUBuffer[] },
     private readonly plastic: Map<string, PlasticBuffers>,
     readonly chunkSteps: number,
@@ -74,7 +75,7 @@ export class RateSimulation implements Simulation {
   ) {
     // The step program: every kernel each step (rates ping-pong between the parity bind groups), then the recorders.
     this.program = {
-      label: 'step kernels', stepBuffer: buffers.steps, group0: (n) => group0[n % 2],
+      label: 'step kernels', stepBuffer: buffers.steps, group0: (n, s) => group0[n % 2][s],
       slots: kernels.map((kernel) => ({ kernel })), recorders: chunkRecorders, faults,
     };
   }
@@ -122,8 +123,8 @@ export class RateSimulation implements Simulation {
       // The fault words (engine/codegen/faults.ts): x and r of every unit; bound (unused) when not checked.
       const fault = createBuffer(device, 'fault', 16, STORAGE);
       all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators, fault);
-      const group0 = [0, 1].map((parity) => cache.bindGroup(`group0:network (step parity ${parity})`, ctx.group0,
-        [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators, fault], true));
+      const group0 = [0, 1].map((parity) => cache.stepGroups(`group0:network (step parity ${parity})`, ctx.group0,
+        [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators, fault], chunkSteps));
       const faults: FaultWords | undefined = ctx.detectFaults
         ? { buffer: fault, offset: 0, words: faultWordCount(RATE_FAULT_VARIABLES.length), lane: laneIn(plan.pops, (p) => p.base, plan.batch, () => RATE_FAULT_VARIABLES) }
         : undefined;
@@ -132,6 +133,11 @@ export class RateSimulation implements Simulation {
       return new RateSimulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
         opts.maxInFlight ?? 3, (performance.now() - t0) / 1000, faults);
     });
+  }
+
+  /** Dispatches per step and per chunk of its step program. */
+  get dispatches(): DispatchCount {
+    return countDispatches(this.program, this.chunkSteps);
   }
 
   /** Kernels of one step, for reports. */

@@ -11,6 +11,7 @@ import { faultWordCount } from '../codegen/faults.ts';
 import { PROJ_WORDS } from '../codegen/spiking.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
+import { packGroups, plasticWords } from '../plan/plastic-groups.ts';
 import { model } from '../plan/spiking-models.ts';
 import { GEN_WORDS } from '../reference/synapse-build.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
@@ -84,7 +85,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const stored: { pre: Pop; synapses: number; name: string; estimate?: boolean }[] = [];
   const generated: { pre: Pop; synapses: number; name: string }[] = [];
   const procedural: { pre: Pop; synapses: number; name: string }[] = [];
-  const plastic: { name: string; index: number; pre: Pop; post: Pop; synapses: number; threeFactor: boolean; traceWords: number; constants: number; estimate: boolean }[] = [];
+  const plastic: { name: string; index: number; pre: Pop; post: Pop; synapses: number; threeFactor: boolean; traceWords: number; constants: number; estimate: boolean; traces: boolean; onPost: boolean; modulator: string }[] = [];
   const projections: Footprint['projections'] = [];
   const hostBuilt: { field: string; name: string; synapses: number; estimate: boolean }[] = [];
   const targets: { name: string; port: string; keyable: boolean; gain?: string }[] = [];
@@ -127,7 +128,10 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     const tableLength = (tau: string) => { const t = num(p[tau], rule.defaults[tau] ?? 1); return Math.min(1 << 20, Math.max(2, Math.ceil((60 * Math.LN2 * t) / dt) + 1)); };
     const traceWords = rule.traces.reduce((a, t) => a + 3 * B * (t.side === 'pre' ? pre.size : post.size), 0);
     const constants = 4 + rule.traces.reduce((a, t) => a + tableLength(t.tau), 0) + (rule.eligibilityTau ? tableLength(rule.eligibilityTau) : 1) + Math.max(B * (rule.paramNames.length + rule.derivedNames.length), 1);
-    plastic.push({ name, index, pre, post, synapses, threeFactor: rule.blocks.modulated !== undefined, traceWords, constants, estimate: !exact });
+    plastic.push({
+      name, index, pre, post, synapses, threeFactor: rule.blocks.modulated !== undefined, traceWords, constants, estimate: !exact,
+      traces: rule.traces.length > 0, onPost: rule.blocks.onPost !== undefined, modulator: String(p.modulator ?? ''),
+    });
   });
 
   const gpu: BufferNeed[] = [], host: HostNeed[] = [];
@@ -245,19 +249,28 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     traffic += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0) * 4;
     work += spikesPerStep * procedural.reduce((a, p) => a + p.synapses / p.pre.size, 0);
   }
+  // Plastic projections share buffers in groups (engine/plan/plastic-groups.ts): one dispatch per pass kind and group.
+  const fieldOf = (p: typeof plastic[number]) => `projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`;
   for (const p of plastic) {
-    const S = p.synapses, field = `projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`;
-    const label = `plastic "${p.name}" (${p.pre.name} -> ${p.post.name})`;
-    const e = { estimate: p.estimate };
-    buf(field, `${label}:weights`, Math.max((p.threeFactor ? 2 : 1) * B * S, 1) * 4, e);
-    buf(field, `${label}:traces`, Math.max(p.traceWords, 1) * 4, { upload: false });
-    buf(field, `${label}:constants`, p.constants * 4);
-    buf(field, `${label}:eligibility steps`, Math.max(p.threeFactor ? B * S : 1, 1) * 4, { ...e, upload: false });
-    for (const [a, n] of [['row_ptr', p.pre.size + 1], ['post_idx', S], ['delay', S], ['col_ptr', p.post.size + 1], ['col_syn', S], ['pre_idx', S]] as const) buf(field, `${label}:${a}`, Math.max(n, 1) * 4, e);
-    host.push({ field, label: `initial weights of every instance and column index of ${label}`, bytes: ((p.threeFactor ? 2 : 1) * B + 5) * S * 4, elements: (p.threeFactor ? 2 : 1) * B * S, estimate: p.estimate });
-    for (const k of ['plastic-trace', 'plastic-pre', 'plastic-post', ...(p.threeFactor ? ['plastic-eligibility'] : [])]) dispatches.push({ label: `${k} ${label}`, perStep: 1 });
+    const S = p.synapses;
+    host.push({ field: fieldOf(p), label: `initial weights of every instance and column index of plastic "${p.name}" (${p.pre.name} -> ${p.post.name})`, bytes: ((p.threeFactor ? 2 : 1) * B + 5) * S * 4, elements: (p.threeFactor ? 2 : 1) * B * S, estimate: p.estimate });
     traffic += B * S * 4 * (p.threeFactor ? 4 : 1) + spikesPerStep * (S / p.pre.size) * 16;
     work += (p.threeFactor ? B * S : 0) + 2 * spikesPerStep * (S / p.pre.size);
+  }
+  const groups = packGroups(plastic, (p) => plasticWords(p, B, p.constants), opts.bindingLimit);
+  for (const [gi, g] of groups.entries()) {
+    const ps = g.members.map((m) => m.p), n = ps.length, w = g.words;
+    const label = `plastic${groups.length > 1 ? ` group ${gi + 1}` : ''} (${n} projection${n > 1 ? 's' : ''}: ${ps.slice(0, 4).map((p) => p.name).join(', ')}${n > 4 ? ', ...' : ''})`;
+    // A buffer over the binding limit holds one projection (a group grows only while its buffers fit).
+    const field = fieldOf(ps[0]), e = { estimate: ps.some((p) => p.estimate) };
+    buf(field, `${label}:weights`, w.wel * 4, e);
+    buf(field, `${label}:traces`, w.tr * 4, { upload: false });
+    buf(field, `${label}:constants`, w.pconst * 4);
+    buf(field, `${label}:eligibility steps`, w.elast * 4, { ...e, upload: false });
+    for (const [a, role] of [['row_ptr', 'rowPtr'], ['post_idx', 'syn'], ['delay', 'syn'], ['col_ptr', 'colPtr'], ['col_syn', 'syn'], ['pre_idx', 'syn']] as const) buf(field, `${label}:${a}`, w[role] * 4, e);
+    const kinds = [...(ps.some((p) => p.traces) ? ['plastic-trace'] : []), 'plastic-pre', ...(ps.some((p) => p.onPost) ? ['plastic-post'] : []),
+      ...new Set(ps.filter((p) => p.threeFactor).map((p) => `plastic-eligibility (modulator "${p.modulator}")`))];
+    for (const k of kinds) dispatches.push({ label: `${k} ${label}`, perStep: 1 });
   }
 
   // Recorders: state rings and units, spike counts for rates, weight rings.
@@ -278,7 +291,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
       const p = plastic.find((q) => q.name === r.projection)!;
       const rowBytes = B * p.synapses * 4;
       buf(field, `recorder "${name}":ring`, Math.max(capacity * rowBytes, 4), { upload: false, estimate: p.estimate });
-      dispatches.push({ label: `copy of the weights of "${p.name}"`, perStep: 1 / every });
+      dispatches.push({ label: `copy of the weights of "${p.name}"`, perStep: 1 / every, copy: true });
       recorders.push({ name, what: 'weights', bytesPerRow: rowBytes, every });
       staging += Math.ceil(chunkSteps / every) * rowBytes;
     } else {

@@ -2,19 +2,25 @@
  * The step slots of a spiking network, built once: given spike trains into the input rings, one
  * neuron-update dispatch per neuron model (populations of a model share it; spikes appended to
  * per-population lists and recorded as bitsets), one synapse-spike dispatch per part of the stored
- * synapses, one synapse-procedural dispatch for every procedural projection, then each plastic
- * projection's trace, presynaptic and postsynaptic passes (and its eligibility pass, only in steps where
- * its modulator is not zero in some instance: the host knows the modulator table of each chunk).
+ * synapses, one synapse-procedural dispatch for every procedural projection, then the plastic passes:
+ * the plastic projections share buffers in groups (engine/plan/plastic-groups.ts; one group unless a
+ * binding would overflow), and each group takes one dispatch per pass kind for all its projections:
+ * traces, presynaptic, postsynaptic (where some rule has work in it), and the eligibility pass per
+ * modulator, only in steps where that modulator is not zero in some instance (the host knows the
+ * modulator table of each chunk).
  */
-import { neuronUpdateWgsl, plasticWgsl, proceduralInfo, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl, type SpikeRecordSlot } from '../codegen/spiking.ts';
+import { hasPass, neuronUpdateWgsl, plasticWgsl, proceduralInfo, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl, type PlasticKernel, type SpikeRecordSlot } from '../codegen/spiking.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { SPIKING_GROUP1, type SpikingKernel } from '../gpu/layouts.ts';
 import { grid, type PipelineCache } from '../gpu/pipelines.ts';
 import { STORAGE, USAGE } from '../gpu/resources.ts';
 import { plasticConstants } from '../plan/spiking-plasticity.ts';
 import type { PlasticPlan, SpikingPlan } from '../plan/spiking.ts';
+import { plasticGroups, type PlasticMember, type PlasticWords } from '../plan/plastic-groups.ts';
 import type { Chunk, Kernel, StepSlot } from './chunk-runner.ts';
 import type { BuiltSynapses } from './synapse-build.ts';
+
+type PlasticRole = keyof PlasticWords;
 
 /** What a chunk of a spiking run carries: the modulator values of its steps, (step, instance, modulator). */
 export interface SpikingChunk {
@@ -30,18 +36,27 @@ export interface SpikingContext {
   buf: (label: string, data: ArrayBufferView | number, usage?: number) => GPUBuffer;
   /** Throws a SpecError naming `field` when `bytes` exceed one storage binding. */
   check: (field: string, bytes: number) => void;
+  /** Largest storage binding to use (bytes): plastic projections share buffers up to it. */
+  bindingLimit: number;
   /** Workgroups of the dispatches that loop over a step's spikes. */
   spikeWorkgroups: number;
   /** Check every neuron's state for NaN and infinity (engine/codegen/faults.ts). */
   detectFaults: boolean;
 }
 
-/** A plastic projection on the GPU: weights then eligibilities per instance (wel), traces (tr). */
+/** Where a plastic projection's array sits in its group's shared buffer (bytes). */
+export interface BufferRegion {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+}
+
+/** A plastic projection on the GPU: weights then eligibilities per instance (wel), traces (tr), eligibility steps (elast). */
 export interface Plastic {
   plan: PlasticPlan;
-  wel: GPUBuffer;
-  tr: GPUBuffer;
-  elast: GPUBuffer;
+  wel: BufferRegion;
+  tr: BufferRegion;
+  elast: BufferRegion;
 }
 
 /** A spiking kernel: template `kind` compiled from `code` (cached per device), its group-1 buffers in declared order. */
@@ -93,26 +108,53 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
     for (let b = 0; b < B; b++) if (chunk.data.modTable[(s * B + b) * M + q] !== 0) return true;
     return false;
   };
-  const plastic = plan.plastic.map((p): Plastic => {
-    const S = p.synapses;
-    ctx.check(`projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`, (p.threeFactor ? 2 : 1) * B * S * 4);
-    const wel0 = new Float32Array(Math.max((p.threeFactor ? 2 : 1) * B * S, 1));
-    for (let b = 0; b < B; b++) wel0.set(p.w0, b * S);
-    const label = `plastic "${p.name}" (${p.pre.name} -> ${p.post.name})`;
-    const wel = ctx.buf(`${label}:weights`, wel0, STORAGE | USAGE.COPY_SRC);
-    const tr = ctx.buf(`${label}:traces`, Math.max(p.traceWords, 1) * 4);
-    const pconst = ctx.buf(`${label}:constants`, plasticConstants(p).data);
-    const elast = ctx.buf(`${label}:eligibility steps`, Math.max(p.threeFactor ? B * S : 1, 1) * 4);
-    const u32 = (name: string, a: Uint32Array) => ctx.buf(`${label}:${name}`, a.length ? a : new Uint32Array(1));
-    const kernel = (kind: 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility', bufs: GPUBuffer[], workgroups: [number, number, number]) =>
-      spikingKernel(ctx, kind, `${kind} ${label}`, plasticWgsl(plan, p, kind), bufs, workgroups);
-    slots.push(
-      { kernel: kernel('plastic-trace', [pconst, tr], grid(Math.ceil((B * Math.max(p.pre.size, p.post.size)) / 64), device)) },
-      { kernel: kernel('plastic-pre', [u32('row_ptr', p.rowPtr), u32('post_idx', p.postIdx), u32('delay', p.delay), pconst, tr, wel, mods, elast], spread(B * p.pre.size)) },
-      { kernel: kernel('plastic-post', [u32('col_ptr', p.colPtr), u32('col_syn', p.colSyn), u32('pre_idx', p.preIdx), pconst, tr, wel, mods, elast], spread(B * p.post.size)) },
-    );
-    if (p.threeFactor) slots.push({ kernel: kernel('plastic-eligibility', [pconst, wel, mods, elast], grid(Math.ceil((B * S) / 64), device)), when: active(p.modulator) });
-    return { plan: p, wel, tr, elast };
-  });
+  const plastic = plasticSlots(ctx, slots, mods, spread, active);
   return { slots, plastic };
+}
+
+/**
+ * The plastic passes, appended to `slots`: per group of plastic projections (engine/plan/plastic-groups.ts),
+ * its shared buffers and one dispatch per pass kind; the eligibility pass per modulator runs `when` it is active.
+ */
+function plasticSlots(ctx: SpikingContext, slots: StepSlot<SpikingChunk>[], mods: GPUBuffer, spread: (n: number) => [number, number, number],
+  active: (q: number) => StepSlot<SpikingChunk>['when']): Plastic[] {
+  const { plan } = ctx;
+  const { device } = ctx.gpu;
+  const B = plan.batch;
+  const plastic: Plastic[] = [];
+  const groups = plasticGroups(plan.plastic, B, ctx.bindingLimit);
+  for (const [gi, g] of groups.entries()) {
+    for (const { p, words } of g.members) ctx.check(`projections[${p.index}] (plastic weights${p.threeFactor ? ' and eligibilities' : ''} of ${B} instance${B > 1 ? 's' : ''})`, words.wel * 4);
+    const label = `plastic${groups.length > 1 ? ` group ${gi + 1}` : ''} (${listed(g.members.map((m) => m.p.name))})`;
+    const f32 = (name: string, role: PlasticRole, fill: (m: PlasticMember, a: Float32Array) => void, usage = STORAGE) => {
+      const a = new Float32Array(g.words[role]);
+      for (const m of g.members) fill(m, a);
+      return ctx.buf(`${label}:${name}`, a, usage);
+    };
+    const u32 = (name: string, role: PlasticRole, of: (p: PlasticPlan) => Uint32Array) => {
+      const a = new Uint32Array(g.words[role]);
+      for (const m of g.members) a.set(of(m.p), m.at[role]);
+      return ctx.buf(`${label}:${name}`, a);
+    };
+    const wel = f32('weights', 'wel', ({ p, at }, a) => { for (let b = 0; b < B; b++) a.set(p.w0, at.wel + b * p.synapses); }, STORAGE | USAGE.COPY_SRC);
+    const tr = ctx.buf(`${label}:traces`, g.words.tr * 4);
+    const pconst = f32('constants', 'pconst', ({ p, at }, a) => a.set(plasticConstants(p).data, at.pconst));
+    const elast = ctx.buf(`${label}:eligibility steps`, g.words.elast * 4);
+    const kernel = (kind: PlasticKernel, members: PlasticMember[], bufs: GPUBuffer[], workgroups: [number, number, number]) =>
+      spikingKernel(ctx, kind, `${kind} ${label}`, plasticWgsl(plan, members, kind), bufs, workgroups);
+    const largest = (members: PlasticMember[], n: (p: PlasticPlan) => number) => B * Math.max(...members.map((m) => n(m.p)));
+    const pass = (kind: PlasticKernel) => g.members.filter((m) => hasPass(m.p, kind));
+    const traced = pass('plastic-trace'), post = pass('plastic-post');
+    if (traced.length) slots.push({ kernel: kernel('plastic-trace', g.members, [pconst, tr], grid(Math.ceil(largest(traced, (p) => Math.max(p.pre.size, p.post.size)) / 64), device)) });
+    slots.push({ kernel: kernel('plastic-pre', g.members, [u32('row_ptr', 'rowPtr', (p) => p.rowPtr), u32('post_idx', 'syn', (p) => p.postIdx), u32('delay', 'syn', (p) => p.delay), pconst, tr, wel, mods, elast], spread(largest(g.members, (p) => p.pre.size))) });
+    if (post.length) slots.push({ kernel: kernel('plastic-post', g.members, [u32('col_ptr', 'colPtr', (p) => p.colPtr), u32('col_syn', 'syn', (p) => p.colSyn), u32('pre_idx', 'syn', (p) => p.preIdx), pconst, tr, wel, mods, elast], spread(largest(post, (p) => p.post.size))) });
+    // Eligibility passes: one per modulator, run in the steps where it is not zero in some instance.
+    for (const q of new Set(pass('plastic-eligibility').map((m) => m.p.modulator))) {
+      const members = g.members.filter((m) => m.p.threeFactor && m.p.modulator === q);
+      slots.push({ kernel: kernel('plastic-eligibility', members, [pconst, wel, mods, elast], grid(Math.ceil(largest(members, (p) => p.synapses) / 64), device)), when: active(q) });
+    }
+    const region = (buffer: GPUBuffer, at: number, words: number) => ({ buffer, offset: at * 4, size: words * 4 });
+    for (const { p, at, words } of g.members) plastic.push({ plan: p, wel: region(wel, at.wel, words.wel), tr: region(tr, at.tr, words.tr), elast: region(elast, at.elast, words.elast) });
+  }
+  return plastic;
 }

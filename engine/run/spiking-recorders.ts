@@ -109,7 +109,7 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
     const i = infos.weights[k];
     return {
       info: i, every: r.every, region: rows(ring, rowBytes), deliver: deliverRows(i),
-      copy: (enc, row) => enc.copyBufferToBuffer(p.wel, 0, ring, row * rowBytes, rowBytes),
+      copy: (enc, row) => enc.copyBufferToBuffer(p.wel.buffer, p.wel.offset, ring, row * rowBytes, rowBytes),
     };
   });
   const M = Math.max(plan.modulators.length, 1);

@@ -19,7 +19,8 @@ import type { RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
 import { runChunks, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
-import { spikingSlots, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
+import { countDispatches, type DispatchCount } from './dispatch-count.ts';
+import { spikingSlots, type BufferRegion, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 import { spikeBitSlots, spikingRecorders } from './spiking-recorders.ts';
 import { buildSynapses } from './synapse-build.ts';
 import { captureState, restoreState, RunTracker, valueSlot, type SimulationState, type StateOwner } from '../plan/state.ts';
@@ -92,7 +93,7 @@ export class SpikingSimulation implements Simulation {
       };
       const cache = PipelineCache.of(device);
       const ctx: SpikingContext = {
-        gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check,
+        gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check, bindingLimit,
         spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256), detectFaults: opts.detectFaults ?? true,
       };
       // Spike counts (two per population), then the fault words (engine/codegen/spiking.ts: spikingFaultBase).
@@ -106,8 +107,8 @@ export class SpikingSimulation implements Simulation {
       const state = buf('state', plan.stateInit);
       const refrac = buf('refrac', plan.neuronCount * 4);
       const ring = buf('ring', plan.ringLength * 4);
-      const group0 = cache.bindGroup('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), ring,
-        buf('spikes', plan.spikeListLength * 4), spikeCount, buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], true);
+      const group0 = cache.stepGroups('spiking group0', ctx.group0, [stepBuffer, state, refrac, buf('params', plan.paramTable), ring,
+        buf('spikes', plan.spikeListLength * 4), spikeCount, buf('seeds', plan.seeds), buf('inputs', plan.inputTable)], chunkSteps);
       const bits = spikeBitSlots(ctx, records, chunkSteps);
       const spikeBits = buf('spike_bits', Math.max(bits.words, 4) * 4);
       // The modulator table holds one row per step of a chunk (uploaded per chunk).
@@ -116,7 +117,7 @@ export class SpikingSimulation implements Simulation {
       const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps);
       let sim: SpikingSimulation | undefined;
       const program: StepProgram<SpikingChunk> = {
-        label: 'spiking step kernels', stepBuffer, group0: () => group0, slots, recorders, faults,
+        label: 'spiking step kernels', stepBuffer, group0: (_n, s) => group0[s], slots, recorders, faults,
         prepare: (n0, count) => {
           const modTable = sim!.modulatorTable(n0, count);
           if (plan.modulators.length) device.queue.writeBuffer(mods, 0, modTable);
@@ -162,21 +163,26 @@ export class SpikingSimulation implements Simulation {
     const p = this.plasticNamed(projection);
     if (what === 'eligibility' && !p.plan.threeFactor) throw new SpecError('readWeights', `projection "${projection}" has no eligibility trace (rule stdp)`);
     const n = this.plan.batch * p.plan.synapses;
-    const bytes = await this.guard(`reading the weights of "${projection}"`, readBuffer(this.gpu.device, p.wel, what === 'weights' ? 0 : n * 4, n * 4));
+    const bytes = await this.guard(`reading the weights of "${projection}"`, readBuffer(this.gpu.device, p.wel.buffer, p.wel.offset + (what === 'weights' ? 0 : n * 4), n * 4));
     if (what === 'weights') return new Float32Array(bytes);
     // Lazy eligibilities: value after the last change x decay since then, as the kernels compute it.
-    const steps = new Uint32Array(await this.guard(`reading the eligibilities of "${projection}"`, readBuffer(this.gpu.device, p.elast, 0, n * 4)));
+    const steps = new Uint32Array(await this.guard(`reading the eligibilities of "${projection}"`, readBuffer(this.gpu.device, p.elast.buffer, p.elast.offset, n * 4)));
     return eligibilityNow(new Float32Array(bytes), steps, p.plan.tableElig, this.step);
   }
 
   /** Replaces the weights of a plastic projection: S values (every instance) or B x S. */
   writeWeights(projection: string, data: ArrayLike<number>): void {
     const p = this.plasticNamed(projection);
-    this.gpu.device.queue.writeBuffer(p.wel, 0, weightsForAll(projection, data, p.plan.synapses, this.plan.batch, `${p.plan.synapses} synapses`));
+    this.gpu.device.queue.writeBuffer(p.wel.buffer, p.wel.offset, weightsForAll(projection, data, p.plan.synapses, this.plan.batch, `${p.plan.synapses} synapses`));
   }
 
   get kernelLabels(): string[] {
     return this.program.slots.map((s) => s.kernel.label);
+  }
+
+  /** Dispatches per step and per chunk of its step program. */
+  get dispatches(): DispatchCount {
+    return countDispatches(this.program, this.chunkSteps);
   }
 
   private guard<T>(what: string, p: Promise<T>): Promise<T> {
@@ -202,7 +208,7 @@ export class SpikingSimulation implements Simulation {
    * given spike trains.
    */
   private stateOwner(): StateOwner {
-    const slot = (name: string, buffer: GPUBuffer) => bufferSlot(this.gpu, name, buffer);
+    const slot = (name: string, buffer: GPUBuffer | BufferRegion) => bufferSlot(this.gpu, name, buffer);
     const { state, refrac, ring } = this.buffers;
     const buffers = [slot('state', state), slot('refrac', refrac), slot('ring', ring)];
     for (const p of this.plastic) {

@@ -1,6 +1,7 @@
 // Shared by the plastic kernels (shaders/spiking/plastic-*.wgsl): FMA blocking and lazy traces and
-// eligibilities. Needs step_info (lib/spiking-bindings.wgsl), pconst (the projection's constants), tr (its
-// traces), and wel / elast (weights and eligibilities, the step of each eligibility's last change).
+// eligibilities. Needs step_info (lib/spiking-bindings.wgsl), pconst (the projections' constants), tr
+// (their traces), and wel / elast (weights and eligibilities, the step of each eligibility's last change);
+// every index is absolute (a projection's base included), as the group's projections share the buffers.
 
 // Blocks FMA contraction of a product into the sum it feeds (the CPU twin rounds both).
 fn keep(x: f32) -> f32 {
@@ -20,10 +21,11 @@ fn trace_before(base: u32) -> f32 {
   return bitcast<f32>(tr[base + 2u]);
 }
 
-// Eligibility of synapse wi (instance-major index b * S + s) at `step`: its value after the last change
-// times the eligibility decay table at the age of that change, 0 past the end of the table.
-fn elig_at(wi: u32, step: u32) -> f32 {
-  let age = step - elast[wi];
-  if (age >= TE_LEN) { return 0.0; }
-  return keep(wel[BATCH * S + wi] * pconst[TE_OFF + age]);
+// Eligibility at `step` of the synapse whose eligibility is wel[e] and whose last change is elast[last]:
+// its value after the last change times the decay table (pconst[te_off ..], te_len entries) at the age of
+// that change, 0 past the end of the table.
+fn elig_at(e: u32, last: u32, te_off: u32, te_len: u32, step: u32) -> f32 {
+  let age = step - elast[last];
+  if (age >= te_len) { return 0.0; }
+  return keep(wel[e] * pconst[te_off + age]);
 }

@@ -1,35 +1,13 @@
-// plastic-pre: the presynaptic side of one plastic projection. For each presynaptic spike of this step
-// (workgroup w takes spikes w, w + G, ...), its 64 threads walk the neuron's row: each synapse delivers
-// its current weight times the gain modulator (quantized to the port's int32 fixed point, added into
-// the target's input ring at step + delay), then runs the learning rule's onPre code (generated:
-// `neuron` loads what is the same for the whole row, `synapse` the synapse's names, the code and the
-// stores; engine/codegen/spiking-plastic.ts). Each synapse of an instance is touched by one invocation.
-// Weights w of instance b, synapse s at wel[b * S + s]; eligibilities at wel[BATCH * S + b * S + s].
-// The scale is 2^S (pconst[3]) or, where the port's scale is per instance, 2^S_b at inputs[SCALE_BASE + 2 b].
+// plastic-pre: the presynaptic side of a group of plastic projections (engine/plan/plastic-groups.ts), one
+// block per projection in spec order (plastic-pre-block.wgsl, with the projection's constants and its
+// learning rule's code; engine/codegen/spiking-plastic.ts). The projections of a group write disjoint
+// weights and add into the input rings atomically, so one dispatch serves them all with the results of
+// one dispatch each. Workgroup w takes spikes w, w + G, ... of each projection's presynaptic population.
 // Bindings (keep, trace_at, elig_at: lib/plastic.wgsl): group 0 = lib/spiking-bindings.wgsl; group 1 = row_ptr,
-// post_idx, delay, pconst, tr, wel, mods, elast (step of each eligibility's last change).
+// post_idx, delay, pconst, tr, wel, mods, elast (the group's shared buffers; each projection at its bases).
 //!splice constants
 //!splice lib
 
 //!splice main-events
-  let count = atomicLoad(&spike_count[PRE_POP * 2u + parity]);
-  for (var s = wid.x; s < count; s += nwg.x) {
-    let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + s];
-    let b = e / PRE_N;
-    let j = e % PRE_N;
-    var scale = pconst[3];
-    if (SCALE_BASE != 0xFFFFFFFFu) { scale = inputs[SCALE_BASE + 2u * b]; }
-    var gain = 1.0;
-    if (HAS_GAIN) { gain = mods[(step_info.local * BATCH + b) * NMOD + GAIN_MOD]; }
-    //!splice neuron
-    let end = row_ptr[j + 1u];
-    for (var k = row_ptr[j] + lid; k < end; k += 64u) {
-      let i = post_idx[k];
-      let wi = b * S + k;
-      var s_w = wel[wi];
-      let slot = (step + delay[k]) % SLOTS;
-      atomicAdd(&ring[RING_BASE + slot * SLOT_STRIDE + b * POST_N + i], i32(floor(keep(keep(s_w * gain) * scale) + 0.5)));
-      //!splice synapse
-    }
-  }
+  //!splice projections
 }

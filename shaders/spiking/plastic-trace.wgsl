@@ -1,13 +1,14 @@
-// plastic-trace: this step's spikes update the traces of one plastic projection's learning rule
-// (engine/models/rule.ts). One invocation per spike of the step: g < (presynaptic spike count) takes
-// presynaptic spike g, g < (postsynaptic spike count) postsynaptic spike g. Traces are lazy: per
-// (trace, instance, neuron) three words, the value just after the neuron's last spike (f32 bits), that
-// step, and the value just before that spike; the value at step t is value * table[t - last] (table in
-// pconst, 0 past its end). A spike sets the value to the rule's onSpike expression of the value just
-// before it (the generated `pre-traces` / `post-traces`, one block per trace, call bump()). Each neuron is
-// in its population's spike list at most once per instance, so each trace is written by one invocation.
+// plastic-trace: this step's spikes update the traces of a group of plastic projections' learning rules
+// (engine/models/rule.ts), one block per projection with traces (plastic-trace-block.wgsl). One invocation
+// per spike index g of the step: in each block, g < (presynaptic spike count) takes presynaptic spike g,
+// g < (postsynaptic spike count) postsynaptic spike g. Traces are lazy: per (trace, instance, neuron) three
+// words, the value just after the neuron's last spike (f32 bits), that step, and the value just before
+// that spike; the value at step t is value * table[t - last] (table in pconst, 0 past its end). A spike
+// sets the value to the rule's onSpike expression of the value just before it (the generated
+// `pre-traces` / `post-traces`, one block per trace, call bump()). Each neuron is in its population's
+// spike list at most once per instance, so each trace is written by one invocation.
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = pconst (engine/plan/spiking-plasticity.ts:
-// plasticConstants), tr.
+// plasticConstants), tr (the group's shared buffers; each projection at its bases).
 //!splice constants
 //!splice lib
 
@@ -22,14 +23,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let step = step_info.step;
   let parity = step % 2u;
   let g = gid.x + gid.y * nwg.x * 64u;
-  if (HAS_PRE_TRACES && g < atomicLoad(&spike_count[PRE_POP * 2u + parity])) {
-    let e = spikes[PRE_SPIKE_BASE + parity * BATCH * PRE_N + g];  // b * PRE_N + j
-    let b = e / PRE_N;
-    //!splice pre-traces
-  }
-  if (HAS_POST_TRACES && g < atomicLoad(&spike_count[POST_POP * 2u + parity])) {
-    let e = spikes[POST_SPIKE_BASE + parity * BATCH * POST_N + g];  // b * POST_N + i
-    let b = e / POST_N;
-    //!splice post-traces
-  }
+  //!splice projections
 }

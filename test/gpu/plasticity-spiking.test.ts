@@ -113,6 +113,22 @@ describe('spiking plasticity: GPU vs CPU twin, bit for bit', () => {
       expect(same(four.weights[name].slice(3 * S), a.weights[name].slice(2 * S)), name).toBe(false);
     }
   });
+
+  it('two three-factor projections with different modulators: merged passes, one eligibility pass per modulator, GPU = twin', async () => {
+    const spec = plasticSpec({ threeFactor: true, batch: 2 });
+    spec.projections![0].plasticity = { rule: 'three-factor', aPlus: 3, aMinus: 3.3, wMax: 160, tauEligibility: 20, modulator: 'gate' };
+    const steps = 200;
+    const g = await gpuRun(spec, steps);
+    expect(g.sim.kernelLabels.filter((l) => l.startsWith('plastic-'))).toEqual(['plastic-trace', 'plastic-pre', 'plastic-post', 'plastic-eligibility', 'plastic-eligibility']
+      .map((k) => `${k} plastic (2 projections: EE, EI)`));
+    const c = referenceRun(g.sim, steps);
+    expect([...g.spikes].sort()).toEqual([...c.spikes].sort());
+    for (const [k, p] of g.sim.plan.plastic.entries()) {
+      expect(same(g.weights[p.name], c.ref.plastic[k].wel.slice(0, 2 * p.synapses)), p.name).toBe(true);
+      expect(g.weights[p.name].some((w, s) => w !== p.w0[s % p.synapses]), `${p.name} learned`).toBe(true);
+    }
+    expect(same(g.elig!, c.ref.eligibility(0))).toBe(true);
+  });
 });
 
 describe('spiking plasticity: golden digests', () => {

@@ -16,9 +16,10 @@ import { buildWgsl } from '../../engine/codegen/build.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/codegen/spiking.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
+import { plasticGroups } from '../../engine/plan/plastic-groups.ts';
 
 function kindOf(v: { resourceType: number; access: string }, dynamic = true): BindingKind {
-  if (v.resourceType === ResourceType.Uniform) return dynamic ? 'uniform-dynamic' : 'uniform';
+  if (v.resourceType === ResourceType.Uniform) return dynamic ? 'step-uniform' : 'uniform';
   return v.access === 'read' ? 'read-only-storage' : 'storage';
 }
 
@@ -120,10 +121,10 @@ describe('spiking kernel bindings match the declared layouts', () => {
       dt: 0.1, populations: [{ name: 'n', size: 3, model: 'lif_psc_exp' }],
       inputs: [{ name: 's', target: 'n', type: 'spikes', times: [0.5], neurons: [1], weight: 10, port: 'exc' }],
     }).plan.sources[0])],
-    ...(['plastic-trace', 'plastic-pre', 'plastic-post', 'plastic-eligibility'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(plastic.plan, plastic.plan.plastic[0], k)]),
+    ...(['plastic-trace', 'plastic-pre', 'plastic-post', 'plastic-eligibility'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(plastic.plan, plasticGroups(plastic.plan.plastic, 2, Infinity)[0].members, k)]),
     // Rules written in a spec (examples/plasticity-rules.json): triplet STDP, and a rule that reads the
     // postsynaptic neuron's state.
-    ...ruled.plan.plastic.flatMap((p) => (['plastic-trace', 'plastic-pre', 'plastic-post'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(ruled.plan, p, k)])),
+    ...(['plastic-trace', 'plastic-pre', 'plastic-post'] as const).map((k): [keyof typeof SPIKING_GROUP1, string] => [k, plasticWgsl(ruled.plan, plasticGroups(ruled.plan.plastic, 2, Infinity)[0].members, k)]),
   ];
   for (const [name, code] of cases) {
     it(name, () => {

@@ -9,6 +9,7 @@ import { SpecError } from '../../engine/errors.ts';
 import { BUILTIN_RATE_RULES, BUILTIN_RULES } from '../../engine/models/builtin-rules.ts';
 import { compileRule, type RuleSpec } from '../../engine/models/rule.ts';
 import { plasticWgsl } from '../../engine/codegen/spiking.ts';
+import { plasticGroups } from '../../engine/plan/plastic-groups.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import type { PlasticitySpec, SpikingSpec } from '../../engine/spec/spiking.ts';
 import { plasticSpec } from '../spiking-specs.ts';
@@ -77,11 +78,11 @@ describe('rules as data', () => {
 
   it('spike code reads the spiking neuron\'s own traces before its spike and the other side\'s with it', () => {
     const { plan } = compileSpiking(spec());
-    const post = plasticWgsl(plan, plan.plastic[0], 'plastic-post');
+    const post = plasticWgsl(plan, plasticGroups(plan.plastic, 1, Infinity)[0].members, 'plastic-post');
     expect(post).toMatch(/let t_o2 = trace_before\(/);
     expect(post).toMatch(/let t_r1 = trace_at\(/);
     expect(post).not.toMatch(/t_o1/);
-    const pre = plasticWgsl(plan, plan.plastic[0], 'plastic-pre');
+    const pre = plasticWgsl(plan, plasticGroups(plan.plastic, 1, Infinity)[0].members, 'plastic-pre');
     expect(pre).toMatch(/let t_o1 = trace_at\(/);
     // Products that feed a sum are kept from FMA contraction; assignments to w are clipped.
     expect(pre).toMatch(/s_w = clamp\(\(s_w - keep\(\(p_A2minus \* t_o1\)\)\), p_wMin, p_wMax\);/);
