@@ -12,8 +12,11 @@
  * neuron). No extra dispatch and, when nothing fails, one predictable branch per lane.
  */
 
-/** The check's functions: `words` is the atomic<u32> array holding the fault words from `base`. */
-export function faultLib(words: string, base: number, variables: number): string {
+/**
+ * The check's functions: `words` is the atomic<u32> array holding the fault words from `base`; `step`
+ * names the step index (a parameter of report_fault when it is not StepInfo's).
+ */
+export function faultLib(words: string, base: number, variables: number, step = 'step_info.step'): string {
   if (variables > 32) throw new Error(`the fault check handles at most 32 state variables, got ${variables}`);
   const per = Array.from({ length: variables }, (_, v) => `  if ((bad & ${(1 << v) >>> 0}u) != 0u) { atomicMax(&${words}[${base + 1 + v}u], ~g); }`);
   return [
@@ -21,8 +24,8 @@ export function faultLib(words: string, base: number, variables: number): string
     '  return select(0u, 1u << k, (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u);',
     '}',
     '// Lane g failed the variables in `bad` at this step (engine/codegen/faults.ts).',
-    'fn report_fault(g: u32, bad: u32) {',
-    '  let key = ~step_info.step;',
+    `fn report_fault(g: u32, bad: u32${step === 'step_info.step' ? '' : `, ${step}: u32`}) {`,
+    `  let key = ~${step};`,
     `  if (atomicLoad(&${words}[${base}u]) > key) { return; }`,
     `  atomicMax(&${words}[${base}u], key);`,
     ...per,
@@ -31,9 +34,9 @@ export function faultLib(words: string, base: number, variables: number): string
 }
 
 /** Statements that check `values` (WGSL expressions, in variable order) of lane `g`. */
-export function faultCheck(values: string[], g = 'g'): string {
+export function faultCheck(values: string[], g = 'g', step?: string): string {
   const bits = values.map((v, k) => `fault_bit(${v}, ${k}u)`).join(' | ');
-  return `let fault_mask = ${bits};\n  if (fault_mask != 0u) { report_fault(${g}, fault_mask); }`;
+  return `let fault_mask = ${bits};\n  if (fault_mask != 0u) { report_fault(${g}, fault_mask${step ? `, ${step}` : ''}); }`;
 }
 
 /** Words the fault check needs for `variables` state variables. */
