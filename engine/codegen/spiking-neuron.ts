@@ -25,10 +25,10 @@ export const spikingFaultBase = (plan: SpikingPlan): number => 2 * plan.pops.len
 
 /**
  * What the step functions need besides group 0: Philox, shaders/lib/neuron.wgsl and, with `faults`,
- * the fault check for up to `variables` state variables.
+ * the fault check for up to `variables` state variables (with `perInstance`, one set of fault words per instance).
  */
-export function neuronLib(plan: SpikingPlan, faults: boolean, variables: number): string {
-  return [philox, neuronLibrary, ...(faults ? [faultLib('spike_count', spikingFaultBase(plan), variables, 'step')] : [])].join('\n');
+export function neuronLib(plan: SpikingPlan, faults: boolean, variables: number, perInstance = false): string {
+  return [philox, neuronLibrary, ...(faults ? [faultLib('spike_count', spikingFaultBase(plan), variables, { perInstance })] : [])].join('\n');
 }
 
 /** fn pop_info(k) for populations `pops` (k: position in `pops`); `firsts`: each one's first flat index in its kernel. */
@@ -75,6 +75,6 @@ export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: 
     threshold: m.wgsl.threshold,
     reset: m.wgsl.reset,
     store: store.join('\n  '),
-    'fault-check': faults ? faultCheck(m.stateNames.map((s) => `s_${s}`), 'g', 'step') : '',
+    'fault-check': faults ? faultCheck(m.stateNames.map((s) => `s_${s}`), 'g', true) : '',
   });
 }

@@ -163,6 +163,23 @@ describe('numerical faults stop the run, naming step, population and variable', 
     expect(gpu.rows.get('u')!.length).toBe(plannedRows(7, 0, fault.step + 1) * 2 * 9);
   });
 
+  it('spiking, fused path (two models in one kernel): the twin\'s fault and spikes bit for bit', async () => {
+    const spec = divergingSpiking();
+    spec.record = spec.record!.filter((r) => r.what === 'spikes');
+    const gpu = await withoutValidationErrors(async () => {
+      const sim = await createSimulation(spec, { chunkSteps: 50, fused: 'on' });
+      const out = await drive(sim, 400);
+      sim.destroy();
+      return out;
+    });
+    const ref = await drive(createReference(spec), 400);
+    const fault = report(ref.error);
+    expect(fault).toMatchObject({ population: 'B', variable: 'u' });
+    expect(report(gpu.error)).toEqual(fault);
+    expect(gpu.spikes.length).toBeGreaterThan(50);
+    expect(gpu.spikes).toEqual(ref.spikes);
+  });
+
   it('spiking: with the check off the run completes and u is not finite', async () => {
     const spec = divergingSpiking();
     const sim = await createSimulation(spec, { chunkSteps: 50, detectFaults: false });
