@@ -22,7 +22,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let local = flat - P.first;
   let b = local / P.n;
   let i = local % P.n;
-  if (neuron_m0(P, b, i, step)) {
+  if (neuron_m0(P, b, i, step, params_neuron_m0(P, b))) {
     let s = atomicAdd(&spike_count[P.pop * 2u + parity], 1u);
     spikes[P.spike_base + parity * BATCH * P.n + s] = local;
     if (P.rec != 0xFFFFFFFFu) {

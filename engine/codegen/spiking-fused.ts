@@ -11,7 +11,7 @@ import { synapseTables } from './spiking.ts';
 import type { Constants } from './wgsl.ts';
 
 /** Invocations per workgroup of the fused kernel. */
-export const FUSED_WORKGROUP = 64;
+export const FUSED_WORKGROUP = 256;
 
 /**
  * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
@@ -19,12 +19,14 @@ export const FUSED_WORKGROUP = 64;
  */
 export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false): string {
   const models = [...new Set(plan.pops.map((p) => p.model.name))];
-  const steps = models.map((name, j) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), `neuron_m${j}`, faults));
-  // The step function of population k: its model's.
-  const cases = plan.pops.map((p, k) => `    case ${k}u: { return neuron_m${models.indexOf(p.model.name)}(P, b, i, step); }`);
-  const dispatch = `fn neuron_step(k: u32, P: PopInfo, b: u32, i: u32, step: u32) -> bool {\n  switch k {\n${cases.slice(1).join('\n')}${cases.length > 1 ? '\n' : ''}    default: { return neuron_m${models.indexOf(plan.pops[0].model.name)}(P, b, i, step); }\n  }\n}`;
+  const fn = (name: string) => `neuron_m${models.indexOf(name)}`;
+  const steps = models.map((name) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), fn(name), faults));
+  // Population k (its table row a constant the compiler can fold): its parameters once, then its neurons
+  // lid, lid + WG, ... through its model's step function.
+  const cases = plan.pops.map((p, k) => `    case ${k}u: { let P = pop_info(${k}u); let prm = params_${fn(p.model.name)}(P, b); for (var i = lid; i < P.n; i += WG) { if (${fn(p.model.name)}(P, b, i, step, prm)) { emit(${k}u, P, b, i, s); } } }`);
+  const population = `fn step_population(k: u32, b: u32, s: u32, step: u32, lid: u32) {\n  switch k {\n${cases.join('\n')}\n    default: {}\n  }\n}`;
   const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, DT: Math.fround(plan.dt) };
   const variables = Math.max(...plan.pops.map((p) => p.model.stateNames.length));
-  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, dispatch, synapseTables(plan, pres)];
+  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres)];
   return spikingSplice('spiking-fused', fused, { constants: constants(consts), lib: lib.join('\n') });
 }

@@ -47,17 +47,30 @@ export function popInfoWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: Spi
   return `fn pop_info(k: u32) -> PopInfo {\n  switch k {\n${cases.join('\n')}${cases.length ? '\n' : ''}    default: { return ${info[0]}; }\n  }\n}`;
 }
 
-/** The step function `name`(P, b, i, step) -> spiked for populations `pops` of one neuron model. */
+/**
+ * The step function `name`(P, b, i, step, prm) -> spiked for populations `pops` of one neuron model, with
+ * its parameter struct Params_`name` and loader params_`name`(P, b).
+ */
 export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: string, faults: boolean): string {
   const m = pops[0].model, B = plan.batch, u = u32Literal;
   for (const p of pops) if (p.model.name !== m.name) throw new Error('neuron step: populations of one function must share a model');
   if (m.ports.length > 4) throw new Error(`model ${m.name}: at most 4 ports`);
+  const names = [...m.paramNames, ...m.derivedNames];
+  const type = `Params_${name}`;
+  // The parameter row of (population, instance b): the model's parameters, derived parameters, refractory period in steps.
+  const row = (k: number) => `params[P.param_base + b * P.param_count + ${k}u]`;
+  const paramsLib = [
+    `struct ${type} { ${[...names.map((p) => `p_${p}: f32`), 'refractory_steps: f32'].join(', ')} }`,
+    `fn params_${name}(P: PopInfo, b: u32) -> ${type} {\n  return ${type}(${[...names.map((_, k) => row(k)), row(names.length)].join(', ')});\n}`,
+  ].join('\n');
   const load = [
     ...m.stateNames.map((s, v) => `var s_${s} = state[P.state_base + (${v}u * BATCH + b) * P.n + i];`),
-    ...[...m.paramNames, ...m.derivedNames].map((p, k) => `let p_${p} = params[P.param_base + b * P.param_count + ${k}u];`),
+    ...names.map((p) => `let p_${p} = prm.p_${p};`),
   ];
-  const inputs = m.ports.map((port, q) =>
-    `var in_${port} = from_fixed(atomicExchange(&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i], 0), inv_scale(P.inv${q}, P.ib${q}, b));`);
+  // The ring slot of this step: read, then cleared (nothing else writes it while neurons step, so no read-modify-write).
+  const at = (q: number) => `&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i]`;
+  const inputs = m.ports.flatMap((port, q) =>
+    [`var in_${port} = from_fixed(atomicLoad(${at(q)}), inv_scale(P.inv${q}, P.ib${q}, b));`, `atomicStore(${at(q)}, 0);`]);
   // Poisson inputs differ per population: one case each, added in the reference's order.
   const cases = pops.map((p) => {
     const lines = p.poisson.map((src, s) =>
@@ -69,6 +82,8 @@ export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: 
   const store = m.stateNames.map((s, v) => `state[P.state_base + (${v}u * BATCH + b) * P.n + i] = s_${s};`);
   return splice(`neuron-step ${m.name}`, neuronStep, {
     name,
+    params: paramsLib,
+    'params-type': type,
     load: load.join('\n  '),
     inputs: inputs.join('\n  '),
     update: m.wgsl.update,

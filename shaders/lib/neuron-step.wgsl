@@ -5,7 +5,11 @@
 // neuron spiked: the caller emits the spike (its list and recorder differ between kernels).
 // The model's code is spliced in at the named places; everything else is the engine's. When the run
 // checks for numerical faults, the stored state is tested for NaN and infinity (engine/codegen/faults.ts).
-fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32) -> bool {
+// The population's parameters for instance b come as `prm` (its generated struct: the model's parameters,
+// derived parameters, then the refractory period in steps), loaded once per population and instance by
+// the kernels that step many neurons of one.
+//!splice params
+fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params-type*/) -> bool {
   let local = b * P.n + i;
   let g = P.neuron_base + local;
   let slot = step % P.slots;
@@ -16,7 +20,7 @@ fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32) -> bool {
   var spiked = false;
   if (!refractory && /*!splice threshold*/) {
     //!splice reset
-    refrac[g] = u32(params[P.param_base + b * P.param_count + P.param_count - 1u]);
+    refrac[g] = u32(prm.refractory_steps);
     spiked = true;
   } else if (refractory) {
     refrac[g] = refrac[g] - 1u;
