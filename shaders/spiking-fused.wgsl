@@ -37,8 +37,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     for (var q = 0u; q < NPRE; q++) {
       let pre = pre_info(q);
       let count = atomicLoad(&fired[pre.pop]);
-      for (var e = 0u; e < count; e++) {
-        deliver_row(pre.row_base + spikes[pre.spike_base + b * pre.n + e], b, step, lid, WG);
+      // SPIKE_LANES invocations per spike, WG / SPIKE_LANES spikes at a time.
+      for (var e = lid / SPIKE_LANES; e < count; e += WG / SPIKE_LANES) {
+        deliver_row(pre.row_base + spikes[pre.spike_base + b * pre.n + e], b, step, lid % SPIKE_LANES, SPIKE_LANES);
       }
     }
     storageBarrier();

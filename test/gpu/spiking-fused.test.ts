@@ -83,11 +83,11 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
     await expectSame(spikesOnly('adlif_psc_exp'), 150);
   });
 
-  it('DC input alone drives regular spiking through a delayed projection', async () => {
+  it('DC input alone drives synchronous volleys (more spikes in a step than the kernel delivers at once) through a delayed projection', async () => {
     const spec: SpikingSpec = {
       dt: 0.1, seed: 9,
       populations: [
-        { name: 'D', size: 40, model: 'lif_psc_exp', init: { V: { uniform: [-70, -55] } } },
+        { name: 'D', size: 40, model: 'lif_psc_exp', init: { V: -60 } },
         { name: 'T', size: 30, model: 'lif_psc_exp' },
       ],
       projections: [{ name: 'DT', from: 'D', to: 'T', port: 'exc', connectivity: { type: 'fixed-indegree', k: 10 }, weight: 1500, delay: 1.7 }],
@@ -96,6 +96,10 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
     };
     const r = await expectSame(spec, 300);
     expect(r.spikes.some((s) => s.startsWith('sT:'))).toBe(true);
+    // All 40 of D fire in the same steps: more than WG / SPIKE_LANES (engine/codegen/spiking-fused.ts) spikes to deliver at once.
+    const perStep = new Map<string, number>();
+    for (const x of r.spikes.filter((s) => s.startsWith('sD:'))) perStep.set(x.split(':')[1], (perStep.get(x.split(':')[1]) ?? 0) + 1);
+    expect(Math.max(...perStep.values())).toBe(40);
   });
 
   it('a batch of 3 with per-instance neuron parameters and weights; one population recorded', async () => {
