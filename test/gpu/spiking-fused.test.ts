@@ -119,6 +119,28 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
   });
 });
 
+describe('fused spiking path: saved state', () => {
+  it('a state saved on the fused path continues on the multi-dispatch path (and back) as one uninterrupted run', async () => {
+    const spec = spikesOnly();
+    const whole = await gpuRun(spec, 120, { chunkSteps: 40, batch: 2, fused: 'on' });
+    const spikes: string[] = [];
+    const onSpikes = (rec: string, s: Uint32Array, b: Uint32Array, n: Uint32Array) => { for (let k = 0; k < s.length; k++) spikes.push(`${rec}:${s[k]}:${b[k]}:${n[k]}`); };
+    const first = await SpikingSimulation.create(spec, { chunkSteps: 40, batch: 2, fused: 'on' });
+    await first.run(50, { onSpikes });
+    const mid = await first.saveState();
+    const second = await SpikingSimulation.create(spec, { chunkSteps: 40, batch: 2, fused: 'off' });
+    second.loadState(mid);
+    await second.run(40, { onSpikes });
+    const third = await SpikingSimulation.create(spec, { chunkSteps: 40, batch: 2, fused: 'on' });
+    third.loadState(await second.saveState());
+    await third.run(30, { onSpikes });
+    const { state } = await third.read();
+    for (const sim of [first, second, third]) sim.destroy();
+    expect(spikes.sort()).toEqual(whole.spikes);
+    expect(Buffer.from(state.buffer).equals(Buffer.from(whole.state.buffer))).toBe(true);
+  });
+});
+
 describe('fused spiking path: which path runs', () => {
   it("'on' with a feature the fused kernel does not cover is a SpecError naming it; 'auto' falls back and says why", async () => {
     const spec = twoPopulationSpiking(); // records a state variable
