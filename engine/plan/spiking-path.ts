@@ -18,12 +18,16 @@ export interface SpikingPath {
 }
 
 /**
- * Largest population total per instance (neurons of one instance, all populations) that 'auto' runs
- * fused. CPU adapters (lavapipe): measured (README, "fused path"). GPUs: a placeholder, not measured (no
- * GPU measurement yet): one workgroup steps every neuron of its instance, so a large instance runs on
- * one compute unit where the multi-dispatch path spreads it over all of them.
+ * Largest number of neurons per instance (all populations) that 'auto' runs fused.
+ * - CPU adapters: 32,000, the largest size measured (bench/fused-bench.ts on lavapipe, 2 cores, the COBA
+ *   network at in-degree 80, interleaved rounds): at one instance the fused path was faster at every
+ *   size from 500 to 32,000 neurons (time ratio 0.46-0.76), at 4 instances as fast (500, 1,000) or
+ *   faster (2,000 and up). Larger instances were not measured, so they keep the multi-dispatch path.
+ * - GPUs: 4,096, a placeholder, not measured (no GPU measurement yet): one workgroup steps all neurons
+ *   of its instance, so a large instance runs on one compute unit where the multi-dispatch path spreads
+ *   it over all of them, while a small one saves a few dispatches per step.
  */
-export const FUSED_MAX_NEURONS = { software: 4000, gpu: 4096 } as const;
+export const FUSED_MAX_NEURONS = { software: 32000, gpu: 4096 } as const;
 
 /** Features of the network the fused kernel does not cover (empty: it covers them all). */
 export function fusedBlockers(plan: SpikingPlan, records: ValidRecorders): string[] {
@@ -56,6 +60,6 @@ export function chooseSpikingPath(mode: FusedMode | undefined, plan: SpikingPlan
   if (blockers.length) return { kind: 'multi-dispatch', reason: uncovered };
   const perInstance = plan.pops.reduce((a, p) => a + p.size, 0);
   const max = software ? FUSED_MAX_NEURONS.software : FUSED_MAX_NEURONS.gpu;
-  const rule = `${perInstance} neurons per instance ${perInstance <= max ? '<=' : '>'} ${max} (${software ? 'CPU adapter, measured' : 'GPU, unmeasured placeholder'})`;
+  const rule = `${perInstance} neurons per instance ${perInstance <= max ? '<=' : '>'} ${max} (${software ? 'CPU adapter, measured limit' : 'GPU, unmeasured placeholder'})`;
   return { kind: perInstance <= max ? 'fused' : 'multi-dispatch', reason: `auto: ${rule}` };
 }

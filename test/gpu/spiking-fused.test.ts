@@ -3,9 +3,11 @@
  * path and the CPU twin, bit for bit: spikes, state variables and refractory counters after N steps, and
  * the path each option and network gets.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SpikingSimulation, type SpikingOptions } from '../../engine/run/spiking-simulation.ts';
 import { SpikingReference } from '../../engine/reference/spiking.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { SpecError } from '../../engine/errors.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { twoPopulationSpiking } from '../spiking-specs.ts';
@@ -25,20 +27,13 @@ async function gpuRun(spec: SpikingSpec, steps: number, opts: SpikingOptions): P
 }
 
 function twinRun(spec: SpikingSpec, steps: number, batch?: number): Run {
-  const sim = { spec, opts: batch ? { batch } : {} };
-  return withPlan(sim.spec, sim.opts, (plan) => {
-    const ref = new SpikingReference(plan, spec);
-    const recName = new Map<number, string>();
-    for (const r of spec.record ?? []) if (r.what === 'spikes') recName.set(plan.pops.findIndex((p) => p.name === r.population), r.name);
-    const spikes: string[] = [];
-    for (let t = 0; t < steps; t++) for (const sp of ref.advance()) if (recName.has(sp.pop)) spikes.push(`${recName.get(sp.pop)}:${sp.step}:${sp.instance}:${sp.neuron}`);
-    return { spikes: spikes.sort(), state: ref.state, refrac: Uint32Array.from(ref.refrac), path: 'twin', labels: [] };
-  });
-}
-
-import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
-function withPlan<T>(spec: SpikingSpec, opts: { batch?: number }, fn: (plan: ReturnType<typeof compileSpiking>['plan']) => T): T {
-  return fn(compileSpiking(spec, opts).plan);
+  const { plan } = compileSpiking(spec, batch ? { batch } : {});
+  const ref = new SpikingReference(plan, spec);
+  const recName = new Map<number, string>();
+  for (const r of spec.record ?? []) if (r.what === 'spikes') recName.set(plan.pops.findIndex((p) => p.name === r.population), r.name);
+  const spikes: string[] = [];
+  for (let t = 0; t < steps; t++) for (const sp of ref.advance()) if (recName.has(sp.pop)) spikes.push(`${recName.get(sp.pop)}:${sp.step}:${sp.instance}:${sp.neuron}`);
+  return { spikes: spikes.sort(), state: ref.state, refrac: Uint32Array.from(ref.refrac), path: 'twin', labels: [] };
 }
 
 /** Fused == multi-dispatch == twin, bit for bit; returns the fused run. */
@@ -119,6 +114,18 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
   });
 });
 
+describe('fused spiking path: golden digests', () => {
+  // The golden spike-train digests of test/gpu/spiking-vs-reference.test.ts (batch 2, 200 steps, chunks
+  // of 50), which run on the multi-dispatch path (they record V): the same spikes on the fused path.
+  for (const [model, digest] of [['lif_psc_exp', 'a172ae5160ec1124'], ['coba', '38d3b945b69d46c8']]) {
+    it(`${model}: the golden digest`, async () => {
+      const r = await gpuRun(spikesOnly(model), 200, { batch: 2, chunkSteps: 50, fused: 'on' });
+      expect(r.path).toBe('fused');
+      expect(createHash('sha256').update(r.spikes.join(',')).digest('hex').slice(0, 16)).toBe(digest);
+    });
+  }
+});
+
 describe('fused spiking path: saved state', () => {
   it('a state saved on the fused path continues on the multi-dispatch path (and back) as one uninterrupted run', async () => {
     const spec = spikesOnly();
@@ -151,5 +158,9 @@ describe('fused spiking path: which path runs', () => {
     expect(sim.kernelLabels.length).toBeGreaterThan(1);
     sim.destroy();
     await expect(SpikingSimulation.create(spikesOnly(), { fused: 'yes' as never })).rejects.toThrow(/fused: expected 'auto', 'on' or 'off'/);
+    // The default on this CPU adapter: fused (157 neurons per instance).
+    const auto = await SpikingSimulation.create(spikesOnly());
+    expect(auto.path).toEqual({ kind: 'fused', reason: 'auto: 157 neurons per instance <= 32000 (CPU adapter, measured limit)' });
+    auto.destroy();
   });
 });
