@@ -53,7 +53,7 @@ const result: Record<string, unknown> = header('spiking');
     const t = await sim.run(10000, { onSpikes: (_n, s) => { spikes += s.length; } });
     walls.push(t.wallSeconds);
   }
-  const lamina = { wall_s_per_bio_s: stats(walls), build_s: sim.buildSeconds, mean_rate_hz: spikes / 4000 / repeats };
+  const lamina = { wall_s_per_bio_s: stats(walls), build_s: sim.buildSeconds, mean_rate_hz: spikes / 4000 / repeats, path: sim.path };
   console.error(`COBA Lamina: ${lamina.wall_s_per_bio_s.median.toFixed(3)} s per biological second (min ${lamina.wall_s_per_bio_s.min.toFixed(3)}, max ${lamina.wall_s_per_bio_s.max.toFixed(3)}), ${lamina.mean_rate_hz.toFixed(2)} Hz`);
   const dir = mkdtempSync(join(tmpdir(), 'lamina-coba-bench-'));
   for (const [name, a] of Object.entries(exportNetwork(sim.plan))) writeNpy(join(dir, `${name}.npy`), a.data, a.shape);
@@ -87,7 +87,8 @@ const result: Record<string, unknown> = header('spiking');
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) rates.push(10000 / (await sim.run(10000)).wallSeconds);
   sim.destroy();
-  result.overhead_1000_neurons = { steps_per_s: stats(rates), dispatches_per_step: 2 };
+  // Fused (engine/plan/spiking-path.ts): one dispatch per chunk; else neuron-update and synapse-spike per step.
+  result.overhead_1000_neurons = { steps_per_s: stats(rates), path: sim.path, dispatches_per_step: sim.path.kind === 'fused' ? 1 / sim.chunkSteps : 2 };
   console.error(`1,000-neuron network: ${stats(rates).median.toFixed(0)} steps per second`);
 }
 // Scaling: the COBA network at growing size, in-degree 80.

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AdapterError, GpuError, NumericalError, SpecError } from '../engine/errors.ts';
+import type { FusedMode } from '../engine/plan/spiking-path.ts';
 import { acquireGpu, adapterReport } from '../engine/gpu/device.ts';
 import { exportDirectory } from '../scenarios/export.ts';
 import { resumeDirectory } from '../scenarios/resume.ts';
@@ -63,6 +64,8 @@ Run options:
   --background B     microcircuit: poisson (default) or dc
   --procedural       microcircuit: regenerate synapses at each spike instead of storing them
   --no-fault-check   do not stop at the first NaN or infinite state value (checked by default)
+  --fused MODE       spiking networks: auto (default), on or off: one dispatch per chunk, one workgroup
+                     per instance (README, "fused path"); meta.json records the path taken and why
   --quiet            no progress on stderr
 
 Scenarios:
@@ -98,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         steps: { type: 'string' }, dt: { type: 'string' }, batch: { type: 'string' }, seed: { type: 'string' },
         out: { type: 'string' }, backend: { type: 'string' }, adapter: { type: 'string' }, 'adapter-index': { type: 'string' },
-        scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' }, 'no-fault-check': { type: 'boolean' },
+        scale: { type: 'string' }, background: { type: 'string' }, procedural: { type: 'boolean' }, 'no-fault-check': { type: 'boolean' }, fused: { type: 'string' },
         force: { type: 'boolean' }, 'checkpoint-every': { type: 'string' }, nwb: { type: 'boolean' },
         'max-batch': { type: 'string' }, progress: { type: 'string' }, csv: { type: 'boolean' }, parquet: { type: 'boolean' },
         shard: { type: 'string' }, 'emit-sbatch': { type: 'string' }, tasks: { type: 'string' }, time: { type: 'string' }, mem: { type: 'string' },
@@ -165,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
       steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
       scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural,
       backend: o.backend, adapter: o.adapter, ...(o['no-fault-check'] ? { detectFaults: false } : {}),
+      ...(o.fused !== undefined ? { fused: o.fused as FusedMode } : {}),
     });
   }
   if (outcome.status === 'interrupted') {

@@ -71,6 +71,8 @@ export function spikingOutputs(dir: OutputDir, sim: SpikingSimulation, run: Spik
       const meta = {
         batch: plan.batch, dt_ms: plan.dt, instance_seeds: [...plan.seeds],
         kernels: sim.kernelLabels,
+        // Fused (one dispatch per chunk) or multi-dispatch, and why (engine/plan/spiking-path.ts).
+        path: sim.path,
         synapses: [...plan.projections, ...plan.generated, ...plan.procedural, ...plan.plastic].map((p) => ({
           name: p.name, count: p.synapses,
           kind: 'wMean' in p ? 'procedural' : 'w0' in p ? `plastic (rule ${p.rule.name}), built on the host` : 'rule' in p ? 'generated on the GPU' : 'built on the host',

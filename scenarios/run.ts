@@ -11,6 +11,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { SpecError } from '../engine/errors.ts';
 import { adapterReport, resolveBackend } from '../engine/gpu/device.ts';
 import { stepCount } from '../engine/spec/checks.ts';
+import type { FusedMode } from '../engine/plan/spiking-path.ts';
 import { isSpikingSpec } from '../engine/spec/kind.ts';
 import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { validateSpec } from '../engine/spec/validate-rate.ts';
@@ -46,6 +47,8 @@ export interface RunRequest extends ScenarioOptions {
   signal?: AbortSignal;
   /** Stop at the first NaN or infinite state value (default true; RuntimeOptions.detectFaults). */
   detectFaults?: boolean;
+  /** Spiking networks: the fused path, 'auto' (default), 'on' or 'off' (SpikingOptions.fused). */
+  fused?: FusedMode;
   progress?: (msg: string) => void;
 }
 
@@ -196,7 +199,7 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
   const { steps } = job.run;
   let sim: RateSimulation | SpikingSimulation, net;
   if (job.kind === 'spiking') {
-    const spiking = await SpikingSimulation.create(job.run.spec, { ...dev, batch: job.run.batch });
+    const spiking = await SpikingSimulation.create(job.run.spec, { ...dev, batch: job.run.batch, fused: req.fused });
     sim = spiking;
     net = spikingOutputs(dir, spiking, job.scenario && (job.run as SpikingScenarioRun), job.scenario, from?.positions as SpikingPositions | undefined);
     log(`lamina: ${describeSpiking(spiking, steps)}`);

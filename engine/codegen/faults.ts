@@ -12,28 +12,35 @@
  * neuron). No extra dispatch and, when nothing fails, one predictable branch per lane.
  */
 
-/** The check's functions: `words` is the atomic<u32> array holding the fault words from `base`. */
-export function faultLib(words: string, base: number, variables: number): string {
+/**
+ * The check's functions: `words` is the atomic<u32> array holding the fault words from `base`. Spiking
+ * kernels (`spiking`) pass report_fault the step and the instance b: with `perInstance`, instance b's
+ * words start at base + b * (1 + variables) (engine/run/faults.ts: groups).
+ */
+export function faultLib(words: string, base: number, variables: number, spiking?: { perInstance: boolean }): string {
   if (variables > 32) throw new Error(`the fault check handles at most 32 state variables, got ${variables}`);
-  const per = Array.from({ length: variables }, (_, v) => `  if ((bad & ${(1 << v) >>> 0}u) != 0u) { atomicMax(&${words}[${base + 1 + v}u], ~g); }`);
+  // Word k of the lane's set of words.
+  const word = (k: number) => (spiking?.perInstance ? `at + ${k}u` : `${base + k}u`);
+  const per = Array.from({ length: variables }, (_, v) => `  if ((bad & ${(1 << v) >>> 0}u) != 0u) { atomicMax(&${words}[${word(1 + v)}], ~g); }`);
   return [
     'fn fault_bit(v: f32, k: u32) -> u32 {',
     '  return select(0u, 1u << k, (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u);',
     '}',
     '// Lane g failed the variables in `bad` at this step (engine/codegen/faults.ts).',
-    'fn report_fault(g: u32, bad: u32) {',
-    '  let key = ~step_info.step;',
-    `  if (atomicLoad(&${words}[${base}u]) > key) { return; }`,
-    `  atomicMax(&${words}[${base}u], key);`,
+    `fn report_fault(g: u32, bad: u32${spiking ? ', step: u32, b: u32' : ''}) {`,
+    `  let key = ~${spiking ? 'step' : 'step_info.step'};`,
+    ...(spiking?.perInstance ? [`  let at = ${base}u + b * ${1 + variables}u;`] : []),
+    `  if (atomicLoad(&${words}[${word(0)}]) > key) { return; }`,
+    `  atomicMax(&${words}[${word(0)}], key);`,
     ...per,
     '}',
   ].join('\n');
 }
 
 /** Statements that check `values` (WGSL expressions, in variable order) of lane `g`. */
-export function faultCheck(values: string[], g = 'g'): string {
+export function faultCheck(values: string[], g = 'g', spiking = false): string {
   const bits = values.map((v, k) => `fault_bit(${v}, ${k}u)`).join(' | ');
-  return `let fault_mask = ${bits};\n  if (fault_mask != 0u) { report_fault(${g}, fault_mask); }`;
+  return `let fault_mask = ${bits};\n  if (fault_mask != 0u) { report_fault(${g}, fault_mask${spiking ? ', step, b' : ''}); }`;
 }
 
 /** Words the fault check needs for `variables` state variables. */

@@ -90,7 +90,7 @@ export const SPIKING_GROUP0: readonly Binding[] = [
 ];
 
 export type SpikingKernel = 'neuron-update' | 'synapse-spike' | 'synapse-procedural' | 'spike-source' | 'record-gather' | 'record-rate'
-  | 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility';
+  | 'plastic-trace' | 'plastic-pre' | 'plastic-post' | 'plastic-eligibility' | 'spiking-fused';
 
 /** What the presynaptic and postsynaptic plastic passes both bind after their own index arrays. */
 const PLASTIC_PASS: readonly Binding[] = [
@@ -101,14 +101,18 @@ const PLASTIC_PASS: readonly Binding[] = [
     { name: 'elast', kind: 'storage', type: 'array<u32>' },
 ];
 
+/** Stored synapses (shaders/lib/deliver.wgsl). */
+const STORED: readonly Binding[] = [
+  { name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' },
+  { name: 'syn_target', kind: 'read-only-storage', type: 'array<u32>' },
+  { name: 'wq', kind: 'read-only-storage', type: 'array<i32>' },
+  { name: 'delay_pop', kind: 'read-only-storage', type: 'array<u32>' },
+];
+
 export const SPIKING_GROUP1: Record<SpikingKernel, readonly Binding[]> = {
   'neuron-update': [{ name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }],
-  'synapse-spike': [
-    { name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' },
-    { name: 'syn_target', kind: 'read-only-storage', type: 'array<u32>' },
-    { name: 'wq', kind: 'read-only-storage', type: 'array<i32>' },
-    { name: 'delay_pop', kind: 'read-only-storage', type: 'array<u32>' },
-  ],
+  'synapse-spike': STORED,
+  'spiking-fused': [{ name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }, ...STORED],
   'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'neurons', kind: 'read-only-storage', type: 'array<u32>' }],
   'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'proj_info', kind: 'read-only-storage', type: 'array<u32>' }],
   'record-gather': [{ name: 'units', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_ring', kind: 'storage', type: 'array<f32>' }],

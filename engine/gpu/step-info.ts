@@ -12,7 +12,7 @@ export const STEP_FIELDS = {
   step: 'global step index n: this step advances t = n*dt to (n+1)*dt',
   never: 'always 0; read by keep() so that products are not fused into FMAs',
   local: 'index of the step within its chunk (rows of per-chunk tables such as the modulator table)',
-  pad: 'unused',
+  count: 'steps of the chunk from this one on (the fused spiking kernel loops over them)',
 } as const;
 export type StepField = keyof typeof STEP_FIELDS;
 

@@ -17,7 +17,7 @@ import { guardGpu, USAGE } from '../gpu/resources.ts';
 import { StepInfoRows } from '../gpu/step-info.ts';
 import { fires, plannedRows, type RecorderInfo } from '../record/recorders.ts';
 import type { Outputs, RunOptions, RunTiming } from '../simulation.ts';
-import { decodeFault, type FaultWords } from './faults.ts';
+import { decodeFault, faultBytes, type FaultWords } from './faults.ts';
 
 /** A kernel of the step program: a pipeline, its group-1 bind group and its grid. */
 export interface Kernel {
@@ -141,7 +141,7 @@ export async function runChunks<D>(gpu: { device: GPUDevice; lost: Promise<GPUDe
       const data = regions.map((reg) => (mapped && reg ? mapped.slice(reg.at, reg.at + reg.bytes) : new ArrayBuffer(0)));
       if (staging) { staging.unmap(); staging.destroy(); }
       if (faults?.found) return; // an earlier chunk faulted: nothing after it is delivered
-      const fault = faults ? decodeFault(new Uint32Array(data[program.recorders.length]), faults.lane) : undefined;
+      const fault = faults ? decodeFault(new Uint32Array(data[program.recorders.length]), faults.lane, faults.words) : undefined;
       if (fault) faults!.found = fault;
       const view = fault ? upTo(chunk, fault) : chunk;
       if (view.count <= 0) return;
@@ -187,6 +187,7 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   for (let s = 0; s < count; s++) {
     info.set(s, 'step', n0 + s);
     info.set(s, 'local', s);
+    info.set(s, 'count', count - s);
     for (let k = 0; k < R; k++) {
       const r = recs[k];
       if (r.slot !== undefined) info.slot(s, r.slot, r.everyStep ? s : rows[k]);
@@ -215,7 +216,7 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   pass.end();
   // The recorders' regions, then the fault words (the last region).
   const f = program.faults;
-  const regions = [...recs.map((r, k) => r.region?.(rows[k], chunk)), f && { buffer: f.buffer, offset: f.offset, bytes: f.words * 4 }];
+  const regions = [...recs.map((r, k) => r.region?.(rows[k], chunk)), f && { buffer: f.buffer, offset: f.offset, bytes: faultBytes(f) }];
   const total = regions.reduce((a, g) => a + (g?.bytes ?? 0), 0);
   const staging = total > 0 ? device.createBuffer({ label: `recordings steps ${n0}..`, size: total, usage: USAGE.MAP_READ | USAGE.COPY_DST }) : undefined;
   // Where each recorder's region lands in the staging buffer (none: nothing to read back for it).

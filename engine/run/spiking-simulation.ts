@@ -31,6 +31,8 @@ import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import { hostMemory } from '../util/host.ts';
 import { checkFootprint } from './footprint.ts';
 import { spikingFootprint } from './spiking-footprint.ts';
+import { chooseSpikingPath, fusedBlockers, type FusedMode, type SpikingPath } from '../plan/spiking-path.ts';
+import { fusedRuntimeBlockers, fusedSlot } from './spiking-fused.ts';
 
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
@@ -40,6 +42,12 @@ export interface SpikingOptions extends RuntimeOptions {
    * 4 on CPU adapters (lavapipe: 6.7 s per biological second of COBA with 4, 13.4 s with 256).
    */
   spikeWorkgroups?: number;
+  /**
+   * The fused path (one dispatch per chunk, one workgroup per instance; engine/plan/spiking-path.ts):
+   * 'auto' (default) where it covers the network and the rule picks it, 'on' (a feature it does not
+   * cover is a SpecError naming it) or 'off' (multi-dispatch).
+   */
+  fused?: FusedMode;
 }
 
 export class SpikingSimulation implements Simulation {
@@ -59,6 +67,8 @@ export class SpikingSimulation implements Simulation {
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
+    /** The path that runs the steps and why (fused or multi-dispatch). */
+    readonly path: SpikingPath,
   ) {
     this.hostModulators = plan.modulators.map((m) => m.baseline.slice());
   }
@@ -96,11 +106,13 @@ export class SpikingSimulation implements Simulation {
         gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check, bindingLimit,
         spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256), detectFaults: opts.detectFaults ?? true,
       };
-      // Spike counts (two per population), then the fault words (engine/codegen/spiking.ts: spikingFaultBase).
+      const path = chooseSpikingPath(opts.fused, plan, [...fusedBlockers(plan, records), ...fusedRuntimeBlockers(ctx, built)], isSoftwareAdapter(gpu.info));
+      // Spike counts (two per population), then the fault words (engine/codegen/spiking.ts: spikingFaultBase), one set per instance when fused.
       const faultWords = ctx.detectFaults ? faultWordCount(Math.max(...plan.pops.map((p) => p.model.stateNames.length))) : 0;
-      const spikeCount = buf('spike_count', Math.max((spikingFaultBase(plan) + faultWords) * 4, 16));
+      const groups = path.kind === 'fused' ? plan.batch : 1;
+      const spikeCount = buf('spike_count', Math.max((spikingFaultBase(plan) + groups * faultWords) * 4, 16));
       const faults: FaultWords | undefined = faultWords ? {
-        buffer: spikeCount, offset: spikingFaultBase(plan) * 4, words: faultWords,
+        buffer: spikeCount, offset: spikingFaultBase(plan) * 4, words: faultWords, groups,
         lane: laneIn(plan.pops, (p) => p.neuronBase, plan.batch, (p) => p.model.stateNames),
       } : undefined;
       const stepBuffer = buf('step_info', chunkSteps * STEP_STRIDE, USAGE.UNIFORM);
@@ -113,7 +125,7 @@ export class SpikingSimulation implements Simulation {
       const spikeBits = buf('spike_bits', Math.max(bits.words, 4) * 4);
       // The modulator table holds one row per step of a chunk (uploaded per chunk).
       const mods = buf('modulators', chunkSteps * plan.batch * Math.max(plan.modulators.length, 1) * 4);
-      const { slots, plastic } = spikingSlots(ctx, built, spikeBits, bits.slots, mods);
+      const { slots, plastic } = path.kind === 'fused' ? { slots: [fusedSlot(ctx, built, spikeBits, bits.slots)], plastic: [] } : spikingSlots(ctx, built, spikeBits, bits.slots, mods);
       const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps);
       let sim: SpikingSimulation | undefined;
       const program: StepProgram<SpikingChunk> = {
@@ -124,7 +136,7 @@ export class SpikingSimulation implements Simulation {
           return { modTable };
         },
       };
-      sim = new SpikingSimulation(gpu, plan, spec, program, plastic, { state, refrac, ring, all }, chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000);
+      sim = new SpikingSimulation(gpu, plan, spec, program, plastic, { state, refrac, ring, all }, chunkSteps, opts.maxInFlight ?? 3, (performance.now() - t0) / 1000, path);
       return sim;
     });
   }

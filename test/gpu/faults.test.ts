@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { NumericalError } from '../../engine/errors.ts';
 import { plannedRows, type RecorderInfo } from '../../engine/record/recorders.ts';
-import { createReference, createSimulation } from '../../engine/run/simulation.ts';
+import { createReference, createSimulation, type CreateOptions } from '../../engine/run/simulation.ts';
 import type { Simulation } from '../../engine/simulation.ts';
 import type { NetworkSpec } from '../../engine/spec/rate.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
@@ -143,10 +143,10 @@ describe('numerical faults stop the run, naming step, population and variable', 
     expect(twin.state.some((v) => !Number.isFinite(v))).toBe(true);
   });
 
-  it('spiking: the GPU reports the twin\'s fault and delivers the twin\'s spikes and rows bit for bit', async () => {
-    const spec = divergingSpiking();
+  /** 400 steps of `spec` on the GPU and on the twin; the twin's fault is in B's u (the runaway variable). */
+  async function spikingFault(spec: SpikingSpec, opts: CreateOptions = {}) {
     const gpu = await withoutValidationErrors(async () => {
-      const sim = await createSimulation(spec, { chunkSteps: 50 });
+      const sim = await createSimulation(spec, { chunkSteps: 50, ...opts });
       const out = await drive(sim, 400);
       sim.destroy();
       return out;
@@ -154,6 +154,11 @@ describe('numerical faults stop the run, naming step, population and variable', 
     const ref = await drive(createReference(spec), 400);
     const fault = report(ref.error);
     expect(fault).toMatchObject({ population: 'B', variable: 'u' });
+    return { gpu, ref, fault };
+  }
+
+  it('spiking: the GPU reports the twin\'s fault and delivers the twin\'s spikes and rows bit for bit', async () => {
+    const { gpu, ref, fault } = await spikingFault(divergingSpiking());
     expect(fault.step).toBeGreaterThan(150);
     expect(report(gpu.error)).toEqual(fault);
     expect(gpu.spikes.length).toBeGreaterThan(50);
@@ -161,6 +166,15 @@ describe('numerical faults stop the run, naming step, population and variable', 
     expect(gpu.spikes).toEqual(ref.spikes);
     for (const name of ['u', 'VA']) expect(gpu.rows.get(name)).toEqual(ref.rows.get(name));
     expect(gpu.rows.get('u')!.length).toBe(plannedRows(7, 0, fault.step + 1) * 2 * 9);
+  });
+
+  it('spiking, fused path (two models in one kernel): the twin\'s fault and spikes bit for bit', async () => {
+    const spec = divergingSpiking();
+    spec.record = spec.record!.filter((r) => r.what === 'spikes');
+    const { gpu, ref, fault } = await spikingFault(spec, { fused: 'on' });
+    expect(report(gpu.error)).toEqual(fault);
+    expect(gpu.spikes.length).toBeGreaterThan(50);
+    expect(gpu.spikes).toEqual(ref.spikes);
   });
 
   it('spiking: with the check off the run completes and u is not finite', async () => {

@@ -38,6 +38,19 @@ describe('numerical fault words', () => {
     expect(e.message).toContain('step 0: w of population "E" (instance 1, neuron 2)');
   });
 
+  it('one set of words per instance (fused path): the earliest step of any set wins, then the smallest lane among the sets at that step', () => {
+    // Set 0 ran ahead and failed at step 30 in a smaller lane; sets 1 and 2 failed at step 20 in lanes 12 and 5.
+    const sets = [words(30, [[0, [0]]]), words(20, [[12, [1]]]), words(20, [[5, [1]]])];
+    const all = new Uint32Array(12);
+    sets.forEach((w, k) => all.set(w, 4 * k));
+    const e = decodeFault(all, lane, 4)!;
+    expect([e.step, e.population, e.variable, e.instance, e.neuron]).toEqual([20, 'E', 'w', 1, 1]);
+    expect(decodeFault(new Uint32Array(12), lane, 4)).toBeUndefined();
+    const lib = faultLib('f', 6, 3, { perInstance: true });
+    expect(lib).toContain('let at = 6u + b * 4u;');
+    expect(lib).toContain('atomicMax(&f[at + 3u], ~g);');
+  });
+
   it('the WGSL tests the exponent bits (NaN and infinity) and reports only while no earlier step has', () => {
     const lib = faultLib('fault', 6, 3);
     expect(lib).toContain('(bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u');

@@ -15,6 +15,7 @@ import { BUILD_GROUP0, SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/l
 import { buildWgsl } from '../../engine/codegen/build.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/codegen/spiking.ts';
+import { spikingFusedWgsl } from '../../engine/codegen/spiking-fused.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { plasticGroups } from '../../engine/plan/plastic-groups.ts';
 
@@ -114,6 +115,8 @@ describe('spiking kernel bindings match the declared layouts', () => {
     ['neuron-update', neuronUpdateWgsl(plan, [plan.pops[1]], [])],
     ['neuron-update', neuronUpdateWgsl(plan, plan.pops, [], true)],
     ['synapse-spike', synapseSpikeWgsl(plan, [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], 0, 157)],
+    ['spiking-fused', spikingFusedWgsl(plan, [{ pop: 1, rec: 0, bitsBase: 0 }], [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], true)],
+    ['spiking-fused', spikingFusedWgsl(plan, [], [])],
     ['record-gather', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['record-rate', recordRateWgsl(plan, plan.pops[0], 3)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],

@@ -1,0 +1,38 @@
+/**
+ * Assembles spiking-fused (shaders/spiking-fused.wgsl): every step of a chunk of one instance per
+ * workgroup. It splices the same generated neuron step functions as neuron-update (one per neuron model,
+ * engine/codegen/spiking-neuron.ts) and the same spike delivery as synapse-spike (lib/deliver.wgsl).
+ */
+import fused from '../../shaders/spiking-fused.wgsl';
+import type { SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
+import { bindings, constants, spikingSplice } from './spiking-common.ts';
+import { neuronLib, neuronStepWgsl, popInfoWgsl, type SpikeRecordSlot } from './spiking-neuron.ts';
+import { synapseTables } from './spiking.ts';
+import type { Constants } from './wgsl.ts';
+
+/** Invocations per workgroup of the fused kernel. */
+export const FUSED_WORKGROUP = 256;
+/**
+ * Invocations that walk one spike's synapses (WG / SPIKE_LANES spikes at a time): with all of them on
+ * each spike, a 100-synapse row kept 256 invocations in step for every spike (lavapipe: the 1,000-neuron
+ * network's delivery took about 65 us per step).
+ */
+export const SPIKE_LANES = 32;
+
+/**
+ * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
+ * populations' stored rows (one part); with `faults`, every neuron's state is checked after each step.
+ */
+export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false): string {
+  const models = [...new Set(plan.pops.map((p) => p.model.name))];
+  const fn = (name: string) => `neuron_m${models.indexOf(name)}`;
+  const steps = models.map((name) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), fn(name), faults));
+  // Population k (its table row a constant the compiler can fold): its parameters once, then its neurons
+  // lid, lid + WG, ... through its model's step function.
+  const cases = plan.pops.map((p, k) => `    case ${k}u: { let P = pop_info(${k}u); let prm = params_${fn(p.model.name)}(P, b); for (var i = lid; i < P.n; i += WG) { if (${fn(p.model.name)}(P, b, i, step, prm)) { emit(${k}u, P, b, i, s); } } }`);
+  const population = `fn step_population(k: u32, b: u32, s: u32, step: u32, lid: u32) {\n  switch k {\n${cases.join('\n')}\n    default: {}\n  }\n}`;
+  const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, SPIKE_LANES, DT: Math.fround(plan.dt) };
+  const variables = Math.max(...plan.pops.map((p) => p.model.stateNames.length));
+  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres)];
+  return spikingSplice('spiking-fused', fused, { constants: constants(consts), lib: lib.join('\n') });
+}

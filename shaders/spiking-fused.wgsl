@@ -1,0 +1,50 @@
+// spiking-fused: every step of a chunk of one instance in one workgroup (workgroup b = instance b), one
+// dispatch per chunk (engine/run/spiking-fused.ts says which networks take this path). Per step:
+//   1. every population's neurons step (the models' generated step functions, lib/neuron-step.wgsl, as
+//      in neuron-update, with the parameters loaded once per population); a spike is appended to the instance's own list (its region of `spikes`, count
+//      in workgroup memory) and, when recorded, set in the recorder's bitset row (row = step in chunk);
+//   2. the step's spikes propagate through the stored synapses into the instance's input rings
+//      (lib/deliver.wgsl: deliver_row, as in synapse-spike);
+// with workgroup and storage barriers between the phases. Fixed-point adds commute, so the result is the
+// multi-dispatch path's bit for bit. StepInfo is the chunk's first step's; `count` is the chunk's steps.
+// Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits, then the stored synapses
+// (lib/deliver.wgsl; one part of rows only).
+//!splice constants
+//!splice lib
+
+// Spikes of this step per population (the instance's list lengths).
+var<workgroup> fired: array<atomic<u32>, NPOPS>;
+
+// Spike of neuron i of population k (P) of instance b at step s of the chunk: appended to the instance's
+// list and, when recorded, set in the recorder's bitset row s.
+fn emit(k: u32, P: PopInfo, b: u32, i: u32, s: u32) {
+  let c = atomicAdd(&fired[k], 1u);
+  spikes[P.spike_base + b * P.n + c] = i;
+  if (P.rec != 0xFFFFFFFFu) {
+    atomicOr(&spike_bits[P.bits_base + (s * BATCH + b) * P.words + i / 32u], 1u << (i % 32u));
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b = wid.x;
+  for (var s = 0u; s < step_info.count; s++) {
+    let step = step_info.step + s;
+    // Each population's neurons through its model's step_population (generated: parameters loaded once, then neurons lid, lid + WG, ...).
+    for (var k = 0u; k < NPOPS; k++) { step_population(k, b, s, step, lid); }
+    storageBarrier();
+    workgroupBarrier();
+    for (var q = 0u; q < NPRE; q++) {
+      let pre = pre_info(q);
+      let count = atomicLoad(&fired[pre.pop]);
+      // SPIKE_LANES invocations per spike, WG / SPIKE_LANES spikes at a time.
+      for (var e = lid / SPIKE_LANES; e < count; e += WG / SPIKE_LANES) {
+        deliver_row(pre.row_base + spikes[pre.spike_base + b * pre.n + e], b, step, lid % SPIKE_LANES, SPIKE_LANES);
+      }
+    }
+    storageBarrier();
+    workgroupBarrier();
+    for (var k = lid; k < NPOPS; k += WG) { atomicStore(&fired[k], 0u); }
+    workgroupBarrier();
+  }
+}

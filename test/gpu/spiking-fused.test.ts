@@ -1,0 +1,166 @@
+/**
+ * The fused spiking path (one dispatch per chunk, one workgroup per instance) against the multi-dispatch
+ * path and the CPU twin, bit for bit: spikes, state variables and refractory counters after N steps, and
+ * the path each option and network gets.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SpikingSimulation, type SpikingOptions } from '../../engine/run/spiking-simulation.ts';
+import { SpikingReference } from '../../engine/reference/spiking.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
+import { SpecError } from '../../engine/errors.ts';
+import type { SpikingSpec } from '../../engine/spec/spiking.ts';
+import { twoPopulationSpiking } from '../spiking-specs.ts';
+import { withoutValidationErrors } from '../gpu-helpers.ts';
+
+interface Run { spikes: string[]; state: Float32Array; refrac: Uint32Array; path: string; labels: string[] }
+
+async function gpuRun(spec: SpikingSpec, steps: number, opts: SpikingOptions): Promise<Run> {
+  return withoutValidationErrors(async () => {
+    const sim = await SpikingSimulation.create(spec, opts);
+    const spikes: string[] = [];
+    await sim.run(steps, { onSpikes: (rec, s, b, n) => { for (let k = 0; k < s.length; k++) spikes.push(`${rec}:${s[k]}:${b[k]}:${n[k]}`); } });
+    const { state, refrac } = await sim.read();
+    sim.destroy();
+    return { spikes: spikes.sort(), state, refrac, path: sim.path.kind, labels: sim.kernelLabels };
+  });
+}
+
+function twinRun(spec: SpikingSpec, steps: number, batch?: number): Run {
+  const { plan } = compileSpiking(spec, batch ? { batch } : {});
+  const ref = new SpikingReference(plan, spec);
+  const recName = new Map<number, string>();
+  for (const r of spec.record ?? []) if (r.what === 'spikes') recName.set(plan.pops.findIndex((p) => p.name === r.population), r.name);
+  const spikes: string[] = [];
+  for (let t = 0; t < steps; t++) for (const sp of ref.advance()) if (recName.has(sp.pop)) spikes.push(`${recName.get(sp.pop)}:${sp.step}:${sp.instance}:${sp.neuron}`);
+  return { spikes: spikes.sort(), state: ref.state, refrac: Uint32Array.from(ref.refrac), path: 'twin', labels: [] };
+}
+
+/** Fused == multi-dispatch == twin, bit for bit; returns the fused run. */
+async function expectSame(spec: SpikingSpec, steps: number, opts: SpikingOptions = {}, minSpikes = 20): Promise<Run> {
+  const fused = await gpuRun(spec, steps, { chunkSteps: 37, ...opts, fused: 'on' });
+  const multi = await gpuRun(spec, steps, { chunkSteps: 37, ...opts, fused: 'off' });
+  const twin = twinRun(spec, steps, opts.batch);
+  expect(fused.path).toBe('fused');
+  expect(fused.labels).toHaveLength(1);
+  expect(multi.path).toBe('multi-dispatch');
+  expect(fused.spikes.length).toBeGreaterThan(minSpikes);
+  expect(fused.spikes).toEqual(twin.spikes);
+  expect(multi.spikes).toEqual(twin.spikes);
+  for (const r of [fused, multi]) {
+    expect(Buffer.from(r.state.buffer).equals(Buffer.from(twin.state.buffer))).toBe(true);
+    expect(r.refrac).toEqual(twin.refrac);
+  }
+  return fused;
+}
+
+/** The two-population network (every stored connectivity kind, delays up to 25 steps, Poisson and DC) with spike recorders only. */
+function spikesOnly(model = 'lif_coba'): SpikingSpec {
+  const spec = twoPopulationSpiking(model);
+  spec.record = spec.record!.filter((r) => r.what === 'spikes');
+  return spec;
+}
+
+describe('fused spiking path: bit for bit with the multi-dispatch path and the CPU twin', () => {
+  it('one population driven by Poisson input, no synapses', async () => {
+    const spec: SpikingSpec = {
+      dt: 0.1, seed: 5,
+      populations: [{ name: 'P', size: 150, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
+      inputs: [{ name: 'bg', target: 'P', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' }],
+      record: [{ name: 'sP', population: 'P', what: 'spikes' }],
+    };
+    await expectSame(spec, 120);
+  });
+
+  it('E/I with stored synapses of every kind, delays of 1 to 25 steps, Poisson and DC (lif_coba and adlif_psc_exp)', async () => {
+    const a = await expectSame(spikesOnly('lif_coba'), 200);
+    expect(a.spikes.some((s) => s.startsWith('sE:')) && a.spikes.some((s) => s.startsWith('sI:'))).toBe(true);
+    await expectSame(spikesOnly('adlif_psc_exp'), 150);
+  });
+
+  it('DC input alone drives synchronous volleys (more spikes in a step than the kernel delivers at once) through a delayed projection', async () => {
+    const spec: SpikingSpec = {
+      dt: 0.1, seed: 9,
+      populations: [
+        { name: 'D', size: 40, model: 'lif_psc_exp', init: { V: -60 } },
+        { name: 'T', size: 30, model: 'lif_psc_exp' },
+      ],
+      projections: [{ name: 'DT', from: 'D', to: 'T', port: 'exc', connectivity: { type: 'fixed-indegree', k: 10 }, weight: 1500, delay: 1.7 }],
+      inputs: [{ name: 'dc', target: 'D', type: 'dc', amplitude: 600 }],
+      record: [{ name: 'sD', population: 'D', what: 'spikes' }, { name: 'sT', population: 'T', what: 'spikes' }],
+    };
+    const r = await expectSame(spec, 300);
+    expect(r.spikes.some((s) => s.startsWith('sT:'))).toBe(true);
+    // All 40 of D fire in the same steps: more than WG / SPIKE_LANES (engine/codegen/spiking-fused.ts) spikes to deliver at once.
+    const perStep = new Map<string, number>();
+    for (const x of r.spikes.filter((s) => s.startsWith('sD:'))) perStep.set(x.split(':')[1], (perStep.get(x.split(':')[1]) ?? 0) + 1);
+    expect(Math.max(...perStep.values())).toBe(40);
+  });
+
+  it('a batch of 3 with per-instance neuron parameters and weights; one population recorded', async () => {
+    const spec = spikesOnly('lif_coba');
+    spec.record = spec.record!.filter((r) => r.name === 'sI');
+    spec.batch = { size: 3, params: { 'populations.E.tau_m': [20, 15, 25], 'projections.EI.weight': [0.6, 0.2, 1.5], 'projections.EE.weightScale': [1, 0.5, 2] }, seeds: [3, 4, 5] };
+    const r = await expectSame(spec, 150);
+    expect(new Set(r.spikes.map((s) => s.split(':')[2])).size).toBe(3);
+    expect(r.spikes.every((s) => s.startsWith('sI:'))).toBe(true);
+  });
+
+  it('chunks that do not divide the steps: any chunk size gives the same run', async () => {
+    const one = await expectSame(spikesOnly(), 100, { chunkSteps: 13, batch: 2 });
+    const whole = await gpuRun(spikesOnly(), 100, { chunkSteps: 100, batch: 2, fused: 'on' });
+    expect(whole.spikes).toEqual(one.spikes);
+    expect(Buffer.from(whole.state.buffer).equals(Buffer.from(one.state.buffer))).toBe(true);
+  });
+});
+
+describe('fused spiking path: golden digests', () => {
+  // The golden spike-train digests of test/gpu/spiking-vs-reference.test.ts (batch 2, 200 steps, chunks
+  // of 50), which run on the multi-dispatch path (they record V): the same spikes on the fused path.
+  for (const [model, digest] of [['lif_psc_exp', 'a172ae5160ec1124'], ['coba', '38d3b945b69d46c8']]) {
+    it(`${model}: the golden digest`, async () => {
+      const r = await gpuRun(spikesOnly(model), 200, { batch: 2, chunkSteps: 50, fused: 'on' });
+      expect(r.path).toBe('fused');
+      expect(createHash('sha256').update(r.spikes.join(',')).digest('hex').slice(0, 16)).toBe(digest);
+    });
+  }
+});
+
+describe('fused spiking path: saved state', () => {
+  it('a state saved on the fused path continues on the multi-dispatch path (and back) as one uninterrupted run', async () => {
+    const spec = spikesOnly();
+    const whole = await gpuRun(spec, 120, { chunkSteps: 40, batch: 2, fused: 'on' });
+    const spikes: string[] = [];
+    const onSpikes = (rec: string, s: Uint32Array, b: Uint32Array, n: Uint32Array) => { for (let k = 0; k < s.length; k++) spikes.push(`${rec}:${s[k]}:${b[k]}:${n[k]}`); };
+    const first = await SpikingSimulation.create(spec, { chunkSteps: 40, batch: 2, fused: 'on' });
+    await first.run(50, { onSpikes });
+    const mid = await first.saveState();
+    const second = await SpikingSimulation.create(spec, { chunkSteps: 40, batch: 2, fused: 'off' });
+    second.loadState(mid);
+    await second.run(40, { onSpikes });
+    const third = await SpikingSimulation.create(spec, { chunkSteps: 40, batch: 2, fused: 'on' });
+    third.loadState(await second.saveState());
+    await third.run(30, { onSpikes });
+    const { state } = await third.read();
+    for (const sim of [first, second, third]) sim.destroy();
+    expect(spikes.sort()).toEqual(whole.spikes);
+    expect(Buffer.from(state.buffer).equals(Buffer.from(whole.state.buffer))).toBe(true);
+  });
+});
+
+describe('fused spiking path: which path runs', () => {
+  it("'on' with a feature the fused kernel does not cover is a SpecError naming it; 'auto' falls back and says why", async () => {
+    const spec = twoPopulationSpiking(); // records a state variable
+    await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(SpecError);
+    await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(/fused.*state recorders/);
+    const sim = await SpikingSimulation.create(spec, { fused: 'auto' });
+    expect(sim.path).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover state recorders' });
+    expect(sim.kernelLabels.length).toBeGreaterThan(1);
+    sim.destroy();
+    await expect(SpikingSimulation.create(spikesOnly(), { fused: 'yes' as never })).rejects.toThrow(/fused: expected 'auto', 'on' or 'off'/);
+    // The default on this CPU adapter: fused (157 neurons per instance).
+    const auto = await SpikingSimulation.create(spikesOnly());
+    expect(auto.path).toEqual({ kind: 'fused', reason: 'auto: 157 neurons per instance <= 32000 (CPU adapter, measured limit)' });
+    auto.destroy();
+  });
+});

@@ -1,0 +1,40 @@
+/** Which path runs a spiking network (engine/plan/spiking-path.ts): the option, the features the fused kernel covers, the size rule per adapter class. */
+import { describe, expect, it } from 'vitest';
+import { chooseSpikingPath, fusedBlockers, FUSED_MAX_NEURONS } from '../../engine/plan/spiking-path.ts';
+import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
+import { validateRecorders } from '../../engine/plan/spiking-recorders.ts';
+import { SpecError } from '../../engine/errors.ts';
+import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
+import type { SpikingPlan } from '../../engine/plan/spiking.ts';
+
+const sized = (...sizes: number[]) => ({ pops: sizes.map((size) => ({ size })) }) as unknown as SpikingPlan;
+const blockersOf = (spec: ReturnType<typeof twoPopulationSpiking>) => { const c = compileSpiking(spec); return fusedBlockers(c.plan, validateRecorders(c.spec, c.plan)); };
+
+describe('spiking path', () => {
+  it('auto: fused up to the adapter class\'s neurons per instance, summed over populations', () => {
+    const { software, gpu } = FUSED_MAX_NEURONS;
+    expect(chooseSpikingPath('auto', sized(software - 100, 100), [], true)).toEqual({ kind: 'fused', reason: `auto: ${software} neurons per instance <= ${software} (CPU adapter, measured limit)` });
+    expect(chooseSpikingPath(undefined, sized(software, 1), [], true).kind).toBe('multi-dispatch');
+    expect(chooseSpikingPath('auto', sized(gpu), [], false).kind).toBe('fused');
+    expect(chooseSpikingPath('auto', sized(gpu + 1), [], false)).toEqual({ kind: 'multi-dispatch', reason: `auto: ${gpu + 1} neurons per instance > ${gpu} (GPU, unmeasured placeholder)` });
+  });
+
+  it('what the fused kernel does not cover: auto falls back and says why, on is a SpecError naming it, off never fuses', () => {
+    const spikesOnly = twoPopulationSpiking();
+    spikesOnly.record = spikesOnly.record!.filter((r) => r.what === 'spikes');
+    expect(blockersOf(spikesOnly)).toEqual([]);
+    expect(blockersOf(twoPopulationSpiking())).toEqual(['state recorders']);
+    expect(blockersOf(proceduralSpiking())).toEqual(['procedural projections', 'state recorders']);
+    expect(blockersOf(plasticSpec())).toEqual(['plastic projections', 'modulators', 'weight recorders', 'modulator recorders']);
+    const rate = twoPopulationSpiking();
+    rate.record = [{ name: 'r', population: 'E', what: 'rate', every: 10 }];
+    rate.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [1], neurons: [0], weight: 10, port: 'exc' });
+    expect(blockersOf(rate)).toEqual(['spike-train inputs', 'rate recorders']);
+    expect(chooseSpikingPath('auto', sized(10), ['state recorders'], true)).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover state recorders' });
+    expect(() => chooseSpikingPath('on', sized(10), ['state recorders', 'modulators'], true)).toThrow(SpecError);
+    expect(() => chooseSpikingPath('on', sized(10), ['state recorders', 'modulators'], true)).toThrow("'on', but the fused path does not cover state recorders, modulators");
+    expect(chooseSpikingPath('on', sized(10 ** 6), [], false).kind).toBe('fused');
+    expect(chooseSpikingPath('off', sized(10), [], true)).toEqual({ kind: 'multi-dispatch', reason: "option fused: 'off'" });
+    expect(() => chooseSpikingPath('yes' as never, sized(10), [], true)).toThrow(/expected 'auto', 'on' or 'off', got "yes"/);
+  });
+});
