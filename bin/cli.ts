@@ -145,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
     const report = await inspectTarget({
       target, out: o.out, steps: num(o.steps, '--steps'), dt: num(o.dt, '--dt'), batch: num(o.batch, '--batch'), seed: num(o.seed, '--seed'),
       scale: num(o.scale, '--scale'), background: background(o.background), procedural: o.procedural, backend: o.backend, adapter: o.adapter,
+      ...(o.fused !== undefined ? { fused: o.fused as FusedMode } : {}),
     });
     console.log(o.json ? JSON.stringify(report, null, 1) : formatInspection(report));
     return report.refusals.length ? 2 : 0;

@@ -29,7 +29,7 @@ function planned(req: InspectRequest): { spec: unknown; steps: number; batch?: n
 export async function inspectTarget(req: InspectRequest): Promise<InspectReport> {
   const { spec, steps, batch, inMemory } = planned(req);
   const out = req.out ?? defaultOut(req.target);
-  const report = await inspect(spec, { steps, batch, backend: req.backend, adapter: req.adapter, calibrate: !req.noCalibration });
+  const report = await inspect(spec, { steps, batch, backend: req.backend, adapter: req.adapter, calibrate: !req.noCalibration, fused: req.fused });
   const disk = freeSpace(out);
   const bytes = report.recording.bytes + report.recording.recorders.length * STREAM_HEADER;
   if (disk && bytes > disk.free) report.refusals.push({ field: 'record', message: `the recordings need ${formatBytes(bytes)} in ${out}; its file system has ${formatBytes(disk.free)} free (statfs)` });

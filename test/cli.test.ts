@@ -61,7 +61,7 @@ describe('lamina CLI', () => {
     expect(meta.seed).toBe(5);
     // Dispatches: every kernel each step, ra every 2 steps, mean every step; 20 steps encoded in one chunk.
     const K = meta.kernels.length;
-    expect(meta.dispatches).toEqual({ per_step: K + 1.5, per_chunk: 256 * K + 128 + 256, chunk_steps: 256, every_step: K, conditional_per_step: 0, recorders_per_step: 1.5, passes_per_chunk: 1, encoded: 20 * K + 10 + 20 });
+    expect(meta.dispatches).toEqual({ per_step: K + 1.5, per_chunk: 256 * K + 128 + 256, chunk_steps: 256, every_step: K, conditional_per_step: 0, per_chunk_slots: 0, recorders_per_step: 1.5, passes_per_chunk: 1, encoded: 20 * K + 10 + 20 });
     const ra = readFileSync(join(out, 'ra.npy')).toString('latin1', 0, 128);
     expect(ra).toContain("'shape': (10, 3, 10)");
   });

@@ -48,7 +48,7 @@ export function fusedBlockers(plan: SpikingPlan, records: ValidRecorders): strin
  * The path for `mode`, given what the fused kernel does not cover (`blockers`, including the runtime's:
  * synapse parts, workgroup limits) and the adapter's class.
  */
-export function chooseSpikingPath(mode: FusedMode | undefined, plan: SpikingPlan, blockers: string[], software: boolean): SpikingPath {
+export function chooseSpikingPath(mode: FusedMode | undefined, perInstance: number, blockers: string[], software: boolean): SpikingPath {
   const m = mode ?? 'auto';
   if (m !== 'auto' && m !== 'on' && m !== 'off') throw new SpecError('fused', `expected 'auto', 'on' or 'off', got ${JSON.stringify(mode)}`);
   const uncovered = `the fused path does not cover ${blockers.join(', ')}`;
@@ -58,7 +58,6 @@ export function chooseSpikingPath(mode: FusedMode | undefined, plan: SpikingPlan
   }
   if (m === 'off') return { kind: 'multi-dispatch', reason: "option fused: 'off'" };
   if (blockers.length) return { kind: 'multi-dispatch', reason: uncovered };
-  const perInstance = plan.pops.reduce((a, p) => a + p.size, 0);
   const max = software ? FUSED_MAX_NEURONS.software : FUSED_MAX_NEURONS.gpu;
   const rule = `${perInstance} neurons per instance ${perInstance <= max ? '<=' : '>'} ${max} (${software ? 'CPU adapter, measured limit' : 'GPU, unmeasured placeholder'})`;
   return { kind: perInstance <= max ? 'fused' : 'multi-dispatch', reason: `auto: ${rule}` };

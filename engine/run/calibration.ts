@@ -55,7 +55,7 @@ interface Timed { seconds: number; steps: number; dispatches: number; work: numb
 /** Builds `spec`, runs it for a few chunks after a warm-up and returns its seconds per step with the footprint's counts. */
 async function timeNetwork(spec: NetworkSpec | SpikingSpec, kind: 'rate' | 'spiking', opts: { backend?: string; adapter?: string }, bindingLimit: number): Promise<Timed> {
   const chunkSteps = 64;
-  const sim = kind === 'rate' ? await RateSimulation.create(spec, { ...opts, chunkSteps }) : await SpikingSimulation.create(structuredClone(spec), { ...opts, chunkSteps });
+  const sim = kind === 'rate' ? await RateSimulation.create(spec, { ...opts, chunkSteps }) : await SpikingSimulation.create(structuredClone(spec), { ...opts, chunkSteps, fused: 'off' });
   let spikes = 0;
   const run = async (steps: number) => {
     spikes = 0;
@@ -70,7 +70,7 @@ async function timeNetwork(spec: NetworkSpec | SpikingSpec, kind: 'rate' | 'spik
     const neurons = spec.populations.reduce((a, p) => a + p.size, 0);
     // The footprint's work at the rate the network actually fired.
     const fp = kind === 'rate' ? rateFootprint(validateSpec(spec), { chunkSteps, bindingLimit })
-      : spikingFootprint(spec, { chunkSteps, bindingLimit, assumedRateHz: spikes / neurons / (steps * spec.dt * 1e-3) })!;
+      : spikingFootprint(spec, { chunkSteps, bindingLimit, fused: 'off', assumedRateHz: spikes / neurons / (steps * spec.dt * 1e-3) })!;
     return { seconds: t / steps, steps, dispatches: fp.dispatches.reduce((a, d) => a + d.perStep, 0), work: fp.workPerStep, gemm: fp.gemmWorkPerStep, label: `${neurons}-unit` };
   } finally {
     sim.destroy();

@@ -36,10 +36,15 @@ export interface Chunk<D = unknown> {
   data: D;
 }
 
-/** A dispatch of every step, or of the steps where `when` holds (s: the step's index in the chunk). */
+/**
+ * A dispatch of every step, or of the steps where `when` holds (s: the step's index in the chunk), or,
+ * with `perChunk`, once per chunk before its first step's other slots (a kernel that loops over the
+ * chunk's steps itself).
+ */
 export interface StepSlot<D = unknown> {
   kernel: Kernel;
   when?: (chunk: Chunk<D>, s: number) => boolean;
+  perChunk?: boolean;
 }
 
 /**
@@ -203,7 +208,7 @@ function encodeChunk<D>(device: GPUDevice, program: StepProgram<D>, chunk: Chunk
   let dispatches = 0;
   for (let s = 0; s < count; s++) {
     const group0 = program.group0(n0 + s, s);
-    for (const slot of program.slots) if (!slot.when || slot.when(chunk, s)) dispatches += dispatch(pass, slot.kernel, group0);
+    for (const slot of program.slots) if (slot.perChunk ? s === 0 : !slot.when || slot.when(chunk, s)) dispatches += dispatch(pass, slot.kernel, group0);
     for (let k = 0; k < R; k++) { const kernel = recs[k].kernel; if (kernel && takes[s * R + k]) dispatches += dispatch(pass, kernel, group0); }
     if (hasCopies && recs.some((r, k) => r.copy && takes[s * R + k])) {
       // Buffer copies go between compute passes.

@@ -14,6 +14,8 @@ export interface DispatchCount {
   everyStep: number;
   /** Slots dispatched only in the steps where their predicate holds (e.g. an eligibility pass while its modulator is not zero). */
   conditional: number;
+  /** Slots dispatched once per chunk (the fused spiking kernel, which loops over the chunk's steps itself). */
+  perChunkSlots: number;
   /** Recorder kernels' dispatches per step, on average (1 / every each). */
   recorders: number;
   /** Dispatches per step: everyStep + recorders, with the conditional slots counted in every step (an upper bound when there are any). */
@@ -26,8 +28,9 @@ export interface DispatchCount {
 
 /** The dispatches `program` encodes per step and per chunk of `chunkSteps` steps. */
 export function countDispatches<D>(program: Pick<StepProgram<D>, 'slots' | 'recorders'>, chunkSteps: number): DispatchCount {
-  const everyStep = program.slots.filter((s) => !s.when).length;
-  const conditional = program.slots.length - everyStep;
+  const everyStep = program.slots.filter((s) => !s.when && !s.perChunk).length;
+  const once = program.slots.filter((s) => s.perChunk).length;
+  const conditional = program.slots.length - everyStep - once;
   const rows = (r: StepProgram<D>['recorders'][number]) => (r.everyStep ? chunkSteps : plannedRows(r.every, 0, chunkSteps));
   const kernels = program.recorders.filter((r) => r.kernel);
   const recorderDispatches = kernels.reduce((a, r) => a + rows(r), 0);
@@ -37,8 +40,8 @@ export function countDispatches<D>(program: Pick<StepProgram<D>, 'slots' | 'reco
   for (let s = 0; s < chunkSteps; s++) if (copies.some((r) => r.everyStep || fires(r.every, s))) breaks++;
   const recorders = kernels.reduce((a, r) => a + (r.everyStep ? 1 : 1 / r.every), 0);
   return {
-    chunkSteps, everyStep, conditional, recorders, perStep: everyStep + conditional + recorders,
-    perChunk: (everyStep + conditional) * chunkSteps + recorderDispatches, passesPerChunk: 1 + breaks,
+    chunkSteps, everyStep, conditional, perChunkSlots: once, recorders, perStep: everyStep + conditional + once / chunkSteps + recorders,
+    perChunk: (everyStep + conditional) * chunkSteps + once + recorderDispatches, passesPerChunk: 1 + breaks,
   };
 }
 
@@ -46,6 +49,6 @@ export function countDispatches<D>(program: Pick<StepProgram<D>, 'slots' | 'reco
 export function dispatchMeta(c: DispatchCount, encoded: number) {
   return {
     per_step: c.perStep, per_chunk: c.perChunk, chunk_steps: c.chunkSteps, every_step: c.everyStep,
-    conditional_per_step: c.conditional, recorders_per_step: c.recorders, passes_per_chunk: c.passesPerChunk, encoded,
+    conditional_per_step: c.conditional, per_chunk_slots: c.perChunkSlots, recorders_per_step: c.recorders, passes_per_chunk: c.passesPerChunk, encoded,
   };
 }

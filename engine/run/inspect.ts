@@ -8,6 +8,7 @@
  */
 import { compileSpiking } from '../plan/compile-spiking.ts';
 import { acquireGpu, isSoftwareAdapter, type DeviceOptions } from '../gpu/device.ts';
+import type { FusedMode } from '../plan/spiking-path.ts';
 import { isSpikingSpec } from '../spec/kind.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
 import { hostMemory, type HostMemory } from '../util/host.ts';
@@ -27,6 +28,8 @@ export interface InspectOptions extends DeviceOptions {
   calibrate?: boolean;
   /** Mean firing rate assumed for spiking traffic and spike-table volume [Hz] (default 10). */
   assumedRateHz?: number;
+  /** Spiking networks: the fused-path option the run would use (default 'auto'). */
+  fused?: FusedMode;
 }
 
 export interface Inspection {
@@ -58,7 +61,7 @@ export interface Inspection {
 }
 
 /** The footprint of a spec of either kind (a SpecError for a spec that is not valid). */
-export function footprintOf(spec: unknown, opts: InspectOptions & { bindingLimit: number }): Footprint {
+export function footprintOf(spec: unknown, opts: InspectOptions & { bindingLimit: number; software?: boolean; maxWorkgroups?: number }): Footprint {
   const chunkSteps = opts.chunkSteps;
   if (!isSpikingSpec(spec)) return rateFootprint(validateSpec(spec), { ...opts, chunkSteps });
   const fp = spikingFootprint(spec, { ...opts, chunkSteps });
@@ -71,7 +74,7 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
   const gpu = await acquireGpu(opts);
   const { limits } = gpu.device;
   const software = isSoftwareAdapter(gpu.info);
-  const fp = footprintOf(spec, { ...opts, bindingLimit: limits.maxStorageBufferBindingSize });
+  const fp = footprintOf(spec, { ...opts, bindingLimit: limits.maxStorageBufferBindingSize, software, maxWorkgroups: limits.maxComputeWorkgroupsPerDimension });
   const steps = opts.steps ?? 1000;
   const dt = (spec as { dt: number }).dt;
   const memory = hostMemory();

@@ -12,6 +12,7 @@ import { PROJ_WORDS } from '../codegen/spiking.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
 import { packGroups, plasticWords } from '../plan/plastic-groups.ts';
+import { chooseSpikingPath, type FusedMode } from '../plan/spiking-path.ts';
 import { model } from '../plan/spiking-models.ts';
 import { GEN_WORDS } from '../reference/synapse-build.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
@@ -27,6 +28,11 @@ export interface SpikingFootprintOptions {
   assumedRateHz?: number;
   /** The numerical fault check's words follow the spike counts (default true, as in the simulation). */
   detectFaults?: boolean;
+  /** The fused-path option and the adapter class, which choose the path as the simulation does (default 'auto', a GPU). */
+  fused?: FusedMode;
+  software?: boolean;
+  /** The adapter's maxComputeWorkgroupsPerDimension (the fused path runs one workgroup per instance); default 65535. */
+  maxWorkgroups?: number;
 }
 
 /**
@@ -55,6 +61,7 @@ function maxOf(d: unknown, dflt: number): { max: number; exact: boolean } {
 interface Pop { name: string; size: number; states: number; params: number; ports: number; slots: number; index: number }
 
 export function spikingFootprint(raw: unknown, opts: SpikingFootprintOptions): Footprint | undefined {
+  chooseSpikingPath(opts.fused, 0, [], false); // a bad option is a SpecError, not a malformed spec
   try {
     return walk(raw as SpikingSpec & Obj, opts);
   } catch {
@@ -90,6 +97,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   const hostBuilt: { field: string; name: string; synapses: number; estimate: boolean }[] = [];
   const targets: { name: string; port: string; keyable: boolean; gain?: string }[] = [];
   let estimated = false;
+  let storedParts = 0;
   list(spec.projections).forEach((pr, index) => {
     const o = pr as Obj, c = (isObj(o.connectivity) ? o.connectivity : {}) as Obj;
     const pre = byName.get(o.from as string), post = byName.get(o.to as string);
@@ -172,6 +180,7 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
       parts.push([r0, rows, s]);
       estimated = true;
     }
+    storedParts = parts.length;
     const counted = parts.length > 1 || stored.some((s) => s.estimate);
     for (const [r0, r1, S] of parts) {
       const label = parts.length > 1 ? `synapses, rows ${r0}..${r1 - 1}` : `synapses, rows 0..${rows - 1}`;
@@ -303,6 +312,27 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
       staging += Math.ceil(chunkSteps / every) * B * units * 4;
     }
   }
+  // The path, as SpikingSimulation.create chooses it (engine/plan/spiking-path.ts: fusedBlockers from the
+  // plan; here from the spec): the fused path replaces every kernel of the step by one dispatch per chunk.
+  const blockers = [
+    ...(list(spec.inputs).some((i) => isObj(i) && i.type === 'spikes') ? ['spike-train inputs'] : []),
+    ...(procedural.length ? ['procedural projections'] : []),
+    ...(plastic.length ? ['plastic projections'] : []),
+    ...(list(spec.modulators).length ? ['modulators'] : []),
+    ...(records.some((r) => r.what !== 'spikes') ? ['recorders other than spikes'] : []),
+    ...(storedParts > 1 ? [`stored synapses in ${storedParts} parts (one storage binding each)`] : []),
+    ...(B > (opts.maxWorkgroups ?? 65535) ? [`a batch of ${B} (more than ${opts.maxWorkgroups ?? 65535} workgroups)`] : []),
+  ];
+  // 'on' with a blocker is a SpecError of the simulation; the dry run counts the multi-dispatch path then.
+  const path = opts.fused === 'on' && blockers.length
+    ? { kind: 'multi-dispatch', reason: `fused 'on' is refused: the fused path does not cover ${blockers.join(', ')}` }
+    : chooseSpikingPath(opts.fused, neurons / B, blockers, opts.software ?? false);
+  if (path.kind === 'fused') {
+    const copies = dispatches.filter((d) => d.copy);
+    dispatches.length = 0;
+    dispatches.push({ label: `spiking-fused (every step of a chunk of ${chunkSteps}; ${B} workgroup${B > 1 ? 's' : ''})`, perStep: 1 / chunkSteps }, ...copies);
+  }
+  notes.push(`path: ${path.kind} (${path.reason})`);
   const inFlight = opts.maxInFlight ?? 3;
   if (staging > 0) {
     gpu.push({ field: 'record', label: `readback staging of one chunk's recordings (${chunkSteps} steps)`, bytes: staging, usage: 'staging' });

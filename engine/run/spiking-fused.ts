@@ -27,5 +27,5 @@ export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined,
   const pres = part ? built!.pres : [];
   const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''})`;
   const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults), [spikeBits, ...stored], [ctx.plan.batch, 1, 1]);
-  return { kernel, when: (_, s) => s === 0 };
+  return { kernel, perChunk: true };
 }

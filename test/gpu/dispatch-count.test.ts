@@ -7,7 +7,7 @@ import { footprintOf, inspect } from '../../engine/run/inspect.ts';
 import { RateSimulation } from '../../engine/run/rate-simulation.ts';
 import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
-import { plasticSpec } from '../spiking-specs.ts';
+import { plasticSpec, twoPopulationSpiking } from '../spiking-specs.ts';
 
 /** Counts the dispatches and compute passes encoded on `device` from now on. */
 function countingEncoder(device: GPUDevice) {
@@ -36,7 +36,7 @@ describe('dispatches per step and per chunk', () => {
     const K = sim.kernelNames.length;
     const d = sim.dispatches;
     // Recorders rE every 2, xI every 3, meanE every step: per chunk of 12 steps 6 + 4 + 12 rows.
-    expect(d).toEqual({ chunkSteps: C, everyStep: K, conditional: 0, recorders: 1 / 2 + 1 / 3 + 1, perStep: K + 1 / 2 + 1 / 3 + 1, perChunk: K * C + 6 + 4 + 12, passesPerChunk: 1 });
+    expect(d).toEqual({ chunkSteps: C, everyStep: K, conditional: 0, perChunkSlots: 0, recorders: 1 / 2 + 1 / 3 + 1, perStep: K + 1 / 2 + 1 / 3 + 1, perChunk: K * C + 6 + 4 + 12, passesPerChunk: 1 });
     const { counted, restore } = countingEncoder(sim.gpu.device);
     const t = await sim.run(C);
     restore();
@@ -58,7 +58,7 @@ describe('dispatches per step and per chunk', () => {
     // kind for both plastic projections: trace, pre, post; the eligibility pass (three-factor EI) only in
     // steps where "da" is not zero. No recorder kernels: spikes are set by neuron-update, the modulator
     // rows come from the host's table, the weights of EE (every 40 steps) are a buffer copy.
-    expect(d).toEqual({ chunkSteps: C, everyStep: 5, conditional: 1, recorders: 0, perStep: 6, perChunk: 6 * C, passesPerChunk: 1 });
+    expect(d).toEqual({ chunkSteps: C, everyStep: 5, conditional: 1, perChunkSlots: 0, recorders: 0, perStep: 6, perChunk: 6 * C, passesPerChunk: 1 });
     const { counted, restore } = countingEncoder(sim.gpu.device);
     // da = 0.5 (its initial value): the eligibility pass runs in every step.
     expect((await sim.run(C)).dispatches).toBe(6 * C);
@@ -73,6 +73,30 @@ describe('dispatches per step and per chunk', () => {
     expect(r.dispatchesPerStep).toBe(d.perStep);
     expect(r.dispatchesPerChunk).toBe(d.perChunk);
     sim.destroy();
+  });
+
+  it('spiking, fused path: one dispatch per chunk, and inspect chooses the path as the run does', async () => {
+    const spec = twoPopulationSpiking();
+    spec.record = spec.record!.filter((r) => r.what === 'spikes'); // a state recorder would keep the multi-dispatch path
+    const C = 10;
+    for (const fused of ['auto', 'off'] as const) {
+      const sim = await SpikingSimulation.create(structuredClone(spec), { chunkSteps: C, fused });
+      expect(sim.path.kind).toBe(fused === 'auto' ? 'fused' : 'multi-dispatch');
+      const d = sim.dispatches;
+      if (fused === 'auto') expect(d).toMatchObject({ everyStep: 0, conditional: 0, perChunkSlots: 1, perStep: 1 / C, perChunk: 1 });
+      const { counted, restore } = countingEncoder(sim.gpu.device);
+      expect((await sim.run(2 * C)).dispatches).toBe(2 * d.perChunk);
+      restore();
+      expect(counted.dispatches).toBe(2 * d.perChunk);
+      const r = await inspect(structuredClone(spec), { chunkSteps: C, calibrate: false, fused });
+      expect(r.dispatchesPerChunk).toBe(d.perChunk);
+      expect(r.dispatchesPerStep).toBeCloseTo(d.perStep, 12);
+      expect(r.notes).toContain(`path: ${sim.path.kind} (${sim.path.reason})`);
+      sim.destroy();
+    }
+    // 'on' with a state recorder: the run refuses it; the dry run counts the multi-dispatch path and says why.
+    const r = await inspect(twoPopulationSpiking(), { chunkSteps: C, calibrate: false, fused: 'on' });
+    expect(r.notes.find((n) => n.startsWith('path:'))).toMatch(/^path: multi-dispatch \(fused 'on' is refused: the fused path does not cover recorders other than spikes\)$/);
   });
 
   it('plastic projections that do not fit one binding together: one group each, the same results bit for bit', async () => {

@@ -5,9 +5,8 @@ import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { validateRecorders } from '../../engine/plan/spiking-recorders.ts';
 import { SpecError } from '../../engine/errors.ts';
 import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
-import type { SpikingPlan } from '../../engine/plan/spiking.ts';
 
-const sized = (...sizes: number[]) => ({ pops: sizes.map((size) => ({ size })) }) as unknown as SpikingPlan;
+const sized = (...sizes: number[]) => sizes.reduce((a, n) => a + n, 0);
 const blockersOf = (spec: ReturnType<typeof twoPopulationSpiking>) => { const c = compileSpiking(spec); return fusedBlockers(c.plan, validateRecorders(c.spec, c.plan)); };
 
 describe('spiking path', () => {
