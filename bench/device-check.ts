@@ -1,7 +1,9 @@
 /**
  * Correctness on whatever adapter runs it (used on lent GPUs, where the test suite does not run):
  * GPU against the CPU reference for each kernel path (matvec, tiled, tiled + split-K, CSR, padded rows,
- * noise), then the ring-attractor scenario's checks. Exits 1 on any failure.
+ * noise); spiking and plastic runs bit for bit against the CPU twin and the golden digests
+ * (test/golden-digests.ts), on the multi-dispatch and the chosen spiking path; then the ring-attractor
+ * scenario's checks. Exits 1 on any failure.
  *   node dist/device-check.mjs [--out DIR]
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +22,7 @@ import { SpikingReference } from '../engine/reference/spiking.ts';
 import { createHash } from 'node:crypto';
 import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import ruleExample from '../examples/plasticity-rules.json';
+import { GOLDEN } from '../test/golden-digests.ts';
 
 async function compare(spec: NetworkSpec, batch: number, steps: number, tuning?: KernelTuning): Promise<number> {
   const sim = await RateSimulation.create(spec, { batch, chunkSteps: 7, tuning });
@@ -51,8 +54,15 @@ for (const tuning of [{ gemmMaxSplit: 1 }, { gemmTileK: 32 }, { matvecThreadsPer
 }
 // Spiking: exact equality with the CPU twin (stored, procedural and spec-defined models), and a digest
 // of the spike trains that must be the same on every device (printed for comparison across machines).
-for (const [name, spec] of [['lif_psc_exp', twoPopulationSpiking()], ['coba (spec-defined)', twoPopulationSpiking('coba')], ['procedural', proceduralSpiking()]] as const) {
-  const sim = await SpikingSimulation.create(spec, { batch: 2, chunkSteps: 50 });
+const spikingRuns: [string, () => SpikingSpec, string][] = [
+  ['lif_psc_exp', () => twoPopulationSpiking(), GOLDEN.spikes.lif_psc_exp], ['coba (spec-defined)', () => twoPopulationSpiking('coba'), GOLDEN.spikes.coba],
+  ['procedural', () => proceduralSpiking(), GOLDEN.spikes.procedural],
+];
+// Each on the multi-dispatch path, and with its spikes alone recorded (recorded state keeps a network off
+// the fused path) on the path chosen for this adapter: the fused one where it covers the network.
+const spikesOnly = (spec: SpikingSpec): SpikingSpec => ({ ...spec, record: spec.record?.filter((r) => r.what === 'spikes') });
+for (const [name, spec, golden] of spikingRuns) for (const fused of ['off', 'auto'] as const) {
+  const sim = await SpikingSimulation.create(fused === 'off' ? spec() : spikesOnly(spec()), { batch: 2, chunkSteps: 50, fused });
   const gpu: string[] = [];
   await sim.run(200, { onSpikes: (r, s, b, n) => { for (let k = 0; k < s.length; k++) gpu.push(`${r}:${s[k]}:${b[k]}:${n[k]}`); } });
   const ref = new SpikingReference(sim.plan);
@@ -62,19 +72,19 @@ for (const [name, spec] of [['lif_psc_exp', twoPopulationSpiking()], ['coba (spe
   gpu.sort(); cpu.sort();
   const same = gpu.length === cpu.length && gpu.every((x, k) => x === cpu[k]);
   const digest = createHash('sha256').update(gpu.join(',')).digest('hex').slice(0, 16);
-  console.log(`  spiking ${name}: ${gpu.length} spikes, ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${digest}`);
-  if (!same) failed = true;
+  console.log(`  spiking ${name} (fused ${fused}: ${sim.path.kind}): ${gpu.length} spikes, ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${digest} ${digest === golden ? '= golden' : `FAIL: golden ${golden}`}`);
+  if (!same || digest !== golden) failed = true;
   sim.destroy();
 }
 // Spiking plasticity: STDP (additive with a gain, multiplicative gated) and three-factor, batch 3, and the
 // rules written in examples/plasticity-rules.json (triplet STDP, a voltage-dependent rule); the weights
 // must equal the CPU twin's bit for bit, and their digest is the same on every device.
-const plasticRuns: [string, SpikingSpec, number][] = [
-  ['stdp', plasticSpec({ threeFactor: false, batch: 3 }), 300],
-  ['three-factor', plasticSpec({ threeFactor: true, batch: 3 }), 300],
-  ['rules of examples/plasticity-rules.json', structuredClone(ruleExample) as SpikingSpec, 2400],
+const plasticRuns: [string, SpikingSpec, number, string][] = [
+  ['stdp', plasticSpec({ threeFactor: false, batch: 3 }), 300, GOLDEN.weights.stdp],
+  ['three-factor', plasticSpec({ threeFactor: true, batch: 3 }), 300, GOLDEN.weights.threeFactor],
+  ['rules of examples/plasticity-rules.json', structuredClone(ruleExample) as SpikingSpec, 2400, GOLDEN.weights.rules],
 ];
-for (const [name, spec, steps] of plasticRuns) {
+for (const [name, spec, steps, golden] of plasticRuns) {
   const sim = await SpikingSimulation.create(spec, { chunkSteps: 50 });
   await sim.run(steps);
   const ref = new SpikingReference(sim.plan);
@@ -87,8 +97,9 @@ for (const [name, spec, steps] of plasticRuns) {
     same &&= Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(r.buffer, r.byteOffset, r.byteLength));
     hash.update(Buffer.from(w.buffer, w.byteOffset, w.byteLength));
   }
-  console.log(`  plasticity ${name}: weights ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${hash.digest('hex').slice(0, 16)}`);
-  if (!same) failed = true;
+  const digest = hash.digest('hex').slice(0, 16);
+  console.log(`  plasticity ${name}: weights ${same ? 'identical to the CPU twin' : 'DIFFERENT from the CPU twin'}, digest ${digest} ${digest === golden ? '= golden' : `FAIL: golden ${golden}`}`);
+  if (!same || digest !== golden) failed = true;
   sim.destroy();
 }
 const ring = await runToDirectory({ target: 'ring-attractor', out: o.out! });

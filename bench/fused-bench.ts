@@ -14,6 +14,7 @@ import { adapterReport } from '../engine/gpu/device.ts';
 import { coba } from '../scenarios/coba.ts';
 import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import { finish, header, stats } from './harness.ts';
+import { smallNetwork } from './networks.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -56,13 +57,7 @@ if (!only || only.includes('coba')) {
 }
 const steps = Number(o.steps);
 if (!only || only.includes('overhead')) {
-  const spec: SpikingSpec = {
-    dt: 0.1, seed: 1,
-    populations: [{ name: 'n', size: 1000, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
-    projections: [{ name: 'rec', from: 'n', to: 'n', port: 'exc', connectivity: { type: 'fixed-indegree', k: 100 }, weight: 10, delay: 1.5 }],
-    inputs: [{ name: 'bg', target: 'n', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' }],
-    record: [{ name: 's', population: 'n', what: 'spikes' }],
-  };
+  const spec = smallNetwork(true);
   const r = await sideBySide(spec, steps);
   result.overhead_1000_neurons = { steps, fused_steps_per_s: perSecond(r.fused, steps), multi_steps_per_s: perSecond(r.multi, steps), fused_over_multi: r.fused_over_multi };
   console.error(`1,000 neurons: fused ${perSecond(r.fused, steps).median.toFixed(0)} steps/s, multi-dispatch ${perSecond(r.multi, steps).median.toFixed(0)}; time ratio ${r.fused_over_multi.median.toFixed(3)}`);

@@ -12,8 +12,7 @@
 import { parseArgs } from 'node:util';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
-import { coba } from '../scenarios/coba.ts';
-import type { PlasticitySpec, SpikingSpec } from '../engine/spec/spiking.ts';
+import { plasticityNetwork } from './networks.ts';
 import { finish, header, stats } from './harness.ts';
 
 const { values: o } = parseArgs({
@@ -23,33 +22,12 @@ const { values: o } = parseArgs({
   },
 });
 const n = Number(o.neurons), steps = Number(o.steps), repeats = Number(o.repeats);
-const K = 80;
-const result: Record<string, unknown> = { ...header('plasticity'), neurons: n, in_degree: K };
-
-function network(kind: 'static' | 'stdp' | 'three-factor'): SpikingSpec {
-  const nE = Math.round(0.8 * n), nI = n - nE;
-  const base = coba.build({ steps: 100 }).spec;
-  const rule = (w: number): PlasticitySpec | undefined => kind === 'static' ? undefined
-    : kind === 'stdp' ? { rule: 'stdp', aPlus: 0.01 * w, aMinus: 0.0105 * w, wMin: 0, wMax: 2 * w }
-      : { rule: 'three-factor', aPlus: 0.01 * w, aMinus: 0.0105 * w, wMin: 0, wMax: 2 * w, tauEligibility: 200, modulator: 'dopamine' };
-  const proj = (name: string, from: string, to: string, port: string, nFrom: number, w: number) => ({
-    name, from, to, port, connectivity: { type: 'fixed-indegree' as const, k: Math.round((K * nFrom) / n) }, weight: w, delay: 0.1,
-    ...(rule(w) ? { plasticity: rule(w) } : {}),
-  });
-  return {
-    ...base,
-    populations: [{ ...base.populations[0], size: nE }, { ...base.populations[1], size: nI }],
-    projections: [proj('EE', 'E', 'E', 'exc', nE, 0.6), proj('EI', 'E', 'I', 'exc', nE, 0.6), proj('IE', 'I', 'E', 'inh', nI, 6.7), proj('II', 'I', 'I', 'inh', nI, 6.7)],
-    // Phasic dopamine: non-zero in 1 ms of every 10 (10 % of the steps; the eligibility pass runs only then).
-    ...(kind === 'three-factor' ? { modulators: [{ name: 'dopamine', type: 'schedule' as const, time: { type: 'array' as const, dt: 1, values: Array.from({ length: Math.ceil(((100 + repeats * steps) * 0.1) + 1) }, (_, k) => (k % 10 === 0 ? 1 : 0)) }, baseline: 0, amplitude: 1 }] } : {}),
-    record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }],
-  };
-}
+const result: Record<string, unknown> = { ...header('plasticity'), neurons: n, in_degree: 80 };
 
 const rows = [];
 for (const kind of ['static', 'stdp', 'three-factor'] as const) {
   const t0 = performance.now();
-  const sim = await SpikingSimulation.create(network(kind), { backend: o.backend });
+  const sim = await SpikingSimulation.create(plasticityNetwork(kind, n, 100 + repeats * steps), { backend: o.backend });
   const build = (performance.now() - t0) / 1000;
   result.adapter ??= adapterReport(sim.gpu);
   await sim.run(100);

@@ -30,6 +30,7 @@ import { coba, exportNetwork } from '../scenarios/coba.ts';
 import { microcircuit } from '../scenarios/microcircuit.ts';
 import type { SpikingSpec } from '../engine/spec/spiking.ts';
 import { finish, header, stats } from './harness.ts';
+import { smallNetwork } from './networks.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -76,12 +77,7 @@ const result: Record<string, unknown> = header('spiking');
 
 // Per-step overhead: 1,000 neurons.
 {
-  const spec: SpikingSpec = {
-    dt: 0.1, seed: 1,
-    populations: [{ name: 'n', size: 1000, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
-    projections: [{ name: 'rec', from: 'n', to: 'n', port: 'exc', connectivity: { type: 'fixed-indegree', k: 100 }, weight: 10, delay: 1.5 }],
-    inputs: [{ name: 'bg', target: 'n', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' }],
-  };
+  const spec = smallNetwork(false);
   const sim = await SpikingSimulation.create(spec, { backend: o.backend });
   await sim.run(1000);
   const rates: number[] = [];

@@ -31,7 +31,7 @@ import brian2 as b2
 from brian2 import ms, mV, second
 
 
-def run(duration_s, target, seed, warm, network=None, instance=0, drive_mv=None):
+def run(duration_s, target, seed, warm, network=None, instance=0, drive_mv=None, serve_steps=False):
     b2.start_scope()
     b2.prefs.codegen.target = target
     b2.defaultclock.dt = 0.1 * ms
@@ -73,6 +73,16 @@ def run(duration_s, target, seed, warm, network=None, instance=0, drive_mv=None)
     mon = b2.SpikeMonitor(P)
     net = b2.Network(P, Ce, Ci, mon)
     build = time.perf_counter() - t0
+    if serve_steps:
+        net.run(10 * ms)
+
+        def steps(n):
+            before = mon.num_spikes
+            net.run(n * b2.defaultclock.dt)
+            return dict(spikes=int(mon.num_spikes - before))
+        from serve import serve
+        serve(dict(peer='brian2', brian2_version=b2.__version__, target=target, build_s=build, synapses=int(len(Ce) + len(Ci))), steps)
+        return None
     if warm:
         net.run(10 * ms)  # compiles and caches the code; excluded from the timing below
         mon_count_before = mon.num_spikes
@@ -111,7 +121,13 @@ def main():
     ap.add_argument('--network', help="directory of Lamina's COBA output to take the network from")
     ap.add_argument('--instances', type=int, default=1, help='with --network: how many rows of v0.npy to run')
     ap.add_argument('--drives', help='comma-separated drives in mV: a sweep loop, one point per value')
+    ap.add_argument('--serve', action='store_true', help='with --network: answer "STEPS" lines on stdin (bench/peers/serve.py)')
     a = ap.parse_args()
+    if a.serve:
+        if not a.network:
+            sys.exit('--serve needs --network')
+        run(0, a.target, a.seed, True, a.network, serve_steps=True)
+        return
     if a.drives:
         t0 = time.perf_counter()
         drives = [float(x) for x in a.drives.split(',')]

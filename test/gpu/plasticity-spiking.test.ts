@@ -4,6 +4,7 @@
  * snapshots and save/load; the STDP window against its closed form; errors for bad specs.
  */
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from '../golden-digests.ts';
 import { createHash } from 'node:crypto';
 import { SpecError } from '../../engine/errors.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
@@ -135,7 +136,7 @@ describe('spiking plasticity: golden digests', () => {
   // SHA-256 (first 16 hex digits) of every plastic weight after 300 steps, batch 3, computed on lavapipe
   // (since every instance's draws are keyed by its own seed, issue 10);
   // every device must give the same bits (bench/device-check.ts prints them on a lent GPU).
-  for (const [threeFactor, digest] of [[false, 'da2142b7ac1e548f'], [true, '268b417d265d8485']] as const) {
+  for (const [threeFactor, digest] of [[false, GOLDEN.weights.stdp], [true, GOLDEN.weights.threeFactor]] as const) {
     it(`${threeFactor ? 'three-factor' : 'stdp'}: weight digest`, async () => {
       const sim = await SpikingSimulation.create(plasticSpec({ threeFactor, batch: 3 }), { chunkSteps: 50 });
       await sim.run(300);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from '../golden-digests.ts';
 import { SpikingSimulation, type SpikingOptions } from '../../engine/run/spiking-simulation.ts';
 import { SpikingReference } from '../../engine/reference/spiking.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
@@ -117,7 +118,7 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
 describe('fused spiking path: golden digests', () => {
   // The golden spike-train digests of test/gpu/spiking-vs-reference.test.ts (batch 2, 200 steps, chunks
   // of 50), which run on the multi-dispatch path (they record V): the same spikes on the fused path.
-  for (const [model, digest] of [['lif_psc_exp', 'a172ae5160ec1124'], ['coba', '38d3b945b69d46c8']]) {
+  for (const [model, digest] of [['lif_psc_exp', GOLDEN.spikes.lif_psc_exp], ['coba', GOLDEN.spikes.coba]]) {
     it(`${model}: the golden digest`, async () => {
       const r = await gpuRun(spikesOnly(model), 200, { batch: 2, chunkSteps: 50, fused: 'on' });
       expect(r.path).toBe('fused');

@@ -4,6 +4,7 @@
  * independence of every instance's result from the batch size.
  */
 import { describe, expect, it } from 'vitest';
+import { GOLDEN } from '../golden-digests.ts';
 import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
 import { SpikingReference } from '../../engine/reference/spiking.ts';
 import { MemorySink } from '../../engine/record/recorders.ts';
@@ -167,9 +168,9 @@ describe('spiking determinism', () => {
   // lavapipe (since every instance's draws are keyed by its own seed, issue 10); the same on every device, since every device must equal the CPU twin. A change
   // here means the simulated network or its random numbers changed (bench/device-check.ts prints them).
   const golden: [string, () => SpikingSpec, string][] = [
-    ['lif_psc_exp', () => twoPopulationSpiking(), 'a172ae5160ec1124'],
-    ['coba (spec-defined)', () => twoPopulationSpiking('coba'), '38d3b945b69d46c8'],
-    ['procedural', () => proceduralSpiking(), '1952e1c67256b3b7'],
+    ['lif_psc_exp', () => twoPopulationSpiking(), GOLDEN.spikes.lif_psc_exp],
+    ['coba (spec-defined)', () => twoPopulationSpiking('coba'), GOLDEN.spikes.coba],
+    ['procedural', () => proceduralSpiking(), GOLDEN.spikes.procedural],
   ];
   for (const [name, spec, digest] of golden) {
     it(`golden spike-train digest: ${name}`, async () => {
