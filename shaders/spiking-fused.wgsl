@@ -3,12 +3,15 @@
 //   1. every population's neurons step (the models' generated step functions, lib/neuron-step.wgsl, as
 //      in neuron-update, with the parameters loaded once per population); a spike is appended to the instance's own list (its region of `spikes`, count
 //      in workgroup memory) and, when recorded, set in the recorder's bitset row (row = step in chunk);
-//   2. the step's spikes propagate through the stored synapses into the instance's input rings
+//   2. the state recorders that fire after this step write their row (record_states, generated: as
+//      record-gather, which would run after the step; the state is final once the neurons have stepped);
+//      the step's spikes propagate through the stored synapses into the instance's input rings
 //      (lib/deliver.wgsl: deliver_row, as in synapse-spike);
 // with workgroup and storage barriers between the phases. Fixed-point adds commute, so the result is the
 // multi-dispatch path's bit for bit. StepInfo is the chunk's first step's; `count` is the chunk's steps.
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits, then the stored synapses
-// (lib/deliver.wgsl; one part of rows only).
+// (lib/deliver.wgsl; one part of rows only), rec_units and rec_rings (the state recorders' units and
+// rings).
 //!splice constants
 //!splice lib
 
@@ -34,6 +37,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     for (var k = 0u; k < NPOPS; k++) { step_population(k, b, s, step, lid); }
     storageBarrier();
     workgroupBarrier();
+    record_states(b, step, lid);
     for (var q = 0u; q < NPRE; q++) {
       let pre = pre_info(q);
       let count = atomicLoad(&fired[pre.pop]);

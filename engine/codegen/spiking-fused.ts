@@ -20,10 +20,39 @@ export const FUSED_WORKGROUP = 256;
 export const SPIKE_LANES = 32;
 
 /**
- * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
- * populations' stored rows (one part); with `faults`, every neuron's state is checked after each step.
+ * A state recorder of the fused kernel: state variable `variable` of units rec_units[unitsBase ..
+ * unitsBase + units) of `pop`, written into its ring at rec_rings[ringBase ..] in record-gather's layout
+ * (row * BATCH + instance) * units + m, in the steps where fires(every, step) holds.
  */
-export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false): string {
+export interface FusedStateRecord {
+  pop: SpikingPopPlan;
+  variable: number;
+  units: number;
+  every: number;
+  unitsBase: number;
+  ringBase: number;
+}
+
+/**
+ * record_states(b, step, lid): the state recorders that fire after `step` write their row, as
+ * record-gather would (the row is the count of earlier steps of the chunk where the recorder fired).
+ */
+export function recordStatesWgsl(states: FusedStateRecord[]): string {
+  const body = states.map((r) => {
+    const read = `state[${r.pop.stateBase}u + (${r.variable}u * BATCH + b) * ${r.pop.size}u + rec_units[${r.unitsBase}u + m]]`;
+    const row = `step / ${r.every}u - step_info.step / ${r.every}u`;
+    return `  if ((step + 1u) % ${r.every}u == 0u) {\n    let o = ${r.ringBase}u + ((${row}) * BATCH + b) * ${r.units}u;\n`
+      + `    for (var m = lid; m < ${r.units}u; m += WG) { rec_rings[o + m] = ${read}; }\n  }`;
+  });
+  return `fn record_states(b: u32, step: u32, lid: u32) {\n${body.join('\n')}\n}`;
+}
+
+/**
+ * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
+ * populations' stored rows (one part), `states` the state recorders; with `faults`, every neuron's state
+ * is checked after each step.
+ */
+export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false, states: FusedStateRecord[] = []): string {
   const models = [...new Set(plan.pops.map((p) => p.model.name))];
   const fn = (name: string) => `neuron_m${models.indexOf(name)}`;
   const steps = models.map((name) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), fn(name), faults));
@@ -33,6 +62,6 @@ export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pre
   const population = `fn step_population(k: u32, b: u32, s: u32, step: u32, lid: u32) {\n  switch k {\n${cases.join('\n')}\n    default: {}\n  }\n}`;
   const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, SPIKE_LANES, DT: Math.fround(plan.dt) };
   const variables = Math.max(...plan.pops.map((p) => p.model.stateNames.length));
-  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres)];
+  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres), recordStatesWgsl(states)];
   return spikingSplice('spiking-fused', fused, { constants: constants(consts), lib: lib.join('\n') });
 }

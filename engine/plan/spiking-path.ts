@@ -37,7 +37,6 @@ export function fusedBlockers(plan: SpikingPlan, records: ValidRecorders): strin
   add(plan.procedural.length, 'procedural projections');
   add(plan.plastic.length, 'plastic projections');
   add(plan.modulators.length, 'modulators');
-  add(records.state.length, 'state recorders');
   add(records.rates.length, 'rate recorders');
   add(records.weights.length, 'weight recorders');
   add(records.modulators.length, 'modulator recorders');

@@ -319,7 +319,8 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     ...(procedural.length ? ['procedural projections'] : []),
     ...(plastic.length ? ['plastic projections'] : []),
     ...(list(spec.modulators).length ? ['modulators'] : []),
-    ...(records.some((r) => r.what !== 'spikes') ? ['recorders other than spikes'] : []),
+    ...([['rate', 'rate recorders'], ['weights', 'weight recorders'], ['modulator', 'modulator recorders']]
+      .flatMap(([what, name]) => (records.some((r) => r.what === what) ? [name] : []))),
     ...(storedParts > 1 ? [`stored synapses in ${storedParts} parts (one storage binding each)`] : []),
     ...(B > (opts.maxWorkgroups ?? 65535) ? [`a batch of ${B} (more than ${opts.maxWorkgroups ?? 65535} workgroups)`] : []),
   ];

@@ -1,9 +1,11 @@
 /**
  * The fused path of a spiking network: one spiking-fused dispatch per chunk (its slot fires at the
  * chunk's first step only), one workgroup per instance (engine/codegen/spiking-fused.ts). The spike
- * recorders, their bitsets and the readback are the multi-dispatch path's.
+ * recorders, their bitsets and the readback are the multi-dispatch path's; the state recorders' rings
+ * (record-gather's layout) lie in one buffer, their units in another, so the kernel binds them all.
  */
-import { spikingFusedWgsl } from '../codegen/spiking-fused.ts';
+import { spikingFusedWgsl, type FusedStateRecord } from '../codegen/spiking-fused.ts';
+import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import type { SpikeRecordSlot } from '../codegen/spiking.ts';
 import type { StepSlot } from './chunk-runner.ts';
 import { spikingKernel, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
@@ -19,13 +21,36 @@ export function fusedRuntimeBlockers(ctx: SpikingContext, built: BuiltSynapses |
   return out;
 }
 
+/** The state recorders of the fused path: where each one's units and ring lie in the two shared buffers. */
+export interface FusedStates {
+  records: FusedStateRecord[];
+  units: GPUBuffer;
+  rings: GPUBuffer;
+}
+
+/** Lays out the state recorders' units and rings (ceil(chunkSteps / every) + 1 rows each, as record-gather's). */
+export function fusedStates(ctx: SpikingContext, records: ValidRecorders, chunkSteps: number): FusedStates {
+  let units = 0, rings = 0;
+  const out = records.state.map((r): FusedStateRecord => {
+    const rec = { pop: ctx.plan.pops[r.pop], variable: r.variable, units: r.units.length, every: r.every, unitsBase: units, ringBase: rings };
+    units += r.units.length;
+    rings += (Math.ceil(chunkSteps / r.every) + 1) * ctx.plan.batch * r.units.length;
+    return rec;
+  });
+  ctx.check('record (state recorders of one chunk)', rings * 4);
+  const unitWords = new Uint32Array(Math.max(units, 1));
+  records.state.forEach((r, k) => unitWords.set(r.units, out[k].unitsBase));
+  return { records: out, units: ctx.buf('spiking-fused:state units', unitWords), rings: ctx.buf('spiking-fused:state rings', Math.max(rings, 1) * 4) };
+}
+
 /** The one slot of the fused path. */
-export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined, spikeBits: GPUBuffer, recs: SpikeRecordSlot[]): StepSlot<SpikingChunk> {
+export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined, spikeBits: GPUBuffer, recs: SpikeRecordSlot[], states: FusedStates): StepSlot<SpikingChunk> {
   const part = built?.parts[0];
   const none = part ? undefined : ctx.buf('spiking-fused:no synapses', new Uint32Array(4));
   const stored = part ? [part.rowPtr, part.target, part.wq, part.delayPop] : [none!, none!, none!, none!];
   const pres = part ? built!.pres : [];
   const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''})`;
-  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults), [spikeBits, ...stored], [ctx.plan.batch, 1, 1]);
+  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records),
+    [spikeBits, ...stored, states.units, states.rings], [ctx.plan.batch, 1, 1]);
   return { kernel, perChunk: true };
 }

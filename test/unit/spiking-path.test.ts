@@ -22,16 +22,16 @@ describe('spiking path', () => {
     const spikesOnly = twoPopulationSpiking();
     spikesOnly.record = spikesOnly.record!.filter((r) => r.what === 'spikes');
     expect(blockersOf(spikesOnly)).toEqual([]);
-    expect(blockersOf(twoPopulationSpiking())).toEqual(['state recorders']);
-    expect(blockersOf(proceduralSpiking())).toEqual(['procedural projections', 'state recorders']);
+    expect(blockersOf(twoPopulationSpiking())).toEqual([]); // records V: the fused kernel writes state rows
+    expect(blockersOf(proceduralSpiking())).toEqual(['procedural projections']);
     expect(blockersOf(plasticSpec())).toEqual(['plastic projections', 'modulators', 'weight recorders', 'modulator recorders']);
     const rate = twoPopulationSpiking();
     rate.record = [{ name: 'r', population: 'E', what: 'rate', every: 10 }];
     rate.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [1], neurons: [0], weight: 10, port: 'exc' });
     expect(blockersOf(rate)).toEqual(['spike-train inputs', 'rate recorders']);
-    expect(chooseSpikingPath('auto', sized(10), ['state recorders'], true)).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover state recorders' });
-    expect(() => chooseSpikingPath('on', sized(10), ['state recorders', 'modulators'], true)).toThrow(SpecError);
-    expect(() => chooseSpikingPath('on', sized(10), ['state recorders', 'modulators'], true)).toThrow("'on', but the fused path does not cover state recorders, modulators");
+    expect(chooseSpikingPath('auto', sized(10), ['rate recorders'], true)).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover rate recorders' });
+    expect(() => chooseSpikingPath('on', sized(10), ['rate recorders', 'modulators'], true)).toThrow(SpecError);
+    expect(() => chooseSpikingPath('on', sized(10), ['rate recorders', 'modulators'], true)).toThrow("'on', but the fused path does not cover rate recorders, modulators");
     expect(chooseSpikingPath('on', sized(10 ** 6), [], false).kind).toBe('fused');
     expect(chooseSpikingPath('off', sized(10), [], true)).toEqual({ kind: 'multi-dispatch', reason: "option fused: 'off'" });
     expect(() => chooseSpikingPath('yes' as never, sized(10), [], true)).toThrow(/expected 'auto', 'on' or 'off', got "yes"/);
