@@ -33,7 +33,6 @@ export const FUSED_MAX_NEURONS = { software: 32000, gpu: 4096 } as const;
 export function fusedBlockers(plan: SpikingPlan, records: ValidRecorders): string[] {
   const out: string[] = [];
   const add = (n: number, what: string) => { if (n) out.push(what); };
-  add(plan.sources.length, 'spike-train inputs');
   add(plan.procedural.length, 'procedural projections');
   add(plan.plastic.length, 'plastic projections');
   add(plan.modulators.length, 'modulators');

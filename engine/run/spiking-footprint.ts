@@ -315,7 +315,6 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   // The path, as SpikingSimulation.create chooses it (engine/plan/spiking-path.ts: fusedBlockers from the
   // plan; here from the spec): the fused path replaces every kernel of the step by one dispatch per chunk.
   const blockers = [
-    ...(list(spec.inputs).some((i) => isObj(i) && i.type === 'spikes') ? ['spike-train inputs'] : []),
     ...(procedural.length ? ['procedural projections'] : []),
     ...(plastic.length ? ['plastic projections'] : []),
     ...(list(spec.modulators).length ? ['modulators'] : []),

@@ -2,9 +2,10 @@
  * The fused path of a spiking network: one spiking-fused dispatch per chunk (its slot fires at the
  * chunk's first step only), one workgroup per instance (engine/codegen/spiking-fused.ts). The spike
  * recorders, their bitsets and the readback are the multi-dispatch path's; the state recorders' rings
- * (record-gather's layout) lie in one buffer, their units in another, so the kernel binds them all.
+ * (record-gather's layout) lie in one buffer; their units and the spike trains' events in one read-only
+ * table, so the kernel stays within 16 storage bindings per stage (lavapipe's limit).
  */
-import { spikingFusedWgsl, type FusedStateRecord } from '../codegen/spiking-fused.ts';
+import { spikingFusedWgsl, type FusedSource, type FusedStateRecord } from '../codegen/spiking-fused.ts';
 import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import type { SpikeRecordSlot } from '../codegen/spiking.ts';
 import type { StepSlot } from './chunk-runner.ts';
@@ -21,10 +22,10 @@ export function fusedRuntimeBlockers(ctx: SpikingContext, built: BuiltSynapses |
   return out;
 }
 
-/** The state recorders of the fused path: where each one's units and ring lie in the two shared buffers. */
+/** The state recorders of the fused path: where each one's units (in `tables`) and ring (in `rings`) lie. */
 export interface FusedStates {
   records: FusedStateRecord[];
-  units: GPUBuffer;
+  units: Uint32Array;
   rings: GPUBuffer;
 }
 
@@ -38,9 +39,9 @@ export function fusedStates(ctx: SpikingContext, records: ValidRecorders, chunkS
     return rec;
   });
   ctx.check('record (state recorders of one chunk)', rings * 4);
-  const unitWords = new Uint32Array(Math.max(units, 1));
+  const unitWords = new Uint32Array(units);
   records.state.forEach((r, k) => unitWords.set(r.units, out[k].unitsBase));
-  return { records: out, units: ctx.buf('spiking-fused:state units', unitWords), rings: ctx.buf('spiking-fused:state rings', Math.max(rings, 1) * 4) };
+  return { records: out, units: unitWords, rings: ctx.buf('spiking-fused:state rings', Math.max(rings, 1) * 4) };
 }
 
 /** The one slot of the fused path. */
@@ -50,7 +51,18 @@ export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined,
   const stored = part ? [part.rowPtr, part.target, part.wq, part.delayPop] : [none!, none!, none!, none!];
   const pres = part ? built!.pres : [];
   const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''})`;
-  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records),
-    [spikeBits, ...stored, states.units, states.rings], [ctx.plan.batch, 1, 1]);
+  // The table: the state recorders' units, then the spike trains' step_ptr and neurons.
+  let words = states.units.length;
+  const sources = ctx.plan.sources.map((src): FusedSource => {
+    const at = { src, ptrBase: words, neuronBase: words + src.stepPtr.length };
+    words += src.stepPtr.length + src.neurons.length;
+    return at;
+  });
+  const tables = new Uint32Array(Math.max(words, 1));
+  tables.set(states.units);
+  for (const { src, ptrBase, neuronBase } of sources) { tables.set(src.stepPtr, ptrBase); tables.set(src.neurons, neuronBase); }
+  ctx.check('inputs (spike trains) and record (state units)', tables.byteLength);
+  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records, sources),
+    [spikeBits, ...stored, ctx.buf('spiking-fused:tables', tables), states.rings], [ctx.plan.batch, 1, 1]);
   return { kernel, perChunk: true };
 }

@@ -77,6 +77,7 @@ describe('dispatches per step and per chunk', () => {
 
   it('spiking, fused path: one dispatch per chunk, and inspect chooses the path as the run does', async () => {
     const spec = twoPopulationSpiking(); // spikes and V every 5 steps: the fused kernel writes the V rows itself
+    spec.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [0.3, 1.2], neurons: [4, 9], weight: 500, port: 'exc' }); // and delivers spike trains
     const C = 10;
     for (const fused of ['auto', 'off'] as const) {
       const sim = await SpikingSimulation.create(structuredClone(spec), { chunkSteps: C, fused });

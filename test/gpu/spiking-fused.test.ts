@@ -158,6 +158,26 @@ describe('fused spiking path: state recorders', () => {
   });
 });
 
+describe('fused spiking path: spike-train inputs', () => {
+  it('given spike times delivered at their step (at chunk boundaries, several per step and neuron), a batch of 3', async () => {
+    const spec = spikesOnly('lif_psc_exp');
+    // Steps 0, 36, 37 (a chunk of 37 ends and the next begins), 74, 120: volleys into E and I.
+    const times = [0, 3.6, 3.6, 3.7, 7.4, 12, 12, 12];
+    spec.inputs!.push(
+      { name: 'trainE', target: 'E', type: 'spikes', times, neurons: [0, 5, 5, 119, 60, 1, 2, 3], weight: 900, port: 'exc' },
+      { name: 'trainI', target: 'I', type: 'spikes', times: [0.5, 3.7, 12], neurons: [36, 0, 0], weight: -400, port: 'inh' },
+    );
+    spec.batch = { size: 3, params: { 'populations.E.tau_m': [20, 15, 25] }, seeds: [3, 4, 5] };
+    await expectSame(spec, 150);
+    // The trains change the run: without them, different spikes.
+    const without = spikesOnly('lif_psc_exp');
+    without.batch = spec.batch;
+    const a = await gpuRun(spec, 150, { chunkSteps: 37, fused: 'on' });
+    const b = await gpuRun(without, 150, { chunkSteps: 37, fused: 'on' });
+    expect(a.spikes).not.toEqual(b.spikes);
+  });
+});
+
 describe('fused spiking path: golden digests', () => {
   // The golden spike-train digests of test/gpu/spiking-vs-reference.test.ts (batch 2, 200 steps, chunks
   // of 50), which run fused by default (with V recorded): the same spikes with spike recorders only.

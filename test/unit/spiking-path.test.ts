@@ -28,7 +28,7 @@ describe('spiking path', () => {
     const rate = twoPopulationSpiking();
     rate.record = [{ name: 'r', population: 'E', what: 'rate', every: 10 }];
     rate.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [1], neurons: [0], weight: 10, port: 'exc' });
-    expect(blockersOf(rate)).toEqual(['spike-train inputs', 'rate recorders']);
+    expect(blockersOf(rate)).toEqual(['rate recorders']); // spike trains: the fused kernel delivers them
     expect(chooseSpikingPath('auto', sized(10), ['rate recorders'], true)).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover rate recorders' });
     expect(() => chooseSpikingPath('on', sized(10), ['rate recorders', 'modulators'], true)).toThrow(SpecError);
     expect(() => chooseSpikingPath('on', sized(10), ['rate recorders', 'modulators'], true)).toThrow("'on', but the fused path does not cover rate recorders, modulators");
