@@ -2,6 +2,7 @@
  * The fused spiking path against the multi-dispatch path, side by side in one process: both simulations
  * are built first, then every round runs each of them once, in alternating order (interleaved A/B).
  *   coba:     Brette et al. (2007) COBA (4,000 LIF neurons, spikes recorded): wall seconds per biological second.
+ *   coba-v:   the same with V of 100 excitatory neurons recorded every step (a state recorder).
  *   overhead: the 1,000-neuron network of spiking-bench (fixed in-degree 100, Poisson drive): steps per second.
  *   sizes:    the COBA network at --sizes neurons (in-degree 80) and --batches instances: steps per
  *             second of each path, where the fused path's advantage ends (engine/plan/spiking-path.ts).
@@ -54,6 +55,14 @@ if (!only || only.includes('coba')) {
   const r = await sideBySide(spec, n);
   result.coba = { steps: n, fused_wall_s_per_bio_s: perBio(r.fused, n, spec.dt), multi_wall_s_per_bio_s: perBio(r.multi, n, spec.dt), fused_over_multi: r.fused_over_multi, spikes_per_run: r.spikes };
   console.error(`COBA: fused ${perBio(r.fused, n, spec.dt).median.toFixed(3)} s per bio s, multi-dispatch ${perBio(r.multi, n, spec.dt).median.toFixed(3)}; ratio ${r.fused_over_multi.median.toFixed(3)} [${r.fused_over_multi.min.toFixed(3)} - ${r.fused_over_multi.max.toFixed(3)}]`);
+}
+if (!only || only.includes('coba-v')) {
+  const spec = coba.build({ steps: 100 }).spec;
+  spec.record!.push({ name: 'V', population: 'E', what: 'V', units: Array.from({ length: 100 }, (_, i) => i * 30) });
+  const n = Number(o['coba-steps']);
+  const r = await sideBySide(spec, n);
+  result.coba_v = { steps: n, fused_wall_s_per_bio_s: perBio(r.fused, n, spec.dt), multi_wall_s_per_bio_s: perBio(r.multi, n, spec.dt), fused_over_multi: r.fused_over_multi, paths: r.paths };
+  console.error(`COBA, V recorded: fused ${perBio(r.fused, n, spec.dt).median.toFixed(3)} s per bio s, multi-dispatch ${perBio(r.multi, n, spec.dt).median.toFixed(3)}; ratio ${r.fused_over_multi.median.toFixed(3)} [${r.fused_over_multi.min.toFixed(3)} - ${r.fused_over_multi.max.toFixed(3)}]`);
 }
 const steps = Number(o.steps);
 if (!only || only.includes('overhead')) {

@@ -1,14 +1,19 @@
 // spiking-fused: every step of a chunk of one instance in one workgroup (workgroup b = instance b), one
 // dispatch per chunk (engine/run/spiking-fused.ts says which networks take this path). Per step:
+//   0. the given spike trains' events of the step go into the rings (source_inputs, generated: as
+//      spike-source; with a barrier after it when there are any);
 //   1. every population's neurons step (the models' generated step functions, lib/neuron-step.wgsl, as
 //      in neuron-update, with the parameters loaded once per population); a spike is appended to the instance's own list (its region of `spikes`, count
 //      in workgroup memory) and, when recorded, set in the recorder's bitset row (row = step in chunk);
-//   2. the step's spikes propagate through the stored synapses into the instance's input rings
+//   2. the state recorders that fire after this step write their row (record_states, generated: as
+//      record-gather, which would run after the step; the state is final once the neurons have stepped);
+//      the step's spikes propagate through the stored synapses into the instance's input rings
 //      (lib/deliver.wgsl: deliver_row, as in synapse-spike);
 // with workgroup and storage barriers between the phases. Fixed-point adds commute, so the result is the
 // multi-dispatch path's bit for bit. StepInfo is the chunk's first step's; `count` is the chunk's steps.
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits, then the stored synapses
-// (lib/deliver.wgsl; one part of rows only).
+// (lib/deliver.wgsl; one part of rows only), tables (the state recorders' units, then the spike trains'
+// step_ptr and neurons), rec_rings (the state recorders' rings).
 //!splice constants
 //!splice lib
 
@@ -30,10 +35,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let b = wid.x;
   for (var s = 0u; s < step_info.count; s++) {
     let step = step_info.step + s;
+    source_inputs(b, step, lid);
     // Each population's neurons through its model's step_population (generated: parameters loaded once, then neurons lid, lid + WG, ...).
     for (var k = 0u; k < NPOPS; k++) { step_population(k, b, s, step, lid); }
     storageBarrier();
     workgroupBarrier();
+    record_states(b, step, lid);
     for (var q = 0u; q < NPRE; q++) {
       let pre = pre_info(q);
       let count = atomicLoad(&fired[pre.pop]);

@@ -33,13 +33,13 @@ describe('lamina run --fused', () => {
     expect(spikes('on').equals(spikes('off'))).toBe(true);
   });
 
-  it("'on' with a state recorder exits 2 naming what the fused path does not cover; a bad mode exits 2", () => {
-    const file = spec([{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'V', population: 'E', what: 'V', units: [0], every: 5 }]);
+  it("'on' with a rate recorder exits 2 naming what the fused path does not cover; a bad mode exits 2", () => {
+    const file = spec([{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'rE', population: 'E', what: 'rate', every: 5 }]);
     const r = lamina(['run', file, '--out', join(dir, 'refused'), '--fused', 'on', '--quiet']);
     expect(r.status).toBe(2);
     // One line besides Dawn's adapter warnings.
     expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:'))).toHaveLength(1);
-    expect(r.stderr).toMatch(/fused: 'on', but the fused path does not cover state recorders/);
+    expect(r.stderr).toMatch(/fused: 'on', but the fused path does not cover rate recorders/);
     const bad = lamina(['run', file, '--out', join(dir, 'bad'), '--fused', 'maybe', '--quiet']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/fused: expected 'auto', 'on' or 'off', got "maybe"/);

@@ -4,7 +4,7 @@
  * engine/codegen/spiking-neuron.ts) and the same spike delivery as synapse-spike (lib/deliver.wgsl).
  */
 import fused from '../../shaders/spiking-fused.wgsl';
-import type { SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
+import type { SpikeSourcePlan, SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
 import { bindings, constants, spikingSplice } from './spiking-common.ts';
 import { neuronLib, neuronStepWgsl, popInfoWgsl, type SpikeRecordSlot } from './spiking-neuron.ts';
 import { synapseTables } from './spiking.ts';
@@ -20,10 +20,39 @@ export const FUSED_WORKGROUP = 256;
 export const SPIKE_LANES = 32;
 
 /**
- * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
- * populations' stored rows (one part); with `faults`, every neuron's state is checked after each step.
+ * A state recorder of the fused kernel: state variable `variable` of units tables[unitsBase ..
+ * unitsBase + units) of `pop`, written into its ring at rec_rings[ringBase ..] in record-gather's layout
+ * (row * BATCH + instance) * units + m, in the steps where fires(every, step) holds.
  */
-export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false): string {
+export interface FusedStateRecord {
+  pop: SpikingPopPlan;
+  variable: number;
+  units: number;
+  every: number;
+  unitsBase: number;
+  ringBase: number;
+}
+
+/**
+ * record_states(b, step, lid): the state recorders that fire after `step` write their row, as
+ * record-gather would (the row is the count of earlier steps of the chunk where the recorder fired).
+ */
+export function recordStatesWgsl(states: FusedStateRecord[]): string {
+  const body = states.map((r) => {
+    const read = `state[${r.pop.stateBase}u + (${r.variable}u * BATCH + b) * ${r.pop.size}u + tables[${r.unitsBase}u + m]]`;
+    const row = `step / ${r.every}u - step_info.step / ${r.every}u`;
+    return `  if ((step + 1u) % ${r.every}u == 0u) {\n    let o = ${r.ringBase}u + ((${row}) * BATCH + b) * ${r.units}u;\n`
+      + `    for (var m = lid; m < ${r.units}u; m += WG) { rec_rings[o + m] = ${read}; }\n  }`;
+  });
+  return `fn record_states(b: u32, step: u32, lid: u32) {\n${body.join('\n')}\n}`;
+}
+
+/**
+ * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
+ * populations' stored rows (one part), `states` the state recorders, `sources` the spike trains; with `faults`, every neuron's state
+ * is checked after each step.
+ */
+export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false, states: FusedStateRecord[] = [], sources: FusedSource[] = []): string {
   const models = [...new Set(plan.pops.map((p) => p.model.name))];
   const fn = (name: string) => `neuron_m${models.indexOf(name)}`;
   const steps = models.map((name) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), fn(name), faults));
@@ -33,6 +62,31 @@ export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pre
   const population = `fn step_population(k: u32, b: u32, s: u32, step: u32, lid: u32) {\n  switch k {\n${cases.join('\n')}\n    default: {}\n  }\n}`;
   const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, SPIKE_LANES, DT: Math.fround(plan.dt) };
   const variables = Math.max(...plan.pops.map((p) => p.model.stateNames.length));
-  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres)];
+  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres), recordStatesWgsl(states), sourceInputsWgsl(plan, sources)];
   return spikingSplice('spiking-fused', fused, { constants: constants(consts), lib: lib.join('\n') });
+}
+
+/** Where a spike train's events lie in the fused kernel's tables: its step_ptr, then its neurons. */
+export interface FusedSource {
+  src: SpikeSourcePlan;
+  ptrBase: number;
+  neuronBase: number;
+}
+
+/**
+ * source_inputs(b, step, lid): the given spike trains' events of `step` added into the rings of instance
+ * b, as spike-source does before neuron-update (then a barrier, so the neurons see them).
+ */
+export function sourceInputsWgsl(plan: SpikingPlan, sources: FusedSource[]): string {
+  const body = sources.map(({ src, ptrBase, neuronBase }) => {
+    const pop = src.pop;
+    const w = src.slot
+      ? `i32(inputs[${plan.weightSlots[src.slot - 1].base + 1}u + 2u * b]) * 4096 + i32(inputs[${plan.weightSlots[src.slot - 1].base + 2}u + 2u * b])`
+      : `i32(${src.wq | 0})`;
+    const at = `${pop.ringBase}u + (((step % ${pop.slots}u) * ${pop.model.ports.length}u + ${src.port}u) * BATCH + b) * ${pop.size}u`;
+    return `  if (step < ${src.stepPtr.length - 1}u) {\n    let w = ${w};\n    let at = ${at};\n`
+      + `    for (var e = tables[${ptrBase}u + step] + lid; e < tables[${ptrBase + 1}u + step]; e += WG) { atomicAdd(&ring[at + tables[${neuronBase}u + e]], w); }\n  }`;
+  });
+  const barrier = sources.length ? '\n  storageBarrier();\n  workgroupBarrier();' : '';
+  return `fn source_inputs(b: u32, step: u32, lid: u32) {\n${body.join('\n')}${barrier}\n}`;
 }

@@ -112,7 +112,10 @@ const STORED: readonly Binding[] = [
 export const SPIKING_GROUP1: Record<SpikingKernel, readonly Binding[]> = {
   'neuron-update': [{ name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }],
   'synapse-spike': STORED,
-  'spiking-fused': [{ name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }, ...STORED],
+  'spiking-fused': [
+    { name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }, ...STORED,
+    { name: 'tables', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_rings', kind: 'storage', type: 'array<f32>' },
+  ],
   'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'neurons', kind: 'read-only-storage', type: 'array<u32>' }],
   'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'proj_info', kind: 'read-only-storage', type: 'array<u32>' }],
   'record-gather': [{ name: 'units', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_ring', kind: 'storage', type: 'array<f32>' }],

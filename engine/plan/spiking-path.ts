@@ -33,11 +33,9 @@ export const FUSED_MAX_NEURONS = { software: 32000, gpu: 4096 } as const;
 export function fusedBlockers(plan: SpikingPlan, records: ValidRecorders): string[] {
   const out: string[] = [];
   const add = (n: number, what: string) => { if (n) out.push(what); };
-  add(plan.sources.length, 'spike-train inputs');
   add(plan.procedural.length, 'procedural projections');
   add(plan.plastic.length, 'plastic projections');
   add(plan.modulators.length, 'modulators');
-  add(records.state.length, 'state recorders');
   add(records.rates.length, 'rate recorders');
   add(records.weights.length, 'weight recorders');
   add(records.modulators.length, 'modulator recorders');

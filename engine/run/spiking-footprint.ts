@@ -315,11 +315,11 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   // The path, as SpikingSimulation.create chooses it (engine/plan/spiking-path.ts: fusedBlockers from the
   // plan; here from the spec): the fused path replaces every kernel of the step by one dispatch per chunk.
   const blockers = [
-    ...(list(spec.inputs).some((i) => isObj(i) && i.type === 'spikes') ? ['spike-train inputs'] : []),
     ...(procedural.length ? ['procedural projections'] : []),
     ...(plastic.length ? ['plastic projections'] : []),
     ...(list(spec.modulators).length ? ['modulators'] : []),
-    ...(records.some((r) => r.what !== 'spikes') ? ['recorders other than spikes'] : []),
+    ...([['rate', 'rate recorders'], ['weights', 'weight recorders'], ['modulator', 'modulator recorders']]
+      .flatMap(([what, name]) => (records.some((r) => r.what === what) ? [name] : []))),
     ...(storedParts > 1 ? [`stored synapses in ${storedParts} parts (one storage binding each)`] : []),
     ...(B > (opts.maxWorkgroups ?? 65535) ? [`a batch of ${B} (more than ${opts.maxWorkgroups ?? 65535} workgroups)`] : []),
   ];

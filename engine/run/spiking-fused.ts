@@ -1,10 +1,14 @@
 /**
  * The fused path of a spiking network: one spiking-fused dispatch per chunk (its slot fires at the
  * chunk's first step only), one workgroup per instance (engine/codegen/spiking-fused.ts). The spike
- * recorders, their bitsets and the readback are the multi-dispatch path's.
+ * recorders, their bitsets and the readback are the multi-dispatch path's; the state recorders' rings
+ * (record-gather's layout) lie in one buffer; their units and the spike trains' events in one read-only
+ * table, so the kernel stays within 16 storage bindings per stage (lavapipe's limit).
  */
-import { spikingFusedWgsl } from '../codegen/spiking-fused.ts';
+import { spikingFusedWgsl, type FusedSource, type FusedStateRecord } from '../codegen/spiking-fused.ts';
+import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import type { SpikeRecordSlot } from '../codegen/spiking.ts';
+import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../gpu/layouts.ts';
 import type { StepSlot } from './chunk-runner.ts';
 import { spikingKernel, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 import type { BuiltSynapses } from './synapse-build.ts';
@@ -14,18 +18,56 @@ export function fusedRuntimeBlockers(ctx: SpikingContext, built: BuiltSynapses |
   const out: string[] = [];
   const parts = built?.parts.length ?? 0;
   if (parts > 1) out.push(`stored synapses in ${parts} parts (one storage binding each)`);
+  // The fused kernel binds every storage buffer of a step at once (15 today); WebGPU guarantees only 8 per stage.
+  const storage = [...SPIKING_GROUP0, ...SPIKING_GROUP1['spiking-fused']].filter((b) => b.kind === 'storage' || b.kind === 'read-only-storage').length;
+  const stage = ctx.gpu.device.limits.maxStorageBuffersPerShaderStage;
+  if (storage > stage) out.push(`${storage} storage buffers in one kernel (the adapter allows ${stage} per shader stage)`);
   const max = ctx.gpu.device.limits.maxComputeWorkgroupsPerDimension;
   if (ctx.plan.batch > max) out.push(`a batch of ${ctx.plan.batch} (more than ${max} workgroups)`);
   return out;
 }
 
+/** The state recorders of the fused path: where each one's units (in `tables`) and ring (in `rings`) lie. */
+export interface FusedStates {
+  records: FusedStateRecord[];
+  units: Uint32Array;
+  rings: GPUBuffer;
+}
+
+/** Lays out the state recorders' units and rings (ceil(chunkSteps / every) + 1 rows each, as record-gather's). */
+export function fusedStates(ctx: SpikingContext, records: ValidRecorders, chunkSteps: number): FusedStates {
+  let units = 0, rings = 0;
+  const out = records.state.map((r): FusedStateRecord => {
+    const rec = { pop: ctx.plan.pops[r.pop], variable: r.variable, units: r.units.length, every: r.every, unitsBase: units, ringBase: rings };
+    units += r.units.length;
+    rings += (Math.ceil(chunkSteps / r.every) + 1) * ctx.plan.batch * r.units.length;
+    return rec;
+  });
+  ctx.check('record (state recorders of one chunk)', rings * 4);
+  const unitWords = new Uint32Array(units);
+  records.state.forEach((r, k) => unitWords.set(r.units, out[k].unitsBase));
+  return { records: out, units: unitWords, rings: ctx.buf('spiking-fused:state rings', Math.max(rings, 1) * 4) };
+}
+
 /** The one slot of the fused path. */
-export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined, spikeBits: GPUBuffer, recs: SpikeRecordSlot[]): StepSlot<SpikingChunk> {
+export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined, spikeBits: GPUBuffer, recs: SpikeRecordSlot[], states: FusedStates): StepSlot<SpikingChunk> {
   const part = built?.parts[0];
   const none = part ? undefined : ctx.buf('spiking-fused:no synapses', new Uint32Array(4));
   const stored = part ? [part.rowPtr, part.target, part.wq, part.delayPop] : [none!, none!, none!, none!];
   const pres = part ? built!.pres : [];
   const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''})`;
-  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults), [spikeBits, ...stored], [ctx.plan.batch, 1, 1]);
+  // The table: the state recorders' units, then the spike trains' step_ptr and neurons.
+  let words = states.units.length;
+  const sources = ctx.plan.sources.map((src): FusedSource => {
+    const at = { src, ptrBase: words, neuronBase: words + src.stepPtr.length };
+    words += src.stepPtr.length + src.neurons.length;
+    return at;
+  });
+  const tables = new Uint32Array(Math.max(words, 1));
+  tables.set(states.units);
+  for (const { src, ptrBase, neuronBase } of sources) { tables.set(src.stepPtr, ptrBase); tables.set(src.neurons, neuronBase); }
+  ctx.check('inputs (spike trains) and record (state units)', tables.byteLength);
+  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records, sources),
+    [spikeBits, ...stored, ctx.buf('spiking-fused:tables', tables), states.rings], [ctx.plan.batch, 1, 1]);
   return { kernel, perChunk: true };
 }

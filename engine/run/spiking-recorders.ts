@@ -15,6 +15,7 @@ import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import { fires, type RecorderInfo } from '../record/recorders.ts';
 import { binRateHz, spikingRecorderInfos } from '../record/spiking-recorders.ts';
 import type { ChunkRecorder } from './chunk-runner.ts';
+import type { FusedStates } from './spiking-fused.ts';
 import { spikingKernel, type Plastic, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
 
 type Rec = ChunkRecorder<SpikingChunk>;
@@ -50,12 +51,16 @@ export function spikeBitSlots(ctx: SpikingContext, records: ValidRecorders, chun
   return { slots, words };
 }
 
-/** Every recorder of a spiking network: modulators (host), then in dispatch order spikes, state, rate, weights. */
-export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, bits: ReturnType<typeof spikeBitSlots>, spikeBits: GPUBuffer, plastic: Plastic[], chunkSteps: number): Rec[] {
+/**
+ * Every recorder of a spiking network: modulators (host), then in dispatch order spikes, state, rate,
+ * weights. With `fused` (the fused path's state recorders), the fused kernel writes the state rows into
+ * its rings: the recorders then have no kernel, only their regions there.
+ */
+export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, bits: ReturnType<typeof spikeBitSlots>, spikeBits: GPUBuffer, plastic: Plastic[], chunkSteps: number, fused?: FusedStates): Rec[] {
   const { plan } = ctx;
   const B = plan.batch;
   const infos = spikingRecorderInfos(plan, records);
-  const rows = (ring: GPUBuffer, rowBytes: number) => (n: number) => ({ buffer: ring, offset: 0, bytes: n * rowBytes });
+  const rows = (ring: GPUBuffer, rowBytes: number, offset = 0) => (n: number) => ({ buffer: ring, offset, bytes: n * rowBytes });
   const deliverRows = (i: RecorderInfo) => async (_: unknown, data: ArrayBuffer, n: number, out: { sink?: { write: (r: RecorderInfo, rows: Float32Array, count: number) => void | Promise<void> } }) => {
     if (n > 0) await out.sink?.write(i, new Float32Array(data), n);
   };
@@ -69,9 +74,10 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
     const capacity = Math.ceil(chunkSteps / r.every) + 1;
     const rowBytes = B * r.units.length * 4;
     ctx.check(`record[${r.index}]`, capacity * rowBytes);
+    const i = infos.state[k];
+    if (fused) return { info: i, every: r.every, slot: r.index, region: rows(fused.rings, rowBytes, fused.records[k].ringBase * 4), deliver: deliverRows(i) };
     const ring = ctx.buf(`recorder "${r.name}":ring`, capacity * rowBytes);
     const label = `record-gather "${r.name}"`;
-    const i = infos.state[k];
     return {
       info: i, every: r.every, slot: r.index, region: rows(ring, rowBytes), deliver: deliverRows(i),
       kernel: spikingKernel(ctx, 'record-gather', label, recordStateWgsl(plan, pop, r.variable, r.units.length, r.index),

@@ -32,7 +32,7 @@ import { hostMemory } from '../util/host.ts';
 import { checkFootprint } from './footprint.ts';
 import { spikingFootprint } from './spiking-footprint.ts';
 import { chooseSpikingPath, fusedBlockers, type FusedMode, type SpikingPath } from '../plan/spiking-path.ts';
-import { fusedRuntimeBlockers, fusedSlot } from './spiking-fused.ts';
+import { fusedRuntimeBlockers, fusedSlot, fusedStates } from './spiking-fused.ts';
 
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
@@ -125,8 +125,9 @@ export class SpikingSimulation implements Simulation {
       const spikeBits = buf('spike_bits', Math.max(bits.words, 4) * 4);
       // The modulator table holds one row per step of a chunk (uploaded per chunk).
       const mods = buf('modulators', chunkSteps * plan.batch * Math.max(plan.modulators.length, 1) * 4);
-      const { slots, plastic } = path.kind === 'fused' ? { slots: [fusedSlot(ctx, built, spikeBits, bits.slots)], plastic: [] } : spikingSlots(ctx, built, spikeBits, bits.slots, mods);
-      const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps);
+      const states = path.kind === 'fused' ? fusedStates(ctx, records, chunkSteps) : undefined;
+      const { slots, plastic } = states ? { slots: [fusedSlot(ctx, built, spikeBits, bits.slots, states)], plastic: [] } : spikingSlots(ctx, built, spikeBits, bits.slots, mods);
+      const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps, states);
       let sim: SpikingSimulation | undefined;
       const program: StepProgram<SpikingChunk> = {
         label: 'spiking step kernels', stepBuffer, group0: (_n, s) => group0[s], slots, recorders, faults,

@@ -76,8 +76,8 @@ describe('dispatches per step and per chunk', () => {
   });
 
   it('spiking, fused path: one dispatch per chunk, and inspect chooses the path as the run does', async () => {
-    const spec = twoPopulationSpiking();
-    spec.record = spec.record!.filter((r) => r.what === 'spikes'); // a state recorder would keep the multi-dispatch path
+    const spec = twoPopulationSpiking(); // spikes and V every 5 steps: the fused kernel writes the V rows itself
+    spec.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [0.3, 1.2], neurons: [4, 9], weight: 500, port: 'exc' }); // and delivers spike trains
     const C = 10;
     for (const fused of ['auto', 'off'] as const) {
       const sim = await SpikingSimulation.create(structuredClone(spec), { chunkSteps: C, fused });
@@ -94,9 +94,11 @@ describe('dispatches per step and per chunk', () => {
       expect(r.notes).toContain(`path: ${sim.path.kind} (${sim.path.reason})`);
       sim.destroy();
     }
-    // 'on' with a state recorder: the run refuses it; the dry run counts the multi-dispatch path and says why.
-    const r = await inspect(twoPopulationSpiking(), { chunkSteps: C, calibrate: false, fused: 'on' });
-    expect(r.notes.find((n) => n.startsWith('path:'))).toMatch(/^path: multi-dispatch \(fused 'on' is refused: the fused path does not cover recorders other than spikes\)$/);
+    // 'on' with a rate recorder: the run refuses it; the dry run counts the multi-dispatch path and says why.
+    const rated = twoPopulationSpiking();
+    rated.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 });
+    const r = await inspect(rated, { chunkSteps: C, calibrate: false, fused: 'on' });
+    expect(r.notes.find((n) => n.startsWith('path:'))).toMatch(/^path: multi-dispatch \(fused 'on' is refused: the fused path does not cover rate recorders\)$/);
   });
 
   it('plastic projections that do not fit one binding together: one group each, the same results bit for bit', async () => {

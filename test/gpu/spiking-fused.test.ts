@@ -8,40 +8,54 @@ import { describe, expect, it } from 'vitest';
 import { GOLDEN } from '../golden-digests.ts';
 import { SpikingSimulation, type SpikingOptions } from '../../engine/run/spiking-simulation.ts';
 import { SpikingReference } from '../../engine/reference/spiking.ts';
+import { MemorySink } from '../../engine/record/recorders.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { SpecError } from '../../engine/errors.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
 
-interface Run { spikes: string[]; state: Float32Array; refrac: Uint32Array; path: string; labels: string[] }
+/** A run's spikes, final state, and rows of every row recorder (state, rate, ...) by name. */
+interface Run { spikes: string[]; state: Float32Array; refrac: Uint32Array; path: string; labels: string[]; rows: MemorySink['data'] }
+
+const spikeList = (spikes: string[]) => (rec: string, s: Uint32Array, b: Uint32Array, n: Uint32Array) => { for (let k = 0; k < s.length; k++) spikes.push(`${rec}:${s[k]}:${b[k]}:${n[k]}`); };
 
 async function gpuRun(spec: SpikingSpec, steps: number, opts: SpikingOptions): Promise<Run> {
   return withoutValidationErrors(async () => {
     const sim = await SpikingSimulation.create(spec, opts);
     const spikes: string[] = [];
-    await sim.run(steps, { onSpikes: (rec, s, b, n) => { for (let k = 0; k < s.length; k++) spikes.push(`${rec}:${s[k]}:${b[k]}:${n[k]}`); } });
+    const sink = new MemorySink();
+    await sim.run(steps, { sink, onSpikes: spikeList(spikes) });
     const { state, refrac } = await sim.read();
     sim.destroy();
-    return { spikes: spikes.sort(), state, refrac, path: sim.path.kind, labels: sim.kernelLabels };
+    return { spikes: spikes.sort(), state, refrac, path: sim.path.kind, labels: sim.kernelLabels, rows: sink.data };
   });
 }
 
-function twinRun(spec: SpikingSpec, steps: number, batch?: number): Run {
+async function twinRun(spec: SpikingSpec, steps: number, batch?: number): Promise<Run> {
   const { plan } = compileSpiking(spec, batch ? { batch } : {});
   const ref = new SpikingReference(plan, spec);
-  const recName = new Map<number, string>();
-  for (const r of spec.record ?? []) if (r.what === 'spikes') recName.set(plan.pops.findIndex((p) => p.name === r.population), r.name);
   const spikes: string[] = [];
-  for (let t = 0; t < steps; t++) for (const sp of ref.advance()) if (recName.has(sp.pop)) spikes.push(`${recName.get(sp.pop)}:${sp.step}:${sp.instance}:${sp.neuron}`);
-  return { spikes: spikes.sort(), state: ref.state, refrac: Uint32Array.from(ref.refrac), path: 'twin', labels: [] };
+  const sink = new MemorySink();
+  await ref.run(steps, { sink, onSpikes: spikeList(spikes) });
+  return { spikes: spikes.sort(), state: ref.state, refrac: Uint32Array.from(ref.refrac), path: 'twin', labels: [], rows: sink.data };
+}
+
+/** The row recorders' rows of two runs, bit for bit. */
+function expectSameRows(a: Run, b: Run): void {
+  expect([...a.rows.keys()]).toEqual([...b.rows.keys()]);
+  for (const [name, d] of a.rows) {
+    const e = b.rows.get(name)!;
+    expect({ name, rows: d.rows, width: d.width, batch: d.batch }).toEqual({ name, rows: e.rows, width: e.width, batch: e.batch });
+    expect(Buffer.from(d.values.buffer).equals(Buffer.from(e.values.buffer)), `recorder "${name}"`).toBe(true);
+  }
 }
 
 /** Fused == multi-dispatch == twin, bit for bit; returns the fused run. */
 async function expectSame(spec: SpikingSpec, steps: number, opts: SpikingOptions = {}, minSpikes = 20): Promise<Run> {
   const fused = await gpuRun(spec, steps, { chunkSteps: 37, ...opts, fused: 'on' });
   const multi = await gpuRun(spec, steps, { chunkSteps: 37, ...opts, fused: 'off' });
-  const twin = twinRun(spec, steps, opts.batch);
+  const twin = await twinRun(spec, steps, opts.batch);
   expect(fused.path).toBe('fused');
   expect(fused.labels).toHaveLength(1);
   expect(multi.path).toBe('multi-dispatch');
@@ -51,6 +65,7 @@ async function expectSame(spec: SpikingSpec, steps: number, opts: SpikingOptions
   for (const r of [fused, multi]) {
     expect(Buffer.from(r.state.buffer).equals(Buffer.from(twin.state.buffer))).toBe(true);
     expect(r.refrac).toEqual(twin.refrac);
+    expectSameRows(r, twin);
   }
   return fused;
 }
@@ -115,9 +130,58 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
   });
 });
 
+describe('fused spiking path: state recorders', () => {
+  it('state variables of chosen units every k steps, rows across chunk boundaries, a batch of 3: the same rows as record-gather and the twin', async () => {
+    const spec = twoPopulationSpiking('lif_coba'); // V of E units 0, 5, 119 every 5 steps
+    spec.record!.push(
+      { name: 'VI', population: 'I', what: 'V' }, // every unit, every step
+      { name: 'gE', population: 'E', what: 'g_exc', units: [3, 1, 3, 118], every: 7 },
+    );
+    spec.batch = { size: 3, params: { 'populations.E.tau_m': [20, 15, 25] }, seeds: [3, 4, 5] };
+    // Chunks of 37 steps: every 5 and every 7 fire across chunk boundaries, and a chunk starts mid-interval.
+    const r = await expectSame(spec, 150);
+    expect(r.labels).toHaveLength(1);
+    expect([...r.rows.keys()]).toEqual(['V', 'VI', 'gE']);
+    expect([r.rows.get('V')!.rows, r.rows.get('VI')!.rows, r.rows.get('gE')!.rows]).toEqual([30, 150, 21]);
+    // Instances differ (not one instance's row copied to all).
+    const v = r.rows.get('V')!.values;
+    expect(v[3 * 29] === v[3 * 29 + 3] && v[3 * 29] === v[3 * 29 + 6]).toBe(false);
+  });
+
+  it('a state recorder alone (no spike recorders), one chunk for the whole run', async () => {
+    const spec = spikesOnly('adlif_psc_exp');
+    spec.record = [{ name: 'w', population: 'E', what: 'w', units: [7, 2], every: 3 }];
+    const fused = await gpuRun(spec, 90, { chunkSteps: 90, fused: 'on' });
+    const twin = await twinRun(spec, 90);
+    expect(fused.path).toBe('fused');
+    expect(fused.rows.get('w')!.rows).toBe(30);
+    expectSameRows(fused, twin);
+  });
+});
+
+describe('fused spiking path: spike-train inputs', () => {
+  it('given spike times delivered at their step (at chunk boundaries, several per step and neuron), a batch of 3', async () => {
+    const spec = spikesOnly('lif_psc_exp');
+    // Steps 0, 36, 37 (a chunk of 37 ends and the next begins), 74, 120: volleys into E and I.
+    const times = [0, 3.6, 3.6, 3.7, 7.4, 12, 12, 12];
+    spec.inputs!.push(
+      { name: 'trainE', target: 'E', type: 'spikes', times, neurons: [0, 5, 5, 119, 60, 1, 2, 3], weight: 900, port: 'exc' },
+      { name: 'trainI', target: 'I', type: 'spikes', times: [0.5, 3.7, 12], neurons: [36, 0, 0], weight: -400, port: 'inh' },
+    );
+    spec.batch = { size: 3, params: { 'populations.E.tau_m': [20, 15, 25] }, seeds: [3, 4, 5] };
+    await expectSame(spec, 150);
+    // The trains change the run: without them, different spikes.
+    const without = spikesOnly('lif_psc_exp');
+    without.batch = spec.batch;
+    const a = await gpuRun(spec, 150, { chunkSteps: 37, fused: 'on' });
+    const b = await gpuRun(without, 150, { chunkSteps: 37, fused: 'on' });
+    expect(a.spikes).not.toEqual(b.spikes);
+  });
+});
+
 describe('fused spiking path: golden digests', () => {
   // The golden spike-train digests of test/gpu/spiking-vs-reference.test.ts (batch 2, 200 steps, chunks
-  // of 50), which run on the multi-dispatch path (they record V): the same spikes on the fused path.
+  // of 50), which run fused by default (with V recorded): the same spikes with spike recorders only.
   for (const [model, digest] of [['lif_psc_exp', GOLDEN.spikes.lif_psc_exp], ['coba', GOLDEN.spikes.coba]]) {
     it(`${model}: the golden digest`, async () => {
       const r = await gpuRun(spikesOnly(model), 200, { batch: 2, chunkSteps: 50, fused: 'on' });
@@ -151,11 +215,12 @@ describe('fused spiking path: saved state', () => {
 
 describe('fused spiking path: which path runs', () => {
   it("'on' with a feature the fused kernel does not cover is a SpecError naming it; 'auto' falls back and says why", async () => {
-    const spec = twoPopulationSpiking(); // records a state variable
+    const spec = twoPopulationSpiking();
+    spec.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 });
     await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(SpecError);
-    await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(/fused.*state recorders/);
+    await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(/fused.*rate recorders/);
     const sim = await SpikingSimulation.create(spec, { fused: 'auto' });
-    expect(sim.path).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover state recorders' });
+    expect(sim.path).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover rate recorders' });
     expect(sim.kernelLabels.length).toBeGreaterThan(1);
     sim.destroy();
     await expect(SpikingSimulation.create(spikesOnly(), { fused: 'yes' as never })).rejects.toThrow(/fused: expected 'auto', 'on' or 'off'/);

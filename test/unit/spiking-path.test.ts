@@ -22,18 +22,30 @@ describe('spiking path', () => {
     const spikesOnly = twoPopulationSpiking();
     spikesOnly.record = spikesOnly.record!.filter((r) => r.what === 'spikes');
     expect(blockersOf(spikesOnly)).toEqual([]);
-    expect(blockersOf(twoPopulationSpiking())).toEqual(['state recorders']);
-    expect(blockersOf(proceduralSpiking())).toEqual(['procedural projections', 'state recorders']);
+    expect(blockersOf(twoPopulationSpiking())).toEqual([]); // records V: the fused kernel writes state rows
+    expect(blockersOf(proceduralSpiking())).toEqual(['procedural projections']);
     expect(blockersOf(plasticSpec())).toEqual(['plastic projections', 'modulators', 'weight recorders', 'modulator recorders']);
     const rate = twoPopulationSpiking();
     rate.record = [{ name: 'r', population: 'E', what: 'rate', every: 10 }];
     rate.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [1], neurons: [0], weight: 10, port: 'exc' });
-    expect(blockersOf(rate)).toEqual(['spike-train inputs', 'rate recorders']);
-    expect(chooseSpikingPath('auto', sized(10), ['state recorders'], true)).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover state recorders' });
-    expect(() => chooseSpikingPath('on', sized(10), ['state recorders', 'modulators'], true)).toThrow(SpecError);
-    expect(() => chooseSpikingPath('on', sized(10), ['state recorders', 'modulators'], true)).toThrow("'on', but the fused path does not cover state recorders, modulators");
+    expect(blockersOf(rate)).toEqual(['rate recorders']); // spike trains: the fused kernel delivers them
+    expect(chooseSpikingPath('auto', sized(10), ['rate recorders'], true)).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover rate recorders' });
+    expect(() => chooseSpikingPath('on', sized(10), ['rate recorders', 'modulators'], true)).toThrow(SpecError);
+    expect(() => chooseSpikingPath('on', sized(10), ['rate recorders', 'modulators'], true)).toThrow("'on', but the fused path does not cover rate recorders, modulators");
     expect(chooseSpikingPath('on', sized(10 ** 6), [], false).kind).toBe('fused');
     expect(chooseSpikingPath('off', sized(10), [], true)).toEqual({ kind: 'multi-dispatch', reason: "option fused: 'off'" });
     expect(() => chooseSpikingPath('yes' as never, sized(10), [], true)).toThrow(/expected 'auto', 'on' or 'off', got "yes"/);
+  });
+});
+
+describe('fused path: what the adapter allows', () => {
+  it('an adapter with fewer storage buffers per stage than the fused kernel binds keeps the multi-dispatch path', async () => {
+    const { fusedRuntimeBlockers } = await import('../../engine/run/spiking-fused.ts');
+    const ctx = (stage: number, batch = 2) => ({ gpu: { device: { limits: { maxStorageBuffersPerShaderStage: stage, maxComputeWorkgroupsPerDimension: 65535 } } }, plan: { batch } }) as unknown as Parameters<typeof fusedRuntimeBlockers>[0];
+    expect(fusedRuntimeBlockers(ctx(16), undefined)).toEqual([]);
+    const [blocker] = fusedRuntimeBlockers(ctx(8), undefined);
+    expect(blocker).toMatch(/^\d+ storage buffers in one kernel \(the adapter allows 8 per shader stage\)$/);
+    expect(Number(blocker.split(' ')[0])).toBeGreaterThan(8);
+    expect(fusedRuntimeBlockers(ctx(16, 70000), undefined)).toEqual(['a batch of 70000 (more than 65535 workgroups)']);
   });
 });
