@@ -3,7 +3,8 @@
  * first step only), one workgroup per instance (engine/codegen/rate-fused.ts), bound to its own group 0
  * (both rate buffers writable: engine/gpu/layouts.ts, RATE_FUSED_GROUP0).
  */
-import { rateFusedWgsl } from '../codegen/rate-fused.ts';
+import { rateFusedWgsl, rateFusedWorkgroup } from '../codegen/rate-fused.ts';
+import { isSoftwareAdapter } from '../gpu/device.ts';
 import { RATE_FUSED_GROUP0, rateFusedGroup1 } from '../gpu/layouts.ts';
 import type { NetworkPlan } from '../plan/rate.ts';
 import type { StepSlot } from './chunk-runner.ts';
@@ -12,8 +13,11 @@ import { denseWeights } from './rate-kernels.ts';
 import { denseParts } from './rate-footprint.ts';
 
 /** What the runtime adds to the plan's blockers of the fused path (engine/plan/rate-path.ts). */
-export function rateFusedRuntimeBlockers(plan: NetworkPlan, limits: { bindingBytes: number; workgroups: number }): string[] {
+export function rateFusedRuntimeBlockers(plan: NetworkPlan, limits: { bindingBytes: number; workgroups: number; workgroupBytes: number }): string[] {
   const out: string[] = [];
+  // r(n) of one instance lives in workgroup memory (shaders/rate-fused.wgsl: r_now).
+  const units = Math.max(...plan.pops.map((p) => p.size));
+  if (units * 4 > limits.workgroupBytes) out.push(`${units} units (their rates need ${units * 4} bytes of workgroup memory; this adapter has ${limits.workgroupBytes})`);
   for (const p of plan.projections) {
     const parts = p.dense ? denseParts(p.post.size, p.pre.size, limits.bindingBytes).parts.length : 1;
     if (parts > 1) out.push(`projection "${p.name}" in ${parts} row blocks (one storage binding each)`);
@@ -35,7 +39,7 @@ export function rateFusedSlot(ctx: KernelContext, buffers: GPUBuffer[]): { slot:
   const label = `rate-fused (population "${pop.name}"; ${plan.batch} workgroup${plan.batch > 1 ? 's' : ''})`;
   const kernel = {
     label, name: 'rate-fused', workgroups: [plan.batch, 1, 1] as [number, number, number],
-    pipeline: cache.pipeline(label, rateFusedWgsl(plan, pop, ctx.detectFaults), g1 ? [g0, g1] : [g0]),
+    pipeline: cache.pipeline(label, rateFusedWgsl(plan, pop, ctx.detectFaults, rateFusedWorkgroup(isSoftwareAdapter(ctx.device.adapterInfo))), g1 ? [g0, g1] : [g0]),
     group1: g1 ? cache.bindGroup(`${label} weights`, g1, weights) : undefined,
   };
   const [steps, r0, r1, ...rest] = buffers;

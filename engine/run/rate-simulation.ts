@@ -104,7 +104,7 @@ export class RateSimulation implements Simulation {
     const footprint = rateFootprint(spec, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit, tuning: opts.tuning });
     checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory());
     const plan = compile(spec, opts);
-    const blockers = [...rateFusedBlockers(plan, spec.record ?? []), ...rateFusedRuntimeBlockers(plan, { bindingBytes: bindingLimit, workgroups: device.limits.maxComputeWorkgroupsPerDimension })];
+    const blockers = [...rateFusedBlockers(plan, spec.record ?? []), ...rateFusedRuntimeBlockers(plan, { bindingBytes: bindingLimit, workgroups: device.limits.maxComputeWorkgroupsPerDimension, workgroupBytes: device.limits.maxComputeWorkgroupStorageSize })];
     const path = chooseRatePath(opts.fused, plan, blockers, isSoftwareAdapter(gpu.info));
     const all: GPUBuffer[] = [];
     const cache = PipelineCache.of(device);

@@ -14,6 +14,7 @@ import type { NetworkSpec } from '../../engine/spec/rate.ts';
 import { PhiloxStream } from '../../engine/util/philox.ts';
 import { maxRelDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';
+import { rateFusedRuntimeBlockers } from '../../engine/run/rate-fused.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
 
 interface Run { state: Float32Array; rate: Float32Array; path: string; kernels: string[]; perStep: number; perChunk: number }
@@ -103,5 +104,19 @@ describe('fused rate path: the multi-dispatch path and the CPU twin within float
     expect(sim.path.reason).toMatch(/does not cover 2 populations/);
     sim.destroy();
     await expect(RateSimulation.create(onePopulation(8, 'tanh', 1), { fused: 'sometimes' as never })).rejects.toThrow(/fused: expected 'auto', 'on' or 'off'/);
+    // A projection split into row blocks (a 2 kB binding limit: 70 rows of 18 vec4s, 6 rows per block: 12 blocks).
+    await expect(RateSimulation.create(onePopulation(70, 'tanh', 1), { fused: 'on', maxBindingBytes: 2000 })).rejects.toThrow(/projection "EE" in 12 row blocks/);
+    // 'auto' keeps the multi-dispatch path where nothing blocks the fused one (no size measured to win on either adapter class).
+    const auto = await RateSimulation.create(onePopulation(16, 'tanh', 1), {});
+    expect(auto.path.kind).toBe('multi-dispatch');
+    expect(auto.path.reason).toMatch(/^auto: 16 units per instance > 0/);
+    auto.destroy();
+  });
+
+  it('rates larger than workgroup memory block the fused path', () => {
+    const plan = compile(validateSpec(onePopulation(64, 'tanh', 1)));
+    const limits = { bindingBytes: 1 << 30, workgroups: 65535 };
+    expect(rateFusedRuntimeBlockers(plan, { ...limits, workgroupBytes: 256 })).toEqual([]);
+    expect(rateFusedRuntimeBlockers(plan, { ...limits, workgroupBytes: 255 })).toEqual(['64 units (their rates need 256 bytes of workgroup memory; this adapter has 255)']);
   });
 });
