@@ -12,8 +12,12 @@ export type { FusedMode };
 export type RatePath = SpikingPath;
 
 /**
- * Largest population (units per instance) that 'auto' runs fused.
- * - CPU adapters: 0 until measured: 'auto' keeps the multi-dispatch path (see README, "Fused path").
+ * Largest population (units per instance) that 'auto' runs fused: 0 on both adapter classes, so 'auto'
+ * keeps the multi-dispatch path.
+ * - CPU adapters: measured (bench/rate-fused-bench.ts on lavapipe, 2 shared cores, interleaved, 3 rounds;
+ *   one tanh population, gaussian W): the fused path was not faster at any size, time ratio fused / multi
+ *   (median) 1.1-2.0 at N = 64 to 2048, B = 1, and 0.9-2.0 at B = 8. One workgroup steps an instance on
+ *   one lavapipe thread, and the matrix-vector product, not the dispatches, dominates the step.
  * - GPUs: 0, a placeholder, not measured.
  */
 export const RATE_FUSED_MAX_UNITS = { software: 0, gpu: 0 } as const;
