@@ -232,6 +232,8 @@ async function runNetwork(dir: OutputDir, job: Exclude<Job, { kind: 'protocol' }
       adapter: adapterReport(sim.gpu),
       timings: { build_s: sim.buildSeconds, run_wall_s: t.wallSeconds, steps_per_s: t.done / t.wallSeconds, realtime_factor: t.wallSeconds / seconds },
       dispatches: dispatchMeta(sim.dispatches, t.dispatches),
+      // Fused (one dispatch per chunk) or multi-dispatch, and why (engine/plan/rate-path.ts, spiking-path.ts).
+      path: sim.path,
       ...fin.meta, params: job.run.params, spec: sim.spec,
       ...(complete ? {} : { interrupted_at_step: t.done, resume: `lamina resume ${dir.dir}` }),
     });

@@ -62,6 +62,9 @@ describe('lamina CLI', () => {
     // Dispatches: every kernel each step, ra every 2 steps, mean every step; 20 steps encoded in one chunk.
     const K = meta.kernels.length;
     expect(meta.dispatches).toEqual({ per_step: K + 1.5, per_chunk: 256 * K + 128 + 256, chunk_steps: 256, every_step: K, conditional_per_step: 0, per_chunk_slots: 0, recorders_per_step: 1.5, passes_per_chunk: 1, encoded: 20 * K + 10 + 20 });
+    // The path and why (engine/plan/rate-path.ts): recorders keep it on the multi-dispatch path.
+    expect(meta.path.kind).toBe('multi-dispatch');
+    expect(meta.path.reason).toMatch(/does not cover .*recorders/);
     const ra = readFileSync(join(out, 'ra.npy')).toString('latin1', 0, 128);
     expect(ra).toContain("'shape': (10, 3, 10)");
   });

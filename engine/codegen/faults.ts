@@ -28,7 +28,7 @@ export function faultLib(words: string, base: number, variables: number, spiking
     '}',
     '// Lane g failed the variables in `bad` at this step (engine/codegen/faults.ts).',
     `fn report_fault(g: u32, bad: u32${spiking ? ', step: u32, b: u32' : ''}) {`,
-    `  let key = ~${spiking ? 'step' : 'step_info.step'};`,
+    `  let key = ~${spiking ? 'step' : 'this_step()'};`,
     ...(spiking?.perInstance ? [`  let at = ${base}u + b * ${1 + variables}u;`] : []),
     `  if (atomicLoad(&${words}[${word(0)}]) > key) { return; }`,
     `  atomicMax(&${words}[${word(0)}], key);`,

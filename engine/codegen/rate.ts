@@ -98,13 +98,13 @@ export function modulatorsCode(plan: NetworkPlan): string {
 }
 
 /** The projection's gain for instance b: its instance-table gain, times its gain modulator if any. */
-function projGain(gainModulator: number): string {
+export function projGain(gainModulator: number): string {
   const mod = gainModulator >= 0 ? ` * modulators[b * MOD_K + ${gainModulator}u]` : '';
   return `fn proj_gain(b: u32) -> f32 {\n  return inst_table[b * INST_K + GAIN_PARAM]${mod};\n}`;
 }
 
 /** The generated part of the library for a population: its external input. */
-function externalInput(pop: PopPlan): string {
+export function externalInput(pop: PopPlan): string {
   const lines = pop.inputs.map((inp) => inputTerm(inp, pop.size));
   return `fn external_input(b: u32, i: u32, step: u32) -> f32 {\n  var v = 0.0;\n${lines.join('\n')}\n  return v;\n}`;
 }
@@ -145,12 +145,22 @@ export interface UnitLib {
 /** The variables the fault check names for a rate unit, in its word order: the state x, then the rate r. */
 export const RATE_FAULT_VARIABLES = ['x', 'r'];
 
-/** shaders/lib/rate-unit.wgsl with the population's unit code (and the fault check, if asked) spliced in. */
-function rateUnitLib(pop: PopPlan, faults: boolean): string {
+/**
+ * How lib/rate-unit.wgsl reaches the step and the next rates in a multi-dispatch kernel (one step per
+ * dispatch): StepInfo's step, rate_out. rate-fused defines both from its step loop instead.
+ */
+const STEP_ACCESS = `fn this_step() -> u32 { return step_info.step; }
+fn put_rate(g: u32, r: f32) { rate_out[g] = r; }`;
+
+/**
+ * shaders/lib/rate-unit.wgsl with the population's unit code (and the fault check, if asked) spliced in,
+ * preceded by `access` (this_step and put_rate; the multi-dispatch kernels' by default).
+ */
+export function rateUnitLib(pop: PopPlan, faults: boolean, access = STEP_ACCESS): string {
   const code = unitWgsl(pop.unit);
   const check = faults ? faultCheck(['s_x', 'r_out']) : '';
   const unit = splice('rate-unit', rateUnit, { 'unit-values': code.values, 'unit-update': code.update, 'unit-activation': code.activation, 'fault-check': check });
-  return faults ? `${faultLib('fault', 0, RATE_FAULT_VARIABLES.length)}\n${unit}` : unit;
+  return [access, ...(faults ? [faultLib('fault', 0, RATE_FAULT_VARIABLES.length)] : []), unit].join('\n');
 }
 
 export function assemble(kernel: AssembledKernel, constants: Constants, lib?: UnitLib, generated?: string): string {

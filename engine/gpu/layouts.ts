@@ -166,3 +166,14 @@ export function entry(binding: number, kind: BindingKind): GPUBindGroupLayoutEnt
   if (kind === 'uniform') return { binding, visibility, buffer: { type: 'uniform' } };
   return { binding, visibility, buffer: { type: kind } };
 }
+
+/**
+ * Group 0 of rate-fused: GROUP0 with both rate buffers writable (it loops over the chunk's steps, so
+ * the two parities swap roles inside one dispatch).
+ */
+export const RATE_FUSED_GROUP0: readonly Binding[] = GROUP0.map((b) => (b.name === 'rate_in' ? { ...b, kind: 'storage' as const } : b));
+
+/** Group 1 of rate-fused: the dense weights of each projection k (rows padded to vec4s), `weights_k`. */
+export function rateFusedGroup1(projections: number): Binding[] {
+  return Array.from({ length: projections }, (_, k) => ({ name: `weights_${k}`, kind: 'read-only-storage' as const, type: 'array<vec4<f32>>' }));
+}

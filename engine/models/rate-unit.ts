@@ -197,7 +197,7 @@ export function unitWgsl(code: UnitCode): { values: string; update: string; acti
     if (v.kind === 'unit') return `let p_${n} = unit_table[UNIT_TABLE + ${v.offset}u + i];`;
     return `let p_${n} = inst_table[b * INST_K + ${v.column}u];`;
   });
-  if (code.reads.I_ext) values.push('let I_ext = external_input(b, i, step_info.step);');
+  if (code.reads.I_ext) values.push('let I_ext = external_input(b, i, this_step());');
   if (code.reads.xi) values.push('let xi = unit_normal(i, b);');
   const lets = new Set<string>();
   const name = (n: string) => (n === 'x' ? 's_x' : n in code.values ? `p_${n}` : lets.has(n) ? `l_${n}` : n);

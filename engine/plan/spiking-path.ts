@@ -47,6 +47,16 @@ export function fusedBlockers(plan: SpikingPlan, records: ValidRecorders): strin
  * synapse parts, workgroup limits) and the adapter's class.
  */
 export function chooseSpikingPath(mode: FusedMode | undefined, perInstance: number, blockers: string[], software: boolean): SpikingPath {
+  return choosePath(mode, blockers, software, { size: perInstance, unit: 'neurons', max: FUSED_MAX_NEURONS });
+}
+
+/**
+ * The path for `mode` (both network kinds): 'on' refuses with the blockers, 'off' is multi-dispatch,
+ * 'auto' runs fused when nothing blocks it and `size.size` (per instance) is at most the adapter class's
+ * limit (`size.max`).
+ */
+export function choosePath(mode: FusedMode | undefined, blockers: string[], software: boolean,
+  size: { size: number; unit: string; max: { software: number; gpu: number } }): SpikingPath {
   const m = mode ?? 'auto';
   if (m !== 'auto' && m !== 'on' && m !== 'off') throw new SpecError('fused', `expected 'auto', 'on' or 'off', got ${JSON.stringify(mode)}`);
   const uncovered = `the fused path does not cover ${blockers.join(', ')}`;
@@ -56,7 +66,7 @@ export function chooseSpikingPath(mode: FusedMode | undefined, perInstance: numb
   }
   if (m === 'off') return { kind: 'multi-dispatch', reason: "option fused: 'off'" };
   if (blockers.length) return { kind: 'multi-dispatch', reason: uncovered };
-  const max = software ? FUSED_MAX_NEURONS.software : FUSED_MAX_NEURONS.gpu;
-  const rule = `${perInstance} neurons per instance ${perInstance <= max ? '<=' : '>'} ${max} (${software ? 'CPU adapter, measured limit' : 'GPU, unmeasured placeholder'})`;
-  return { kind: perInstance <= max ? 'fused' : 'multi-dispatch', reason: `auto: ${rule}` };
+  const max = software ? size.max.software : size.max.gpu;
+  const rule = `${size.size} ${size.unit} per instance ${size.size <= max ? '<=' : '>'} ${max} (${software ? 'CPU adapter, measured limit' : 'GPU, unmeasured placeholder'})`;
+  return { kind: size.size <= max ? 'fused' : 'multi-dispatch', reason: `auto: ${rule}` };
 }

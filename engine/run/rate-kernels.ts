@@ -38,6 +38,24 @@ function checkSize(ctx: KernelContext, field: string, bytes: number): void {
   }
 }
 
+/**
+ * A dense projection's weights on the GPU: rows padded to a multiple of 4 columns for vec4 loads, split
+ * into row blocks that each fit one storage binding (so a matrix larger than the per-binding limit still
+ * runs). Shared by the multi-dispatch kernels and rate-fused.
+ */
+export function denseWeights(ctx: KernelContext, proj: ProjPlan, label: string): { pre4: number; parts: { row0: number; rows: number; weights: GPUBuffer }[] } {
+  const { pre4, rowBytes, parts: blocks } = denseParts(proj.post.size, proj.pre.size, bindingLimit(ctx));
+  if (blocks.length === 0) checkSize(ctx, `projections[${proj.specIndex}].weights`, rowBytes);
+  const parts = blocks.map(({ row0, rows }) => {
+    const block = new Float32Array(rows * pre4 * 4);
+    for (let i = 0; i < rows; i++) block.set(proj.dense!.subarray((row0 + i) * proj.pre.size, (row0 + i + 1) * proj.pre.size), i * pre4 * 4);
+    const weights = createBuffer(ctx.device, `${label}:weights[rows ${row0}..${row0 + rows - 1}]`, block.byteLength, STORAGE, block);
+    ctx.buffers.push(weights);
+    return { row0, rows, weights };
+  });
+  return { pre4, parts };
+}
+
 function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMode): Kernel[] {
   if (proj.plastic) return [plasticProjectionKernel(ctx, proj, mode)];
   const { device, plan } = ctx;
@@ -58,17 +76,7 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
     const code = assemble('synapse-csr', base, lib);
     return [rateKernel(ctx, 'synapse-csr', `synapse-csr ${label}`, code, bufs, grid(Math.ceil((post.size * plan.batch) / 64), device))];
   }
-  // Dense: rows padded to a multiple of 4 columns for vec4 loads, split into row blocks that each fit
-  // one storage binding (so a matrix larger than the per-binding limit still runs).
-  const { pre4, rowBytes, parts: blocks } = denseParts(post.size, proj.pre.size, bindingLimit(ctx));
-  if (blocks.length === 0) checkSize(ctx, field, rowBytes);
-  const parts = blocks.map(({ row0, rows }) => {
-    const block = new Float32Array(rows * pre4 * 4);
-    for (let i = 0; i < rows; i++) block.set(proj.dense!.subarray((row0 + i) * proj.pre.size, (row0 + i + 1) * proj.pre.size), i * pre4 * 4);
-    const weights = createBuffer(device, `${label}:weights[rows ${row0}..${row0 + rows - 1}]`, block.byteLength, STORAGE, block);
-    ctx.buffers.push(weights);
-    return { row0, rows, weights };
-  });
+  const { pre4, parts } = denseWeights(ctx, proj, label);
   const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
   if (plan.batch <= MATVEC_MAX_BATCH) {
     const wg = 256;

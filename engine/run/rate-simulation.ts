@@ -28,7 +28,9 @@ import type { RecorderInfo } from '../record/recorders.ts';
 import type { RunOptions, RunTiming, Simulation } from '../simulation.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { validateSpec } from '../spec/validate-rate.ts';
-import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type StepProgram } from './chunk-runner.ts';
+import { runChunks, type ChunkRecorder, type Kernel, type RuntimeOptions, type StepProgram, type StepSlot } from './chunk-runner.ts';
+import { chooseRatePath, rateFusedBlockers, type FusedMode, type RatePath } from '../plan/rate-path.ts';
+import { rateFusedRuntimeBlockers, rateFusedSlot } from './rate-fused.ts';
 import { countDispatches, type DispatchCount } from './dispatch-count.ts';
 import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import type { KernelContext, KernelTuning, PlasticBuffers } from './rate-context.ts';
@@ -49,6 +51,12 @@ export type { KernelTuning };
 export interface SimulationOptions extends RuntimeOptions {
   /** Kernel shapes (see KernelTuning); defaults suit large GPUs. */
   tuning?: KernelTuning;
+  /**
+   * The fused path (one dispatch per chunk, one workgroup per instance; engine/plan/rate-path.ts):
+   * 'auto' (default) where it covers the network and the rule picks it, 'on' (a feature it does not
+   * cover is a SpecError naming it) or 'off' (multi-dispatch).
+   */
+  fused?: FusedMode;
 }
 
 export class RateSimulation implements Simulation {
@@ -65,19 +73,18 @@ export class RateSimulation implements Simulation {
     readonly spec: NetworkSpec,
     private readonly kernels: Kernel[],
     private readonly chunkRecorders: ChunkRecorder[],
-    group0: GPUBindGroup[][],
+    steps: { slots: StepSlot[]; group0: (n: number, s: number) => GPUBindGroup },
     private readonly buffers: { rates: GPUBuffer[]; state: GPUBuffer; steps: GPUBuffer; modulators: GPUBuffer; all: GPUBuffer[] },
     private readonly plastic: Map<string, PlasticBuffers>,
     readonly chunkSteps: number,
     private readonly maxInFlight: number,
     readonly buildSeconds: number,
     faults: FaultWords | undefined,
+    /** The path that runs the steps and why (fused or multi-dispatch). */
+    readonly path: RatePath,
   ) {
-    // The step program: every kernel each step (rates ping-pong between the parity bind groups), then the recorders.
-    this.program = {
-      label: 'step kernels', stepBuffer: buffers.steps, group0: (n, s) => group0[n % 2][s],
-      slots: kernels.map((kernel) => ({ kernel })), recorders: chunkRecorders, faults,
-    };
+    // The step program: its slots (rates ping-pong between the parity bind groups), then the recorders.
+    this.program = { label: 'step kernels', stepBuffer: buffers.steps, group0: steps.group0, slots: steps.slots, recorders: chunkRecorders, faults };
   }
 
   get batch(): number { return this.plan.batch; }
@@ -97,6 +104,8 @@ export class RateSimulation implements Simulation {
     const footprint = rateFootprint(spec, { batch: opts.batch, chunkSteps, maxInFlight: opts.maxInFlight, bindingLimit, tuning: opts.tuning });
     checkFootprint(footprint, device.limits, isSoftwareAdapter(gpu.info), hostMemory());
     const plan = compile(spec, opts);
+    const blockers = [...rateFusedBlockers(plan, spec.record ?? []), ...rateFusedRuntimeBlockers(plan, { bindingBytes: bindingLimit, workgroups: device.limits.maxComputeWorkgroupsPerDimension, workgroupBytes: device.limits.maxComputeWorkgroupStorageSize })];
+    const path = chooseRatePath(opts.fused, plan, blockers, isSoftwareAdapter(gpu.info));
     const all: GPUBuffer[] = [];
     const cache = PipelineCache.of(device);
     const ctx: KernelContext = { device, plan, cache, group0: cache.layout(GROUP0, 'group0:network'), buffers: all, maxBindingBytes: opts.maxBindingBytes, tuning: opts.tuning, plastic: new Map(), detectFaults: opts.detectFaults ?? true };
@@ -123,15 +132,21 @@ export class RateSimulation implements Simulation {
       // The fault words (engine/codegen/faults.ts): x and r of every unit; bound (unused) when not checked.
       const fault = createBuffer(device, 'fault', 16, STORAGE);
       all.push(...rates, state, syn, unitTable, instTable, seeds, inputData, steps, modulators, fault);
-      const group0 = [0, 1].map((parity) => cache.stepGroups(`group0:network (step parity ${parity})`, ctx.group0,
-        [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators, fault], chunkSteps));
+      const bound = (parity: number) => [steps, rates[parity], rates[1 - parity], state, syn, unitTable, instTable, seeds, inputData, modulators, fault];
       const faults: FaultWords | undefined = ctx.detectFaults
         ? { buffer: fault, offset: 0, words: faultWordCount(RATE_FAULT_VARIABLES.length), lane: laneIn(plan.pops, (p) => p.base, plan.batch, () => RATE_FAULT_VARIABLES) }
         : undefined;
-      const kernels = buildStepKernels(ctx);
+      let program: { slots: StepSlot[]; group0: (n: number, s: number) => GPUBindGroup };
+      if (path.kind === 'fused') {
+        const f = rateFusedSlot(ctx, bound(0));
+        program = { slots: [f.slot], group0: (n) => f.group0[n % 2] };
+      } else {
+        const group0 = [0, 1].map((parity) => cache.stepGroups(`group0:network (step parity ${parity})`, ctx.group0, bound(parity), chunkSteps));
+        program = { slots: buildStepKernels(ctx).map((kernel) => ({ kernel })), group0: (n, s) => group0[n % 2][s] };
+      }
       const recorders = rateRecorders(ctx, spec.record ?? [], chunkSteps);
-      return new RateSimulation(gpu, plan, spec, kernels, recorders, group0, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
-        opts.maxInFlight ?? 3, (performance.now() - t0) / 1000, faults);
+      return new RateSimulation(gpu, plan, spec, program.slots.map((s) => s.kernel), recorders, program, { rates, state, steps, modulators, all }, ctx.plastic, chunkSteps,
+        opts.maxInFlight ?? 3, (performance.now() - t0) / 1000, faults, path);
     });
   }
 

@@ -9,8 +9,10 @@
 //   fault-check      when the run checks for numerical faults, x then r of unit g tested for NaN and
 //                    infinity (engine/codegen/faults.ts); else nothing
 // rec is the population's summed projections for this step (gain_b * W r(n)).
-// Needs the generated constants UNIT_N, UNIT_BASE, UNIT_TABLE, INST_K and the generated function
-// external_input(b, i, step).
+// Needs the generated constants UNIT_N, UNIT_BASE, UNIT_TABLE, INST_K, the generated function
+// external_input(b, i, step), and the kernel's this_step() (the global step being computed) and
+// put_rate(g, r) (stores r(n+1) of unit g): StepInfo's step and rate_out in the multi-dispatch kernels,
+// the loop's step and the other parity's buffer in rate-fused (engine/codegen/rate.ts: stepAccess).
 
 // Blocks FMA contraction of a product into the sum it feeds (the CPU twin rounds both).
 fn keep(v: f32) -> f32 {
@@ -21,7 +23,7 @@ fn keep(v: f32) -> f32 {
 // (seed_b, "LAMI") and counted by (UNIT_BASE + i, step, 0, 0): the instance's own seed, never its index
 // in the batch, tells instances apart.
 fn unit_normal(i: u32, b: u32) -> f32 {
-  return philox_normal(philox4x32(vec4<u32>(UNIT_BASE + i, step_info.step, 0u, 0u), vec2<u32>(seeds[b], 0x4C414D49u)));
+  return philox_normal(philox4x32(vec4<u32>(UNIT_BASE + i, this_step(), 0u, 0u), vec2<u32>(seeds[b], 0x4C414D49u)));
 }
 
 fn update_unit(b: u32, i: u32, rec: f32) {
@@ -31,6 +33,6 @@ fn update_unit(b: u32, i: u32, rec: f32) {
   //!splice unit-update
   state[g] = s_x;
   let r_out = /*!splice unit-activation*/;
-  rate_out[g] = r_out;
+  put_rate(g, r_out);
   //!splice fault-check
 }
