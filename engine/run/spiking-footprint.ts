@@ -328,6 +328,16 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
     ? { kind: 'multi-dispatch', reason: `fused 'on' is refused: the fused path does not cover ${blockers.join(', ')}` }
     : chooseSpikingPath(opts.fused, neurons / B, blockers, opts.software ?? false);
   if (path.kind === 'fused') {
+    // The fused kernel's buffers (engine/run/spiking-fused.ts): the state recorders' rings in one buffer,
+    // their units and the spike trains' tables in another, in place of record-gather's and spike-source's.
+    const moved = { rings: 0, tables: 0 };
+    for (let k = gpu.length - 1; k >= 0; k--) {
+      const l = gpu[k].label;
+      const to = /^recorder ".*":ring$/.test(l) ? 'rings' : /^record-gather ".*":units$/.test(l) || /^spike-source .*:(step_ptr|neurons)$/.test(l) ? 'tables' : undefined;
+      if (to) { moved[to] += gpu[k].bytes; gpu.splice(k, 1); }
+    }
+    buf('record', 'spiking-fused:state rings', Math.max(moved.rings, 4), { upload: false });
+    buf('record', 'spiking-fused:tables', Math.max(moved.tables, 4));
     const copies = dispatches.filter((d) => d.copy);
     dispatches.length = 0;
     dispatches.push({ label: `spiking-fused (every step of a chunk of ${chunkSteps}; ${B} workgroup${B > 1 ? 's' : ''})`, perStep: 1 / chunkSteps }, ...copies);

@@ -96,11 +96,12 @@ describe('inspect() reports the plan', () => {
   it('spiking: neurons, synapses, dispatches and the wall-time estimate from a calibration', async () => {
     const spec = twoPopulationSpiking();
     spec.projections![0].connectivity = { type: 'fixed-indegree', k: 12 };
-    const r = await inspect(structuredClone(spec), { steps: 500, batch: 2 });
+    // The multi-dispatch path's kernels (the fused path has one dispatch per chunk: test/gpu/dispatch-count.test.ts).
+    const r = await inspect(structuredClone(spec), { steps: 500, batch: 2, fused: 'off' });
     const { plan } = compileSpiking(structuredClone(spec), { batch: 2 });
     expect(r.neurons).toBe(plan.neuronCount);
     expect(r.synapses).toBe([...plan.projections, ...plan.generated].reduce((a, p) => a + p.synapses, 0));
-    const sim = await SpikingSimulation.create(structuredClone(spec), { batch: 2 });
+    const sim = await SpikingSimulation.create(structuredClone(spec), { batch: 2, fused: 'off' });
     // The state recorder V takes a row every 5 steps; spikes are set inside neuron-update.
     expect(r.dispatchesPerStep).toBeCloseTo(sim.kernelLabels.length + 1 / 5, 10);
     sim.destroy();
