@@ -1,9 +1,11 @@
 /**
  * Networks that several benchmarks run, defined once: the 1,000-neuron network (per-step overhead;
- * bench/peers/brian2_small.py is its Brian2 peer) and the plasticity benchmark's COBA network at n neurons.
+ * bench/peers/brian2_small.py is its Brian2 peer), the plasticity benchmark's COBA network at n neurons,
+ * and the dense rate step.
  */
 import { coba } from '../scenarios/coba.ts';
 import type { PlasticitySpec, SpikingSpec } from '../engine/spec/spiking.ts';
+import type { NetworkSpec } from '../engine/spec/rate.ts';
 
 /** 1,000 LIF neurons (lif_psc_exp), fixed in-degree 100 (10 pA, 1.5 ms), a 15 kHz Poisson drive of 87.8 pA. */
 export function smallNetwork(recordSpikes: boolean): SpikingSpec {
@@ -40,5 +42,16 @@ export function plasticityNetwork(kind: PlasticityKind, n: number, steps: number
     // Phasic dopamine: non-zero in 1 ms of every 10 (10 % of the steps; the eligibility pass runs only then).
     ...(kind === 'three-factor' ? { modulators: [{ name: 'dopamine', type: 'schedule' as const, time: { type: 'array' as const, dt: 1, values: Array.from({ length: Math.ceil(steps * 0.1 + 1) }, (_, k) => (k % 10 === 0 ? 1 : 0)) }, baseline: 0, amplitude: 1 }] } : {}),
     record: [{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'sI', population: 'I', what: 'spikes' }],
+  };
+}
+
+/** The dense rate step x += dt/tau (-x + W tanh(x) + I): one tanh population of N, a gaussian recurrent W, a constant input, B instances. */
+export function denseRateNetwork(N: number, B: number): NetworkSpec {
+  return {
+    dt: 0.1, integrator: 'euler', seed: 1,
+    populations: [{ name: 'x', size: N, tau: 10, activation: 'tanh', init: 0.1 }],
+    projections: [{ name: 'W', from: 'x', to: 'x', weights: { type: 'gaussian', g: 1, seed: 3 } }],
+    inputs: [{ name: 'I', target: 'x', amplitude: 0.1 }],
+    batch: { size: B },
   };
 }

@@ -13,23 +13,13 @@ import { acquireGpu, adapterReport, type Gpu } from '../engine/gpu/device.ts';
 import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import type { KernelTuning } from '../engine/run/rate-context.ts';
 import emptyShader from '../shaders/bench-empty.wgsl';
-import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { header, saveJson } from './harness.ts';
+import { denseRateNetwork } from './networks.ts';
 
 interface Row {
   N: number; B: number; tuning: KernelTuning; steps_per_sample: number; repeats: number;
   us_per_step_median: number; us_per_step_min: number; us_per_step_max: number; us_per_step_mad: number;
   gflops: number; weight_GBps: number; kernels: string[];
-}
-
-function rateSpec(N: number, B: number): NetworkSpec {
-  return {
-    dt: 0.1, integrator: 'euler', seed: 1,
-    populations: [{ name: 'x', size: N, tau: 10, activation: 'tanh', init: 0.1 }],
-    projections: [{ name: 'W', from: 'x', to: 'x', weights: { type: 'gaussian', g: 1, seed: 3 } }],
-    inputs: [{ name: 'I', target: 'x', amplitude: 0.1 }],
-    batch: { size: B },
-  };
 }
 
 async function timeSamples(fn: () => Promise<void>, repeats: number): Promise<{ median: number; min: number; max: number; mad: number }> {
@@ -112,7 +102,7 @@ async function main() {
   };
   for (const N of sizes) {
     for (const B of batches) for (const tuning of variants(B)) {
-      const sim = await RateSimulation.create(rateSpec(N, B), { chunkSteps: 100, tuning });
+      const sim = await RateSimulation.create(denseRateNetwork(N, B), { chunkSteps: 100, tuning });
       // Steps per sample: doubled until one sample takes at least target-ms, so that the fixed cost of
       // waiting for completion is amortized over many steps.
       let K = Number(o['min-steps']);

@@ -11,8 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { RateSimulation } from '../engine/run/rate-simulation.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
-import type { NetworkSpec } from '../engine/spec/rate.ts';
 import { finish, header, stats } from './harness.ts';
+import { denseRateNetwork } from './networks.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -22,17 +22,6 @@ const { values: o } = parseArgs({
 });
 const rounds = Number(o.rounds), steps = Number(o.steps);
 const result: Record<string, unknown> = header('rate-fused');
-
-/** The rate-bench network: one tanh population, a gaussian recurrent W, a constant input. */
-function spec(N: number, B: number): NetworkSpec {
-  return {
-    dt: 0.1, integrator: 'euler', seed: 1,
-    populations: [{ name: 'x', size: N, tau: 10, activation: 'tanh', init: 0.1 }],
-    projections: [{ name: 'W', from: 'x', to: 'x', weights: { type: 'gaussian', g: 1, seed: 3 } }],
-    inputs: [{ name: 'I', target: 'x', amplitude: 0.1 }],
-    batch: { size: B },
-  };
-}
 
 /** numpy's float32 step for B instances of N units, `count` steps: microseconds per step (best of 3 loops). */
 function numpyStep(N: number, B: number, count: number): number {
@@ -55,7 +44,7 @@ print(best * 1e6)`;
 const rows = [];
 for (const B of o.batches!.split(',').map(Number)) {
   for (const N of o.sizes!.split(',').map(Number)) {
-    const sims = [await RateSimulation.create(spec(N, B), { backend: o.backend, fused: 'on', chunkSteps: Number(o.chunk) }), await RateSimulation.create(spec(N, B), { backend: o.backend, fused: 'off', chunkSteps: Number(o.chunk) })];
+    const sims = [await RateSimulation.create(denseRateNetwork(N, B), { backend: o.backend, fused: 'on', chunkSteps: Number(o.chunk) }), await RateSimulation.create(denseRateNetwork(N, B), { backend: o.backend, fused: 'off', chunkSteps: Number(o.chunk) })];
     result.adapter ??= adapterReport(sims[0].gpu);
     for (const s of sims) await s.stepsToCompletion(64);
     const us: number[][] = [[], [], []];

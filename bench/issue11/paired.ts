@@ -34,7 +34,7 @@ import { writeNpy } from '../../engine/node/npy-files.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { coba, exportNetwork } from '../../scenarios/coba.ts';
 import { stats } from '../harness.ts';
-import { plasticityNetwork, smallNetwork } from '../networks.ts';
+import { denseRateNetwork, plasticityNetwork, smallNetwork } from '../networks.ts';
 import { Peer } from './peer.ts';
 import { markdown, type Row, type Stat } from './table.ts';
 
@@ -144,13 +144,7 @@ function spikingRow(what: string, unit: string, r: { times: number[][]; spikes: 
 
 if (only.includes('rate')) {
   const N = 1024, B = 1;
-  const spec = {
-    dt: 0.1, integrator: 'euler', seed: 1,
-    populations: [{ name: 'x', size: N, tau: 10, activation: 'tanh', init: 0.1 }],
-    projections: [{ name: 'W', from: 'x', to: 'x', weights: { type: 'gaussian', g: 1, seed: 3 } }],
-    inputs: [{ name: 'I', target: 'x', amplitude: 0.1 }],
-    batch: { size: B },
-  };
+  const spec = denseRateNetwork(N, B);
   const sims: RateSimulation[] = [];
   for (const b of builds) sims.push(await b.Rate.create(spec, { chunkSteps: 100 }));
   for (const s of sims) await s.stepsToCompletion(20);

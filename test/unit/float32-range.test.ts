@@ -4,25 +4,15 @@
  * and rule parameters, ...). The same for derived values and for sums the host forms (DC inputs).
  */
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../../engine/errors.ts';
 import { compile } from '../../engine/plan/rate.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import type { NetworkSpec } from '../../engine/spec/rate.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
+import { refusal } from '../spec-error.ts';
 
 const BIG = 1e39;
-
-function refusal(fn: () => unknown): SpecError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return e as SpecError;
-  }
-  throw new Error('spec was accepted');
-}
 
 function rateSpec(): NetworkSpec {
   const s = randomTwoPopulationSpec(1, 6, 4);
