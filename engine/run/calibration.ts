@@ -20,7 +20,7 @@ export interface RunCalibration {
   dispatchSeconds: number;
   /** Seconds per operation of the footprint's workPerStep (unit updates, multiply-adds, synaptic events). */
   workSeconds: number;
-  /** Seconds per multiply-add of the tiled GEMM (measured only when asked for). */
+  /** Seconds per multiply-add of the GEMM (measured only when asked for). */
   gemmSeconds: number;
   bytesPerSecond: number;
   basis: string;
@@ -87,7 +87,7 @@ async function grown(make: (n: number) => NetworkSpec | SpikingSpec, n0: number,
 /**
  * Times a tiny network of `kind` (dispatch-bound) and a larger one (work-bound, grown until its step
  * takes 4x the tiny one's) and solves seconds per step = dispatches x d + work x c for d and c; with
- * `gemm`, a third network at batch 64 gives the tiled GEMM's cost per multiply-add. The copy bandwidth
+ * `gemm`, a third network at batch 64 gives the GEMM's cost per multiply-add. The copy bandwidth
  * comes from engine/gpu/calibrate.ts.
  */
 export async function calibrateRun(gpu: Gpu, kind: 'rate' | 'spiking', opts: { backend?: string; adapter?: string; gemm?: boolean }): Promise<RunCalibration> {

@@ -12,7 +12,7 @@ import { rateRuleTable } from '../spec/rate-rules.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { padded, type BufferNeed, type Footprint, type HostNeed } from './footprint.ts';
 
-/** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
+/** Largest batch handled by the matrix-vector kernel; larger batches use a GEMM (gemmShape). */
 export const MATVEC_MAX_BATCH = 8;
 
 /** The GEMM's shape choices (a part of KernelTuning; defaults from the H100 sweep in bench/RESULTS.md). */
@@ -22,7 +22,7 @@ export interface GemmTuning {
   gemmMaxSplit?: number;
   /** Presynaptic columns per workgroup tile: 16 or 32 for the tiled kernel, 8, 16 or 32 for the register-tiled one. */
   gemmTileK?: 8 | 16 | 32;
-  /** 'tiled' (synapse-dense-tiled) or 'register' (synapse-dense-gemm); default: gemmShape's rule. */
+  /** 'register' (synapse-dense-gemm, the default) or 'tiled' (synapse-dense-tiled, the kernel before it). */
   gemmKernel?: 'tiled' | 'register';
   /** Register tile of synapse-dense-gemm, rows x instances per invocation. */
   gemmThreadTile?: '4x4' | '4x8' | '8x4' | '8x8';
@@ -42,9 +42,6 @@ export function denseParts(post: number, pre: number, limit: number): { pre4: nu
   for (let row0 = 0; partRows > 0 && row0 < post; row0 += partRows) parts.push({ row0, rows: Math.min(partRows, post - row0) });
   return { pre4, rowBytes, partRows, parts };
 }
-
-/** Smallest batch that gets the register-tiled GEMM by default (bench/RESULTS.md: lavapipe A/B). */
-export const REGISTER_GEMM_MIN_BATCH = 16;
 
 /** The tiled GEMM's split of the presynaptic range (split-K) so that enough workgroups of rows x instances fill the GPU. */
 export function gemmSplit(post: number, pre4: number, batch: number, tuning: GemmTuning = {}, rows = 128, instances = 64, tileK: number = tuning.gemmTileK ?? 16): { kSlice: number; splitCount: number; tileK: number; partialsBytes: number } {
@@ -66,14 +63,14 @@ export interface GemmShape extends ReturnType<typeof gemmSplit> {
 }
 
 /**
- * The batched product's kernel and shape. Rule: the register-tiled GEMM from REGISTER_GEMM_MIN_BATCH
- * instances, with an instance tile of 16, 32 or 64 (the smallest that holds the batch, else 64) and
- * register tiles of 4 x 4, 8 x 4 or 8 x 8, 128 invocations and 8-column tiles (12.8 KiB of workgroup
- * memory at most); the tiled kernel (128 x 64 tiles) for smaller batches.
+ * The batched product's kernel and shape. Rule: the register-tiled GEMM (synapse-dense-gemm) with an
+ * instance tile of 16, 32 or 64 (the smallest that holds the batch, else 64) and register tiles of 4 x 4,
+ * 8 x 4 or 8 x 8 to match, 128 invocations (128-row tiles) and 8-column tiles: 12.8 KiB of workgroup memory
+ * at most, within every WebGPU device's 16 KiB. The tiled kernel (128 x 64 tiles) only on request: on
+ * lavapipe it was 1.5-2.7x slower at B = 12 and 16 and no faster at B = 64 (bench/RESULTS.md).
  */
 export function gemmShape(post: number, pre4: number, batch: number, tuning: GemmTuning = {}): GemmShape {
-  const register = (tuning.gemmKernel ?? (batch >= REGISTER_GEMM_MIN_BATCH ? 'register' : 'tiled')) === 'register';
-  if (!register) {
+  if (tuning.gemmKernel === 'tiled') {
     const tileK = tuning.gemmTileK ?? 16;
     if (tileK !== 16 && tileK !== 32) throw new SpecError('tuning.gemmTileK', `must be 16 or 32 for the tiled GEMM, got ${tileK}`);
     const split = gemmSplit(post, pre4, batch, tuning);
