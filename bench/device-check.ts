@@ -54,6 +54,19 @@ for (const tuning of [{ gemmMaxSplit: 1 }, { gemmKernel: 'tiled' }, { gemmKernel
   console.log(`    (tuning ${JSON.stringify(tuning)})`);
   if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
 }
+// The GEMM with split-K on a device that runs its workgroups concurrently: two runs bit-identical.
+{
+  const states: Float32Array[] = [];
+  for (let k = 0; k < 2; k++) {
+    const sim = await RateSimulation.create(randomTwoPopulationSpec(7, 2000, 64), { batch: 64, chunkSteps: 8 });
+    await sim.run(16);
+    states.push((await sim.read()).state);
+    sim.destroy();
+  }
+  const same = Buffer.from(states[0].buffer).equals(Buffer.from(states[1].buffer));
+  console.log(`  GEMM batch 64, 2000 units, two runs: ${same ? 'bit-identical' : 'FAIL: different'}`);
+  if (!same) failed = true;
+}
 // Spiking: exact equality with the CPU twin (stored, procedural and spec-defined models), and a digest
 // of the spike trains that must be the same on every device (printed for comparison across machines).
 const spikingRuns: [string, () => SpikingSpec, string][] = [
