@@ -43,7 +43,7 @@ export function denseParts(post: number, pre: number, limit: number): { pre4: nu
   return { pre4, rowBytes, partRows, parts };
 }
 
-/** The tiled GEMM's split of the presynaptic range (split-K) so that enough workgroups of rows x instances fill the GPU. */
+/** The GEMM's split of the presynaptic range (split-K) so that enough workgroups of rows x instances fill the GPU. */
 export function gemmSplit(post: number, pre4: number, batch: number, tuning: GemmTuning = {}, rows = 128, instances = 64, tileK: number = tuning.gemmTileK ?? 16): { kSlice: number; splitCount: number; tileK: number; partialsBytes: number } {
   const tiles = Math.ceil(post / rows) * Math.ceil(batch / instances);
   const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, ...tuning };
