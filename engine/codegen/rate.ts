@@ -11,6 +11,7 @@ import denseRow from '../../shaders/lib/dense-row.wgsl';
 import synapseDense from '../../shaders/synapse-dense.wgsl';
 import synapseDenseSubgroup from '../../shaders/synapse-dense-subgroup.wgsl';
 import synapseDenseTiled from '../../shaders/synapse-dense-tiled.wgsl';
+import synapseDenseGemm from '../../shaders/synapse-dense-gemm.wgsl';
 import synapseReduce from '../../shaders/synapse-reduce.wgsl';
 import synapseCsr from '../../shaders/synapse-csr.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
@@ -23,6 +24,7 @@ import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
 import { constantsBlock, declareBindings, splice, type Constants } from './wgsl.ts';
 import { faultCheck, faultLib } from './faults.ts';
+import { gemmParts } from './rate-gemm.ts';
 import { unitWgsl } from '../models/rate-unit.ts';
 import { MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
@@ -36,6 +38,7 @@ const TEMPLATES: Record<AssembledKernel, string> = {
   'synapse-dense': synapseDense,
   'synapse-dense-subgroup': synapseDenseSubgroup,
   'synapse-dense-tiled': synapseDenseTiled,
+  'synapse-dense-gemm': synapseDenseGemm,
   'synapse-reduce': synapseReduce,
   'synapse-csr': synapseCsr,
   'record-gather': recordGather,
@@ -169,5 +172,7 @@ export function assemble(kernel: AssembledKernel, constants: Constants, lib?: Un
   if (generated) libParts.push(generated);
   if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
   if (kernel === 'record-gather') libParts.push(RECORDED_UNIT);
-  return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n') });
+  // The register-tiled GEMM's unrolled parts follow from its tile constants RT x IT.
+  const unrolled = kernel === 'synapse-dense-gemm' ? gemmParts(Number(constants.RT), Number(constants.IT)) : {};
+  return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n'), ...unrolled });
 }

@@ -88,7 +88,7 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
   const dispatchesPerChunk = kernels.reduce((a, d) => a + plannedRows(Math.round(1 / d.perStep), 0, fp.chunkSteps), 0);
   let time: Inspection['time'];
   if (opts.calibrate !== false) {
-    const c = await calibrateRun(gpu, fp.kind, { ...opts, gemm: fp.gemmWorkPerStep > 0 });
+    const c = await calibrateRun(gpu, fp.kind, { ...opts, gemmBatch: fp.gemmWorkPerStep > 0 ? fp.batch : undefined });
     // Launches, then the larger of the work at the calibrated rate and the bytes at the copy bandwidth.
     const perStepSeconds = launchesPerStep * c.dispatchSeconds + Math.max(fp.workPerStep * c.workSeconds + fp.gemmWorkPerStep * c.gemmSeconds, fp.trafficPerStep / c.bytesPerSecond);
     time = {

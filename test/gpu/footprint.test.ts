@@ -64,7 +64,8 @@ describe('rate footprint = the buffers RateSimulation.create makes', () => {
   const cases: [string, NetworkSpec, { batch: number; maxBindingBytes?: number; chunkSteps?: number }][] = [
     ['two populations: gaussian, dense, CSR, fixed in-degree, array input, recorders', randomTwoPopulationSpec(3, 37, 11), { batch: 3, chunkSteps: 7 }],
     ['dense weights split into row blocks', randomTwoPopulationSpec(4, 40, 9), { batch: 2, maxBindingBytes: 1200, chunkSteps: 7 }],
-    ['batch 12: the tiled GEMM with split-K partial sums', randomTwoPopulationSpec(5, 64, 16), { batch: 12 }],
+    ['batch 12: the GEMM (instance tile 16) with split-K partial sums', randomTwoPopulationSpec(5, 64, 16), { batch: 12 }],
+    ['batch 20: the GEMM (instance tile 32) with split-K partial sums', randomTwoPopulationSpec(7, 300, 16), { batch: 20 }],
   ];
   const plastic = plasticTwoPopulationSpec(6, 20, 8);
   plastic.modulators = [{ name: 'da', type: 'schedule', time: { type: 'array', dt: 1, values: [0, 1, -0.5] } }, { name: 'h', type: 'host' }, { name: 'act', type: 'activity', population: 'I' }];

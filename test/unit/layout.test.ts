@@ -33,6 +33,7 @@ describe('kernel bindings match the declared layouts', () => {
     ['synapse-dense', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
     ['synapse-dense-subgroup', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
     ['synapse-dense-tiled', { ...common, K_SLICE: 16, SPLIT: 2, TILE_K: 16 }, true],
+    ['synapse-dense-gemm', { ...common, K_SLICE: 16, SPLIT: 2, TX: 16, TY: 8, RT: 8, IT: 8, TK: 8 }, true],
     ['synapse-reduce', { ...common, K_SLICE: 16, SPLIT: 2, TILE_K: 16 }, true],
     ['synapse-csr', common, true],
     ['record-gather', { UNIT_N: 16, UNIT_BASE: 0, BATCH: 2, M: 3, REC: 0, RECORD_STATE: false }, false],
