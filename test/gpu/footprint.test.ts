@@ -101,6 +101,7 @@ describe('spiking footprint = the buffers SpikingSimulation.create makes', () =>
     ['the same on the multi-dispatch path: exact', exact, { batch: 2, chunkSteps: 40, fused: 'off' }, 0],
     ['static weights per instance (scales and weight slots in the input table): exact', perInstance, { batch: 2, chunkSteps: 40 }, 0],
     ['fixed-probability and drawn delays: expected sizes within 10 %', twoPopulationSpiking(), { batch: 1 }, 0.1],
+    ['the fused path with a batch of 2: fault words per instance', twoPopulationSpiking(), { batch: 2 }, 0.1],
     ['procedural projections', proceduralSpiking(), { batch: 2 }, 0.1],
     ['procedural projections on the multi-dispatch path', proceduralSpiking(), { batch: 2, fused: 'off' }, 0.1],
     ['procedural projections, a connectivity seed and a weight per instance', { ...proceduralSpiking(), batch: { size: 2, params: { 'projections.EE.seed': [1, 2], 'projections.EI.weight': [80, 90] } } }, { batch: 2 }, 0.1],
