@@ -21,6 +21,11 @@ export interface SpikingPath {
  *   network at in-degree 80, interleaved rounds): at one instance the fused path was faster at every
  *   size from 500 to 32,000 neurons (time ratio 0.46-0.76), at 4 instances as fast (500, 1,000) or
  *   faster (2,000 and up). Larger instances were not measured, so they keep the multi-dispatch path.
+ *   Procedural projections (COBA with every projection procedural, bench/fused-bench.ts coba-procedural,
+ *   one instance) were measured only on a loaded machine (load average 10 on 2 cores): the fused time
+ *   ratio was 0.77-2.63 (medians of 6 runs of 5-9 interleaved rounds; their median 1.84), against
+ *   1.11-3.32 for the stored COBA network in 5 of those runs; one workgroup regenerates all of an instance's synapses on one lavapipe
+ *   thread where synapse-procedural spreads the spikes over 4 workgroups. To re-measure on a quiet machine.
  * - GPUs: 4,096, a placeholder, not measured (no GPU measurement yet): one workgroup steps all neurons
  *   of its instance, so a large instance runs on one compute unit where the multi-dispatch path spreads
  *   it over all of them, while a small one saves a few dispatches per step.
