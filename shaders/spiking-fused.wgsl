@@ -27,6 +27,11 @@ fn proc_row(i: u32) -> u32 { return tables[PROC_ROWS + i]; }
 // Spikes of this step per population (the instance's list lengths).
 var<workgroup> fired: array<atomic<u32>, NPOPS>;
 
+// Spikes of population k at step s of the chunk (all of them once the neurons have stepped).
+fn fired_count(k: u32, s: u32) -> u32 {
+  return atomicLoad(&fired[k]);
+}
+
 // Spike of neuron i of population k (P) of instance b at step s of the chunk: appended to the instance's
 // list and, when recorded, set in the recorder's bitset row s.
 fn emit(k: u32, P: PopInfo, b: u32, i: u32, s: u32) {
@@ -48,7 +53,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     storageBarrier();
     workgroupBarrier();
     record_states(b, step, lid);
-    record_rates(b, step, lid);
+    record_rates(b, s, lid);
     for (var q = 0u; q < NPRE; q++) {
       let pre = pre_info(q);
       let count = atomicLoad(&fired[pre.pop]);
@@ -59,7 +64,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     }
     for (var q = 0u; q < NPROC; q++) {
       let o = q * PROJ_WORDS;
-      let count = atomicLoad(&fired[proc_info(o + 13u)]);
+      let count = fired_count(proc_info(o + 13u), s);
       let list = proc_info(o + 14u) + b * proc_info(o + 15u);
       for (var e = lid / SPIKE_LANES; e < count; e += WG / SPIKE_LANES) {
         deliver_procedural(o, spikes[list + e], b, step, lid % SPIKE_LANES, SPIKE_LANES);

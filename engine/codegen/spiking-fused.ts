@@ -57,10 +57,10 @@ export interface FusedRateRecord {
   ringBase: number;
 }
 
-/** record_rates(b, step, lid): each rate recorder's count of the step's spikes of instance b, as record-rate counts them. */
+/** record_rates(b, s, lid): each rate recorder's count of the spikes of instance b at step s of the chunk, as record-rate counts them. */
 export function recordRatesWgsl(rates: FusedRateRecord[]): string {
-  const body = rates.map((r) => `    rec_rings[${r.ringBase}u + (step - step_info.step) * BATCH + b] = atomicLoad(&fired[${r.pop}u]);`);
-  return `fn record_rates(b: u32, step: u32, lid: u32) {\n  if (lid == 0u) {\n${body.join('\n')}\n  }\n}`;
+  const body = rates.map((r) => `    rec_rings[${r.ringBase}u + s * BATCH + b] = fired_count(${r.pop}u, s);`);
+  return `fn record_rates(b: u32, s: u32, lid: u32) {\n  if (lid == 0u) {\n${body.join('\n')}\n  }\n}`;
 }
 
 /**
