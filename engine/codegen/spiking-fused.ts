@@ -1,13 +1,14 @@
 /**
  * Assembles spiking-fused (shaders/spiking-fused.wgsl): every step of a chunk of one instance per
  * workgroup. It splices the same generated neuron step functions as neuron-update (one per neuron model,
- * engine/codegen/spiking-neuron.ts) and the same spike delivery as synapse-spike (lib/deliver.wgsl).
+ * engine/codegen/spiking-neuron.ts), the same spike delivery as synapse-spike (lib/deliver.wgsl) and as
+ * synapse-procedural (lib/procedural.wgsl).
  */
 import fused from '../../shaders/spiking-fused.wgsl';
 import type { SpikeSourcePlan, SpikingPlan, SpikingPopPlan } from '../plan/spiking.ts';
 import { bindings, constants, spikingSplice } from './spiking-common.ts';
 import { neuronLib, neuronStepWgsl, popInfoWgsl, type SpikeRecordSlot } from './spiking-neuron.ts';
-import { synapseTables } from './spiking.ts';
+import { proceduralLib, synapseTables } from './spiking.ts';
 import type { Constants } from './wgsl.ts';
 
 /** Invocations per workgroup of the fused kernel. */
@@ -42,17 +43,34 @@ export function recordStatesWgsl(states: FusedStateRecord[]): string {
     const read = `state[${r.pop.stateBase}u + (${r.variable}u * BATCH + b) * ${r.pop.size}u + tables[${r.unitsBase}u + m]]`;
     const row = `step / ${r.every}u - step_info.step / ${r.every}u`;
     return `  if ((step + 1u) % ${r.every}u == 0u) {\n    let o = ${r.ringBase}u + ((${row}) * BATCH + b) * ${r.units}u;\n`
-      + `    for (var m = lid; m < ${r.units}u; m += WG) { rec_rings[o + m] = ${read}; }\n  }`;
+      + `    for (var m = lid; m < ${r.units}u; m += WG) { rec_rings[o + m] = bitcast<u32>(${read}); }\n  }`;
   });
   return `fn record_states(b: u32, step: u32, lid: u32) {\n${body.join('\n')}\n}`;
 }
 
 /**
- * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
- * populations' stored rows (one part), `states` the state recorders, `sources` the spike trains; with `faults`, every neuron's state
- * is checked after each step.
+ * A rate recorder of the fused kernel: the spike count of population `pop` (its index) per step and
+ * instance, at rec_rings[ringBase + s * BATCH + b] for step s of the chunk (record-rate's counts layout).
  */
-export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false, states: FusedStateRecord[] = [], sources: FusedSource[] = []): string {
+export interface FusedRateRecord {
+  pop: number;
+  ringBase: number;
+}
+
+/** record_rates(b, s, lid): each rate recorder's count of the spikes of instance b at step s of the chunk, as record-rate counts them. */
+export function recordRatesWgsl(rates: FusedRateRecord[]): string {
+  const body = rates.map((r) => `    rec_rings[${r.ringBase}u + s * BATCH + b] = fired_count(${r.pop}u, s);`);
+  return `fn record_rates(b: u32, s: u32, lid: u32) {\n  if (lid == 0u) {\n${body.join('\n')}\n  }\n}`;
+}
+
+/**
+ * spiking-fused for the whole network: `recs` places the spike recorders, `pres` the presynaptic
+ * populations' stored rows (one part), `states` the state and `rates` the rate recorders, `sources` the spike trains, `procedural`
+ * where the procedural projections' rows and info (engine/codegen/spiking.ts: proceduralTables) start in
+ * `tables`; with `faults`, every neuron's state is checked after each step.
+ */
+export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false, states: FusedStateRecord[] = [], sources: FusedSource[] = [],
+  procedural = { rows: 0, info: 0 }, rates: FusedRateRecord[] = []): string {
   const models = [...new Set(plan.pops.map((p) => p.model.name))];
   const fn = (name: string) => `neuron_m${models.indexOf(name)}`;
   const steps = models.map((name) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), fn(name), faults));
@@ -60,9 +78,10 @@ export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pre
   // lid, lid + WG, ... through its model's step function.
   const cases = plan.pops.map((p, k) => `    case ${k}u: { let P = pop_info(${k}u); let prm = params_${fn(p.model.name)}(P, b); for (var i = lid; i < P.n; i += WG) { if (${fn(p.model.name)}(P, b, i, step, prm)) { emit(${k}u, P, b, i, s); } } }`);
   const population = `fn step_population(k: u32, b: u32, s: u32, step: u32, lid: u32) {\n  switch k {\n${cases.join('\n')}\n    default: {}\n  }\n}`;
-  const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, SPIKE_LANES, DT: Math.fround(plan.dt) };
+  const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, SPIKE_LANES, DT: Math.fround(plan.dt),
+    NPROC: plan.procedural.length, PROC_ROWS: procedural.rows, PROC_INFO: procedural.info };
   const variables = Math.max(...plan.pops.map((p) => p.model.stateNames.length));
-  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres), recordStatesWgsl(states), sourceInputsWgsl(plan, sources)];
+  const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres), proceduralLib, recordStatesWgsl(states), recordRatesWgsl(rates), sourceInputsWgsl(plan, sources)];
   return spikingSplice('spiking-fused', fused, { constants: constants(consts), lib: lib.join('\n') });
 }
 

@@ -115,7 +115,7 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly Binding[]> = {
   'synapse-spike': STORED,
   'spiking-fused': [
     { name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }, ...STORED,
-    { name: 'tables', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_rings', kind: 'storage', type: 'array<f32>' },
+    { name: 'tables', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_rings', kind: 'storage', type: 'array<u32>' },
   ],
   'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'neurons', kind: 'read-only-storage', type: 'array<u32>' }],
   'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'proj_info', kind: 'read-only-storage', type: 'array<u32>' }],

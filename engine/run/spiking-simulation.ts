@@ -31,7 +31,7 @@ import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import { hostMemory } from '../util/host.ts';
 import { checkFootprint } from './footprint.ts';
 import { spikingFootprint } from './spiking-footprint.ts';
-import { chooseSpikingPath, fusedBlockers, type FusedMode, type SpikingPath } from '../plan/spiking-path.ts';
+import { chooseSpikingPath, type FusedMode, type SpikingPath } from '../plan/spiking-path.ts';
 import { fusedRuntimeBlockers, fusedSlot, fusedStates } from './spiking-fused.ts';
 
 
@@ -106,7 +106,7 @@ export class SpikingSimulation implements Simulation {
         gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check, bindingLimit,
         spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256), detectFaults: opts.detectFaults ?? true,
       };
-      const path = chooseSpikingPath(opts.fused, plan.pops.reduce((a, p) => a + p.size, 0), [...fusedBlockers(plan, records), ...fusedRuntimeBlockers(ctx, built)], isSoftwareAdapter(gpu.info));
+      const path = chooseSpikingPath(opts.fused, plan.pops.reduce((a, p) => a + p.size, 0), fusedRuntimeBlockers(ctx, built), isSoftwareAdapter(gpu.info));
       // Spike counts (two per population), then the fault words (engine/codegen/spiking.ts: spikingFaultBase), one set per instance when fused.
       const faultWords = ctx.detectFaults ? faultWordCount(Math.max(...plan.pops.map((p) => p.model.stateNames.length))) : 0;
       const groups = path.kind === 'fused' ? plan.batch : 1;

@@ -104,6 +104,7 @@ describe('plasticity and modulator kernel bindings match the declared layouts', 
 
 describe('spiking kernel bindings match the declared layouts', () => {
   const { plan } = compileSpiking(twoPopulationSpiking(), { batch: 2 });
+  const procedural = compileSpiking(proceduralSpiking(), { batch: 2 }).plan;
   // A three-factor projection with a gain: every plastic kernel's code paths.
   const plasticSpec = twoPopulationSpiking();
   plasticSpec.modulators = [{ name: 'da', type: 'schedule', time: { type: 'constant' } }];
@@ -118,6 +119,8 @@ describe('spiking kernel bindings match the declared layouts', () => {
     ['synapse-spike', synapseSpikeWgsl(plan, [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], 0, 157)],
     ['spiking-fused', spikingFusedWgsl(plan, [{ pop: 1, rec: 0, bitsBase: 0 }], [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], true)],
     ['spiking-fused', spikingFusedWgsl(plan, [], [])],
+    // Procedural projections (their words in `tables`) and a state and a rate recorder (in rec_rings).
+    ['spiking-fused', spikingFusedWgsl(procedural, [], [], false, [{ pop: procedural.pops[0], variable: 0, units: 3, every: 5, unitsBase: 0, ringBase: 0 }], [], { rows: 3, info: 400 }, [{ pop: 1, ringBase: 100 }])],
     ['record-gather', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['record-rate', recordRateWgsl(plan, plan.pops[0], 3)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],
