@@ -23,13 +23,14 @@ export interface RateShape {
 
 /**
  * Largest population (units per instance) that 'auto' runs fused, per adapter class.
- * - CPU adapters: 64, for one instance (RATE_FUSED_MAX_BATCH). Measured with bench/rate-fused-bench.ts
- *   on lavapipe (2 shared cores, interleaved, 5 rounds, 256 steps per sample; one tanh population,
- *   gaussian W; bench/RESULTS.md, issue 11), after both paths moved to several rows per invocation with
- *   vec4 rates (shaders/synapse-dense-rows.wgsl): time ratio fused / multi-dispatch (median [min - max])
- *   at B = 1: N = 16 0.3 [0.2 - 1.0], 32 0.1-0.5, 64 0.4-0.8, 96 0.9 [0.8 - 2.0], 128 1.1-1.2, 256 2.3.
- *   Larger batches lost (B = 2: 1.2-1.3 at N = 32 and 64; B = 8: 1.1-3.1): one workgroup per instance,
- *   each on a lavapipe thread, and the main thread polling Dawn takes a core of the two.
+ * - CPU adapters: 64, for one instance (RATE_FUSED_MAX_BATCH_SOFTWARE). Measured with
+ *   bench/rate-fused-bench.ts on lavapipe (2 shared cores, interleaved, 5-7 rounds of 256-512 steps;
+ *   one tanh population, gaussian W; bench/RESULTS.md, issue 11) once both paths read r(n) as vec4s
+ *   for several rows per invocation (shaders/synapse-dense-rows.wgsl): time ratio fused / multi-dispatch,
+ *   median [min - max], at B = 1: N = 16 0.1 [0.1 - 0.2], 32 0.2 [0.1 - 0.3], 64 0.2 [0.1 - 0.8] and
+ *   0.5 [0.1 - 1.3], 96 0.7-1.1, 128 0.8-1.3, 192 1.2, 256 1.5. B = 2: N = 32 0.2-0.5, 64 0.8-0.9 with
+ *   rounds up to 1.7-3.8 (not taken); B = 4: 0.5 at N = 32, 1.4 at 64; B = 8: 1.4-1.9. One workgroup per
+ *   instance runs on one lavapipe thread, and the main thread polling Dawn takes one of the two cores.
  * - GPUs: 0, a placeholder, not measured.
  */
 export const RATE_FUSED_MAX_UNITS = { software: 64, gpu: 0 } as const;
