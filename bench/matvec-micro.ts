@@ -18,7 +18,7 @@
  *   copy, ubo-copy, tex-copy, shared-copy   16 vec4 loads per invocation from a storage buffer, a uniform
  *                  buffer, an rgba32float texture, workgroup memory (N*N floats in all, except the
  *                  uniform buffer: 64 KiB, read N*N/16384 times); alu: the same grid, no loads
- *   texT4-wgG, tex-row   colT4 and row with W in a texture
+ *   texT4-wgG, tex-row, rows8t-wg32   colT4, row and rows8w with W in a texture
  *   node dist/matvec-micro.mjs [--n 1024] [--dispatches 200] [--rounds 5] [--only a,b]
  */
 import { parseArgs } from 'node:util';
@@ -216,6 +216,20 @@ var<workgroup> rw: array<vec4<f32>, N / 4u>;
   let i0 = min(gid.x * ${R}u, N - ${R}u);${inner('rw[k]')}
 }` });
 }
+// rows8w with W read from the rgba32float texture (texel (k, i) = W[i, 4k..4k+3]).
+add({ name: 'rows8t-wg32', wg: 32, groups: Math.ceil(N / 8 / 32), body: `
+var<workgroup> rw: array<vec4<f32>, N / 4u>;
+@compute @workgroup_size(32) fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  for (var k = lid; k < N / 4u; k += 32u) { rw[k] = vec4<f32>(r[4u * k], r[4u * k + 1u], r[4u * k + 2u], r[4u * k + 3u]); }
+  workgroupBarrier();
+  let i0 = min(gid.x * 8u, N - 8u);
+  ${Array.from({ length: 8 }, (_, q) => `var a${q} = 0.0;`).join(' ')}
+  for (var k = 0u; k < N / 4u; k++) {
+    let rv = rw[k];
+    ${Array.from({ length: 8 }, (_, q) => `a${q} += dot(textureLoad(wt, vec2<u32>(k, i0 + ${q}u), 0), rv);`).join('\n    ')}
+  }
+  ${Array.from({ length: 8 }, (_, q) => `y[i0 + ${q}u] = a${q};`).join(' ')}
+}` });
 const chosen = o.only ? variants.filter((v) => o.only!.split(',').some((p) => v.name === p || v.name === `empty-${p}`)) : variants;
 const buf = (bytes: number, data?: Float32Array<ArrayBuffer>) => {
   const b = device.createBuffer({ size: bytes, usage: USAGE.STORAGE | USAGE.COPY_DST });
