@@ -41,8 +41,9 @@ export interface PathLimits {
 /**
  * A rate network's footprint (engine/run/rate-footprint.ts, which counts the multi-dispatch path) on the
  * path RateSimulation.create would choose, from the validated spec: on the fused path one rate-fused
- * dispatch per chunk replaces the step's kernels (and the GEMM's partial sums are not made). The path
- * and its reason become a note.
+ * dispatch per chunk replaces the step's kernels (and the GEMM's partial sums are not made); on the
+ * multi-dispatch path a CPU adapter's matrix-vector kernels are named as it builds them. The path and
+ * its reason become a note.
  */
 export function rateFootprintOnPath(spec: NetworkSpec, fp: Footprint, limits: PathLimits): Footprint {
   const size = (name: string) => ({ size: spec.populations.find((p) => p.name === name)!.size });
@@ -59,7 +60,11 @@ export function rateFootprintOnPath(spec: NetworkSpec, fp: Footprint, limits: Pa
     ? { kind: 'multi-dispatch', reason: `fused 'on' is refused: the fused path does not cover ${blockers.join(', ')}` }
     : chooseRatePath(limits.fused, shape, blockers, limits.software ?? false);
   const notes = [...fp.notes, `path: ${path.kind} (${path.reason})`];
-  if (path.kind !== 'fused') return { ...fp, notes };
+  if (path.kind !== 'fused') {
+    // CPU adapters run the dense matrix-vector products as synapse-dense-rows (rate-matvec-rows.ts).
+    const dispatches = limits.software ? fp.dispatches.map((d) => ({ ...d, label: d.label.replace(/^synapse-dense /, 'synapse-dense-rows ') })) : fp.dispatches;
+    return { ...fp, notes, dispatches };
+  }
   const B = fp.batch;
   return {
     ...fp, notes, gpu: fp.gpu.filter((b) => !b.label.endsWith(':partials')),

@@ -135,6 +135,7 @@ describe('fused rate path: the multi-dispatch path and the CPU twin within float
       const r = await inspect(spec, { chunkSteps: 16, calibrate: false, fused });
       expect(r.notes).toContain(`path: ${sim.path.kind} (${sim.path.reason})`);
       expect([r.dispatchesPerStep, r.dispatchesPerChunk]).toEqual([d.perStep, d.perChunk]);
+      expect(r.dispatches.map((x) => x.label)).toEqual(sim.kernelNames.map((k) => k.label));
       if (sim.path.kind === 'fused') expect(r.dispatchesPerChunk).toBe(1);
       sim.destroy();
     }
