@@ -8,7 +8,9 @@ import philox from '../../shaders/lib/philox.wgsl';
 import rateUnit from '../../shaders/lib/rate-unit.wgsl';
 import rateUpdate from '../../shaders/rate-update.wgsl';
 import denseRow from '../../shaders/lib/dense-row.wgsl';
+import preRate from '../../shaders/lib/pre-rate.wgsl';
 import synapseDense from '../../shaders/synapse-dense.wgsl';
+import synapseDenseRows from '../../shaders/synapse-dense-rows.wgsl';
 import synapseDenseSubgroup from '../../shaders/synapse-dense-subgroup.wgsl';
 import synapseDenseTiled from '../../shaders/synapse-dense-tiled.wgsl';
 import synapseDenseGemm from '../../shaders/synapse-dense-gemm.wgsl';
@@ -37,6 +39,7 @@ const TEMPLATES: Record<AssembledKernel, string> = {
   'rate-update': rateUpdate,
   'synapse-dense': synapseDense,
   'synapse-dense-subgroup': synapseDenseSubgroup,
+  'synapse-dense-rows': synapseDenseRows,
   'synapse-dense-tiled': synapseDenseTiled,
   'synapse-dense-gemm': synapseDenseGemm,
   'synapse-reduce': synapseReduce,
@@ -170,7 +173,8 @@ export function assemble(kernel: AssembledKernel, constants: Constants, lib?: Un
   const parts = [constantsBlock(constants), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
   const libParts = lib ? [philox, rateUnitLib(lib.pop, lib.faults ?? false), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
-  if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
+  if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(preRate, denseRow);
+  if (kernel === 'synapse-dense-rows') libParts.push(preRate);
   if (kernel === 'record-gather') libParts.push(RECORDED_UNIT);
   // The register-tiled GEMM's unrolled parts follow from its tile constants RT x IT.
   const unrolled = kernel === 'synapse-dense-gemm' ? gemmParts(Number(constants.RT), Number(constants.IT)) : {};

@@ -33,7 +33,7 @@ export const GROUP0: readonly Binding[] = [
 ];
 
 export type KernelName =
-  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-tiled' | 'synapse-dense-gemm' | 'synapse-reduce' | 'synapse-csr'
+  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-rows' | 'synapse-dense-tiled' | 'synapse-dense-gemm' | 'synapse-reduce' | 'synapse-csr'
   | 'record-gather' | 'record-mean'
   | 'synapse-dense-plastic' | 'plasticity' | 'modulators' | 'record-weights' | 'record-modulator';
 
@@ -51,6 +51,7 @@ export const GROUP1: Record<KernelName, readonly Binding[]> = {
   'rate-update': [],
   'synapse-dense': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
   'synapse-dense-subgroup': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
+  'synapse-dense-rows': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
   'synapse-dense-tiled': DENSE_TILED,
   'synapse-dense-gemm': DENSE_TILED,
   'synapse-reduce': DENSE_TILED,

@@ -41,6 +41,11 @@ export interface PlasticBuffers {
 export interface KernelTuning extends GemmTuning {
   /** Threads that share one row in the matrix-vector kernel (power of two, 1..256). */
   matvecThreadsPerRow?: number;
+  /**
+   * Rows per invocation of the CPU adapters' matrix-vector kernel (synapse-dense-rows; 0: synapse-dense).
+   * Default: 8 / batch (at least 1) on CPU adapters, 0 on GPUs and when matvecThreadsPerRow is set.
+   */
+  matvecRowsPerInvocation?: number;
   /** Reduce rows with subgroup operations where the adapter has them (default true). */
   matvecSubgroups?: boolean;
 }

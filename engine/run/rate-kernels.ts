@@ -15,6 +15,7 @@ import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext } from './rate-context.ts';
 import { modulatorsKernel, plasticityKernel, plasticProjectionKernel } from './rate-plastic-kernels.ts';
 import { denseParts, gemmShape, MATVEC_MAX_BATCH } from './rate-footprint.ts';
+import { denseRowsKernel, rowsPerInvocation } from './rate-matvec-rows.ts';
 
 export { MATVEC_MAX_BATCH };
 
@@ -78,6 +79,8 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   }
   const { pre4, parts } = denseWeights(ctx, proj, label);
   const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
+  const rpi = plan.batch <= MATVEC_MAX_BATCH ? rowsPerInvocation(ctx) : 0;
+  if (rpi > 0) return parts.map((part) => denseRowsKernel(ctx, consts, lib, label, parts.length > 1, part, rpi));
   if (plan.batch <= MATVEC_MAX_BATCH) {
     const wg = 256;
     const rowPow2 = 2 ** Math.ceil(Math.log2(pre4));

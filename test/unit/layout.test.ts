@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
+import { denseRowsBlock } from '../../engine/codegen/dense-rows.ts';
 import { assemble, modulatorsCode, unitConstants, type AssembledKernel, type Constants } from '../../engine/codegen/rate.ts';
 import { ratePlasticityWgsl } from '../../engine/codegen/rate-plasticity.ts';
 import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
@@ -32,6 +33,7 @@ describe('kernel bindings match the declared layouts', () => {
     ['rate-update', { ...unitConstants(plan, pop), HAS_SYN: true }, true],
     ['synapse-dense', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
     ['synapse-dense-subgroup', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
+    ['synapse-dense-rows', { ...common, WG: 32, RPI: 4, STAGE: true, STAGE_LEN: 8 }, true],
     ['synapse-dense-tiled', { ...common, K_SLICE: 16, SPLIT: 2, TILE_K: 16 }, true],
     ['synapse-dense-gemm', { ...common, K_SLICE: 16, SPLIT: 2, TX: 16, TY: 8, RT: 8, IT: 8, TK: 8 }, true],
     ['synapse-reduce', { ...common, K_SLICE: 16, SPLIT: 2, TILE_K: 16 }, true],
@@ -42,7 +44,8 @@ describe('kernel bindings match the declared layouts', () => {
   for (const [name, consts, lib] of kernels) {
     it(name, () => {
       // With the numerical fault check (engine/codegen/faults.ts): it adds code, never a binding.
-      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn', faults: true } : undefined);
+      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn', faults: true } : undefined,
+        name === 'synapse-dense-rows' ? denseRowsBlock(4, 2) : undefined);
       const reflect = new WgslReflect(code);
       let checked = 0;
       const groups = reflect.getBindGroups();
