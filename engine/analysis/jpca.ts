@@ -16,7 +16,7 @@
  *     state rotates from jPC1 towards jPC2 (counter-clockwise) at w radians per unit of time; u1 is
  *     turned so that the conditions' initial states spread most along jPC1, as in the original.
  */
-import { crossProduct, matmul, symmetricEigen } from './linalg.ts';
+import { crossProduct, matmul, symmetricEigen, transpose } from './linalg.ts';
 
 export interface JpcaOptions {
   /** PCA dimensions (even, >= 2; default 6). */
@@ -67,12 +67,7 @@ export function jpca(conditions: ArrayLike<number>[], T: number, N: number, opti
   const all = new Float64Array(C * T * N);
   data.forEach((d, c) => all.set(d, c * T * N));
   centreColumns(all, C * T, N);
-  const cov = crossProduct(all, all, C * T, N, N);
-  const eig = symmetricEigen(cov, N);
-  const pcs = new Float64Array(N * k);
-  for (let i = 0; i < N; i++) for (let j = 0; j < k; j++) pcs[i * k + j] = eig.vectors[i * N + j];
-  const total = eig.values.reduce((a, b) => a + Math.max(b, 0), 0) || 1;
-  const varianceExplained = Float64Array.from({ length: k }, (_, j) => Math.max(eig.values[j], 0) / total);
+  const { pcs, varianceExplained } = principalAxes(all, C * T, N, k);
   const scores = matmul(all, pcs, C * T, N, k);
   // States at t and forward differences, within each condition.
   const n = C * (T - 1);
@@ -105,7 +100,31 @@ export function jpca(conditions: ArrayLike<number>[], T: number, N: number, opti
   return { k, pcs, varianceExplained, mSkew, mFull, r2Skew, r2Full, r2Ratio: r2Skew / r2Full, planes, projections };
 }
 
-/** Steps 1 and 2: soft normalisation and cross-condition mean subtraction (copies). */
+/**
+ * The top k principal axes (N x k) of centred data (rows x N) and their shares of the variance: from the
+ * N x N covariance, or, with fewer rows than units, from the rows x rows Gram matrix X X^T (same nonzero
+ * eigenvalues; axis = X^T u / sqrt(lambda)).
+ */
+export function principalAxes(x: Float64Array, rows: number, N: number, k: number): { pcs: Float64Array; varianceExplained: Float64Array } {
+  const pcs = new Float64Array(N * k);
+  const gram = rows < N;
+  const m = gram ? rows : N;
+  const eig = symmetricEigen(gram ? matmul(x, transpose(x, rows, N), rows, N, rows) : crossProduct(x, x, rows, N, N), m);
+  const total = eig.values.reduce((a, b) => a + Math.max(b, 0), 0) || 1;
+  const varianceExplained = Float64Array.from({ length: k }, (_, j) => Math.max(eig.values[j] ?? 0, 0) / total);
+  for (let j = 0; j < Math.min(k, m); j++) {
+    if (!gram) { for (let i = 0; i < N; i++) pcs[i * k + j] = eig.vectors[i * N + j]; continue; }
+    const s = Math.sqrt(Math.max(eig.values[j], 0)) || 1;
+    for (let r = 0; r < rows; r++) {
+      const u = eig.vectors[r * rows + j] / s;
+      if (u === 0) continue;
+      for (let i = 0; i < N; i++) pcs[i * k + j] += x[r * N + i] * u;
+    }
+  }
+  return { pcs, varianceExplained };
+}
+
+/** Step 1 and 2: soft normalisation and cross-condition mean subtraction (copies). */
 function preprocess(conditions: ArrayLike<number>[], T: number, N: number, options: JpcaOptions): Float64Array[] {
   const data = conditions.map((c) => Float64Array.from(c));
   const soft = options.softNorm === undefined ? 5 : options.softNorm;

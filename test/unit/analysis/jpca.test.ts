@@ -65,3 +65,24 @@ describe('jpca', () => {
     expect(() => jpca(data, 40, 10, { k: 3 })).toThrow(/even integer/);
   });
 });
+
+describe('principalAxes', () => {
+  it('gives the same axes and variance shares from the Gram matrix (fewer rows than units) as from the covariance', async () => {
+    const { principalAxes } = await import('../../../engine/analysis/jpca.ts');
+    const u = seededUniform(5);
+    const rows = 12, N = 30, k = 4;
+    const x = Float64Array.from({ length: rows * N }, (_, i) => (u() - 0.5) * (1 + (i % N) / 10));
+    for (let j = 0; j < N; j++) { let m = 0; for (let r = 0; r < rows; r++) m += x[r * N + j] / rows; for (let r = 0; r < rows; r++) x[r * N + j] -= m; }
+    const gram = principalAxes(x, rows, N, k);
+    // The covariance route on the same data, padded with zero rows (rows >= N: no Gram).
+    const padded = new Float64Array(N * N);
+    padded.set(x);
+    const cov = principalAxes(padded, N, N, k);
+    for (let j = 0; j < k; j++) {
+      let dot = 0;
+      for (let i = 0; i < N; i++) dot += gram.pcs[i * k + j] * cov.pcs[i * k + j];
+      expect(Math.abs(dot)).toBeCloseTo(1, 9);
+      expect(gram.varianceExplained[j]).toBeCloseTo(cov.varianceExplained[j], 12);
+    }
+  });
+});
