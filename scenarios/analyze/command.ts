@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpecError } from '../../engine/errors.ts';
+import { acquireGpu } from '../../engine/gpu/device.ts';
 import { encodeNpy } from '../../engine/util/npy.ts';
 import { writeAtomic } from '../output-dir.ts';
 import { listRecordings, parseEvents, readMeta, readSeries, readSpikes, trialsOf, type RunMeta } from './data.ts';
@@ -46,6 +47,10 @@ export interface AnalyzeOptions {
   basis?: number;
   ridge?: number;
   seed?: number;
+  /** Where the cross-covariance runs: 'auto' (the GPU for large products, xcov's GPU_PRODUCTS), 'gpu' or 'cpu'. */
+  xcovDevice?: 'auto' | 'gpu' | 'cpu';
+  backend?: string;
+  adapter?: string;
 }
 
 export interface AnalyzeResult {
@@ -54,7 +59,7 @@ export interface AnalyzeResult {
 }
 
 /** Runs the tools on the recordings of the run in `dir` and writes their results there. */
-export function analyzeDirectory(dir: string, options: AnalyzeOptions = {}): AnalyzeResult {
+export async function analyzeDirectory(dir: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const meta = readMeta(dir);
   const recs = listRecordings(dir, meta);
   const spikeNames = options.spikes ?? recs.spikes;
@@ -83,7 +88,10 @@ export function analyzeDirectory(dir: string, options: AnalyzeOptions = {}): Ana
       keep('psth', rec.name, p, psthFigure(rec.name, p, trials.length, bootstrap));
     }
     if (wanted.has('xcov')) {
-      const x = attempt('xcov', explicit, skipped, () => xcovTool(rec, trials, { window, bin, maxLag: options.maxLag ?? 50, units: options.units ?? 200 }));
+      const x = await attemptAsync('xcov', explicit, skipped, () => xcovTool(rec, trials, {
+        window, bin, maxLag: options.maxLag ?? 50, units: options.units ?? 200, device: options.xcovDevice,
+        gpu: () => acquireGpu({ backend: options.backend, adapter: options.adapter }),
+      }));
       if (x) keep('xcov', rec.name, x, asymmetryFigure(rec.name, x.asymmetry, x.units, x.order));
     }
     if (wanted.has('glm')) {
@@ -110,6 +118,17 @@ export function analyzeDirectory(dir: string, options: AnalyzeOptions = {}): Ana
   if (skipped.length) out.skipped = skipped;
   out.options = { window_ms: window, events_ms: options.events ?? null, trials: trials.length, bin_ms: bin };
   return write(dir, meta, out, arrays, figures);
+}
+
+async function attemptAsync<T>(tool: string, explicit: boolean, skipped: string[], run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    if (explicit) throw new SpecError(`--${tool}`, e.message);
+    skipped.push(e.message);
+    return undefined;
+  }
 }
 
 /** Runs a tool; without explicit tool flags a tool that does not apply (RangeError) is skipped and noted. */
@@ -157,11 +176,12 @@ const FLAGS = {
   spikes: { type: 'string' }, series: { type: 'string' }, events: { type: 'string' }, window: { type: 'string' }, bin: { type: 'string' },
   'glm-bin': { type: 'string' }, smooth: { type: 'string' }, 'jpca-smooth': { type: 'string' }, bootstrap: { type: 'string' }, 'max-lag': { type: 'string' },
   units: { type: 'string' }, 'glm-units': { type: 'string' }, k: { type: 'string' }, 'soft-norm': { type: 'string' }, history: { type: 'string' },
-  basis: { type: 'string' }, ridge: { type: 'string' }, seed: { type: 'string' },
+  basis: { type: 'string' }, ridge: { type: 'string' }, seed: { type: 'string' }, 'xcov-on': { type: 'string' },
+  backend: { type: 'string' }, adapter: { type: 'string' },
 } as const;
 
 /** `lamina analyze` from its arguments (after the word analyze); usage errors are SpecErrors (exit 2). */
-export function analyzeCommand(argv: string[]): number {
+export async function analyzeCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: FLAGS });
@@ -190,7 +210,10 @@ export function analyzeCommand(argv: string[]): number {
     window = [w[0], w[1]];
   }
   const softNorm = o['soft-norm'] === 'none' ? null : num('soft-norm', false);
-  const result = analyzeDirectory(positionals[0], {
+  const device = o['xcov-on'];
+  if (device !== undefined && device !== 'auto' && device !== 'gpu' && device !== 'cpu') throw new SpecError('--xcov-on', `expected auto, gpu or cpu, got "${device}"`);
+  const result = await analyzeDirectory(positionals[0], {
+    xcovDevice: device, backend: o.backend, adapter: o.adapter,
     ...(tools.length ? { tools } : {}), ...(o.spikes ? { spikes: o.spikes.split(',') } : {}), series: o.series, events: parseEvents(o.events), window,
     bin: num('bin'), glmBin: num('glm-bin'), smooth: num('smooth'), jpcaSmooth: num('jpca-smooth', false), bootstrap: o.bootstrap === '0' ? 0 : int('bootstrap'),
     maxLag: num('max-lag'), units: int('units'), glmUnits: int('glm-units'), k: int('k'), ...(softNorm !== undefined ? { softNorm } : {}),

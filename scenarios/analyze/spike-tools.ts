@@ -5,6 +5,8 @@
  */
 import { binTrials, psth } from '../../engine/analysis/psth.ts';
 import { asymmetryIndex, laggedCovariance, sequenceOrder } from '../../engine/analysis/xcov.ts';
+import type { Gpu } from '../../engine/gpu/device.ts';
+import { laggedCovarianceGpu } from '../../engine/run/lagged-covariance.ts';
 import type { SpikeRecording, Trial } from './data.ts';
 
 export interface ToolOutput {
@@ -68,7 +70,13 @@ export function psthTool(rec: SpikeRecording, trials: Trial[], q: PsthRequest): 
   };
 }
 
+/** Multiply-adds per trial (N^2 T (L + 1)) from which 'auto' computes the cross-covariance on the GPU. */
+export const GPU_PRODUCTS = 2e8;
+
 export interface XcovRequest {
+  /** 'auto' (default): the GPU from GPU_PRODUCTS multiply-adds per trial, when `gpu` is given. */
+  device?: 'auto' | 'gpu' | 'cpu';
+  gpu?: () => Promise<Gpu>;
   window: [number, number];
   bin: number;
   maxLag: number;
@@ -99,19 +107,33 @@ export function mostActive(rec: SpikeRecording, trials: Trial[], window: [number
  * Lagged cross-covariance of binned counts, per trial (its own means) and averaged over trials; the
  * asymmetry A and the order recovered from it (unit ids, leaders first).
  */
-export function xcovTool(rec: SpikeRecording, trials: Trial[], q: XcovRequest): ToolOutput & { asymmetry: Float64Array; order: Int32Array; units: Int32Array } {
+export async function xcovTool(rec: SpikeRecording, trials: Trial[], q: XcovRequest): Promise<ToolOutput & { asymmetry: Float64Array; order: Int32Array; units: Int32Array }> {
   const units = mostActive(rec, trials, q.window, q.units);
   const N = units.length;
   if (N < 2) throw new RangeError(`xcov: ${rec.name} has ${N} active unit(s) in the window; at least 2 are needed`);
   const L = Math.round(q.maxLag / q.bin);
-  const cov = new Float64Array((2 * L + 1) * N * N);
+  const keepCov = N <= 256;
+  const cov = keepCov ? new Float64Array((2 * L + 1) * N * N) : undefined;
+  const asymmetry = new Float64Array(N * N);
+  let onGpu = false;
   for (const trial of trials) {
     const { x, T } = countsOf(rec, units, trial, q.window, q.bin);
-    const c = laggedCovariance(x, T, N, { maxLag: L }).c;
-    for (let k = 0; k < c.length; k++) cov[k] += c[k] / trials.length;
+    if (L >= T) throw new RangeError(`xcov: a lag of ${L} bins needs more than the window's ${T} bins`);
+    const gpu = q.gpu && (q.device === 'gpu' || (q.device !== 'cpu' && N * N * T * (L + 1) >= GPU_PRODUCTS)) ? await q.gpu() : undefined;
+    let c: Float64Array | undefined, a: Float64Array;
+    if (gpu) {
+      const r = await laggedCovarianceGpu(gpu, x, T, N, { maxLag: L, output: keepCov ? 'full' : 'asymmetry' });
+      c = r.cov?.c;
+      a = r.asymmetry;
+      onGpu = true;
+    } else {
+      const full = laggedCovariance(x, T, N, { maxLag: L });
+      c = full.c;
+      a = asymmetryIndex(full);
+    }
+    if (cov && c) for (let k = 0; k < c.length; k++) cov[k] += c[k] / trials.length;
+    for (let k = 0; k < a.length; k++) asymmetry[k] += a[k] / trials.length;
   }
-  const lags = Int32Array.from({ length: 2 * L + 1 }, (_, l) => l - L);
-  const asymmetry = asymmetryIndex({ lags, c: cov, units: N });
   const { score, order } = sequenceOrder(asymmetry, N);
   const orderIds = Int32Array.from(order, (k) => units[k]);
   let maxA = 0;
@@ -119,14 +141,14 @@ export function xcovTool(rec: SpikeRecording, trials: Trial[], q: XcovRequest): 
   return {
     asymmetry, order: orderIds, units,
     summary: {
-      recording: rec.name, trials: trials.length, units: N, bin_ms: q.bin, max_lag_ms: L * q.bin, window_ms: q.window,
+      recording: rec.name, trials: trials.length, units: N, bin_ms: q.bin, max_lag_ms: L * q.bin, window_ms: q.window, computed_on: onGpu ? 'gpu' : 'cpu',
       max_abs_asymmetry: maxA, order: Array.from(orderIds), score: Array.from(order, (k) => score[k]),
     },
     arrays: {
       [`xcov_${rec.name}_units`]: { data: units, shape: [N] },
       [`xcov_${rec.name}_asymmetry`]: { data: Float32Array.from(asymmetry), shape: [N, N] },
       [`xcov_${rec.name}_order`]: { data: orderIds, shape: [N] },
-      ...(N <= 256 ? { [`xcov_${rec.name}_cov`]: { data: Float32Array.from(cov), shape: [2 * L + 1, N, N] } } : {}),
+      ...(cov ? { [`xcov_${rec.name}_cov`]: { data: Float32Array.from(cov), shape: [2 * L + 1, N, N] } } : {}),
     },
   };
 }

@@ -78,7 +78,22 @@ describe('lamina analyze', () => {
     expect(meta.dt_ms).toBe(0.5);
   });
 
-  it('finds rotation in a series recording with jPCA (and none in a symmetric control) through the library call', () => {
+  it('computes the cross-covariance on the GPU (--xcov-on gpu) as on the CPU', async () => {
+    const { dir } = sequenceRun('gpu-xcov');
+    const gpuRun = await analyzeDirectory(dir, { tools: ['xcov'], bin: 1, maxLag: 10, xcovDevice: 'gpu' });
+    const gpuA = readNpy(readFileSync(join(dir, 'analysis', 'xcov_spikes_E_asymmetry.npy'))).data as Float32Array;
+    const cpuRun = await analyzeDirectory(dir, { tools: ['xcov'], bin: 1, maxLag: 10, xcovDevice: 'cpu' });
+    const cpuA = readNpy(readFileSync(join(dir, 'analysis', 'xcov_spikes_E_asymmetry.npy'))).data as Float32Array;
+    const x = (r: typeof gpuRun) => (r.summary.xcov as Record<string, { computed_on: string; order: number[] }>).spikes_E;
+    expect(x(gpuRun).computed_on).toBe('gpu');
+    expect(x(cpuRun).computed_on).toBe('cpu');
+    expect(x(gpuRun).order).toEqual(x(cpuRun).order);
+    let worst = 0;
+    cpuA.forEach((v, k) => { worst = Math.max(worst, Math.abs(v - gpuA[k]) / (1e-3 + Math.abs(v))); });
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('finds rotation in a series recording with jPCA (and none in a symmetric control) through the library call', async () => {
     const make = (name: string, rotate: boolean) => {
       const u = seededUniform(rotate ? 4 : 5);
       const T = 100, B = 8, N = 12, dt = 1;
@@ -97,15 +112,15 @@ describe('lamina analyze', () => {
       }
       return runDir(name, dt, T, B, [{ name: 'r', population: 'E', what: 'r', every: 1 }], { r: { data, shape: [T, B, N] } });
     };
-    const rot = analyzeDirectory(make('rotation', true), { tools: ['jpca'], k: 4, softNorm: null });
-    const ctl = analyzeDirectory(make('control', false), { tools: ['jpca'], k: 4, softNorm: null });
-    const ratio = (a: typeof rot) => ((a.summary.jpca as Record<string, { r2_ratio: number }>).r.r2_ratio);
+    const rot = await analyzeDirectory(make('rotation', true), { tools: ['jpca'], k: 4, softNorm: null });
+    const ctl = await analyzeDirectory(make('control', false), { tools: ['jpca'], k: 4, softNorm: null });
+    const ratio = (a: Awaited<typeof rot>) => ((a.summary.jpca as Record<string, { r2_ratio: number }>).r.r2_ratio);
     expect(ratio(rot)).toBeGreaterThan(0.9);
     expect(ratio(ctl)).toBeLessThan(0.3);
     expect(rot.files).toContain('analysis/jpca_r.svg');
   });
 
-  it('fits the spike-history GLM: refractory neurons show a dip after each spike and beat the PSTH', () => {
+  it('fits the spike-history GLM: refractory neurons show a dip after each spike and beat the PSTH', async () => {
     // Poisson neurons at 60 Hz with a 5 ms absolute refractory period, 10 instances, 2 s.
     const u = seededUniform(6);
     const dt = 1, steps = 2000, rows: number[] = [];
@@ -118,7 +133,7 @@ describe('lamina analyze', () => {
     const triples = Array.from({ length: rows.length / 3 }, (_, k) => rows.slice(3 * k, 3 * k + 3)).sort((p, q) => p[0] - q[0]);
     const dir = runDir('refractory', dt, steps, 10, [{ name: 'spikes_E', population: 'E', what: 'spikes' }],
       { spikes_E: { data: Int32Array.from(triples.flat()), shape: [triples.length, 3] } });
-    const r = analyzeDirectory(dir, { tools: ['glm'], history: 40, glmUnits: 5 });
+    const r = await analyzeDirectory(dir, { tools: ['glm'], history: 40, glmUnits: 5 });
     const g = (r.summary.glm as Record<string, { median_bits_per_spike: number; units: { min_gain: number; min_gain_lag_ms: number }[] }>).spikes_E;
     expect(g.median_bits_per_spike).toBeGreaterThan(0.05);
     for (const unit of g.units) {
