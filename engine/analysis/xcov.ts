@@ -152,3 +152,18 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   }
   return sxy / Math.sqrt(sxx * syy);
 }
+
+/**
+ * The order of units from their binned counts (counts[u][t], one array per unit, equal lengths): the
+ * lagged cross-covariance up to maxLag bins, its asymmetry and the potential it implies. `position[u]`
+ * is unit u's place in the recovered order (0: first).
+ */
+export function orderFromCounts(counts: ArrayLike<number>[], maxLag: number): { order: Int32Array; position: Float64Array; score: Float64Array } {
+  const N = counts.length, T = counts[0]?.length ?? 0;
+  const x = new Float64Array(T * N);
+  counts.forEach((c, u) => { for (let t = 0; t < T; t++) x[t * N + u] = c[t]; });
+  const { order, score } = sequenceOrder(asymmetryIndex(laggedCovariance(x, T, N, { maxLag: Math.min(maxLag, T - 1) })), N);
+  const position = new Float64Array(N);
+  order.forEach((u, k) => { position[u] = k; });
+  return { order, position, score };
+}
