@@ -17,6 +17,7 @@ import { VERSION } from '../engine/version.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { formatInspection, inspectTarget } from '../scenarios/inspect.ts';
 import { sweepCommand } from '../scenarios/sweep/command.ts';
+import { analyzeCommand } from '../scenarios/analyze/command.ts';
 
 const HELP = `lamina ${VERSION}: recurrent network simulation on WebGPU
 
@@ -41,6 +42,10 @@ Usage:
   lamina sweep export DIR --csv | --parquet     write DIR/points.csv or .parquet from the results table
   lamina info [--json] [--backend B] [--adapter NAME] [--adapter-index K]
   lamina report DIR                             (re)write DIR/report.html from a run's output directory
+  lamina analyze DIR [--psth] [--xcov] [--jpca] [--glm] [options]
+                                                PSTH, lagged cross-covariance, jPCA and spike-history
+                                                GLM of a run's recordings into DIR/analysis and
+                                                summary.json (README, "Analysis tools")
   lamina --help | --version (-h | -v)
 
 Run options:
@@ -94,6 +99,7 @@ function num(v: string | undefined, flag: string): number | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'analyze') return analyzeCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -150,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(o.json ? JSON.stringify(report, null, 1) : formatInspection(report));
     return report.refusals.length ? 2 : 0;
   }
-  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, sweep, inspect, export, report or info; see --help)`);
+  if (command !== 'run' && command !== 'resume') throw new UsageError(`unknown command "${command}" (expected run, resume, sweep, analyze, inspect, export, report or info; see --help)`);
   if (!target) throw new UsageError(command === 'run' ? 'run: missing <scenario | spec.json>' : 'resume: missing DIR');
   if (extra.length) throw new UsageError(`${command}: unexpected arguments ${extra.join(' ')}`);
   const signal = interruptSignal();

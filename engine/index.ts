@@ -85,3 +85,13 @@ export { binnedCounts, cvIsi, fanoFactor, meanRateHz, seriesStats, synchronyChi2
 export type { SpikeTrains, StepWindow } from './analysis/network-metrics.ts';
 export { brunelInput, brunelRate, erfcx, siegertRate, thresholdRate } from './analysis/siegert.ts';
 export type { BrunelParams, LifParams } from './analysis/siegert.ts';
+// The seed's analysis tools (numbers in, numbers out): PSTH, lagged cross-covariance, jPCA, spike-history GLM.
+export { alignSpikes, binTrials, psth, quantile, smoothRate } from './analysis/psth.ts';
+export type { Psth, PsthKernel, PsthOptions } from './analysis/psth.ts';
+export { asymmetryIndex, laggedCovariance, ranks, sequenceOrder, spearman } from './analysis/xcov.ts';
+export type { LaggedCovariance, XcovOptions } from './analysis/xcov.ts';
+export { jpca } from './analysis/jpca.ts';
+export type { Jpca, JpcaOptions, RotationPlane } from './analysis/jpca.ts';
+export { bitsPerSpike, fitGlm, poissonLogLikelihood, predictGlm, psthBaseline, raisedCosineBasis } from './analysis/glm.ts';
+export type { Basis, BasisSpec, GlmFit, GlmOptions, GlmTrial } from './analysis/glm.ts';
+export { symmetricEigen } from './analysis/linalg.ts';

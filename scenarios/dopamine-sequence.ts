@@ -38,6 +38,8 @@ import { pearson } from '../engine/analysis/decoding.ts';
 import { lineChart } from '../engine/plot/line.ts';
 import { scatterChart } from '../engine/plot/scatter.ts';
 import { topPrincipalComponent } from '../engine/analysis/pca.ts';
+import { binnedCounts } from '../engine/analysis/network-metrics.ts';
+import { asymmetryIndex, laggedCovariance, sequenceOrder, spearman } from '../engine/analysis/xcov.ts';
 import { SpecError } from '../engine/errors.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
@@ -244,6 +246,8 @@ export interface VariabilityResult {
   loadingCorrelation: number;
   pc1: Float64Array;
   loadings: Float64Array;
+  /** The order recovered from the test trials' lagged cross-correlation against the learned one. */
+  order: ReturnType<typeof learnedOrder>;
 }
 
 /** T probe trials of the learned network as one batch, each with its own dopamine gain and noise. */
@@ -293,8 +297,44 @@ export async function testVariability(p: DopamineParams, seed: number, L: Learni
   const sgn = dot < 0 ? -1 : 1;
   const pc1 = pc.component.map((v) => v * sgn), loadings = pc.scores.map((v) => v * sgn);
   return {
-    deltas, trajectories: traj, mean, bins, pc1, loadings,
+    deltas, trajectories: traj, mean, bins, pc1, loadings, order: learnedOrder(spikes, p, T),
     varianceExplained: pc.varianceExplained, shapeCosine: cosine(pc1, mean), shapeCorrelation: pearson(pc1, mean), loadingCorrelation: pearson(loadings, deltas),
+  };
+}
+
+/**
+ * The learned order recovered from the test trials by the asymmetry of the lagged cross-correlation
+ * (engine/analysis/xcov.ts: counts in 5 ms bins from the cue to the end of the trial, lags up to the
+ * sequence's duration (groups x stepMs, 75 ms: shorter lags leave the first and last groups' pair to
+ * the window's edges), normalised per unit, the asymmetry averaged over the trials, then the HodgeRank
+ * order), for the 5 groups (each group's summed counts: the order that was learned) and for the single
+ * cells that fired in at least a tenth of the trials (Spearman with their group, ties averaged).
+ */
+export function learnedOrder(spikes: { step: number; instance: number; neuron: number }[], p: DopamineParams, trials: number): { groups: number[]; groupSpearman: number; cellSpearman: number; cells: number } {
+  const N = p.groups * p.groupSize, bin = Math.round(5 / p.dt), maxLag = Math.round((p.groups * p.stepMs) / (bin * p.dt));
+  const from = Math.round(p.cueAtMs / p.dt), to = Math.round(p.trialMs / p.dt);
+  const trains: number[][][] = Array.from({ length: trials }, () => Array.from({ length: N }, () => []));
+  for (const s of spikes) if (s.neuron < N && s.step >= from && s.step < to) trains[s.instance][s.neuron].push(s.step);
+  const active = Array.from({ length: N }, (_, i) => i).filter((i) => trains.filter((t) => t[i].length).length >= trials / 10);
+  const orderOf = (units: (t: number[][]) => number[][]) => {
+    const M = units(trains[0]).length;
+    const A = new Float64Array(M * M);
+    for (const t of trains) {
+      const counts = binnedCounts(units(t), { from, to }, bin);
+      const T = counts[0].length, x = new Float64Array(T * M);
+      counts.forEach((c, u) => { for (let r = 0; r < T; r++) x[r * M + u] = c[r]; });
+      const a = asymmetryIndex(laggedCovariance(x, T, M, { maxLag, normalize: true }));
+      for (let k = 0; k < A.length; k++) A[k] += a[k] / trials;
+    }
+    const position = new Float64Array(M);
+    sequenceOrder(A, M).order.forEach((u, k) => { position[u] = k; });
+    return position;
+  };
+  const groups = orderOf((t) => Array.from({ length: p.groups }, (_, g) => t.slice(g * p.groupSize, (g + 1) * p.groupSize).flat()));
+  const cells = active.length >= 3 ? orderOf((t) => active.map((i) => t[i])) : new Float64Array(0);
+  return {
+    groups: Array.from(groups), groupSpearman: spearman(groups, groups.map((_, g) => g)),
+    cellSpearman: cells.length ? spearman(cells, active.map((i) => Math.floor(i / p.groupSize))) : NaN, cells: active.length,
   };
 }
 
@@ -324,6 +364,7 @@ async function run(opts: ScenarioOptions & { backend?: string; adapter?: string;
     { name: 'the rewarded sequence is learned: probe reward rises by >= 0.4', pass: last - first >= 0.4, detail: `probe reward ${first.toFixed(2)} (trial ${L.probes[0].trial + 1}) -> ${last.toFixed(2)} (trial ${L.probes[L.probes.length - 1].trial + 1}); 1 = sequence A exactly` },
     { name: 'trial residuals are low-dimensional: PC1 explains >= 70 %', pass: V.varianceExplained >= 0.7, detail: `PC1 explains ${(100 * V.varianceExplained).toFixed(1)} % of the residual variance over ${p.testTrials} trials` },
     { name: 'PC1 has the shape of the mean sequence (cosine >= 0.8)', pass: V.shapeCosine >= 0.8, detail: `cosine ${V.shapeCosine.toFixed(3)} (Pearson over the entries ${V.shapeCorrelation.toFixed(3)})` },
+    { name: 'cross-correlation asymmetry of the test trials recovers the learned order (Spearman >= 0.9)', pass: V.order.cellSpearman >= 0.9, detail: `single cells: Spearman ${V.order.cellSpearman.toFixed(3)} with their group over ${V.order.cells} cells; groups in the recovered order: ${V.order.groups.map((k, g) => ({ g, k })).sort((a, b) => a.k - b.k).map((x) => x.g + 1).join(' ')} (Spearman ${V.order.groupSpearman.toFixed(3)}; 5 ms bins, lags to ${p.groups * p.stepMs} ms, ${p.testTrials} trials)` },
     { name: 'PC1 loading follows the dopamine transient (r >= 0.9)', pass: V.loadingCorrelation >= 0.9, detail: `r = ${V.loadingCorrelation.toFixed(3)}` },
   ];
   const K = p.groups, M = p.groupSize, S = L.synapses.pre.length;
@@ -340,6 +381,7 @@ async function run(opts: ScenarioOptions & { backend?: string; adapter?: string;
         learned_weight_pA_post_by_pre_group: groupWeights,
         test_trials: p.testTrials, dopamine_sd: p.dopamineSd, pc1_variance_explained: V.varianceExplained, pc1_shape_cosine: V.shapeCosine,
         pc1_shape_pearson: V.shapeCorrelation, pc1_loading_vs_dopamine_r: V.loadingCorrelation,
+        sequence_order: { group_positions: V.order.groups, group_spearman: V.order.groupSpearman, cell_spearman: V.order.cellSpearman, cells: V.order.cells },
         learning_wall_s: L.wallSeconds, test_wall_s: testWall, checks, pass: checks.every((c) => c.pass),
       },
       arrays: {

@@ -34,6 +34,8 @@ import { dots } from '../engine/plot/scatter.ts';
 import { panelFigure, panelTitle } from '../engine/plot/panels.ts';
 import { axisTitles, ends, frame, niceTicks, xScale, xTicks, yScale, yTicks, type Box } from '../engine/plot/svg.ts';
 import { linearFit } from '../engine/analysis/stats.ts';
+import { binnedCounts } from '../engine/analysis/network-metrics.ts';
+import { orderFromCounts, spearman } from '../engine/analysis/xcov.ts';
 import type { NeuronModelSpec } from '../engine/models/neuron.ts';
 import { ADLIF_PSC_EXP } from '../engine/models/builtin-models.ts';
 import { readNpy } from '../engine/node/npy-files.ts';
@@ -172,6 +174,8 @@ export interface ReplayAnalysis {
   events: { cue: 'start' | 'end'; r: number; slopeCmS: number; compression: number; bins: number; spikes: number; decoded: DecodedSequence }[];
   forwardWeight: number;
   backwardWeight: number;
+  /** Per cue: the cells' order recovered from the replay's lagged cross-covariance against their fields' order. */
+  order: { spearman: number; cells: number }[];
 }
 
 /** Decodes the replay after each cue and measures the weight asymmetry. */
@@ -202,7 +206,23 @@ export function analyzeReplay(p: ReplayParams, runMs: number, spikes: Int32Array
     if (d >= 1 && d <= 10) { fw += weights[s]; fc++; }
     if (d <= -1 && d >= -10) { bw += weights[s]; bc++; }
   }
-  return { events, forwardWeight: fw / fc, backwardWeight: bw / bc };
+  return { events, forwardWeight: fw / fc, backwardWeight: bw / bc, order: p.cueAtMs.map((at) => replayOrder(p, runMs + at, spikes)) };
+}
+
+/**
+ * The order of the place cells recovered from one replay window's spikes by the asymmetry of their
+ * lagged cross-covariance (engine/analysis/xcov.ts; 1 ms bins, lags up to 10 ms), against the order
+ * of their fields on the track (Spearman): the cells that fired at least twice in the window.
+ */
+export function replayOrder(p: ReplayParams, fromMs: number, spikes: Int32Array): { spearman: number; cells: number } {
+  const from = Math.round(fromMs / p.dt), to = Math.round((fromMs + p.replayWindowMs) / p.dt), bin = Math.max(1, Math.round(1 / p.dt));
+  const trains: number[][] = Array.from({ length: p.cells }, () => []);
+  for (let k = 0; k < spikes.length; k += 3) if (spikes[k + 1] === 0 && spikes[k] >= from && spikes[k] < to) trains[spikes[k + 2]].push(spikes[k]);
+  const cells = trains.map((t, i) => (t.length >= 2 ? i : -1)).filter((i) => i >= 0);
+  if (cells.length < 3) return { spearman: NaN, cells: cells.length };
+  const counts = binnedCounts(cells.map((i) => trains[i]), { from, to }, bin);
+  const { position } = orderFromCounts(counts, Math.round(10 / (bin * p.dt)));
+  return { spearman: spearman(position, cells.map((_, k) => k)), cells: cells.length };
 }
 
 /** Per cue: the posterior of each decoded bin (normalized to its peak) under the decoded mean positions. */
@@ -258,6 +278,8 @@ function analyze(run: SpikingScenarioRun, dir: string, _plan: SpikingPlan): Scen
     { name: 'STDP strengthens forward connections more than backward ones', pass: a.forwardWeight > 1.1 * a.backwardWeight && a.forwardWeight > 0, detail: `mean weight onto cells 1-10 ahead ${a.forwardWeight.toFixed(1)} pA, behind ${a.backwardWeight.toFixed(1)} pA` },
     { name: 'forward replay after a cue at the start (r >= 0.8)', pass: fwd.r >= 0.8, detail: `r = ${fwd.r.toFixed(3)} over ${fwd.bins} bins (${fwd.spikes} spikes)` },
     { name: 'reverse replay after a cue at the end (r <= -0.8)', pass: rev.r <= -0.8, detail: `r = ${rev.r.toFixed(3)} over ${rev.bins} bins (${rev.spikes} spikes)` },
+    { name: 'cross-covariance asymmetry recovers the field order from forward replay (Spearman >= 0.9)', pass: a.order[0].spearman >= 0.9, detail: `Spearman ${a.order[0].spearman.toFixed(3)} over ${a.order[0].cells} cells (1 ms bins, lags to 10 ms)` },
+    { name: 'and the reverse order from reverse replay (Spearman <= -0.9)', pass: a.order[1].spearman <= -0.9, detail: `Spearman ${a.order[1].spearman.toFixed(3)} over ${a.order[1].cells} cells` },
     { name: 'replay is time-compressed at least 5x', pass: fwd.compression >= 5 && rev.compression >= 5, detail: `forward ${fwd.slopeCmS.toFixed(0)} cm/s (${fwd.compression.toFixed(1)}x), reverse ${rev.slopeCmS.toFixed(0)} cm/s (${rev.compression.toFixed(1)}x), running ${p.speedCmS} cm/s` },
   ];
   const restStart = Math.round(p.runMs / p.dt);
@@ -265,7 +287,7 @@ function analyze(run: SpikingScenarioRun, dir: string, _plan: SpikingPlan): Scen
   return {
     summary: {
       scenario: 'hippocampal-replay', running_speed_cm_s: p.speedCmS, forward_weight_pA: a.forwardWeight, backward_weight_pA: a.backwardWeight,
-      replay: a.events.map((e) => ({ cue: e.cue, r: e.r, speed_cm_s: e.slopeCmS, compression: e.compression, decoded_bins: e.bins, spikes: e.spikes })),
+      replay: a.events.map((e, k) => ({ cue: e.cue, r: e.r, speed_cm_s: e.slopeCmS, compression: e.compression, decoded_bins: e.bins, spikes: e.spikes, order_spearman: a.order[k].spearman, order_cells: a.order[k].cells })),
       checks, pass: checks.every((c) => c.pass),
     },
     arrays: {

@@ -7,6 +7,7 @@ import { hippocampalReplay } from './hippocampal-replay.ts';
 import { dopamineSequence } from './dopamine-sequence.ts';
 import { beliefState } from './belief-state.ts';
 import { laminarPredictiveCoding } from './laminar-predictive-coding.ts';
+import { rotationalDynamics } from './rotational-dynamics.ts';
 
 export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScenario> = {
   [ringAttractor.name]: ringAttractor,
@@ -17,4 +18,5 @@ export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScen
   [dopamineSequence.name]: dopamineSequence,
   [beliefState.name]: beliefState,
   [laminarPredictiveCoding.name]: laminarPredictiveCoding,
+  [rotationalDynamics.name]: rotationalDynamics,
 };

@@ -22,3 +22,5 @@ export { exportCsv, exportParquet } from './sweep/export.ts';
 export { parseShard, resolveShard, shardFromEnv, type Shard } from './cluster.ts';
 export { emitSbatch, SBATCH_DEFAULTS, type EmitRequest, type Emitted } from './sweep/emit.ts';
 export { mergeShards, type MergeOutcome, type ShardReport } from './sweep/merge.ts';
+// The analysis tools on a run's directory (`lamina analyze`).
+export { analyzeDirectory, type AnalysisTool, type AnalyzeOptions, type AnalyzeResult } from './analyze/command.ts';

@@ -179,3 +179,12 @@ export const RATE_FUSED_GROUP0: readonly Binding[] = GROUP0.map((b) => (b.name =
 export function rateFusedGroup1(projections: number): Binding[] {
   return Array.from({ length: projections }, (_, k) => ({ name: `weights_${k}`, kind: 'read-only-storage' as const, type: 'array<vec4<f32>>' }));
 }
+
+/** The analysis kernels' group 0 (engine/run/lagged-covariance.ts). */
+export const ANALYSIS_GROUP0 = {
+  'lagged-covariance': [
+    { name: 'params', kind: 'uniform', type: 'Params' },
+    { name: 'z', kind: 'read-only-storage', type: 'array<f32>' },
+    { name: 'out', kind: 'storage', type: 'array<f32>' },
+  ],
+} as const satisfies Record<string, readonly Binding[]>;

@@ -32,6 +32,10 @@ describe('dopamine-sequence scenario', () => {
     expect(s.pc1_variance_explained).toBeGreaterThanOrEqual(0.7);
     expect(s.pc1_shape_cosine).toBeGreaterThanOrEqual(0.8);
     expect(s.pc1_loading_vs_dopamine_r).toBeGreaterThanOrEqual(0.9);
+    // The learned order, recovered from the test trials' lagged cross-correlation (issue 12).
+    const order = (summary as { sequence_order: { group_positions: number[]; cell_spearman: number } }).sequence_order;
+    expect(order.cell_spearman).toBeGreaterThanOrEqual(0.9);
+    expect(order.group_positions).toEqual([0, 1, 2, 3, 4]);
     expectFiles(out, ['learning-curve.svg', 'test-pc1.svg', 'pc1-vs-dopamine.svg', 'test_trajectories.npy', 'summary.json', 'meta.json']);
   }, 300_000);
 });

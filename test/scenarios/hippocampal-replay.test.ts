@@ -28,7 +28,7 @@ describe('hippocampal-replay scenario', () => {
 
   it('replays the track forward and in reverse, compressed, after learning by STDP', async () => {
     const { out, summary } = await runPassing('lamina-replay-', { target: 'hippocampal-replay', scale: 0.5, dt: 0.5, seed: 1 });
-    const s = summary as { forward_weight_pA: number; backward_weight_pA: number; replay: { cue: string; r: number; compression: number; decoded_bins: number }[] };
+    const s = summary as { forward_weight_pA: number; backward_weight_pA: number; replay: { cue: string; r: number; compression: number; decoded_bins: number; order_spearman: number }[] };
     expect(s.forward_weight_pA).toBeGreaterThan(1.1 * s.backward_weight_pA);
     const [fwd, rev] = s.replay;
     expect(fwd.r).toBeGreaterThanOrEqual(0.8);
@@ -36,6 +36,9 @@ describe('hippocampal-replay scenario', () => {
     expect(fwd.compression).toBeGreaterThanOrEqual(5);
     expect(rev.compression).toBeGreaterThanOrEqual(5);
     expect(fwd.decoded_bins).toBeGreaterThan(10);
+    // The field order, recovered from each replay's lagged cross-covariance (issue 12).
+    expect(fwd.order_spearman).toBeGreaterThanOrEqual(0.9);
+    expect(rev.order_spearman).toBeLessThanOrEqual(-0.9);
     expectFiles(out, ['spikes_E.npy', 'weights_EE.npy', 'synapses_EE.npy', 'replay.svg', 'weights.svg', 'raster_rest.svg', 'summary.json']);
   }, 300_000);
 });

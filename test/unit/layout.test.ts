@@ -12,7 +12,7 @@ import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/
 import { compile } from '../../engine/plan/rate.ts';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { plasticTwoPopulationSpec, randomTwoPopulationSpec } from '../specs.ts';
-import { BUILD_GROUP0, SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/layouts.ts';
+import { ANALYSIS_GROUP0, BUILD_GROUP0, SPIKING_GROUP0, SPIKING_GROUP1 } from '../../engine/gpu/layouts.ts';
 import { buildWgsl } from '../../engine/codegen/build.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { neuronUpdateWgsl, plasticWgsl, recordRateWgsl, recordStateWgsl, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl } from '../../engine/codegen/spiking.ts';
@@ -168,4 +168,15 @@ describe('synapse builder kernel bindings match the declared layouts', () => {
       expect(reflect.entry.compute.map((e) => e.name)).toEqual(['main']);
     });
   }
+});
+
+describe('analysis kernel bindings match the declared layouts', () => {
+  it('lagged-covariance', () => {
+    const code = readFileSync(new URL('../../shaders/lagged-covariance.wgsl', import.meta.url), 'utf8');
+    const reflect = new WgslReflect(code);
+    const group = reflect.getBindGroups()[0].filter(Boolean);
+    const declared = ANALYSIS_GROUP0['lagged-covariance'];
+    expect(group.map((v) => v.name)).toEqual(declared.map((b) => b.name));
+    group.forEach((v, i) => expect(kindOf(v as never, false), v.name).toBe(declared[i].kind));
+  });
 });
