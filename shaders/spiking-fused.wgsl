@@ -17,13 +17,15 @@
 //!splice constants
 //!splice lib
 
-// Spikes of this step per population (the instance's list lengths).
-var<workgroup> fired: array<atomic<u32>, NPOPS>;
+// Spikes per population (the instance's list lengths) of the steps s with s % 2 = 0 and 1: step s counts
+// into fired[s % 2] and clears fired[(s + 1) % 2] while it delivers (nothing reads that half then), so
+// one barrier pair per step orders both (workgroup memory starts at zero).
+var<workgroup> fired: array<array<atomic<u32>, NPOPS>, 2>;
 
 // Spike of neuron i of population k (P) of instance b at step s of the chunk: appended to the instance's
 // list and, when recorded, set in the recorder's bitset row s.
 fn emit(k: u32, P: PopInfo, b: u32, i: u32, s: u32) {
-  let c = atomicAdd(&fired[k], 1u);
+  let c = atomicAdd(&fired[s & 1u][k], 1u);
   spikes[P.spike_base + b * P.n + c] = i;
   if (P.rec != 0xFFFFFFFFu) {
     atomicOr(&spike_bits[P.bits_base + (s * BATCH + b) * P.words + i / 32u], 1u << (i % 32u));
@@ -43,15 +45,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     record_states(b, step, lid);
     for (var q = 0u; q < NPRE; q++) {
       let pre = pre_info(q);
-      let count = atomicLoad(&fired[pre.pop]);
+      let count = atomicLoad(&fired[s & 1u][pre.pop]);
       // SPIKE_LANES invocations per spike, WG / SPIKE_LANES spikes at a time.
       for (var e = lid / SPIKE_LANES; e < count; e += WG / SPIKE_LANES) {
         deliver_row(pre.row_base + spikes[pre.spike_base + b * pre.n + e], b, step, lid % SPIKE_LANES, SPIKE_LANES);
       }
     }
+    for (var k = lid; k < NPOPS; k += WG) { atomicStore(&fired[(s + 1u) & 1u][k], 0u); }
     storageBarrier();
-    workgroupBarrier();
-    for (var k = lid; k < NPOPS; k += WG) { atomicStore(&fired[k], 0u); }
     workgroupBarrier();
   }
 }

@@ -10,8 +10,15 @@ import { neuronLib, neuronStepWgsl, popInfoWgsl, type SpikeRecordSlot } from './
 import { synapseTables } from './spiking.ts';
 import type { Constants } from './wgsl.ts';
 
-/** Invocations per workgroup of the fused kernel. */
-export const FUSED_WORKGROUP = 256;
+/**
+ * Invocations per workgroup of the fused kernel. CPU adapters: 32 (lavapipe runs a workgroup on one
+ * thread, 8 invocations per vector, and every group of 8 pays the per-step loops, parameter loads and
+ * barriers: interleaved, 1,000-neuron network and COBA, 32 and 64 used 15-25 % less worker CPU than 256,
+ * within noise of each other; as rate-fused's choice). GPUs: 256, a placeholder, not measured.
+ */
+export function fusedWorkgroup(software: boolean): number {
+  return software ? 32 : 256;
+}
 /**
  * Invocations that walk one spike's synapses (WG / SPIKE_LANES spikes at a time): with all of them on
  * each spike, a 100-synapse row kept 256 invocations in step for every spike (lavapipe: the 1,000-neuron
@@ -52,7 +59,7 @@ export function recordStatesWgsl(states: FusedStateRecord[]): string {
  * populations' stored rows (one part), `states` the state recorders, `sources` the spike trains; with `faults`, every neuron's state
  * is checked after each step.
  */
-export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false, states: FusedStateRecord[] = [], sources: FusedSource[] = []): string {
+export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pres: { pop: SpikingPopPlan; rowBase: number }[], faults = false, states: FusedStateRecord[] = [], sources: FusedSource[] = [], workgroup = fusedWorkgroup(false)): string {
   const models = [...new Set(plan.pops.map((p) => p.model.name))];
   const fn = (name: string) => `neuron_m${models.indexOf(name)}`;
   const steps = models.map((name) => neuronStepWgsl(plan, plan.pops.filter((p) => p.model.name === name), fn(name), faults));
@@ -60,7 +67,7 @@ export function spikingFusedWgsl(plan: SpikingPlan, recs: SpikeRecordSlot[], pre
   // lid, lid + WG, ... through its model's step function.
   const cases = plan.pops.map((p, k) => `    case ${k}u: { let P = pop_info(${k}u); let prm = params_${fn(p.model.name)}(P, b); for (var i = lid; i < P.n; i += WG) { if (${fn(p.model.name)}(P, b, i, step, prm)) { emit(${k}u, P, b, i, s); } } }`);
   const population = `fn step_population(k: u32, b: u32, s: u32, step: u32, lid: u32) {\n  switch k {\n${cases.join('\n')}\n    default: {}\n  }\n}`;
-  const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: FUSED_WORKGROUP, SPIKE_LANES, DT: Math.fround(plan.dt) };
+  const consts: Constants = { BATCH: plan.batch, NPOPS: plan.pops.length, NPRE: pres.length, WG: workgroup, SPIKE_LANES, DT: Math.fround(plan.dt) };
   const variables = Math.max(...plan.pops.map((p) => p.model.stateNames.length));
   const lib = [bindings, neuronLib(plan, faults, variables, true), popInfoWgsl(plan, plan.pops, recs, plan.pops.map(() => 0)), ...steps, population, synapseTables(plan, pres), recordStatesWgsl(states), sourceInputsWgsl(plan, sources)];
   return spikingSplice('spiking-fused', fused, { constants: constants(consts), lib: lib.join('\n') });

@@ -15,7 +15,8 @@ fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params
   let slot = step % P.slots;
   //!splice load
   //!splice inputs
-  let refractory = refrac[g] > 0u;
+  let refrac_left = refrac[g];
+  let refractory = refrac_left > 0u;
   //!splice update
   var spiked = false;
   if (!refractory && /*!splice threshold*/) {
@@ -23,7 +24,7 @@ fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params
     refrac[g] = u32(prm.refractory_steps);
     spiked = true;
   } else if (refractory) {
-    refrac[g] = refrac[g] - 1u;
+    refrac[g] = refrac_left - 1u;
   }
   //!splice store
   //!splice fault-check

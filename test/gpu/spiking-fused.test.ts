@@ -213,6 +213,22 @@ describe('fused spiking path: saved state', () => {
   });
 });
 
+describe('fused spiking path: workgroup size', () => {
+  it('32 invocations on this CPU adapter by default; 64 and 256 (the GPUs\' default) give the same run bit for bit; other sizes are a SpecError', async () => {
+    const r = await expectSame(spikesOnly(), 120, { batch: 2 });
+    expect(r.labels[0]).toMatch(/; 2 workgroups of 32\)$/);
+    for (const wg of [64, 256]) {
+      const w = await gpuRun(spikesOnly(), 120, { chunkSteps: 37, batch: 2, fused: 'on', fusedWorkgroup: wg });
+      expect(w.labels[0]).toMatch(new RegExp(`; 2 workgroups of ${wg}\\)$`));
+      expect(w.spikes).toEqual(r.spikes);
+      expect(Buffer.from(w.state.buffer).equals(Buffer.from(r.state.buffer))).toBe(true);
+    }
+    for (const bad of [16, 48, 1.5, 1 << 20]) {
+      await expect(SpikingSimulation.create(spikesOnly(), { fusedWorkgroup: bad })).rejects.toThrow(/^fusedWorkgroup: expected a multiple of 32 from 32 to \d+/);
+    }
+  });
+});
+
 describe('fused spiking path: which path runs', () => {
   it("'on' with a feature the fused kernel does not cover is a SpecError naming it; 'auto' falls back and says why", async () => {
     const spec = twoPopulationSpiking();
