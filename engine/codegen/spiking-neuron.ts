@@ -48,6 +48,18 @@ export function popInfoWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: Spi
 }
 
 /**
+ * Whether a Poisson input's table (at `base`: B rows of e^{-mean / chunks}, then B rows of chunk counts,
+ * `n` neurons each; engine/plan/spiking-inputs.ts) holds one value per row in both halves.
+ */
+export function sharedPoissonRows(table: Float32Array, base: number, n: number, B: number): boolean {
+  for (let r = 0; r < 2 * B; r++) {
+    const row = base + r * n;
+    for (let i = 1; i < n; i++) if (table[row + i] !== table[row]) return false;
+  }
+  return true;
+}
+
+/**
  * The step function `name`(P, b, i, step, prm) -> spiked for populations `pops` of one neuron model, with
  * its parameter struct Params_`name` and loader params_`name`(P, b).
  */
@@ -71,10 +83,14 @@ export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: 
   const at = (q: number) => `&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i]`;
   const inputs = m.ports.flatMap((port, q) =>
     [`var in_${port} = from_fixed(atomicLoad(${at(q)}), inv_scale(P.inv${q}, P.ib${q}, b));`, `atomicStore(${at(q)}, 0);`]);
-  // Poisson inputs differ per population: one case each, added in the reference's order.
+  // Poisson inputs differ per population: one case each, added in the reference's order. An input whose
+  // table rows are the same for every neuron of an instance (a rate given once) reads them at the
+  // instance's first neuron: one load for the workgroup where b is uniform, not one per invocation.
   const cases = pops.map((p) => {
-    const lines = p.poisson.map((src, s) =>
-      `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + local], u32(inputs[${u(src.tableBase + B * p.size)} + local]), ${u(p.index)}, i, b, ${s}u, step)) * inputs[${u(src.tableBase + 2 * B * p.size)} + b]);`);
+    const lines = p.poisson.map((src, s) => {
+      const at = sharedPoissonRows(plan.inputTable, src.tableBase, p.size, B) ? `b * ${u(p.size)}` : 'local';
+      return `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + ${at}], u32(inputs[${u(src.tableBase + B * p.size)} + ${at}]), ${u(p.index)}, i, b, ${s}u, step)) * inputs[${u(src.tableBase + 2 * B * p.size)} + b]);`;
+    });
     return lines.length ? `    case ${u(p.index)}: { ${lines.join(' ')} }` : '';
   }).filter(Boolean);
   if (cases.length) inputs.push(`switch P.pop {\n${cases.join('\n')}\n    default: {}\n  }`);

@@ -88,6 +88,23 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
     await expectSame(spec, 120);
   });
 
+  it('Poisson inputs with one rate swept per instance (one table load per instance) and one rate per neuron, a batch of 2', async () => {
+    const spec: SpikingSpec = {
+      dt: 0.1, seed: 6,
+      populations: [{ name: 'P', size: 150, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
+      inputs: [
+        { name: 'bg', target: 'P', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' },
+        { name: 'each', target: 'P', type: 'poisson', rate: Array.from({ length: 150 }, (_, i) => 100 * i), weight: -40, port: 'inh' },
+      ],
+      record: [{ name: 'sP', population: 'P', what: 'spikes' }],
+      batch: { size: 2, params: { 'inputs.bg.rate': [15000, 9000] }, seeds: [6, 6] },
+    };
+    const r = await expectSame(spec, 120);
+    // The swept rate changes instance 1's run.
+    const [a, b] = [0, 1].map((k) => r.spikes.filter((s) => s.split(':')[2] === `${k}`).map((s) => s.split(':').filter((_, j) => j !== 2).join(':')));
+    expect(a).not.toEqual(b);
+  });
+
   it('E/I with stored synapses of every kind, delays of 1 to 25 steps, Poisson and DC (lif_coba and adlif_psc_exp)', async () => {
     const a = await expectSame(spikesOnly('lif_coba'), 200);
     expect(a.spikes.some((s) => s.startsWith('sE:')) && a.spikes.some((s) => s.startsWith('sI:'))).toBe(true);
