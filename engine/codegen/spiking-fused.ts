@@ -13,7 +13,7 @@ import type { Constants } from './wgsl.ts';
 /**
  * Invocations per workgroup of the fused kernel. CPU adapters: 32 (lavapipe runs a workgroup on one
  * thread, 8 invocations per vector, and every group of 8 pays the per-step loops, parameter loads and
- * barriers: interleaved, 1,000-neuron network and COBA, 32 and 64 used 15-25 % less worker CPU than 256,
+ * barriers: interleaved, 1,000-neuron network and COBA, 32 and 64 used 12-22 % less worker CPU than 256,
  * within noise of each other; as rate-fused's choice). GPUs: 256, a placeholder, not measured.
  */
 export function fusedWorkgroup(software: boolean): number {
