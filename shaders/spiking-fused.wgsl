@@ -9,8 +9,9 @@
 //      record-gather, which would run after the step; the state is final once the neurons have stepped);
 //      the step's spikes propagate through the stored synapses into the instance's input rings
 //      (lib/deliver.wgsl: deliver_row, as in synapse-spike);
-// with workgroup and storage barriers between the phases. Fixed-point adds commute, so the result is the
-// multi-dispatch path's bit for bit. StepInfo is the chunk's first step's; `count` is the chunk's steps.
+// with workgroup and storage barriers between the phases. On CPU adapters the state may stay in the
+// invocation's private memory for the chunk (state_in before the steps, state_out after; generated).
+// Fixed-point adds commute, so the result is the multi-dispatch path's bit for bit. StepInfo is the chunk's first step's; `count` is the chunk's steps.
 // Bindings: group 0 = lib/spiking-bindings.wgsl; group 1 = spike_bits, then the stored synapses
 // (lib/deliver.wgsl; one part of rows only), tables (the state recorders' units, then the spike trains'
 // step_ptr and neurons), rec_rings (the state recorders' rings).
@@ -35,6 +36,7 @@ fn emit(k: u32, P: PopInfo, b: u32, i: u32, s: u32) {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let b = wid.x;
+  state_in(b, lid);
   for (var s = 0u; s < step_info.count; s++) {
     let step = step_info.step + s;
     source_inputs(b, step, lid);
@@ -55,4 +57,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     storageBarrier();
     workgroupBarrier();
   }
+  state_out(b, lid);
 }

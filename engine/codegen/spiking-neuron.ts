@@ -61,9 +61,11 @@ export function sharedPoissonRows(table: Float32Array, base: number, n: number, 
 
 /**
  * The step function `name`(P, b, i, step, prm) -> spiked for populations `pops` of one neuron model, with
- * its parameter struct Params_`name` and loader params_`name`(P, b).
+ * its parameter struct Params_`name` and loader params_`name`(P, b). With `privateState`, the neuron's
+ * state variables live in the invocation's private array pstate at o, o + 1, ... (an extra argument o;
+ * the caller declares pstate and moves the state in and out of `state`), not in `state`.
  */
-export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: string, faults: boolean): string {
+export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: string, faults: boolean, privateState = false): string {
   const m = pops[0].model, B = plan.batch, u = u32Literal;
   for (const p of pops) if (p.model.name !== m.name) throw new Error('neuron step: populations of one function must share a model');
   if (m.ports.length > 4) throw new Error(`model ${m.name}: at most 4 ports`);
@@ -75,8 +77,9 @@ export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: 
     `struct ${type} { ${[...names.map((p) => `p_${p}: f32`), 'refractory_steps: f32'].join(', ')} }`,
     `fn params_${name}(P: PopInfo, b: u32) -> ${type} {\n  return ${type}(${[...names.map((_, k) => row(k)), row(names.length)].join(', ')});\n}`,
   ].join('\n');
+  const stateAt = (v: number) => (privateState ? `pstate[o + ${v}u]` : `state[P.state_base + (${v}u * BATCH + b) * P.n + i]`);
   const load = [
-    ...m.stateNames.map((s, v) => `var s_${s} = state[P.state_base + (${v}u * BATCH + b) * P.n + i];`),
+    ...m.stateNames.map((s, v) => `var s_${s} = ${stateAt(v)};`),
     ...names.map((p) => `let p_${p} = prm.p_${p};`),
   ];
   // The ring slot of this step: read, then cleared (nothing else writes it while neurons step, so no read-modify-write).
@@ -95,11 +98,12 @@ export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: 
   }).filter(Boolean);
   if (cases.length) inputs.push(`switch P.pop {\n${cases.join('\n')}\n    default: {}\n  }`);
   inputs.push('var I_ext = 0.0;', 'if (P.has_dc != 0u) { I_ext = inputs[g]; }');
-  const store = m.stateNames.map((s, v) => `state[P.state_base + (${v}u * BATCH + b) * P.n + i] = s_${s};`);
+  const store = m.stateNames.map((s, v) => `${stateAt(v)} = s_${s};`);
   return splice(`neuron-step ${m.name}`, neuronStep, {
     name,
     params: paramsLib,
     'params-type': type,
+    'private-offset': privateState ? ', o: u32' : '',
     load: load.join('\n  '),
     inputs: inputs.join('\n  '),
     update: m.wgsl.update,

@@ -6,7 +6,7 @@
  * table, so the kernel stays within 16 storage bindings per stage (lavapipe's limit).
  */
 import { SpecError } from '../errors.ts';
-import { fusedWorkgroup, SPIKE_LANES, spikingFusedWgsl, type FusedSource, type FusedStateRecord } from '../codegen/spiking-fused.ts';
+import { fusedWorkgroup, privateLayout, SPIKE_LANES, spikingFusedWgsl, type FusedSource, type FusedStateRecord } from '../codegen/spiking-fused.ts';
 import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import type { SpikeRecordSlot } from '../codegen/spiking.ts';
 import { isSoftwareAdapter } from '../gpu/device.ts';
@@ -72,7 +72,9 @@ export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined,
   const none = part ? undefined : ctx.buf('spiking-fused:no synapses', new Uint32Array(4));
   const stored = part ? [part.rowPtr, part.target, part.wq, part.delayPop] : [none!, none!, none!, none!];
   const pres = part ? built!.pres : [];
-  const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''} of ${workgroup})`;
+  const tuning = { workgroup, privateState: isSoftwareAdapter(ctx.gpu.info) };
+  const priv = privateLayout(ctx.plan, workgroup, tuning.privateState && !states.records.length) ? ', state in private memory' : '';
+  const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''} of ${workgroup}${priv})`;
   // The table: the state recorders' units, then the spike trains' step_ptr and neurons.
   let words = states.units.length;
   const sources = ctx.plan.sources.map((src): FusedSource => {
@@ -84,7 +86,7 @@ export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined,
   tables.set(states.units);
   for (const { src, ptrBase, neuronBase } of sources) { tables.set(src.stepPtr, ptrBase); tables.set(src.neurons, neuronBase); }
   ctx.check('inputs (spike trains) and record (state units)', tables.byteLength);
-  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records, sources, workgroup),
+  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records, sources, tuning),
     [spikeBits, ...stored, ctx.buf('spiking-fused:tables', tables), states.rings], [ctx.plan.batch, 1, 1]);
   return { kernel, perChunk: true };
 }

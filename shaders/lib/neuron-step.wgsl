@@ -7,9 +7,10 @@
 // checks for numerical faults, the stored state is tested for NaN and infinity (engine/codegen/faults.ts).
 // The population's parameters for instance b come as `prm` (its generated struct: the model's parameters,
 // derived parameters, then the refractory period in steps), loaded once per population and instance by
-// the kernels that step many neurons of one.
+// the kernels that step many neurons of one. The fused kernel may keep the state in private memory
+// across its steps (private-offset: the neuron's place there; engine/codegen/spiking-neuron.ts).
 //!splice params
-fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params-type*/) -> bool {
+fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params-type*//*!splice private-offset*/) -> bool {
   let local = b * P.n + i;
   let g = P.neuron_base + local;
   let slot = step % P.slots;
