@@ -6,10 +6,12 @@
  * recorders' units, the spike trains' events and the procedural projections' rows and info in one
  * read-only table, so the kernel stays within 16 storage bindings per stage (lavapipe's limit).
  */
-import { spikingFusedWgsl, type FusedRateRecord, type FusedSource, type FusedStateRecord } from '../codegen/spiking-fused.ts';
+import { SpecError } from '../errors.ts';
+import { fusedWorkgroup, privateLayout, SPIKE_LANES, spikingFusedWgsl, type FusedRateRecord, type FusedSource, type FusedStateRecord } from '../codegen/spiking-fused.ts';
 import { fusedBlockers } from '../plan/spiking-path.ts';
 import type { ValidRecorders } from '../plan/spiking-recorders.ts';
 import { proceduralTables, type SpikeRecordSlot } from '../codegen/spiking.ts';
+import { isSoftwareAdapter } from '../gpu/device.ts';
 import { SPIKING_GROUP0, SPIKING_GROUP1 } from '../gpu/layouts.ts';
 import type { StepSlot } from './chunk-runner.ts';
 import { spikingKernel, type SpikingChunk, type SpikingContext } from './spiking-kernels.ts';
@@ -60,13 +62,30 @@ export function fusedStates(ctx: SpikingContext, records: ValidRecorders, chunkS
   return { records: out, rates, units: unitWords, rings: ctx.buf('spiking-fused:state rings', Math.max(rings, 1) * 4) };
 }
 
-/** The one slot of the fused path. */
-export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined, spikeBits: GPUBuffer, recs: SpikeRecordSlot[], states: FusedStates): StepSlot<SpikingChunk> {
+/**
+ * Invocations per workgroup of the fused kernel: `given` (the option fusedWorkgroup), checked, or the
+ * adapter class's default (engine/codegen/spiking-fused.ts: fusedWorkgroup).
+ */
+export function fusedInvocations(given: number | undefined, ctx: SpikingContext): number {
+  if (given === undefined) return fusedWorkgroup(isSoftwareAdapter(ctx.gpu.info));
+  const { limits } = ctx.gpu.device;
+  const max = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  // Whole groups of SPIKE_LANES: the kernel walks WG / SPIKE_LANES spikes' synapses at a time.
+  if (!Number.isInteger(given) || given < SPIKE_LANES || given % SPIKE_LANES || given > max) {
+    throw new SpecError('fusedWorkgroup', `expected a multiple of ${SPIKE_LANES} from ${SPIKE_LANES} to ${max} (this adapter's limit), got ${given}`);
+  }
+  return given;
+}
+
+/** The one slot of the fused path: its kernel with `workgroup` invocations per workgroup. */
+export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined, spikeBits: GPUBuffer, recs: SpikeRecordSlot[], states: FusedStates, workgroup: number): StepSlot<SpikingChunk> {
   const part = built?.parts[0];
   const none = part ? undefined : ctx.buf('spiking-fused:no synapses', new Uint32Array(4));
   const stored = part ? [part.rowPtr, part.target, part.wq, part.delayPop] : [none!, none!, none!, none!];
   const pres = part ? built!.pres : [];
-  const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''})`;
+  const tuning = { workgroup, privateState: isSoftwareAdapter(ctx.gpu.info) };
+  const priv = privateLayout(ctx.plan, workgroup, tuning.privateState && !states.records.length) ? ', state in private memory' : '';
+  const label = `spiking-fused (${ctx.plan.pops.map((p) => `"${p.name}"`).join(', ')}; ${ctx.plan.batch} workgroup${ctx.plan.batch > 1 ? 's' : ''} of ${workgroup}${priv})`;
   // The table: the state recorders' units, then the spike trains' step_ptr and neurons.
   let words = states.units.length;
   const sources = ctx.plan.sources.map((src): FusedSource => {
@@ -84,7 +103,7 @@ export function fusedSlot(ctx: SpikingContext, built: BuiltSynapses | undefined,
   tables.set(proc.rows, at.rows);
   tables.set(proc.info, at.info);
   ctx.check(`inputs (spike trains), record (state units)${ctx.plan.procedural.length ? ' and projections (procedural)' : ''}`, tables.byteLength);
-  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records, sources, at, states.rates),
+  const kernel = spikingKernel(ctx, 'spiking-fused', label, spikingFusedWgsl(ctx.plan, recs, pres, ctx.detectFaults, states.records, sources, at, states.rates, tuning),
     [spikeBits, ...stored, ctx.buf('spiking-fused:tables', tables), states.rings], [ctx.plan.batch, 1, 1]);
   return { kernel, perChunk: true };
 }

@@ -14,6 +14,7 @@ import { SpecError } from '../../engine/errors.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
+import { privateLayout } from '../../engine/codegen/spiking-fused.ts';
 
 /** A run's spikes, final state, and rows of every row recorder (state, rate, ...) by name. */
 interface Run { spikes: string[]; state: Float32Array; refrac: Uint32Array; path: string; labels: string[]; rows: MemorySink['data'] }
@@ -86,6 +87,23 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
       record: [{ name: 'sP', population: 'P', what: 'spikes' }],
     };
     await expectSame(spec, 120);
+  });
+
+  it('Poisson inputs with one rate swept per instance (one table load per instance) and one rate per neuron, a batch of 2', async () => {
+    const spec: SpikingSpec = {
+      dt: 0.1, seed: 6,
+      populations: [{ name: 'P', size: 150, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
+      inputs: [
+        { name: 'bg', target: 'P', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' },
+        { name: 'each', target: 'P', type: 'poisson', rate: Array.from({ length: 150 }, (_, i) => 100 * i), weight: -40, port: 'inh' },
+      ],
+      record: [{ name: 'sP', population: 'P', what: 'spikes' }],
+      batch: { size: 2, params: { 'inputs.bg.rate': [15000, 9000] }, seeds: [6, 6] },
+    };
+    const r = await expectSame(spec, 120);
+    // The swept rate changes instance 1's run.
+    const [a, b] = [0, 1].map((k) => r.spikes.filter((s) => s.split(':')[2] === `${k}`).map((s) => s.split(':').filter((_, j) => j !== 2).join(':')));
+    expect(a).not.toEqual(b);
   });
 
   it('E/I with stored synapses of every kind, delays of 1 to 25 steps, Poisson and DC (lif_coba and adlif_psc_exp)', async () => {
@@ -256,6 +274,39 @@ describe('fused spiking path: saved state', () => {
     for (const sim of [first, second, third]) sim.destroy();
     expect(spikes.sort()).toEqual(whole.spikes);
     expect(Buffer.from(state.buffer).equals(Buffer.from(whole.state.buffer))).toBe(true);
+  });
+});
+
+describe('fused spiking path: workgroup size', () => {
+  it('32 invocations on this CPU adapter by default; 64 and 256 (the GPUs\' default) give the same run bit for bit; other sizes are a SpecError', async () => {
+    const r = await expectSame(spikesOnly(), 120, { batch: 2 });
+    expect(r.labels[0]).toMatch(/; 2 workgroups of 32, state in private memory\)$/);
+    for (const wg of [64, 256]) {
+      const w = await gpuRun(spikesOnly(), 120, { chunkSteps: 37, batch: 2, fused: 'on', fusedWorkgroup: wg });
+      expect(w.labels[0]).toMatch(new RegExp(`; 2 workgroups of ${wg}, state in private memory\\)$`));
+      expect(w.spikes).toEqual(r.spikes);
+      expect(Buffer.from(w.state.buffer).equals(Buffer.from(r.state.buffer))).toBe(true);
+    }
+    for (const bad of [16, 48, 1.5, 1 << 20]) {
+      await expect(SpikingSimulation.create(spikesOnly(), { fusedWorkgroup: bad })).rejects.toThrow(/^fusedWorkgroup: expected a multiple of 32 from 32 to \d+/);
+    }
+  });
+});
+
+describe('fused spiking path: state in private memory', () => {
+  // Bit for bit in both places: the tests above run spike-recorder-only networks with the state in
+  // private memory (across chunk boundaries too) and the state-recorder networks with it in `state`.
+  it('on this CPU adapter the state stays in private memory during a chunk, unless a state recorder reads it or it does not fit', async () => {
+    const sim = await SpikingSimulation.create(spikesOnly(), { fused: 'on' });
+    expect(sim.kernelLabels[0]).toMatch(/; 1 workgroup of 32, state in private memory\)$/);
+    sim.destroy();
+    const recorded = spikesOnly();
+    recorded.record!.push({ name: 'V', population: 'E', what: 'V', units: [0], every: 1 });
+    const other = await SpikingSimulation.create(recorded, { fused: 'on' });
+    expect(other.kernelLabels[0]).toMatch(/; 1 workgroup of 32\)$/);
+    other.destroy();
+    const words = (n: number) => privateLayout(compileSpiking({ ...spikesOnly(), populations: [{ name: 'E', size: n, model: 'lif_coba' }], projections: [], inputs: [], record: [] }).plan, 32, true)?.words;
+    expect([words(157), words(32 * 170), words(32 * 171)]).toEqual([15, 510, undefined]);
   });
 });
 
