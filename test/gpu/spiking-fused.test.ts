@@ -332,7 +332,7 @@ describe('fused spiking path: which path runs', () => {
     spec.modulators = [{ name: 'gate', type: 'schedule', time: { type: 'constant' }, baseline: 1 }];
     const sim = await SpikingSimulation.create(spec, { batch: 2 });
     expect(sim.path).toEqual({ kind: 'fused', reason: 'auto: 157 neurons per instance <= 32000 (CPU adapter, measured limit)' });
-    expect(sim.kernelLabels).toEqual(['spiking-fused ("E", "I"; 2 workgroups)']);
+    expect(sim.kernelLabels).toEqual(['spiking-fused ("E", "I"; 2 workgroups of 32)']);
     sim.destroy();
   });
 });
