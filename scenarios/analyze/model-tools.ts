@@ -117,7 +117,7 @@ export function glmTool(rec: SpikeRecording, trials: Trial[], q: GlmRequest): To
     filters,
     summary: {
       recording: rec.name, train_trials: train.length, test_trials: test.length, bin_ms: q.bin, history_ms: q.history, basis: q.basis, ridge: q.ridge,
-      median_bits_per_spike: scored.length ? scored[Math.floor(scored.length / 2)] : null, units: perUnit,
+      median_bits_per_spike: scored.length ? (scored[Math.floor((scored.length - 1) / 2)] + scored[Math.floor(scored.length / 2)]) / 2 : null, units: perUnit,
     },
     arrays: {
       [`glm_${rec.name}_history_gain`]: { data: gains, shape: [filters.length, lags] },
