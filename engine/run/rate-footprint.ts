@@ -11,6 +11,8 @@ import { planUnit } from '../plan/rate-units.ts';
 import { rateRuleTable } from '../spec/rate-rules.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { padded, type BufferNeed, type Footprint, type HostNeed } from './footprint.ts';
+import { gatedSlots } from '../plan/gated.ts';
+import { weightRows } from '../spec/validate-gated.ts';
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use a GEMM (gemmShape). */
 export const MATVEC_MAX_BATCH = 8;
@@ -113,16 +115,17 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   const rules = rateRuleTable(spec.rules);
   let instColumns = 0, unitTable = 0, inputData = 0, stateLength = 0;
   const arrayData = (t: unknown) => {
-    const c = t as { type?: string; values?: (number | number[])[] } | undefined;
-    if (c?.type === 'array') for (const v of c.values ?? []) inputData += Array.isArray(v) ? v.length : 1;
+    const c = t as { type?: string; values?: unknown[] } | undefined;
+    if (c?.type === 'array') inputData += (c.values ?? []).flat(2).length;
   };
   // The tables compile() fills: the units' values (planUnit itself, which holds only what the spec gives
   // per unit), input profiles, instance columns (gains, amplitudes, swept values), array time courses.
   const pops = spec.populations.map((p, k) => {
     const unit = planUnit(spec, k, B, () => instColumns++);
     unitTable += unit.columns.reduce((a, c) => a + c.length, 0);
-    stateLength += B * p.size;
-    return { name: p.name, size: p.size, incoming: [] as Proj[] };
+    stateLength += B * p.size * gatedSlots(p.gated);
+    // A gated population's incoming weights have a row per gate and unit (engine/plan/gated.ts).
+    return { name: p.name, size: weightRows(p), incoming: [] as Proj[] };
   });
   const byName = new Map(pops.map((p) => [p.name, p]));
   for (const inp of spec.inputs ?? []) {
