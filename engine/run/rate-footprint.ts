@@ -124,8 +124,7 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     const unit = planUnit(spec, k, B, () => instColumns++);
     unitTable += unit.columns.reduce((a, c) => a + c.length, 0);
     stateLength += B * p.size * gatedSlots(p.gated);
-    // A gated population's incoming weights have a row per gate and unit (engine/plan/gated.ts).
-    return { name: p.name, size: weightRows(p), incoming: [] as Proj[] };
+    return { name: p.name, size: p.size, incoming: [] as Proj[] };
   });
   const byName = new Map(pops.map((p) => [p.name, p]));
   for (const inp of spec.inputs ?? []) {
@@ -150,7 +149,9 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     }
     const w = pr.weights;
     const nnz = w.type === 'csr' ? w.colIdx.length : w.type === 'fixed-indegree' ? w.k * post.size : undefined;
-    const add = (name: string) => { const p = { name, field, pre, post, nnz, plastic }; projections.push(p); post.incoming.push(p); instColumns++; };
+    // Into a gated population: a weight row per gate and unit (engine/plan/gated.ts).
+    const rows = { name: post.name, size: weightRows(spec.populations.find((q) => q.name === post.name)!) };
+    const add = (name: string) => { const p = { name, field, pre, post: rows, nnz, plastic }; projections.push(p); post.incoming.push(p); instColumns++; };
     add(pr.name);
     if (w.type === 'ring' && params[`projections.${pr.name}.gamma`]) add(`${pr.name}:antisymmetric`);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateSpec } from '../../engine/spec/validate-rate.ts';
 import { compile } from '../../engine/plan/rate.ts';
 import { recorderInfos } from '../../engine/record/recorders.ts';
+import { rateFootprint } from '../../engine/run/rate-footprint.ts';
 import { rejectsEach, type Case } from '../rate-spec-cases.ts';
 
 const H = 2, D = 3;
@@ -37,6 +38,15 @@ describe('gated populations: plan', () => {
     const t = plan.pops[0].inputs[0].time;
     expect(t).toMatchObject({ kind: 'array', perInstance: true, samples: 1 });
     expect(Array.from(plan.inputData)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('gated populations: footprint (lamina inspect)', () => {
+  it('counts a weight row per gate and unit, and the gates\' state', () => {
+    const fp = rateFootprint(validateSpec(base()), { bindingLimit: 2 ** 27 });
+    expect(fp.projections.map((p) => [p.name, p.synapses])).toEqual([['ih', 4 * H * D], ['hh', 4 * H * H]]);
+    const state = fp.gpu.find((b) => b.label === 'state')!;
+    expect(state.bytes).toBeGreaterThanOrEqual((2 * D + 2 * H * 5) * 4);
   });
 });
 
