@@ -46,9 +46,10 @@ export type { BufferNeed, HostNeed, Refusal } from './run/footprint.ts';
 export type {
   Activation, BatchSpec, InputSpec, Integrator, ModulatorRecorderSpec, ModulatorSpec, NetworkSpec, PlasticityRule,
   PlasticitySpec, PopulationRecorderSpec, PopulationSpec, ProfileSpec, ProjectionSpec, RateUnitSpec, RecorderSpec,
-  TimeCourse, WeightRecorderSpec, WeightsSpec,
+  TimeCourse, InputTimeCourse, GatedKind, WeightRecorderSpec, WeightsSpec,
 } from './spec/rate.ts';
 export { BUILTIN_RATE_UNITS } from './models/builtin-rate-units.ts';
+export { GATES } from './spec/rate.ts';
 export { validateSpec } from './spec/validate-rate.ts';
 export { RateSimulation } from './run/rate-simulation.ts';
 export type { KernelTuning, SimulationOptions } from './run/rate-simulation.ts';

@@ -91,8 +91,9 @@ export function loadSpecFile(path: string): Record<string, unknown> {
 }
 
 /**
- * Every path a spec names is read relative to the spec file: rate weights { type: 'npy', file } and
- * spiking connectivity { file, weightsFile } (absolute paths are kept).
+ * Every path a spec names is read relative to the spec file: rate weights { type: 'npy', file }, the
+ * biases { file } of projections into gated populations, and spiking connectivity { file, weightsFile }
+ * (absolute paths are kept).
  */
 export function resolveSpecPaths(raw: Record<string, unknown>, specPath: string): void {
   if (!Array.isArray(raw.projections)) return;
@@ -100,8 +101,9 @@ export function resolveSpecPaths(raw: Record<string, unknown>, specPath: string)
     const v = o?.[key];
     if (typeof v === 'string' && v !== '' && !isAbsolute(v)) o![key] = resolve(dirname(specPath), v);
   };
-  for (const p of raw.projections as { weights?: Record<string, unknown>; connectivity?: Record<string, unknown> }[]) {
+  for (const p of raw.projections as { weights?: Record<string, unknown>; bias?: Record<string, unknown>; connectivity?: Record<string, unknown> }[]) {
     if (p?.weights?.type === 'npy') fix(p.weights, 'file');
+    if (p?.bias && typeof p.bias === 'object' && !Array.isArray(p.bias)) fix(p.bias, 'file');
     if (p?.connectivity && typeof p.connectivity === 'object') { fix(p.connectivity, 'file'); fix(p.connectivity, 'weightsFile'); }
   }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite checks Lamina against, installed where missing (Debian/Ubuntu, as root): numpy
 # (numpy.load reads Lamina's .npy files), Brian2 (the COBA peer), h5py and hdmf (the NWB validator),
-# jsonschema (the spec's JSON Schema read from Python), Chromium (report.html rendered headless), and
-# pynwb + nwbinspector from PyPI where PyPI can be reached.
+# jsonschema (the spec's JSON Schema read from Python), torch (torch.nn.LSTM / GRU, the gated units'
+# peer), Chromium (report.html rendered headless), and pynwb + nwbinspector from PyPI where PyPI can be reached.
 # Run by `npm test` (pretest) and so by .ci/run. Where it cannot install (not root, no apt), it says what
 # is missing and goes on: the tests that need a peer then fail naming it (in CI) or check less.
 set -uo pipefail
@@ -13,6 +13,7 @@ missing=()
 "$py" -c 'import brian2' 2>/dev/null || missing+=(python3-brian)
 "$py" -c 'import h5py, hdmf' 2>/dev/null || missing+=(python3-h5py python3-hdmf)
 "$py" -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
+"$py" -c 'import torch' 2>/dev/null || missing+=(python3-torch)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

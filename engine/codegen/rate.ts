@@ -22,6 +22,7 @@ import synapseDensePlastic from '../../shaders/synapse-dense-plastic.wgsl';
 import modulators from '../../shaders/modulators.wgsl';
 import recordWeights from '../../shaders/record-weights.wgsl';
 import recordModulator from '../../shaders/record-modulator.wgsl';
+import gatedUpdate from '../../shaders/gated-update.wgsl';
 import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
 import { constantsBlock, declareBindings, splice, type Constants } from './wgsl.ts';
@@ -50,6 +51,7 @@ const TEMPLATES: Record<AssembledKernel, string> = {
   'modulators': modulators,
   'record-weights': recordWeights,
   'record-modulator': recordModulator,
+  'gated-update': gatedUpdate,
 };
 
 /** What record-gather reads for unit u of instance b: its state x or rate r(x) at the end of the step. */
@@ -64,6 +66,7 @@ function courseTerm(t: TimePlan, size: number): string {
   if (t.kind === 'pulse') return ` * select(0.0, 1.0, step >= ${t.startStep}u && step < ${t.stopStep}u)`;
   if (t.kind === 'array') {
     const sample = `min(step / ${t.everySteps}u, ${t.samples - 1}u)`;
+    if (t.perInstance) return ` * input_data[${t.dataOffset}u + (${sample} * BATCH + b) * ${size}u + i]`;
     return t.perUnit ? ` * input_data[${t.dataOffset}u + ${sample} * ${size}u + i]` : ` * input_data[${t.dataOffset}u + ${sample}]`;
   }
   return '';

@@ -35,7 +35,7 @@ export const GROUP0: readonly Binding[] = [
 export type KernelName =
   | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-rows' | 'synapse-dense-tiled' | 'synapse-dense-gemm' | 'synapse-reduce' | 'synapse-csr'
   | 'record-gather' | 'record-mean'
-  | 'synapse-dense-plastic' | 'plasticity' | 'modulators' | 'record-weights' | 'record-modulator';
+  | 'synapse-dense-plastic' | 'plasticity' | 'modulators' | 'record-weights' | 'record-modulator' | 'gated-update';
 
 const DENSE_TILED = [
   { name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' },
@@ -74,6 +74,7 @@ export const GROUP1: Record<KernelName, readonly Binding[]> = {
     { name: 'rec_ring', kind: 'storage', type: 'array<f32>' },
   ],
   'record-modulator': [{ name: 'rec_ring', kind: 'storage', type: 'array<f32>' }],
+  'gated-update': [{ name: 'gated_weights', kind: 'read-only-storage', type: 'array<f32>' }],
 };
 
 /** Byte stride of one step's StepInfo in the chunk's step buffer (a multiple of minUniformBufferOffsetAlignment). */

@@ -15,7 +15,7 @@ export type RatePath = SpikingPath;
  * (the dry run, engine/run/rate-fused.ts: rateFootprintOnPath).
  */
 export interface RateShape {
-  pops: { size: number }[];
+  pops: { size: number; gated?: unknown }[];
   projections: { name: string; csr?: unknown; plastic?: unknown; dense?: unknown; pre: { size: number }; post: { size: number } }[];
   modulators: unknown[];
   batch: number;
@@ -43,6 +43,7 @@ export function rateFusedBlockers(plan: RateShape, record: RecorderSpec[]): stri
   const out: string[] = [];
   if (plan.pops.length > 1) out.push(`${plan.pops.length} populations (it runs one)`);
   if (plan.projections.some((p) => p.csr)) out.push('sparse (CSR or fixed-indegree) projections');
+  if (plan.pops.some((p) => p.gated)) out.push('gated (LSTM, GRU) populations');
   if (plan.projections.some((p) => p.plastic)) out.push('plastic projections');
   if (plan.modulators.length) out.push('modulators');
   if (record.length) out.push('recorders');

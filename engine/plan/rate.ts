@@ -8,12 +8,13 @@ import { seed32 } from '../spec/checks.ts';
 import { instanceSeeds } from '../spec/seeds.ts';
 import { readNpyMatrix } from '../util/npy.ts';
 import { fixedInDegree, gaussianMatrix, ringMatrix, denseFrom, type Csr } from './matrices.ts';
-import type { NetworkSpec, PlasticitySpec, TimeCourse } from '../spec/rate.ts';
+import type { InputTimeCourse, NetworkSpec, PlasticitySpec, ProjectionSpec } from '../spec/rate.ts';
 import type { UnitCode } from '../models/rate-unit.ts';
 import { planUnit } from './rate-units.ts';
 import { rateRuleTable, type RateRuleTable } from '../spec/rate-rules.ts';
 import type { CompiledRateRule } from '../models/rate-rule.ts';
 import { ModelError } from '../models/check.ts';
+import { gatedPlan, gatedSlots, type GatedPlan } from './gated.ts';
 
 export interface PopPlan {
   name: string;
@@ -27,8 +28,10 @@ export interface PopPlan {
   tableBase: number;
   init: Float32Array;
   inputs: InputPlan[];
-  /** Incoming projections in the order they are summed. */
+  /** Incoming projections in the order they are summed (none for a gated population: its own are in `gated`). */
   incoming: ProjPlan[];
+  /** An LSTM or GRU population: its weight blocks, biases and gate storage (engine/plan/gated.ts). */
+  gated?: GatedPlan;
 }
 
 export interface ProjPlan {
@@ -50,7 +53,8 @@ export interface ProjPlan {
 export type TimePlan =
   | { kind: 'constant' }
   | { kind: 'pulse'; startStep: number; stopStep: number }
-  | { kind: 'array'; everySteps: number; samples: number; perUnit: boolean; dataOffset: number };
+  /** Sample s of unit i, instance b at input_data[dataOffset + s * size + i], per instance at dataOffset + (s * B + b) * size + i. */
+  | { kind: 'array'; everySteps: number; samples: number; perUnit: boolean; perInstance: boolean; dataOffset: number };
 
 export interface InputPlan {
   name: string;
@@ -99,7 +103,7 @@ function perUnit(v: number | number[] | undefined, n: number, dflt: number): Flo
  * The timing of a time course in steps, for every engine: a pulse is on in the steps n with
  * start <= n dt < start + duration; an array holds each sample for everySteps steps.
  */
-export function timeSteps(t: TimeCourse, dt: number, field: string):
+export function timeSteps(t: InputTimeCourse, dt: number, field: string):
   { kind: 'constant' } | { kind: 'pulse'; startStep: number; stopStep: number } | { kind: 'array'; everySteps: number } {
   if (t.type === 'constant') return { kind: 'constant' };
   const eps = 1e-9;
@@ -113,17 +117,19 @@ export function timeSteps(t: TimeCourse, dt: number, field: string):
   return { kind: 'array', everySteps: Math.round(ratio) };
 }
 
-function timePlan(t: TimeCourse | undefined, dt: number, field: string, data: number[]): TimePlan {
+function timePlan(t: InputTimeCourse | undefined, dt: number, field: string, data: number[], batch: number): TimePlan {
   if (!t) return { kind: 'constant' };
   const steps = timeSteps(t, dt, field);
   if (steps.kind !== 'array') return steps;
-  const { values } = t as Extract<TimeCourse, { type: 'array' }>;
-  const dataOffset = data.length;
-  for (const v of values) {
-    if (Array.isArray(v)) data.push(...v);
-    else data.push(v);
+  const { values } = t as Extract<InputTimeCourse, { type: 'array' }>;
+  const first = values[0] as number | unknown[];
+  const perInstance = Array.isArray(first) && Array.isArray(first[0]);
+  if (perInstance && first.length !== batch) {
+    throw new SpecError(`${field}.values[0]`, `gives ${first.length} instances' rows; the batch has ${batch}`);
   }
-  return { ...steps, samples: values.length, perUnit: Array.isArray(values[0]), dataOffset };
+  const dataOffset = data.length;
+  for (const v of values.flat(2)) data.push(v);
+  return { ...steps, samples: values.length, perUnit: Array.isArray(values[0]), perInstance, dataOffset };
 }
 
 export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPlan {
@@ -158,7 +164,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
       init: Float32Array.from(perUnit(p.init, p.size, 0)),
       inputs: [], incoming: [],
     };
-    base += B * p.size;
+    base += B * p.size * gatedSlots(p.gated);
     return pop;
   });
   const byName = new Map(pops.map((p) => [p.name, p]));
@@ -182,7 +188,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     const key = `inputs.${inp.name}.amplitude`;
     pop.inputs.push({
       name: inp.name, ampParam: column(key, inp.amplitude ?? 1, key), profileOffset,
-      time: timePlan(inp.time, dt, `inputs[${k}].time`, inputData),
+      time: timePlan(inp.time, dt, `inputs[${k}].time`, inputData, B),
     });
   });
 
@@ -197,7 +203,7 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
       const key = `modulators.${m.name}.amplitude`, baseKey = `modulators.${m.name}.baseline`;
       return {
         name: m.name, index, kind: 'schedule', ampParam: column(key, m.amplitude ?? 1, key), baseParam: column(baseKey, m.baseline ?? 0, baseKey),
-        time: timePlan(m.time, dt, `modulators[${index}].time`, inputData),
+        time: timePlan(m.time, dt, `modulators[${index}].time`, inputData, B),
       };
     }
     modParams.set([m.offset ?? 0, m.scale ?? 1, m.tauBaseline === undefined ? 0 : dt / m.tauBaseline], index * MOD_WORDS);
@@ -209,8 +215,14 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
   const modIndex = (name: string | undefined) => (name === undefined ? -1 : modulators.findIndex((m) => m.name === name));
 
   const projections: ProjPlan[] = [];
+  const gatedInputs = new Map<string, { spec: ProjectionSpec; specIndex: number; seed: number }[]>();
   (spec.projections ?? []).forEach((pr, specIndex) => {
     const pre = byName.get(pr.from)!, post = byName.get(pr.to)!;
+    if (spec.populations[post.index].gated) {
+      const seed = 'seed' in pr.weights && pr.weights.seed !== undefined ? pr.weights.seed : baseSeed;
+      gatedInputs.set(post.name, [...gatedInputs.get(post.name) ?? [], { spec: pr, specIndex, seed }]);
+      return;
+    }
     const gainKey = `projections.${pr.name}.gain`;
     const gain = pr.gain ?? 1;
     const seed = ('seed' in pr.weights && pr.weights.seed !== undefined) ? pr.weights.seed : baseSeed;
@@ -258,6 +270,9 @@ export function compile(spec: NetworkSpec, opts: CompileOptions = {}): NetworkPl
     }
   });
 
+  spec.populations.forEach((p, k) => {
+    if (p.gated) pops[k].gated = gatedPlan(p.gated, pops[k], B, gatedInputs.get(p.name) ?? [], (name) => byName.get(name)!);
+  });
   const seeds = instanceSeeds(B, baseSeed, spec.batch?.seeds, params.seed);
   const instK = Math.max(columns.length, 1);
   const instTable = new Float32Array(B * instK);

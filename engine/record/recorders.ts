@@ -5,7 +5,7 @@
  */
 import { SpecError } from '../errors.ts';
 import type { NetworkPlan } from '../plan/rate.ts';
-import type { RecorderSpec } from '../spec/rate.ts';
+import { GATES, type RecorderSpec } from '../spec/rate.ts';
 import { formatBytes } from '../util/bytes.ts';
 import { hostMemory } from '../util/host.ts';
 
@@ -14,7 +14,9 @@ export interface RecorderInfo {
   name: string;
   /** The recorded population; for 'weights' the projection, for 'modulator' the modulator. */
   population: string;
-  what: 'rate' | 'state' | 'weights' | 'modulator';
+  what: 'rate' | 'state' | 'gate' | 'weights' | 'modulator';
+  /** For 'gate': the gate's index in its population's gates (engine/spec/rate.ts: GATES). */
+  gate?: number;
   reduce: 'none' | 'mean';
   every: number;
   /** Recorded unit indices (for 'mean': the units averaged). */
@@ -59,7 +61,8 @@ export function recorderInfos(plan: NetworkPlan, specs: RecorderSpec[]): Recorde
     const pop = plan.pops.find((p) => p.name === r.population)!;
     const units = r.units ? Uint32Array.from(r.units) : Uint32Array.from({ length: pop.size }, (_, i) => i);
     const reduce = r.reduce ?? 'none';
-    return { name: r.name, population: r.population, what: r.what ?? 'rate', reduce, every, units, width: reduce === 'mean' ? 1 : units.length, batch: plan.batch };
+    const gate = r.gate !== undefined && pop.gated ? { gate: GATES[pop.gated.kind].indexOf(r.gate) } : {};
+    return { name: r.name, population: r.population, what: r.what ?? 'rate', ...gate, reduce, every, units, width: reduce === 'mean' ? 1 : units.length, batch: plan.batch };
   });
 }
 

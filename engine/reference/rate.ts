@@ -16,6 +16,7 @@ import { hostModulatorValues, weightsForAll } from '../plan/host-values.ts';
 import { NumericalError, SpecError } from '../errors.ts';
 import type { RecorderSpec } from '../spec/rate.ts';
 import { PlasticState } from './rate-plasticity.ts';
+import { gatedStep } from './gated.ts';
 import { arraySlot, captureState, restoreState, RunTracker, type SimulationState, type StateOwner } from '../plan/state.ts';
 
 const f = Math.fround;
@@ -27,7 +28,8 @@ function inputAt(plan: NetworkPlan, inp: InputPlan, size: number, b: number, i: 
   if (t.kind === 'pulse') v = step >= t.startStep && step < t.stopStep ? v : 0;
   if (t.kind === 'array') {
     const s = Math.min(Math.floor(step / t.everySteps), t.samples - 1);
-    v = f(v * plan.inputData[t.dataOffset + (t.perUnit ? s * size + i : s)]);
+    const at = t.perInstance ? (s * plan.batch + b) * size + i : t.perUnit ? s * size + i : s;
+    v = f(v * plan.inputData[t.dataOffset + at]);
   }
   return v;
 }
@@ -118,6 +120,7 @@ export class ReferenceSimulation implements Simulation {
     const { plan } = this;
     this.plastic.updateModulators(this.rate, this.step);
     for (const pop of plan.pops) {
+      if (pop.gated) { gatedStep(pop, plan.batch, this.rate, this.state, this.next); continue; }
       this.syn.fill(0, pop.base, pop.base + plan.batch * pop.size);
       for (const proj of pop.incoming) {
         const pre = proj.pre;
@@ -208,12 +211,14 @@ export class ReferenceSimulation implements Simulation {
       return Float32Array.from({ length: info.batch }, (_, b) => this.plastic.modulator(b, index));
     }
     const pop = this.plan.pops.find((p) => p.name === info.population)!;
-    const src = info.what === 'state' ? this.state : this.rate;
+    const src = info.what === 'rate' ? this.rate : this.state;
+    // A gate's activations are a B x size block of the state array (engine/plan/gated.ts).
+    const base = info.what === 'gate' ? pop.gated!.gateBase + info.gate! * info.batch * pop.size : pop.base;
     const row = new Float32Array(info.batch * info.width);
     for (let b = 0; b < info.batch; b++) {
       let sum = 0;
       info.units.forEach((u, m) => {
-        const v = src[pop.base + b * pop.size + u];
+        const v = src[base + b * pop.size + u];
         if (info.reduce === 'mean') sum += v;
         else row[b * info.width + m] = v;
       });

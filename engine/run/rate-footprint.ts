@@ -11,6 +11,8 @@ import { planUnit } from '../plan/rate-units.ts';
 import { rateRuleTable } from '../spec/rate-rules.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { padded, type BufferNeed, type Footprint, type HostNeed } from './footprint.ts';
+import { gatedSlots } from '../plan/gated.ts';
+import { weightRows } from '../spec/validate-gated.ts';
 
 /** Largest batch handled by the matrix-vector kernel; larger batches use a GEMM (gemmShape). */
 export const MATVEC_MAX_BATCH = 8;
@@ -113,15 +115,15 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
   const rules = rateRuleTable(spec.rules);
   let instColumns = 0, unitTable = 0, inputData = 0, stateLength = 0;
   const arrayData = (t: unknown) => {
-    const c = t as { type?: string; values?: (number | number[])[] } | undefined;
-    if (c?.type === 'array') for (const v of c.values ?? []) inputData += Array.isArray(v) ? v.length : 1;
+    const c = t as { type?: string; values?: unknown[] } | undefined;
+    if (c?.type === 'array') inputData += (c.values ?? []).flat(2).length;
   };
   // The tables compile() fills: the units' values (planUnit itself, which holds only what the spec gives
   // per unit), input profiles, instance columns (gains, amplitudes, swept values), array time courses.
   const pops = spec.populations.map((p, k) => {
     const unit = planUnit(spec, k, B, () => instColumns++);
     unitTable += unit.columns.reduce((a, c) => a + c.length, 0);
-    stateLength += B * p.size;
+    stateLength += B * p.size * gatedSlots(p.gated);
     return { name: p.name, size: p.size, incoming: [] as Proj[] };
   });
   const byName = new Map(pops.map((p) => [p.name, p]));
@@ -147,7 +149,9 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
     }
     const w = pr.weights;
     const nnz = w.type === 'csr' ? w.colIdx.length : w.type === 'fixed-indegree' ? w.k * post.size : undefined;
-    const add = (name: string) => { const p = { name, field, pre, post, nnz, plastic }; projections.push(p); post.incoming.push(p); instColumns++; };
+    // Into a gated population: a weight row per gate and unit (engine/plan/gated.ts).
+    const rows = { name: post.name, size: weightRows(spec.populations.find((q) => q.name === post.name)!) };
+    const add = (name: string) => { const p = { name, field, pre, post: rows, nnz, plastic }; projections.push(p); post.incoming.push(p); instColumns++; };
     add(pr.name);
     if (w.type === 'ring' && params[`projections.${pr.name}.gamma`]) add(`${pr.name}:antisymmetric`);
   });

@@ -7,6 +7,7 @@
  */
 import { assemble, unitConstants, type EpilogueMode, type Constants } from '../codegen/rate.ts';
 import { SpecError } from '../errors.ts';
+import { gatedUpdateCode } from '../codegen/gated.ts';
 import { createBuffer, STORAGE } from '../gpu/resources.ts';
 import type { PopPlan, ProjPlan } from '../plan/rate.ts';
 import { isSoftwareAdapter } from '../gpu/device.ts';
@@ -118,7 +119,16 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   return kernels;
 }
 
+/** The one kernel of a gated population's step: its weight blocks and biases in one buffer. */
+function gatedKernel(ctx: KernelContext, pop: PopPlan): Kernel {
+  const label = `gated-update population "${pop.name}" (${pop.gated!.kind})`;
+  const weights = createBuffer(ctx.device, `${label}:weights`, pop.gated!.weights.byteLength, STORAGE, pop.gated!.weights);
+  ctx.buffers.push(weights);
+  return rateKernel(ctx, 'gated-update', label, gatedUpdateCode(ctx.plan, pop), [weights], grid(Math.ceil((pop.size * ctx.plan.batch) / 64), ctx.device));
+}
+
 function populationKernels(ctx: KernelContext, pop: PopPlan): Kernel[] {
+  if (pop.gated) return [gatedKernel(ctx, pop)];
   if (pop.incoming.length === 0) {
     const label = `rate-update population "${pop.name}"`;
     const code = assemble('rate-update', { ...unitConstants(ctx.plan, pop), HAS_SYN: false }, { pop, faults: ctx.detectFaults });

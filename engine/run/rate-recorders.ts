@@ -27,7 +27,9 @@ function recordKernel(ctx: KernelContext, info: RecorderInfo, index: number, lab
   const unitsBuf = createBuffer(device, `${label}:units`, info.units.byteLength, STORAGE, info.units);
   ctx.buffers.push(unitsBuf);
   const name = info.reduce === 'mean' ? 'record-mean' : 'record-gather';
-  const consts: Constants = { UNIT_N: pop.size, UNIT_BASE: pop.base, BATCH: plan.batch, M: info.units.length, REC: index, RECORD_STATE: info.what === 'state' };
+  // A gate's activations are a B x size block of the state array (engine/plan/gated.ts).
+  const unitBase = info.what === 'gate' ? pop.gated!.gateBase + info.gate! * plan.batch * pop.size : pop.base;
+  const consts: Constants = { UNIT_N: pop.size, UNIT_BASE: unitBase, BATCH: plan.batch, M: info.units.length, REC: index, RECORD_STATE: info.what !== 'rate' };
   return make(name, consts, [unitsBuf, ring], info.reduce === 'mean' ? [plan.batch, 1, 1] : grid(Math.ceil((info.units.length * plan.batch) / 64), device));
 }
 

@@ -11,6 +11,7 @@ import { compileRateUnit, type CompiledRateUnit, type RateUnitSpec } from '../mo
 import { ModelError } from '../models/check.ts';
 import { finite, isObj, object, str } from './checks.ts';
 import type { NetworkSpec, PopulationSpec } from './rate.ts';
+import { GATED_CARRIER_UNIT } from './validate-gated.ts';
 
 /** Population fields that set the unit's parameter of the same name. */
 export const SHORTHANDS = ['tau', 'bias', 'noise'] as const;
@@ -65,6 +66,7 @@ export function unitName(spec: NetworkSpec, p: PopulationSpec): string {
 
 /** The definition of population p's unit; throws a SpecError naming `${f}.unit` if there is none. */
 export function unitOf(spec: NetworkSpec, p: PopulationSpec, f: string): { name: string; def: RateUnitSpec } {
+  if (p.gated) return { name: p.gated, def: GATED_CARRIER_UNIT };
   const name = unitName(spec, p);
   // Own properties only: "constructor" is a name like any other.
   const def = (spec.units && Object.hasOwn(spec.units, name) ? spec.units[name] : undefined) ?? (Object.hasOwn(BUILTIN_RATE_UNITS, name) ? BUILTIN_RATE_UNITS[name] : undefined);

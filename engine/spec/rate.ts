@@ -42,7 +42,16 @@ export interface PopulationSpec {
   noise?: number | number[];
   /** Initial state x(0), scalar or per unit. Default 0. */
   init?: number | number[];
+  /**
+   * A gated population (README, "Gated units"): 'lstm' or 'gru' units as torch.nn.LSTM / torch.nn.GRU
+   * compute them, instead of a unit; its incoming projections carry the gates' weight blocks.
+   */
+  gated?: GatedKind;
 }
+
+/** The gated unit types and their gates, in torch's row order of weight_ih / weight_hh. */
+export type GatedKind = 'lstm' | 'gru';
+export const GATES: Record<GatedKind, readonly string[]> = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
 
 export type WeightsSpec =
   /** Dense matrix, post x pre, row-major: values[i][j] or a flat array of length post*pre. */
@@ -146,6 +155,11 @@ export interface ProjectionSpec {
   plasticity?: PlasticitySpec;
   /** Name of a modulator: the projection's effective gain is gain_b * (its value this step, instance b). */
   gainModulator?: string;
+  /**
+   * Only into a gated population: the gates' biases, G x post values in torch's gate order (bias_ih_l0
+   * for an input projection, bias_hh_l0 for the recurrent one), as numbers or a .npy file. Default 0.
+   */
+  bias?: number[] | { file: string };
 }
 
 /** How an input or a schedule modulator changes over time (t in ms from the start of the run). */
@@ -168,6 +182,18 @@ export type TimeCourse =
       /** Samples: one number each (a scale) or one row of per-unit values each. @minItems 1 */
       values: number[] | number[][] };
 
+/** An input's time course: a TimeCourse, or samples with one row of per-unit values per instance. */
+export type InputTimeCourse = TimeCourse
+  /**
+   * Sampled every `dt` ms from t = 0 as an array TimeCourse, values[k][b][i] for instance b (as many
+   * rows as the batch has instances): each instance its own input sequence.
+   */
+  | { type: 'array';
+      /** Sampling interval [ms]. */
+      dt: Duration;
+      /** Samples: per instance, one row of per-unit values. @minItems 1 */
+      values: number[][][] };
+
 export type ProfileSpec =
   | number[]
   /** amplitude-free bump cos(th_i - center) over a ring population, optionally rectified. */
@@ -188,7 +214,7 @@ export interface InputSpec {
   /** Spatial profile over the target's units. Default: 1 for every unit. */
   profile?: ProfileSpec;
   /** Time course. Default: constant. */
-  time?: TimeCourse;
+  time?: InputTimeCourse;
 }
 
 /** Records a population's rates or states. */
@@ -197,8 +223,10 @@ export interface PopulationRecorderSpec {
   name: FileName;
   /** The recorded population. */
   population: string;
-  /** 'rate' = r(x) (default), 'state' = x. */
-  what?: 'rate' | 'state';
+  /** 'rate' = r(x) (default), 'state' = x (a gated population: c for LSTM, h for GRU), 'gate' = `gate`'s activation. */
+  what?: 'rate' | 'state' | 'gate';
+  /** With what: 'gate': the gate of a gated population (LSTM i, f, g, o; GRU r, z, n). */
+  gate?: string;
   /** Unit indices to record; default all. */
   units?: number[];
   /** Record every k steps (after steps k, 2k, ...). Default 1. */

@@ -4,15 +4,24 @@
  * weights and modulators. Every error names the field at fault.
  */
 import { SpecError } from '../errors.ts';
-import { fileName, finite, integer, isObj, numArray, object, oneOf, positive, str } from './checks.ts';
+import { describe, fileName, finite, integer, isObj, numArray, object, oneOf, positive, str } from './checks.ts';
 import { validPlasticity, type RateRuleTable } from './rate-rules.ts';
 import {
   DENSE_WEIGHT_TYPES, type ModulatorSpec, type PopulationSpec,
-  type ProjectionSpec, type RecorderSpec, type TimeCourse,
+  type ProjectionSpec, type RecorderSpec, type InputTimeCourse, type TimeCourse,
 } from './rate.ts';
 
-/** A time course; `unitCount` allows per-unit sample rows of that length (inputs), undefined scalars only. */
-export function timeCourse(v: unknown, tf: string, unitCount?: number): TimeCourse {
+/** values[k][b][i]: per sample, one row of per-unit values per instance (as many instances in every sample). */
+function perInstanceSamples(values: unknown[], f: string, unitCount: number): number[][][] {
+  const instances = (values[0] as unknown[]).length;
+  return values.map((sample, k) => {
+    if (!Array.isArray(sample) || sample.length !== instances) throw new SpecError(`${f}[${k}]`, `expected ${instances} rows (one per instance, as values[0]), got ${describe(sample)}`);
+    return sample.map((row, b) => numArray(row, `${f}[${k}][${b}]`, unitCount));
+  });
+}
+
+/** A time course; `unitCount` allows per-unit sample rows of that length (inputs), per-instance rows of them (values[k][b][i]); undefined scalars only. */
+export function timeCourse(v: unknown, tf: string, unitCount?: number): InputTimeCourse {
   const t = isObj(v) ? v : object(v, tf, []);
   const type = oneOf(t.type, `${tf}.type`, ['constant', 'pulse', 'array'] as const);
   if (type === 'constant') { object(t, tf, ['type']); return { type }; }
@@ -27,6 +36,7 @@ export function timeCourse(v: unknown, tf: string, unitCount?: number): TimeCour
   if (!Array.isArray(t.values) || t.values.length === 0) throw new SpecError(`${tf}.values`, 'expected a non-empty array');
   if (Array.isArray(t.values[0])) {
     if (unitCount === undefined) throw new SpecError(`${tf}.values[0]`, 'a modulator is a scalar: expected a number per sample, got an array');
+    if (Array.isArray(t.values[0][0])) return { type, dt, values: perInstanceSamples(t.values, `${tf}.values`, unitCount) };
     return { type, dt, values: t.values.map((row, k) => numArray(row, `${tf}.values[${k}]`, unitCount)) };
   }
   return { type, dt, values: numArray(t.values, `${tf}.values`) };
@@ -41,7 +51,7 @@ export function modulator(v: unknown, f: string, pops: Map<string, PopulationSpe
     case 'schedule': {
       object(o, f, ['name', 'type', 'time', 'amplitude', 'baseline']);
       if (o.time === undefined) throw new SpecError(`${f}.time`, 'required for a schedule modulator');
-      return { name, type, time: timeCourse(o.time, `${f}.time`), amplitude: optional('amplitude'), baseline: optional('baseline') };
+      return { name, type, time: timeCourse(o.time, `${f}.time`) as TimeCourse, amplitude: optional('amplitude'), baseline: optional('baseline') };
     }
     case 'activity': {
       object(o, f, ['name', 'type', 'population', 'profile', 'tauBaseline', 'scale', 'offset']);

@@ -13,6 +13,7 @@ import {
 import { modulationRecorder, modulator, projectionModulation, timeCourse } from './validate-modulation.ts';
 import { checkPopulationUnit, populationUnit, unitOf, validatePopulationUnit, validateUnits } from './rate-units.ts';
 import { rateRuleTable, type RateRuleTable } from './rate-rules.ts';
+import { checkInputTarget, gatedPopulation, gatedProjection, gatedRecorder, weightRows } from './validate-gated.ts';
 
 // The checks are shared with the spiking validator, which imports them from here.
 export { describe, finite, integer, isObj, numArray, object, oneOf, positive, str, uniqueNames } from './checks.ts';
@@ -23,8 +24,9 @@ function scalarOrPerUnit(v: unknown, field: string, size: number, check = finite
 }
 
 function population(v: unknown, f: string, spec: NetworkSpec): PopulationSpec {
-  const o = object(v, f, ['name', 'size', 'activation', 'unit', 'params', 'tau', 'bias', 'noise', 'init']);
-  const size = integer(o.size, `${f}.size`, 1);
+  const size = integer(isObj(v) ? v.size : undefined, `${f}.size`, 1);
+  if (isObj(v) && v.gated !== undefined) return gatedPopulation(v, f, size);
+  const o = object(v, f, ['name', 'size', 'activation', 'unit', 'params', 'tau', 'bias', 'noise', 'init', 'gated']);
   const p: PopulationSpec = { name: fileName(o.name, `${f}.name`), size };
   if (o.unit !== undefined && o.activation === undefined) p.unit = str(o.unit, `${f}.unit`);
   else p.activation = oneOf(o.activation, `${f}.activation`, ACTIVATIONS);
@@ -38,7 +40,7 @@ function population(v: unknown, f: string, spec: NetworkSpec): PopulationSpec {
 }
 
 function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, modulators: Set<string>, rules: RateRuleTable, userRules: Record<string, unknown>): ProjectionSpec {
-  const o = object(v, f, ['name', 'from', 'to', 'gain', 'weights', 'plasticity', 'gainModulator']);
+  const o = object(v, f, ['name', 'from', 'to', 'gain', 'weights', 'plasticity', 'gainModulator', 'bias']);
   const name = fileName(o.name, `${f}.name`);
   const from = str(o.from, `${f}.from`);
   const to = str(o.to, `${f}.to`);
@@ -46,6 +48,7 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, mo
   if (!pre) throw new SpecError(`${f}.from`, `no population named "${from}"`);
   if (!post) throw new SpecError(`${f}.to`, `no population named "${to}"`);
   const wf = `${f}.weights`;
+  const rows = weightRows(post);
   const w = isObj(o.weights) ? o.weights : object(o.weights, wf, []);
   const type = oneOf(w.type, `${wf}.type`, ['dense', 'csr', 'ring', 'gaussian', 'fixed-indegree', 'npy'] as const);
   const p: ProjectionSpec = { name, from, to, weights: { type: 'ring', J0: 0, J1: 0, gamma: 0 } };
@@ -55,11 +58,11 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, mo
       object(w, wf, ['type', 'values']);
       const values = w.values;
       if (Array.isArray(values) && values.length > 0 && Array.isArray(values[0])) {
-        if (values.length !== post.size) throw new SpecError(`${wf}.values`, `expected ${post.size} rows (size of "${to}"), got ${values.length}`);
+        if (values.length !== rows) throw new SpecError(`${wf}.values`, `expected ${rows} rows (${post.gated ? `gates x size` : 'size'} of "${to}"), got ${values.length}`);
         values.forEach((row, i) => numArray(row, `${wf}.values[${i}]`, pre.size));
         p.weights = { type, values: values as number[][] };
       } else {
-        p.weights = { type, values: numArray(values, `${wf}.values`, post.size * pre.size) };
+        p.weights = { type, values: numArray(values, `${wf}.values`, rows * pre.size) };
       }
       break;
     }
@@ -106,6 +109,7 @@ function projection(v: unknown, f: string, pops: Map<string, PopulationSpec>, mo
       break;
   }
   projectionModulation(o, p, f, modulators, rules, userRules);
+  gatedProjection(o, p, f, post);
   return p;
 }
 
@@ -114,6 +118,7 @@ function input(v: unknown, f: string, pops: Map<string, PopulationSpec>): InputS
   const target = str(o.target, `${f}.target`);
   const pop = pops.get(target);
   if (!pop) throw new SpecError(`${f}.target`, `no population named "${target}"`);
+  checkInputTarget(pop, f);
   const inp: InputSpec = { name: str(o.name, `${f}.name`), target };
   if (o.amplitude !== undefined) inp.amplitude = finite(o.amplitude, `${f}.amplitude`);
   if (o.profile !== undefined) {
@@ -135,12 +140,14 @@ function recorder(v: unknown, f: string, spec: NetworkSpec, pops: Map<string, Po
     }
     return modulationRecorder(v, f, spec.projections ?? [], new Set((spec.modulators ?? []).map((m) => m.name)));
   }
-  const o = object(v, f, ['name', 'population', 'what', 'units', 'every', 'reduce']);
+  const o = object(v, f, ['name', 'population', 'what', 'gate', 'units', 'every', 'reduce']);
   const population = str(o.population, `${f}.population`);
   const pop = pops.get(population);
   if (!pop) throw new SpecError(`${f}.population`, `no population named "${population}"`);
   const r: RecorderSpec = { name: fileName(o.name, `${f}.name`), population };
-  if (o.what !== undefined) r.what = oneOf(o.what, `${f}.what`, ['rate', 'state'] as const);
+  if (o.what !== undefined) r.what = oneOf(o.what, `${f}.what`, ['rate', 'state', 'gate'] as const);
+  const gate = gatedRecorder(o, f, pop);
+  if (gate !== undefined) r.gate = gate;
   if (o.units !== undefined) {
     r.units = numArray(o.units, `${f}.units`);
     r.units.forEach((u, k) => {

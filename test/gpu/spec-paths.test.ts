@@ -20,4 +20,20 @@ describe('paths in a spec file', () => {
     const { pass } = await runToDirectory({ target: join(specDir, 'net.json'), out });
     expect(pass).toBe(true);
   });
+
+  it('a gated population\'s weight and bias files resolve from the spec file', async () => {
+    const specDir = mkdtempSync(join(tmpdir(), 'lamina-spec-dir-'));
+    writeNpy(join(specDir, 'w_ih.npy'), Float32Array.from({ length: 6 }, (_, k) => k / 6), [6, 1]);
+    writeNpy(join(specDir, 'b_ih.npy'), Float32Array.from({ length: 6 }, (_, k) => -k / 6), [6]);
+    writeFileSync(join(specDir, 'net.json'), JSON.stringify({
+      dt: 1, steps: 5, units: { identity: { params: {}, update: 'x = I_ext;', activation: 'x' } },
+      populations: [{ name: 'X', size: 1, unit: 'identity' }, { name: 'G', size: 2, gated: 'gru' }],
+      projections: [{ name: 'ih', from: 'X', to: 'G', weights: { type: 'npy', file: 'w_ih.npy' }, bias: { file: 'b_ih.npy' } }],
+      inputs: [{ name: 'x', target: 'X' }],
+      record: [{ name: 'h', population: 'G' }],
+    }));
+    const out = mkdtempSync(join(tmpdir(), 'lamina-spec-out-'));
+    const { pass } = await runToDirectory({ target: join(specDir, 'net.json'), out });
+    expect(pass).toBe(true);
+  });
 });
