@@ -20,10 +20,13 @@
  * The batch holds the trials: each cue item with the gate on and off (distractors: the other items,
  * gate off), and, without distractors, a sweep of the inhibition w_I.
  *
- * LSTM (host, float64; the same task and time step): a hand-built cell per item, input gate
+ * LSTM (Lamina's gated populations, the same task, trials and time step): a hand-built cell per item
+ * (weights and biases in torch's layout, lstmInputWeights), one population per forget bias, input gate
  * i = sigmoid(a_i gate + b_i), forget gate f = sigmoid(b_f) (retention per step), candidate g = the item
  * input, output gate o = sigmoid(a_o outgate + b_o); c <- f c + i g, h = o tanh(c). Its lifetime is
- * -dt / ln f. (Lamina's gated populations, when they land, will run it on the GPU.)
+ * -dt / ln f. Its input X (identity units) carries the items and the two gate signals; a projection
+ * delivers the previous step's rates, so the LSTM sees each input one step later than the circuit's T.
+ * lstmTrial is the same cell on the host (float64), for the tests.
  *
  * Checks: input gate: the circuit (and the LSTM) report the cue in every trial with the gate on and in
  * none with it off (then the last distractor wins); distractors with the gate closed raise their memory
@@ -86,6 +89,16 @@ function build(opts: ScenarioOptions): ScenarioRun {
   }
   inputs.push({ name: 'gate', target: 'VIP', amplitude: p.gateWeight, time: pulse(p.cueMs) });
   params['inputs.gate.amplitude'] = trials.map((t) => (t.gate ? p.gateWeight : 0));
+  // The LSTM's input X (identity units): the K items, the gate signal, the output-gate signal.
+  const xChannel = (k: number) => Array.from({ length: p.K + 2 }, (_, j) => (j === k ? 1 : 0));
+  for (const input of [...inputs.filter((i) => i.target === 'T')]) {
+    const name = `x_${input.name}`;
+    inputs.push({ ...input, name, target: 'X', profile: xChannel((input.profile as number[]).indexOf(1)) });
+    params[`inputs.${name}.amplitude`] = params[`inputs.${input.name}.amplitude`];
+  }
+  inputs.push({ name: 'x_gate', target: 'X', amplitude: 1, profile: xChannel(p.K), time: pulse(p.cueMs) });
+  params['inputs.x_gate.amplitude'] = trials.map((t) => (t.gate ? 1 : 0));
+  inputs.push({ name: 'x_outgate', target: 'X', amplitude: 1, profile: xChannel(p.K + 1), time: pulse(p.reportMs) });
   params['projections.IM.gain'] = trials.map((t) => t.wI);
   const diag = (w: number) => ({ type: 'dense' as const, values: Array.from({ length: p.K * p.K }, (_, q) => (q % (p.K + 1) === 0 ? w : 0)) });
   const spec: NetworkSpec = {
@@ -97,7 +110,10 @@ function build(opts: ScenarioOptions): ScenarioRun {
       { name: 'M', size: p.K, tau: p.tauM, activation: 'relu' },
       { name: 'I', size: 1, tau: p.tauI, activation: 'relu' },
       { name: 'R', size: p.K, tau: p.tauR, activation: 'relu' },
+      { name: 'X', size: p.K + 2, unit: 'identity' },
+      ...p.lstmForget.map((fb) => ({ name: lstmName(fb), size: p.K, gated: 'lstm' as const })),
     ],
+    units: { identity: { params: {}, update: 'x = I_ext;', activation: 'x' } },
     modulators: [
       { name: 'input_gate', type: 'activity', population: 'SOM', offset: 1, scale: -1 },
       { name: 'output_gate', type: 'schedule', time: pulse(p.reportMs), amplitude: 1, baseline: 0 },
@@ -109,16 +125,40 @@ function build(opts: ScenarioOptions): ScenarioRun {
       { name: 'MI', from: 'M', to: 'I', weights: { type: 'dense', values: Array(p.K).fill(1) } },
       { name: 'IM', from: 'I', to: 'M', gain: 1, weights: { type: 'dense', values: Array(p.K).fill(-1) } },
       { name: 'MR', from: 'M', to: 'R', weights: diag(1), gainModulator: 'output_gate' },
+      ...p.lstmForget.map((fb) => ({ name: `X_${lstmName(fb)}`, from: 'X', to: lstmName(fb), ...lstmInputWeights(p, fb) })),
     ],
     inputs,
     record: [
       { name: 'rM', population: 'M', every },
       { name: 'rR', population: 'R', every },
       { name: 'rSOM', population: 'SOM', every },
+      ...p.lstmForget.flatMap((fb) => [
+        { name: `h_${lstmName(fb)}`, population: lstmName(fb), every },
+        { name: `c_${lstmName(fb)}`, population: lstmName(fb), what: 'state' as const, every },
+      ]),
     ],
     batch: { size: trials.length, params },
   };
   return { spec, steps, params: { ...p, steps, recordEvery: every, trials } };
+}
+
+/** The LSTM population with forget bias fb. */
+export const lstmName = (fb: number) => `LSTM_f${fb}`.replace('.', '_').replace('-', 'm');
+
+/**
+ * Input weights (4K x (K + 2), torch's gate order i, f, g, o) and biases of the hand-built LSTM: item k
+ * drives cell k's candidate g (weight 1), the gate signal every input gate, the output-gate signal every
+ * output gate (gain lstmGateGain, bias lstmGateBias); the forget gates have bias fb and no input.
+ */
+export function lstmInputWeights(p: GatingParams, fb: number): { weights: { type: 'dense'; values: number[] }; bias: number[] } {
+  const K = p.K, D = K + 2, values = new Array(4 * K * D).fill(0), bias = new Array(4 * K).fill(0);
+  for (let k = 0; k < K; k++) {
+    values[(0 * K + k) * D + K] = p.lstmGateGain; bias[0 * K + k] = p.lstmGateBias;
+    bias[1 * K + k] = fb;
+    values[(2 * K + k) * D + k] = 1;
+    values[(3 * K + k) * D + K + 1] = p.lstmGateGain; bias[3 * K + k] = p.lstmGateBias;
+  }
+  return { weights: { type: 'dense', values }, bias };
 }
 
 /** Lifetime of the linearised E/I loop (ms): -1 / (slowest eigenvalue) of the 2 x 2 system of a lone cluster and I. */
@@ -205,17 +245,16 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
     const from = p.cueMs[1] + 5 * p.tauI, to = Math.min(p.trialMs, p.cueMs[1] + 3 * predicted);
     return { wI: t.wI, measured: decayLifetime(times.map((_, r) => at(M, r, b, t.cue)), times, from, to), predicted };
   });
-  const lstmTask = task.map(({ t }) => t);
+  // The LSTM populations (run by Lamina, shaders/gated-update.wgsl): accuracy of the default forget bias
+  // on the task trials, lifetimes of every forget bias on the first sweep trial (no distractors).
   const defaultForget = p.lstmForget[p.lstmForget.length - 1];
-  const lstmCorrect = lstmTask.map((t) => {
-    const { h } = lstmTrial(p, t, defaultForget);
-    const rows = Array.from({ length: Math.round(p.trialMs / p.dt) }, (_, s) => s).filter((s) => s * p.dt >= p.reportMs[0] && s * p.dt < p.reportMs[1]);
-    return argmax(Array.from({ length: p.K }, (_, k) => rows.reduce((a, s) => a + h[s * p.K + k], 0))) === t.cue;
-  });
+  const H = rec.data.get(`h_${lstmName(defaultForget)}`)!;
+  const lstmCorrect = task.map(({ t, b }) => argmax(Array.from({ length: p.K }, (_, k) => report.reduce((a, r) => a + at(H, r, b, k), 0))) === t.cue);
+  const lone = sweep[0];
   const lstmLifetimes = p.lstmForget.map((fb) => {
-    const { c } = lstmTrial(p, { cue: 0, gate: true, distractors: false, wI: 0 }, fb);
-    const steps = c.length / p.K, tt = Array.from({ length: steps }, (_, s) => s * p.dt);
-    return { forgetBias: fb, retention: sigmoid(fb), measured: decayLifetime(Array.from({ length: steps }, (_, s) => c[s * p.K]), tt, p.cueMs[1] + 1, p.trialMs) };
+    const C = rec.data.get(`c_${lstmName(fb)}`)!;
+    const series = times.map((_, r) => at(C, r, lone.b, lone.t.cue));
+    return { forgetBias: fb, retention: sigmoid(fb), measured: decayLifetime(series, times, p.cueMs[1] + 2 * stepMs, p.trialMs) };
   });
   const gateOn = circuitCorrect.filter((_, k) => task[k].t.gate), gateOff = circuitCorrect.filter((_, k) => !task[k].t.gate);
   const lstmOn = lstmCorrect.filter((_, k) => task[k].t.gate), lstmOff = lstmCorrect.filter((_, k) => !task[k].t.gate);

@@ -4,7 +4,10 @@
  * distractors, forget gate against the prediction, output gate).
  */
 import { describe, expect, it } from 'vitest';
-import { GATING_DEFAULTS, lstmTrial, predictedLifetime } from '../../scenarios/cortical-gating.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNpy } from '../../engine/util/npy.ts';
+import { GATING_DEFAULTS, gatingTrials, lstmName, lstmTrial, predictedLifetime } from '../../scenarios/cortical-gating.ts';
 import { expectFiles, runPassing } from './helpers.ts';
 
 describe('cortical-gating scenario', () => {
@@ -28,5 +31,20 @@ describe('cortical-gating scenario', () => {
     expect(s.accuracy).toEqual({ circuit_gate_on: 1, circuit_gate_off: 0, lstm_gate_on: 1, lstm_gate_off: 0 });
     for (const l of s.circuit_lifetimes_ms) expect(Math.abs(l.measured - l.predicted) / l.predicted).toBeLessThan(0.1);
     expectFiles(out, ['rM.npy', 'rR.npy', 'lifetimes.npy', 'gating.svg', 'summary.json']);
+    // Lamina's LSTM population is the host cell one step later (X delivers the previous step's input):
+    // recorded row r (the state after step 5 (r + 1) - 1) against the host's step 5 (r + 1) - 2.
+    const trials = gatingTrials(p), b = trials.findIndex((t) => !t.distractors);
+    const c = readNpy(readFileSync(join(out, `c_${lstmName(5)}.npy`)));
+    const host = lstmTrial(p, trials[b], 5).c;
+    const [rows, B, K] = c.shape;
+    let worst = 0, scale = 0;
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < K; k++) {
+        const h = host[(5 * (r + 1) - 2) * K + k];
+        worst = Math.max(worst, Math.abs((c.data[(r * B + b) * K + k] as number) - h));
+        scale = Math.max(scale, Math.abs(h));
+      }
+    }
+    expect(worst / scale).toBeLessThan(1e-5);
   }, 300_000);
 });
