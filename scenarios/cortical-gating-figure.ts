@@ -7,13 +7,15 @@ import type { GatingParams, GatingResult } from './cortical-gating.ts';
 
 const COLOURS = ['#1f5fa8', '#c0392b', '#27ae60', '#8e44ad'];
 
-export function gatingFigure(p: GatingParams, r: GatingResult, times: number[], open: number[][], closed: number[][], cue: number): string {
-  const top = Math.max(...open.flat(), ...closed.flat(), 1e-6);
-  const memory = (title: string, traces: number[][]) => ({
-    height: 180,
-    draw: (box: Box) => panelTitle(box, title) + linePanel({
-      box, x: [0, p.trialMs], y: [0, top], xTicks: niceTicks(0, p.trialMs, 6), yTicks: niceTicks(0, top, 4),
-      xlabel: 'time in trial (ms)', ylabel: 'memory rate (a.u.)',
+/** Memory traces of one trial (one series per item): the circuit's memory units or the LSTM's cell states. */
+export interface GatingTraces { open: number[][]; closed: number[][] }
+
+export function gatingFigure(p: GatingParams, r: GatingResult, times: number[], circuit: GatingTraces, lstm: GatingTraces, cue: number): string {
+  const memory = (title: string, traces: number[][], ylabel: string, top: number) => ({
+    height: 160,
+    draw: (box: Box) => panelTitle(box, title, 11) + linePanel({
+      box, x: [0, p.trialMs], y: [0, top], xTicks: niceTicks(0, p.trialMs, 5), yTicks: niceTicks(0, top, 4),
+      xlabel: 'time in trial (ms)', ylabel,
       shade: [p.cueMs as [number, number], ...p.distractorMs.map((w) => w as [number, number]), p.reportMs as [number, number]],
       series: traces.map((y, k) => ({ x: times, y, colour: COLOURS[k % COLOURS.length], width: k === cue ? 2 : 1.2 })),
     }),
@@ -26,7 +28,10 @@ export function gatingFigure(p: GatingParams, r: GatingResult, times: number[], 
   ];
   const x0 = Math.min(...pts.map((q) => q.x)), x1 = 1 - 1e-4;
   const yMax = Math.max(...pts.map((q) => q.y));
-  const curve = Array.from({ length: 200 }, (_, k) => x0 + ((x1 - x0) * k) / 199).map((x) => [x, -p.dt / Math.log(x)]).filter(([, y]) => y <= 1.1 * yMax);
+  // Sampled evenly in log(1 - x), where the curve bends.
+  const u0 = Math.log(1 - x0), u1 = Math.log(1 - x1);
+  const curve = Array.from({ length: 200 }, (_, k) => 1 - Math.exp(u0 + ((u1 - u0) * k) / 199)).map((x) => [x, -p.dt / Math.log(x)]).filter(([, y]) => y <= 1.1 * yMax);
+  const cTop = Math.max(...circuit.open.flat(), ...circuit.closed.flat(), 1e-6), lTop = Math.max(...lstm.open.flat(), ...lstm.closed.flat(), 1e-6);
   const lifetime = {
     height: 220,
     draw: (box: Box) => {
@@ -38,8 +43,18 @@ export function gatingFigure(p: GatingParams, r: GatingResult, times: number[], 
       }) + pts.map((q) => dots([[xs(q.x), ys(q.y)]], q.c, 4)).join('');
     },
   };
-  return panelFigure({
-    width: 760, above: 22, title: 'Cortical gating beside an LSTM cell',
-    panels: [memory(`Input gate open (VIP on at the cue): item ${cue + 1} stored, distractors ignored`, open), memory('Input gate closed: the cue is not stored; the last distractor leaks in', closed), lifetime],
+  const top = panelFigure({
+    width: 980, above: 22, columns: 2, title: `Cortical gating beside an LSTM cell: item ${cue + 1} cued, two distractors, report window (grey bands)`,
+    panels: [
+      memory('Circuit, VIP opens the gate at the cue: stored', circuit.open, 'memory rate (a.u.)', cTop),
+      memory(`LSTM (forget bias ${p.lstmForget[p.lstmForget.length - 1]}), input gate open: stored`, lstm.open, 'cell state c', lTop),
+      memory('Circuit, gate closed: cue lost, last distractor leaks in', circuit.closed, 'memory rate (a.u.)', cTop),
+      memory('LSTM, input gate closed: the same', lstm.closed, 'cell state c', lTop),
+    ],
   });
+  const bottom = panelFigure({ width: 980, above: 22, panels: [lifetime] });
+  // One document: the two figures stacked.
+  const h1 = Number(/height="([0-9.]+)"/.exec(top)![1]), h2 = Number(/height="([0-9.]+)"/.exec(bottom)![1]);
+  const inner = (svg: string) => svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="980" height="${h1 + h2}" viewBox="0 0 980 ${h1 + h2}" font-family="sans-serif">${inner(top)}<g transform="translate(0 ${h1})">${inner(bottom)}</g></svg>\n`;
 }

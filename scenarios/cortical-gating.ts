@@ -270,7 +270,8 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
   ];
   const result: GatingResult = { circuitCorrect, lstmCorrect, distractorRatio, lifetimes, lstmLifetimes, outputLeak };
   const example = task.find(({ t }) => t.gate)!, closed = task.find(({ t }) => !t.gate && t.cue === example.t.cue)!;
-  const trace = (b: number) => Array.from({ length: p.K }, (_, k) => times.map((_, r) => at(M, r, b, k)));
+  const trace = (d: typeof M, b: number) => Array.from({ length: p.K }, (_, k) => times.map((_, r) => at(d, r, b, k)));
+  const cell = rec.data.get(`c_${lstmName(defaultForget)}`)!;
   return {
     summary: {
       scenario: 'cortical-gating', items: p.K, trials: p.trials.length,
@@ -281,7 +282,7 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
     arrays: {
       lifetimes: { data: Float64Array.from(lifetimes.flatMap((l) => [l.wI, l.measured, l.predicted])), shape: [lifetimes.length, 3] },
     },
-    figures: { 'gating.svg': gatingFigure(p, result, times, trace(example.b), trace(closed.b), example.t.cue) },
+    figures: { 'gating.svg': gatingFigure(p, result, times, { open: trace(M, example.b), closed: trace(M, closed.b) }, { open: trace(cell, example.b), closed: trace(cell, closed.b) }, example.t.cue) },
   };
 }
 
