@@ -8,6 +8,7 @@ import { dopamineSequence } from './dopamine-sequence.ts';
 import { beliefState } from './belief-state.ts';
 import { laminarPredictiveCoding } from './laminar-predictive-coding.ts';
 import { rotationalDynamics } from './rotational-dynamics.ts';
+import { historyDependence } from './history-dependence.ts';
 
 export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScenario> = {
   [ringAttractor.name]: ringAttractor,
@@ -19,4 +20,5 @@ export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScen
   [beliefState.name]: beliefState,
   [laminarPredictiveCoding.name]: laminarPredictiveCoding,
   [rotationalDynamics.name]: rotationalDynamics,
+  [historyDependence.name]: historyDependence,
 };
