@@ -35,9 +35,9 @@ export const HISTORY_DEFAULTS = {
   /** Private noise per trial: excitatory and inhibitory Poisson, rate and weight (pA). */
   noiseRateHz: 5000, noiseWeightPa: 30,
   /** GLM: bin, history span and basis, ridge; PSTH covariate smoothing. */
-  binMs: 1, historyMs: 500, basis: 10, ridge: 1e-3, smoothMs: 5,
-  /** Lags (ms) over which the adaptation time constant is fitted. */
-  fitFromMs: 20, fitToMs: 300,
+  binMs: 1, basis: 12, stimulusMs: 20, ridge: 1e-3, smoothMs: 5,
+  /** Membrane time constant of the model (adlif_psc_exp's default, ms): the fit starts at 5 tau_m. */
+  tauMMs: 10,
 };
 
 export type HistoryParams = typeof HISTORY_DEFAULTS;
@@ -98,24 +98,26 @@ function countsOf(spikes: Int32Array, p: HistoryParams, steps: number): Float64A
   return out;
 }
 
-export function analyzeHistory(spikes: Int32Array, p: HistoryParams, steps: number): HistoryAnalysis {
+export function analyzeHistory(spikes: Int32Array, p: HistoryParams, steps: number, seed: number): HistoryAnalysis {
   const counts = countsOf(spikes, p, steps);
-  const spec = { n: p.basis, firstPeak: 1, lastPeak: (0.5 * p.historyMs) / p.binMs, stretch: 2 };
-  // Per neuron: its training trials' PSTH, smoothed (the baseline and, as log, the stimulus covariate).
-  const model = counts.map((trialsOf) => {
-    const train = trialsOf.filter((_, k) => k % 2 === 0), test = trialsOf.filter((_, k) => k % 2 === 1);
-    const base = smoothedPsth(train, p);
-    const cov = Float64Array.from(base, Math.log);
-    return { train, test, base, cov };
-  });
-  const asTrials = (cs: Float64Array[], cov: Float64Array): GlmTrial[] => cs.map((c) => ({ counts: c, covariates: [cov] }));
-  // The neurons are alike: one GLM over all of them (one history filter, more spikes to fit it).
-  const fit = fitGlm(model.flatMap((m) => asTrials(m.train, m.cov)), { history: spec, ridge: p.ridge });
+  const bins = counts[0][0].length;
+  // The stimulus of neuron i: its frozen input train's count per bin (the same in every trial).
+  const stim = stimulusTrains(p, seed);
+  const drive = Array.from({ length: p.neurons }, () => new Float64Array(bins));
+  stim.times.forEach((t, k) => { const b = Math.floor(t / p.binMs); if (b < bins) drive[stim.neurons[k]][b]++; });
+  const history = { n: p.basis, firstPeak: 1, lastPeak: (0.5 * historyMs(p)) / p.binMs, stretch: 2 };
+  const stimulus = { n: 6, firstPeak: 0, lastPeak: p.stimulusMs / p.binMs, stretch: 2 };
+  const model = counts.map((trialsOf, i) => ({
+    train: trialsOf.filter((_, k) => k % 2 === 0), test: trialsOf.filter((_, k) => k % 2 === 1),
+    base: smoothedPsth(trialsOf.filter((_, k) => k % 2 === 0), p), drive: drive[i],
+  }));
+  const asTrials = (cs: Float64Array[], d: Float64Array): GlmTrial[] => cs.map((c) => ({ counts: c, stimuli: [d] }));
+  // The neurons are alike: one GLM over all of them (one stimulus and one history filter).
+  const fit = fitGlm(model.flatMap((m) => asTrials(m.train, m.drive)), { history, stimulus, ridge: p.ridge });
   const bits = model.map((m) => {
-    const T = m.base.length;
-    const y = new Float64Array(m.test.length * T), b = new Float64Array(y.length);
-    m.test.forEach((c, k) => { y.set(c, k * T); b.set(m.base, k * T); });
-    return bitsPerSpike(y, predictGlm(fit, asTrials(m.test, m.cov)), b);
+    const y = new Float64Array(m.test.length * bins), b = new Float64Array(y.length);
+    m.test.forEach((c, k) => { y.set(c, k * bins); b.set(m.base, k * bins); });
+    return bitsPerSpike(y, predictGlm(fit, asTrials(m.test, m.drive)), b);
   });
   const filter = fit.historyFilter;
   const total = counts.reduce((a, n) => a + n.reduce((x, c) => x + c.reduce((u, v) => u + v, 0), 0), 0);
@@ -127,11 +129,20 @@ export function analyzeHistory(spikes: Int32Array, p: HistoryParams, steps: numb
   const xs: number[] = [], ys: number[] = [];
   for (let r = 0; r < filter.length; r++) {
     const lag = (r + 1) * p.binMs;
-    if (lag >= p.fitFromMs && lag <= p.fitToMs && filter[r] < 0) { xs.push(lag); ys.push(Math.log(-filter[r])); }
+    if (lag >= fitWindow(p)[0] && lag <= fitWindow(p)[1] && filter[r] < 0) { xs.push(lag); ys.push(Math.log(-filter[r])); }
   }
   const tauFitMs = xs.length >= 3 ? -1 / linearFit(xs, ys).slope : NaN;
   return { bits, medianBits, filter, refractoryGain, tauFitMs, rateHz: total / (p.neurons * p.trials * ((steps * p.dt) / 1000)) };
 }
+
+/** History span of the GLM: 5 tau_w, so that the basis does not cut the adaptation short. */
+export const historyMs = (p: HistoryParams) => 5 * p.tauWMs;
+
+/**
+ * Lags over which the adaptation time constant is fitted: from 5 tau_m (the reset's recovery of the
+ * membrane, e^-5 of it left) to 2 tau_w.
+ */
+export const fitWindow = (p: HistoryParams): [number, number] => [5 * p.tauMMs, 2 * p.tauWMs];
 
 /** The trials' mean count per bin, smoothed (Gaussian, smoothMs), floored at a hundredth of its mean. */
 function smoothedPsth(trials: Float64Array[], p: HistoryParams): Float64Array {
@@ -144,12 +155,12 @@ function smoothedPsth(trials: Float64Array[], p: HistoryParams): Float64Array {
 function analyze(run: SpikingScenarioRun, dir: string, _plan: SpikingPlan): ScenarioResult {
   const p = run.params as unknown as HistoryParams & { steps: number; seed: number };
   const spikes = readNpy(readFileSync(join(dir, 'spikes_N.npy'))).data as Int32Array;
-  const a = analyzeHistory(spikes, p, p.steps);
+  const a = analyzeHistory(spikes, p, p.steps, p.seed);
   const tauErr = Math.abs(a.tauFitMs - p.tauWMs) / p.tauWMs;
   const checks: Check[] = [
     { name: 'the spike-history GLM beats the PSTH on held-out trials', pass: a.medianBits > 0, detail: `median ${a.medianBits.toFixed(3)} bits per spike over ${p.neurons} neurons (range ${Math.min(...a.bits).toFixed(3)} to ${Math.max(...a.bits).toFixed(3)}); mean rate ${a.rateHz.toFixed(1)} Hz` },
     { name: 'the history filter shows the refractory dip (gain < 0.1 within t_ref)', pass: a.refractoryGain < 0.1, detail: `largest gain within ${p.tRefMs} ms: ${a.refractoryGain.toPrecision(3)}` },
-    { name: 'the adaptation time constant is recovered within 20 %', pass: tauErr <= 0.2, detail: `fitted ${a.tauFitMs.toFixed(1)} ms (log(-h) against the lag over ${p.fitFromMs}-${p.fitToMs} ms) against tau_w = ${p.tauWMs} ms: ${(100 * tauErr).toFixed(1)} % off` },
+    { name: 'the adaptation time constant is recovered within 20 %', pass: tauErr <= 0.2, detail: `fitted ${a.tauFitMs.toFixed(1)} ms (log(-h) against the lag over ${fitWindow(p)[0]}-${fitWindow(p)[1]} ms) against tau_w = ${p.tauWMs} ms: ${(100 * tauErr).toFixed(1)} % off` },
   ];
   const lags = Array.from(a.filter, (_, r) => (r + 1) * p.binMs);
   return {
