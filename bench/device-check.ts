@@ -1,6 +1,6 @@
 /**
  * Correctness on whatever adapter runs it (used on lent GPUs, where the test suite does not run):
- * GPU against the CPU reference for each kernel path (matvec, tiled, tiled + split-K, CSR, padded rows,
+ * GPU against the CPU reference for each kernel path (matvec, tiled and register-tiled GEMM, split-K, CSR, padded rows,
  * noise); spiking and plastic runs bit for bit against the CPU twin and the golden digests
  * (test/golden-digests.ts), on the multi-dispatch and the chosen spiking path; then the ring-attractor
  * scenario's checks. Exits 1 on any failure.
@@ -47,10 +47,25 @@ for (const [seed, nE, nI, batch, steps] of [[1, 64, 48, 1, 20], [2, 64, 48, 5, 2
   const worst = await compare(randomTwoPopulationSpec(seed, nE, nI), batch, steps);
   if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
 }
-for (const tuning of [{ gemmMaxSplit: 1 }, { gemmTileK: 32 }, { matvecThreadsPerRow: 32, matvecSubgroups: false }, { matvecThreadsPerRow: 1 }] as KernelTuning[]) {
-  const worst = await compare(randomTwoPopulationSpec(6, 600, 301), tuning.gemmMaxSplit || tuning.gemmTileK ? 70 : 5, 4, tuning);
+// GEMM shapes at batch 70 (the register-tiled kernel by default; the tiled one on request), the matrix-vector kernel at 5.
+for (const tuning of [{ gemmMaxSplit: 1 }, { gemmKernel: 'tiled' }, { gemmKernel: 'tiled', gemmTileK: 32 }, { gemmThreadTile: '8x4', gemmThreads: 256, gemmTileK: 16 },
+  { gemmThreadTile: '4x4', gemmMaxSplit: 1 }, { matvecThreadsPerRow: 32, matvecSubgroups: false }, { matvecThreadsPerRow: 1 }] as KernelTuning[]) {
+  const worst = await compare(randomTwoPopulationSpec(6, 600, 301), Object.keys(tuning).some((k) => k.startsWith('gemm')) ? 70 : 5, 4, tuning);
   console.log(`    (tuning ${JSON.stringify(tuning)})`);
   if (!(worst <= TOLERANCE.state_rel)) { failed = true; console.log(`  FAIL: above tolerance ${TOLERANCE.state_rel}`); }
+}
+// The GEMM with split-K on a device that runs its workgroups concurrently: two runs bit-identical.
+{
+  const states: Float32Array[] = [];
+  for (let k = 0; k < 2; k++) {
+    const sim = await RateSimulation.create(randomTwoPopulationSpec(7, 2000, 64), { batch: 64, chunkSteps: 8 });
+    await sim.run(16);
+    states.push((await sim.read()).state);
+    sim.destroy();
+  }
+  const same = Buffer.from(states[0].buffer).equals(Buffer.from(states[1].buffer));
+  console.log(`  GEMM batch 64, 2000 units, two runs: ${same ? 'bit-identical' : 'FAIL: different'}`);
+  if (!same) failed = true;
 }
 // Spiking: exact equality with the CPU twin (stored, procedural and spec-defined models), and a digest
 // of the spike trains that must be the same on every device (printed for comparison across machines).

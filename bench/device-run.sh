@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A whole GPU-machine session in one command (see bench/RESULTS.md): correctness on the device
 # (device-check), then one benchmark on the same card:
-#   rate        Lamina's dense-step benchmark and the PyTorch peer, side by side;
+#   rate        Lamina's dense-step benchmark and the PyTorch peer, side by side (GEMM shapes side by side:
+#               --sizes 4096,8192 --batches 64 --gemm-tunings '[{"gemmKernel":"tiled"},{"gemmTileK":16},...]');
 #   spiking     COBA (Lamina only: Brian2 is not on that machine, hence --no-brian2), scaling to 1M
 #               neurons, the full-scale microcircuit and the 10 s recording run;
 #   plasticity  the plasticity cost (device-check also prints the plastic weight digests, which must
@@ -12,7 +13,9 @@
 #               time with the machine's start): the golden digests (device-check), the 1,000-neuron
 #               network's steps/s, COBA's real-time factor and the full microcircuit's (build time apart;
 #               spiking-bench), COBA B = 256 against B = 1 (sweep-bench), the rate step N = 1024 B = 1 and
-#               N = 4096, 8192 B = 64 with PyTorch's CUDA graph, STDP against static (plasticity-bench).
+#               N = 4096, 8192 B = 64 with PyTorch's CUDA graph (at B = 64 both GEMM kernels side by side:
+#               the tiled synapse-dense-tiled and the register-tiled synapse-dense-gemm, one row each),
+#               STDP against static (plasticity-bench).
 #               Every step runs even when one fails; the last line says PASSED or names each failed step,
 #               and the exit status is 1 if any failed.
 # Prepare on the development machine with
@@ -61,11 +64,12 @@ case "$bench" in
     run 300 sweep-bench.log .gpu-carry/dist/sweep-bench.js --only batch --batches 1,4,16,64,256 --duration-ms 1000 --json "$OUT/sweep-bench.json" "$@" ;;
   issue11)
     # Time limits: each step's expected time (unmeasured on this card: the lavapipe times scaled) x 2-3;
-    # together at most 560 s, inside one 600-s device command.
+    # together at most 590 s, inside one 600-s device command.
     run 110 spiking-bench.log .gpu-carry/dist/spiking-bench.js --no-brian2 --repeats 3 --scaling 4000 --scaling-steps 1000 \
       --microcircuit 1 --json "$OUT/spiking-bench.json"
     run 90 sweep-bench.log .gpu-carry/dist/sweep-bench.js --only batch --batches 1,256 --duration-ms 500 --repeats 3 --json "$OUT/sweep-bench.json"
-    run 90 rate-bench.log .gpu-carry/dist/rate-bench.js --sizes 1024,4096,8192 --batches 1,64 --repeats 9 --json "$OUT/lamina-bench.json"
+    run 120 rate-bench.log .gpu-carry/dist/rate-bench.js --sizes 1024,4096,8192 --batches 1,64 --repeats 9 \
+      --gemm-kernel tiled,register --json "$OUT/lamina-bench.json"
     PYTHONUNBUFFERED=1 timeout 80 python3 bench/peers/torch_rate.py --sizes 1024,4096,8192 --batches 1,64 --repeats 9 \
       --json "$OUT/torch-bench.json" 2>&1 | tee "$OUT/torch.log"
     rc=${PIPESTATUS[0]}; [ "$rc" -eq 0 ] || { failed="$failed torch(exit $rc)"; echo "STEP FAILED: torch, exit $rc" >&2; }

@@ -3,6 +3,8 @@
  * are built first, then every round runs each of them once, in alternating order (interleaved A/B).
  *   coba:     Brette et al. (2007) COBA (4,000 LIF neurons, spikes recorded): wall seconds per biological second.
  *   coba-v:   the same with V of 100 excitatory neurons recorded every step (a state recorder).
+ *   coba-procedural: the same with every projection procedural (fixed-total, COBA's expected count) and
+ *             the rate of E recorded, at --batches instances.
  *   overhead: the 1,000-neuron network of spiking-bench (fixed in-degree 100, Poisson drive): steps per second.
  *   sizes:    the COBA network at --sizes neurons (in-degree 80) and --batches instances: steps per
  *             second of each path, where the fused path's advantage ends (engine/plan/spiking-path.ts).
@@ -63,6 +65,21 @@ if (!only || only.includes('coba-v')) {
   const r = await sideBySide(spec, n);
   result.coba_v = { steps: n, fused_wall_s_per_bio_s: perBio(r.fused, n, spec.dt), multi_wall_s_per_bio_s: perBio(r.multi, n, spec.dt), fused_over_multi: r.fused_over_multi, paths: r.paths };
   console.error(`COBA, V recorded: fused ${perBio(r.fused, n, spec.dt).median.toFixed(3)} s per bio s, multi-dispatch ${perBio(r.multi, n, spec.dt).median.toFixed(3)}; ratio ${r.fused_over_multi.median.toFixed(3)} [${r.fused_over_multi.min.toFixed(3)} - ${r.fused_over_multi.max.toFixed(3)}]`);
+}
+if (!only || only.includes('coba-procedural')) {
+  // Every projection procedural fixed-total with COBA's expected synapse count (p = 0.02), a rate recorder on E.
+  const spec = coba.build({ steps: 100 }).spec;
+  const size = new Map(spec.populations.map((p) => [p.name, p.size]));
+  spec.projections = spec.projections!.map((p) => ({ ...p, connectivity: { type: 'fixed-total', n: Math.round(0.02 * size.get(p.from)! * size.get(p.to)!), procedural: true } }));
+  spec.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 });
+  const n = Number(o['coba-steps']);
+  const rows = [];
+  for (const B of o.batches!.split(',').map(Number)) {
+    const r = await sideBySide(spec, n, B);
+    rows.push({ batch: B, steps: n, fused_wall_s_per_bio_s: perBio(r.fused, n, spec.dt), multi_wall_s_per_bio_s: perBio(r.multi, n, spec.dt), fused_over_multi: r.fused_over_multi, spikes_per_run: r.spikes });
+    console.error(`COBA, procedural, rate recorded, ${B} instance${B > 1 ? 's' : ''}: fused ${perBio(r.fused, n, spec.dt).median.toFixed(3)} s per bio s, multi-dispatch ${perBio(r.multi, n, spec.dt).median.toFixed(3)}; ratio ${r.fused_over_multi.median.toFixed(3)} [${r.fused_over_multi.min.toFixed(3)} - ${r.fused_over_multi.max.toFixed(3)}]`);
+  }
+  result.coba_procedural = rows;
 }
 const steps = Number(o.steps);
 if (!only || only.includes('overhead')) {

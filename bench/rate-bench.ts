@@ -4,7 +4,10 @@
  * completion; warm-up excluded; microseconds per step reported as median and spread over repeats
  * (tinybench). Also measures the device's copy bandwidth with a WGSL copy kernel.
  *   node dist/bench.mjs [--sizes 1024,4096,8192] [--batches 1,64] [--repeats 15] [--json FILE]
- *     [--target-ms 100] [--min-steps 16] [--copy-mib MiB] [--backend B]
+ *     [--target-ms 100] [--min-steps 16] [--copy-mib MiB] [--backend B] [--gemm-kernel tiled,register]
+ *     [--gemm-tunings JSON]
+ * --gemm-kernel times each named GEMM kernel side by side (one row each) for batches above 8;
+ * --gemm-tunings does the same for a JSON list of KernelTuning objects (GEMM shapes).
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
@@ -78,7 +81,7 @@ async function main() {
     options: {
       sizes: { type: 'string', default: '1024,4096,8192' }, batches: { type: 'string', default: '1,64' },
       repeats: { type: 'string', default: '15' }, json: { type: 'string' }, 'copy-mib': { type: 'string' },
-      'target-ms': { type: 'string', default: '100' }, sweep: { type: 'boolean' }, 'matvec-tpr': { type: 'string' }, 'gemm-tk': { type: 'string' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
+      'target-ms': { type: 'string', default: '100' }, sweep: { type: 'boolean' }, 'matvec-tpr': { type: 'string' }, 'gemm-tk': { type: 'string' }, 'gemm-kernel': { type: 'string' }, 'gemm-tunings': { type: 'string' }, 'min-steps': { type: 'string', default: '16' }, backend: { type: 'string' },
     },
   });
   const sizes = o.sizes!.split(',').map(Number);
@@ -94,7 +97,9 @@ async function main() {
   const rows: Row[] = [];
   const variants = (B: number): KernelTuning[] => {
     if (o['matvec-tpr'] && B <= 8) return [{ matvecThreadsPerRow: Number(o['matvec-tpr']) }];
-    if (o['gemm-tk'] && B > 8) return o['gemm-tk'].split(',').map((k) => ({ gemmTileK: Number(k) as 16 | 32 }));
+    if (o['gemm-tunings'] && B > 8) return JSON.parse(o['gemm-tunings']) as KernelTuning[];
+    if (o['gemm-kernel'] && B > 8) return o['gemm-kernel'].split(',').map((k) => ({ gemmKernel: k as 'tiled' | 'register' }));
+    if (o['gemm-tk'] && B > 8) return o['gemm-tk'].split(',').map((k) => ({ gemmTileK: Number(k) as 8 | 16 | 32 }));
     if (!o.sweep) return [{}];
     return B <= 8
       ? [64, 128, 256].map((t) => ({ matvecThreadsPerRow: t }))

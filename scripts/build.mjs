@@ -15,7 +15,7 @@ const common = { bundle: true, format: 'esm', loader: { '.wgsl': 'text' }, logLe
 
 await build({
   ...common,
-  entryPoints: { lamina: 'bin/cli.ts', bench: 'bench/rate-bench.ts', 'device-check': 'bench/device-check.ts', 'spiking-bench': 'bench/spiking-bench.ts', 'plasticity-bench': 'bench/plasticity-bench.ts', 'fault-bench': 'bench/fault-bench.ts', 'sweep-bench': 'bench/sweep-bench.ts', 'fused-bench': 'bench/fused-bench.ts', 'rate-fused-bench': 'bench/rate-fused-bench.ts' },
+  entryPoints: { lamina: 'bin/cli.ts', bench: 'bench/rate-bench.ts', 'device-check': 'bench/device-check.ts', 'spiking-bench': 'bench/spiking-bench.ts', 'plasticity-bench': 'bench/plasticity-bench.ts', 'fault-bench': 'bench/fault-bench.ts', 'sweep-bench': 'bench/sweep-bench.ts', 'fused-bench': 'bench/fused-bench.ts', 'rate-fused-bench': 'bench/rate-fused-bench.ts', 'matvec-micro': 'bench/matvec-micro.ts', 'rate-step-ab': 'bench/rate-step-ab.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   platform: 'node',

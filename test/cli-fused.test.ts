@@ -8,11 +8,11 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'lamina-fused-'));
 const lamina = (args: string[]) => spawnSync(process.execPath, ['bin/lamina.js', ...args], { encoding: 'utf8', timeout: 120_000 });
 
-function spec(record: object[]): string {
-  const file = join(dir, `spec-${record.length}.json`);
+function spec(record: object[], plasticity?: object): string {
+  const file = join(dir, `spec-${record.length}${plasticity ? '-plastic' : ''}.json`);
   writeFileSync(file, JSON.stringify({
     dt: 0.1, steps: 60, seed: 2, populations: [{ name: 'E', size: 50, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
-    projections: [{ name: 'EE', from: 'E', to: 'E', port: 'exc', connectivity: { type: 'fixed-indegree', k: 5 }, weight: 30, delay: 1.2 }],
+    projections: [{ name: 'EE', from: 'E', to: 'E', port: 'exc', connectivity: { type: 'fixed-indegree', k: 5 }, weight: 30, delay: 1.2, plasticity }],
     inputs: [{ name: 'bg', target: 'E', type: 'poisson', rate: 16000, weight: 87.8, port: 'exc' }],
     record,
   }));
@@ -33,13 +33,13 @@ describe('lamina run --fused', () => {
     expect(spikes('on').equals(spikes('off'))).toBe(true);
   });
 
-  it("'on' with a rate recorder exits 2 naming what the fused path does not cover; a bad mode exits 2", () => {
-    const file = spec([{ name: 'sE', population: 'E', what: 'spikes' }, { name: 'rE', population: 'E', what: 'rate', every: 5 }]);
+  it("'on' with a plastic projection exits 2 naming what the fused path does not cover; a bad mode exits 2", () => {
+    const file = spec([{ name: 'sE', population: 'E', what: 'spikes' }], { rule: 'stdp', aPlus: 1, aMinus: 1.1, wMax: 60 });
     const r = lamina(['run', file, '--out', join(dir, 'refused'), '--fused', 'on', '--quiet']);
     expect(r.status).toBe(2);
     // One line besides Dawn's adapter warnings.
     expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('Warning:'))).toHaveLength(1);
-    expect(r.stderr).toMatch(/fused: 'on', but the fused path does not cover rate recorders/);
+    expect(r.stderr).toMatch(/fused: 'on', but the fused path does not cover plastic projections/);
     const bad = lamina(['run', file, '--out', join(dir, 'bad'), '--fused', 'maybe', '--quiet']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/fused: expected 'auto', 'on' or 'off', got "maybe"/);

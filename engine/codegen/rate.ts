@@ -8,9 +8,12 @@ import philox from '../../shaders/lib/philox.wgsl';
 import rateUnit from '../../shaders/lib/rate-unit.wgsl';
 import rateUpdate from '../../shaders/rate-update.wgsl';
 import denseRow from '../../shaders/lib/dense-row.wgsl';
+import preRate from '../../shaders/lib/pre-rate.wgsl';
 import synapseDense from '../../shaders/synapse-dense.wgsl';
+import synapseDenseRows from '../../shaders/synapse-dense-rows.wgsl';
 import synapseDenseSubgroup from '../../shaders/synapse-dense-subgroup.wgsl';
 import synapseDenseTiled from '../../shaders/synapse-dense-tiled.wgsl';
+import synapseDenseGemm from '../../shaders/synapse-dense-gemm.wgsl';
 import synapseReduce from '../../shaders/synapse-reduce.wgsl';
 import synapseCsr from '../../shaders/synapse-csr.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
@@ -23,6 +26,7 @@ import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import { STEP_INFO_WGSL } from '../gpu/step-info.ts';
 import { constantsBlock, declareBindings, splice, type Constants } from './wgsl.ts';
 import { faultCheck, faultLib } from './faults.ts';
+import { gemmParts } from './rate-gemm.ts';
 import { unitWgsl } from '../models/rate-unit.ts';
 import { MOD_WORDS, type InputPlan, type PopPlan, type NetworkPlan, type TimePlan } from '../plan/rate.ts';
 
@@ -35,7 +39,9 @@ const TEMPLATES: Record<AssembledKernel, string> = {
   'rate-update': rateUpdate,
   'synapse-dense': synapseDense,
   'synapse-dense-subgroup': synapseDenseSubgroup,
+  'synapse-dense-rows': synapseDenseRows,
   'synapse-dense-tiled': synapseDenseTiled,
+  'synapse-dense-gemm': synapseDenseGemm,
   'synapse-reduce': synapseReduce,
   'synapse-csr': synapseCsr,
   'record-gather': recordGather,
@@ -167,7 +173,10 @@ export function assemble(kernel: AssembledKernel, constants: Constants, lib?: Un
   const parts = [constantsBlock(constants), STEP_INFO_WGSL, bindings, declareBindings(1, GROUP1[kernel])];
   const libParts = lib ? [philox, rateUnitLib(lib.pop, lib.faults ?? false), externalInput(lib.pop), lib.epilogue ? epilogue(lib.epilogue) + '\n' + projGain(lib.gainModulator ?? -1) : ''] : [];
   if (generated) libParts.push(generated);
-  if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(denseRow);
+  if (kernel === 'synapse-dense' || kernel === 'synapse-dense-subgroup') libParts.push(preRate, denseRow);
+  if (kernel === 'synapse-dense-rows') libParts.push(preRate);
   if (kernel === 'record-gather') libParts.push(RECORDED_UNIT);
-  return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n') });
+  // The register-tiled GEMM's unrolled parts follow from its tile constants RT x IT.
+  const unrolled = kernel === 'synapse-dense-gemm' ? gemmParts(Number(constants.RT), Number(constants.IT)) : {};
+  return splice(kernel, TEMPLATES[kernel], { constants: parts.join('\n'), lib: libParts.join('\n'), ...unrolled });
 }

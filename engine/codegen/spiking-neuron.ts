@@ -48,10 +48,24 @@ export function popInfoWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], recs: Spi
 }
 
 /**
- * The step function `name`(P, b, i, step, prm) -> spiked for populations `pops` of one neuron model, with
- * its parameter struct Params_`name` and loader params_`name`(P, b).
+ * Whether a Poisson input's table (at `base`: B rows of e^{-mean / chunks}, then B rows of chunk counts,
+ * `n` neurons each; engine/plan/spiking-inputs.ts) holds one value per row in both halves.
  */
-export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: string, faults: boolean): string {
+export function sharedPoissonRows(table: Float32Array, base: number, n: number, B: number): boolean {
+  for (let r = 0; r < 2 * B; r++) {
+    const row = base + r * n;
+    for (let i = 1; i < n; i++) if (table[row + i] !== table[row]) return false;
+  }
+  return true;
+}
+
+/**
+ * The step function `name`(P, b, i, step, prm) -> spiked for populations `pops` of one neuron model, with
+ * its parameter struct Params_`name` and loader params_`name`(P, b). With `privateState`, the neuron's
+ * state variables live in the invocation's private array pstate at o, o + 1, ... (an extra argument o;
+ * the caller declares pstate and moves the state in and out of `state`), not in `state`.
+ */
+export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: string, faults: boolean, privateState = false): string {
   const m = pops[0].model, B = plan.batch, u = u32Literal;
   for (const p of pops) if (p.model.name !== m.name) throw new Error('neuron step: populations of one function must share a model');
   if (m.ports.length > 4) throw new Error(`model ${m.name}: at most 4 ports`);
@@ -63,27 +77,33 @@ export function neuronStepWgsl(plan: SpikingPlan, pops: SpikingPopPlan[], name: 
     `struct ${type} { ${[...names.map((p) => `p_${p}: f32`), 'refractory_steps: f32'].join(', ')} }`,
     `fn params_${name}(P: PopInfo, b: u32) -> ${type} {\n  return ${type}(${[...names.map((_, k) => row(k)), row(names.length)].join(', ')});\n}`,
   ].join('\n');
+  const stateAt = (v: number) => (privateState ? `pstate[o + ${v}u]` : `state[P.state_base + (${v}u * BATCH + b) * P.n + i]`);
   const load = [
-    ...m.stateNames.map((s, v) => `var s_${s} = state[P.state_base + (${v}u * BATCH + b) * P.n + i];`),
+    ...m.stateNames.map((s, v) => `var s_${s} = ${stateAt(v)};`),
     ...names.map((p) => `let p_${p} = prm.p_${p};`),
   ];
   // The ring slot of this step: read, then cleared (nothing else writes it while neurons step, so no read-modify-write).
   const at = (q: number) => `&ring[P.ring_base + ((slot * ${u(m.ports.length)} + ${q}u) * BATCH + b) * P.n + i]`;
   const inputs = m.ports.flatMap((port, q) =>
     [`var in_${port} = from_fixed(atomicLoad(${at(q)}), inv_scale(P.inv${q}, P.ib${q}, b));`, `atomicStore(${at(q)}, 0);`]);
-  // Poisson inputs differ per population: one case each, added in the reference's order.
+  // Poisson inputs differ per population: one case each, added in the reference's order. An input whose
+  // table rows are the same for every neuron of an instance (a rate given once) reads them at the
+  // instance's first neuron: one load for the workgroup where b is uniform, not one per invocation.
   const cases = pops.map((p) => {
-    const lines = p.poisson.map((src, s) =>
-      `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + local], u32(inputs[${u(src.tableBase + B * p.size)} + local]), ${u(p.index)}, i, b, ${s}u, step)) * inputs[${u(src.tableBase + 2 * B * p.size)} + b]);`);
+    const lines = p.poisson.map((src, s) => {
+      const at = sharedPoissonRows(plan.inputTable, src.tableBase, p.size, B) ? `b * ${u(p.size)}` : 'local';
+      return `in_${m.ports[src.port]} = in_${m.ports[src.port]} + keep(f32(poisson_count(inputs[${u(src.tableBase)} + ${at}], u32(inputs[${u(src.tableBase + B * p.size)} + ${at}]), ${u(p.index)}, i, b, ${s}u, step)) * inputs[${u(src.tableBase + 2 * B * p.size)} + b]);`;
+    });
     return lines.length ? `    case ${u(p.index)}: { ${lines.join(' ')} }` : '';
   }).filter(Boolean);
   if (cases.length) inputs.push(`switch P.pop {\n${cases.join('\n')}\n    default: {}\n  }`);
   inputs.push('var I_ext = 0.0;', 'if (P.has_dc != 0u) { I_ext = inputs[g]; }');
-  const store = m.stateNames.map((s, v) => `state[P.state_base + (${v}u * BATCH + b) * P.n + i] = s_${s};`);
+  const store = m.stateNames.map((s, v) => `${stateAt(v)} = s_${s};`);
   return splice(`neuron-step ${m.name}`, neuronStep, {
     name,
     params: paramsLib,
     'params-type': type,
+    'private-offset': privateState ? ', o: u32' : '',
     load: load.join('\n  '),
     inputs: inputs.join('\n  '),
     update: m.wgsl.update,

@@ -10,6 +10,7 @@ import spikeSource from '../../shaders/spike-source.wgsl';
 import recordGather from '../../shaders/record-gather.wgsl';
 import recordRate from '../../shaders/spiking/record-rate.wgsl';
 import deliver from '../../shaders/lib/deliver.wgsl';
+import procedural from '../../shaders/lib/procedural.wgsl';
 import { u32Literal, type Constants } from './wgsl.ts';
 import { bindings, constants, spikingSplice } from './spiking-common.ts';
 import { neuronLib, neuronStepWgsl, popInfoWgsl, type SpikeRecordSlot } from './spiking-neuron.ts';
@@ -73,7 +74,24 @@ export function recordStateWgsl(plan: SpikingPlan, pop: SpikingPopPlan, variable
 /** synapse-procedural for every procedural projection of the network, one dispatch (parameters: proceduralInfo). */
 export function synapseProceduralWgsl(plan: SpikingPlan, projs: ProceduralPlan[]): string {
   const consts: Constants = { BATCH: plan.batch, NPROJ: projs.length };
-  return spikingSplice('synapse-procedural', synapseProcedural, { constants: constants(consts), lib: [bindings, philox].join('\n') });
+  return spikingSplice('synapse-procedural', synapseProcedural, { constants: constants(consts), lib: [bindings, philox, procedural].join('\n') });
+}
+
+/** Procedural delivery (lib/procedural.wgsl), for kernels that splice it into their own (spiking-fused). */
+export const proceduralLib = procedural;
+
+/**
+ * The words of every procedural projection of `plan` (lib/procedural.wgsl): `rows`, each projection's
+ * row_ptr followed by its per-instance seeds if it has them, and `info`, PROJ_WORDS per projection.
+ */
+export function proceduralTables(plan: SpikingPlan): { rows: Uint32Array; info: Uint32Array } {
+  const projs = plan.procedural;
+  const rowBases: number[] = [];
+  let total = 0;
+  for (const p of projs) { rowBases.push(total); total += p.rowPtr.length + (p.seeds?.length ?? 0); }
+  const rows = new Uint32Array(total);
+  projs.forEach((p, q) => { rows.set(p.rowPtr, rowBases[q]); if (p.seeds) rows.set(p.seeds, rowBases[q] + p.rowPtr.length); });
+  return { rows, info: proceduralInfo(plan, projs, rowBases) };
 }
 
 /** Words of synapse-procedural's proj_info per projection. */

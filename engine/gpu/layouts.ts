@@ -33,7 +33,7 @@ export const GROUP0: readonly Binding[] = [
 ];
 
 export type KernelName =
-  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-tiled' | 'synapse-reduce' | 'synapse-csr'
+  | 'rate-update' | 'synapse-dense' | 'synapse-dense-subgroup' | 'synapse-dense-rows' | 'synapse-dense-tiled' | 'synapse-dense-gemm' | 'synapse-reduce' | 'synapse-csr'
   | 'record-gather' | 'record-mean'
   | 'synapse-dense-plastic' | 'plasticity' | 'modulators' | 'record-weights' | 'record-modulator';
 
@@ -51,7 +51,9 @@ export const GROUP1: Record<KernelName, readonly Binding[]> = {
   'rate-update': [],
   'synapse-dense': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
   'synapse-dense-subgroup': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
+  'synapse-dense-rows': [{ name: 'weights', kind: 'read-only-storage', type: 'array<vec4<f32>>' }],
   'synapse-dense-tiled': DENSE_TILED,
+  'synapse-dense-gemm': DENSE_TILED,
   'synapse-reduce': DENSE_TILED,
   'synapse-csr': [
     { name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' },
@@ -114,7 +116,7 @@ export const SPIKING_GROUP1: Record<SpikingKernel, readonly Binding[]> = {
   'synapse-spike': STORED,
   'spiking-fused': [
     { name: 'spike_bits', kind: 'storage', type: 'array<atomic<u32>>' }, ...STORED,
-    { name: 'tables', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_rings', kind: 'storage', type: 'array<f32>' },
+    { name: 'tables', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'rec_rings', kind: 'storage', type: 'array<u32>' },
   ],
   'spike-source': [{ name: 'step_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'neurons', kind: 'read-only-storage', type: 'array<u32>' }],
   'synapse-procedural': [{ name: 'row_ptr', kind: 'read-only-storage', type: 'array<u32>' }, { name: 'proj_info', kind: 'read-only-storage', type: 'array<u32>' }],

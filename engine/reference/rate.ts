@@ -1,7 +1,7 @@
 /**
  * CPU float32 reference twin of the rate kernels (Math.fround after every operation), executing the
  * same NetworkPlan in the same step order (engine/run/rate-simulation.ts): modulators, then
- * synapse-dense / synapse-dense-tiled / synapse-reduce / synapse-csr / synapse-dense-plastic
+ * synapse-dense / synapse-dense-tiled / synapse-dense-gemm / synapse-reduce / synapse-csr / synapse-dense-plastic
  * (y = gain * W r), rate-update (the unit update with inputs and Philox noise), plasticity and the
  * recorders. Sums run in index order; the GPU sums in tiles, so the two agree to rounding
  * (test/tolerances.ts), not bit for bit.

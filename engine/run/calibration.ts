@@ -20,7 +20,7 @@ export interface RunCalibration {
   dispatchSeconds: number;
   /** Seconds per operation of the footprint's workPerStep (unit updates, multiply-adds, synaptic events). */
   workSeconds: number;
-  /** Seconds per multiply-add of the tiled GEMM (measured only when asked for). */
+  /** Seconds per multiply-add of the GEMM (measured only when asked for). */
   gemmSeconds: number;
   bytesPerSecond: number;
   basis: string;
@@ -87,10 +87,11 @@ async function grown(make: (n: number) => NetworkSpec | SpikingSpec, n0: number,
 /**
  * Times a tiny network of `kind` (dispatch-bound) and a larger one (work-bound, grown until its step
  * takes 4x the tiny one's) and solves seconds per step = dispatches x d + work x c for d and c; with
- * `gemm`, a third network at batch 64 gives the tiled GEMM's cost per multiply-add. The copy bandwidth
+ * `gemmBatch`, a third network at that batch (at most 64: the GEMM's shape depends on it up to there)
+ * gives the GEMM's cost per multiply-add. The copy bandwidth
  * comes from engine/gpu/calibrate.ts.
  */
-export async function calibrateRun(gpu: Gpu, kind: 'rate' | 'spiking', opts: { backend?: string; adapter?: string; gemm?: boolean }): Promise<RunCalibration> {
+export async function calibrateRun(gpu: Gpu, kind: 'rate' | 'spiking', opts: { backend?: string; adapter?: string; gemmBatch?: number }): Promise<RunCalibration> {
   const bindingLimit = gpu.device.limits.maxStorageBufferBindingSize;
   const run = (spec: NetworkSpec | SpikingSpec) => timeNetwork(spec, kind, opts, bindingLimit);
   const tiny = await run(kind === 'rate' ? TINY_RATE : spikingNet(100));
@@ -100,10 +101,11 @@ export async function calibrateRun(gpu: Gpu, kind: 'rate' | 'spiking', opts: { b
   const d = Math.max(0, (tiny.seconds - tiny.work * c) / tiny.dispatches);
   const us = (x: number) => (x * 1e6).toFixed(1);
   let g = c, gemmNote = '';
-  if (kind === 'rate' && opts.gemm) {
-    const gemm = await grown((n) => rateNet(n, 64), 256, side, tiny.seconds, run);
+  if (kind === 'rate' && opts.gemmBatch) {
+    const batch = Math.min(opts.gemmBatch, 64);
+    const gemm = await grown((n) => rateNet(n, batch), 256, side, tiny.seconds, run);
     g = Math.max(0, (gemm.seconds - gemm.dispatches * d - gemm.work * c) / gemm.gemm);
-    gemmNote = `, ${gemm.label} at batch 64 (${us(gemm.seconds)} us per step) ${(g * 1e9).toFixed(3)} ns a GEMM multiply-add`;
+    gemmNote = `, ${gemm.label} at batch ${batch} (${us(gemm.seconds)} us per step) ${(g * 1e9).toFixed(3)} ns a GEMM multiply-add`;
   }
   const bandwidth = await calibrate(gpu);
   return {

@@ -59,7 +59,7 @@ export interface Footprint {
   trafficPerStep: number;
   /** Operations per step: unit updates plus synaptic multiply-adds (rate) or synaptic events (spiking). */
   workPerStep: number;
-  /** Multiply-adds of the tiled GEMM (dense projections at batch > 8), instances padded to tiles of 64: a faster kernel per operation. */
+  /** Multiply-adds of the GEMM (dense projections at batch > 8), instances padded to its instance tile: a faster kernel per operation. */
   gemmWorkPerStep: number;
   /** Row recorders: bytes per row and a row every `every` steps (what a sink receives). */
   recorders: { name: string; what: string; bytesPerRow: number; every: number }[];

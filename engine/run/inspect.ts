@@ -16,6 +16,7 @@ import { plannedRows } from '../record/recorders.ts';
 import { gpuResident, hostPeak, recordingBytes, refusals, type BufferNeed, type Footprint, type HostNeed, type Refusal } from './footprint.ts';
 import { calibrateRun } from './calibration.ts';
 import { rateFootprint } from './rate-footprint.ts';
+import { rateFootprintOnPath } from './rate-fused.ts';
 import { spikingFootprint } from './spiking-footprint.ts';
 
 export interface InspectOptions extends DeviceOptions {
@@ -28,7 +29,7 @@ export interface InspectOptions extends DeviceOptions {
   calibrate?: boolean;
   /** Mean firing rate assumed for spiking traffic and spike-table volume [Hz] (default 10). */
   assumedRateHz?: number;
-  /** Spiking networks: the fused-path option the run would use (default 'auto'). */
+  /** The fused-path option the run would use (default 'auto'). */
   fused?: FusedMode;
 }
 
@@ -61,9 +62,12 @@ export interface Inspection {
 }
 
 /** The footprint of a spec of either kind (a SpecError for a spec that is not valid). */
-export function footprintOf(spec: unknown, opts: InspectOptions & { bindingLimit: number; software?: boolean; maxWorkgroups?: number }): Footprint {
+export function footprintOf(spec: unknown, opts: InspectOptions & { bindingLimit: number; software?: boolean; maxWorkgroups?: number; workgroupBytes?: number }): Footprint {
   const chunkSteps = opts.chunkSteps;
-  if (!isSpikingSpec(spec)) return rateFootprint(validateSpec(spec), { ...opts, chunkSteps });
+  if (!isSpikingSpec(spec)) {
+    const valid = validateSpec(spec);
+    return rateFootprintOnPath(valid, rateFootprint(valid, { ...opts, chunkSteps }), opts);
+  }
   const fp = spikingFootprint(spec, { ...opts, chunkSteps });
   if (fp) return fp;
   compileSpiking(spec, opts); // reports what is wrong with the spec
@@ -74,7 +78,7 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
   const gpu = await acquireGpu(opts);
   const { limits } = gpu.device;
   const software = isSoftwareAdapter(gpu.info);
-  const fp = footprintOf(spec, { ...opts, bindingLimit: limits.maxStorageBufferBindingSize, software, maxWorkgroups: limits.maxComputeWorkgroupsPerDimension });
+  const fp = footprintOf(spec, { ...opts, bindingLimit: limits.maxStorageBufferBindingSize, software, maxWorkgroups: limits.maxComputeWorkgroupsPerDimension, workgroupBytes: limits.maxComputeWorkgroupStorageSize });
   const steps = opts.steps ?? 1000;
   const dt = (spec as { dt: number }).dt;
   const memory = hostMemory();
@@ -88,7 +92,7 @@ export async function inspect(spec: unknown, opts: InspectOptions = {}): Promise
   const dispatchesPerChunk = kernels.reduce((a, d) => a + plannedRows(Math.round(1 / d.perStep), 0, fp.chunkSteps), 0);
   let time: Inspection['time'];
   if (opts.calibrate !== false) {
-    const c = await calibrateRun(gpu, fp.kind, { ...opts, gemm: fp.gemmWorkPerStep > 0 });
+    const c = await calibrateRun(gpu, fp.kind, { ...opts, gemmBatch: fp.gemmWorkPerStep > 0 ? fp.batch : undefined });
     // Launches, then the larger of the work at the calibrated rate and the bytes at the copy bandwidth.
     const perStepSeconds = launchesPerStep * c.dispatchSeconds + Math.max(fp.workPerStep * c.workSeconds + fp.gemmWorkPerStep * c.gemmSeconds, fp.trafficPerStep / c.bytesPerSecond);
     time = {

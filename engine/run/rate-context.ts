@@ -7,6 +7,7 @@ import { GROUP1, type KernelName } from '../gpu/layouts.ts';
 import type { PipelineCache } from '../gpu/pipelines.ts';
 import type { NetworkPlan, ProjPlan } from '../plan/rate.ts';
 import type { Kernel } from './chunk-runner.ts';
+import type { GemmTuning } from './rate-footprint.ts';
 
 export interface KernelContext {
   device: GPUDevice;
@@ -37,19 +38,16 @@ export interface PlasticBuffers {
 }
 
 /** Kernel-shape choices (defaults chosen from measurements on an H100; see bench/RESULTS.md). */
-export interface KernelTuning {
+export interface KernelTuning extends GemmTuning {
   /** Threads that share one row in the matrix-vector kernel (power of two, 1..256). */
   matvecThreadsPerRow?: number;
+  /**
+   * Rows per invocation of the CPU adapters' matrix-vector kernel (synapse-dense-rows; 0: synapse-dense).
+   * Default: 8 / batch (at least 1) on CPU adapters, 0 on GPUs and when matvecThreadsPerRow is set.
+   */
+  matvecRowsPerInvocation?: number;
   /** Reduce rows with subgroup operations where the adapter has them (default true). */
   matvecSubgroups?: boolean;
-  /** Workgroups the tiled GEMM aims for, by splitting the presynaptic range (split-K). */
-  gemmTargetWorkgroups?: number;
-  /** Smallest presynaptic slice per workgroup in the tiled GEMM (multiple of 16). */
-  gemmMinKSlice?: number;
-  /** Most slices the presynaptic range is split into (partial sums cost memory traffic). */
-  gemmMaxSplit?: number;
-  /** Presynaptic columns per workgroup tile of the GEMM: 16 or 32. */
-  gemmTileK?: 16 | 32;
 }
 
 /** A rate kernel: template `name` compiled from `code` (cached per device), its group-1 buffers bound in declared order. */

@@ -12,7 +12,7 @@ import { rateRuleTable } from '../spec/rate-rules.ts';
 import type { NetworkSpec } from '../spec/rate.ts';
 import { padded, type BufferNeed, type Footprint, type HostNeed } from './footprint.ts';
 
-/** Largest batch handled by the matrix-vector kernel; larger batches use the tiled GEMM. */
+/** Largest batch handled by the matrix-vector kernel; larger batches use a GEMM (gemmShape). */
 export const MATVEC_MAX_BATCH = 8;
 
 /** The GEMM's shape choices (a part of KernelTuning; defaults from the H100 sweep in bench/RESULTS.md). */
@@ -20,7 +20,14 @@ export interface GemmTuning {
   gemmTargetWorkgroups?: number;
   gemmMinKSlice?: number;
   gemmMaxSplit?: number;
-  gemmTileK?: 16 | 32;
+  /** Presynaptic columns per workgroup tile: 16 or 32 for the tiled kernel, 8, 16 or 32 for the register-tiled one. */
+  gemmTileK?: 8 | 16 | 32;
+  /** 'register' (synapse-dense-gemm, the default) or 'tiled' (synapse-dense-tiled, the kernel before it). */
+  gemmKernel?: 'tiled' | 'register';
+  /** Register tile of synapse-dense-gemm, rows x instances per invocation. */
+  gemmThreadTile?: '4x4' | '4x8' | '8x4' | '8x8';
+  /** Invocations per workgroup of synapse-dense-gemm (64, 128 or 256). */
+  gemmThreads?: number;
 }
 
 /**
@@ -36,14 +43,51 @@ export function denseParts(post: number, pre: number, limit: number): { pre4: nu
   return { pre4, rowBytes, partRows, parts };
 }
 
-/** The tiled GEMM's split of the presynaptic range (split-K) so that enough workgroups fill the GPU. */
-export function gemmSplit(post: number, pre4: number, batch: number, tuning: GemmTuning = {}): { kSlice: number; splitCount: number; tileK: 16 | 32; partialsBytes: number } {
-  const tiles = Math.ceil(post / 128) * Math.ceil(batch / 64);
-  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, gemmTileK: 16 as 16 | 32, ...tuning };
+/** The GEMM's split of the presynaptic range (split-K) so that enough workgroups of rows x instances fill the GPU. */
+export function gemmSplit(post: number, pre4: number, batch: number, tuning: GemmTuning = {}, rows = 128, instances = 64, tileK: number = tuning.gemmTileK ?? 16): { kSlice: number; splitCount: number; tileK: number; partialsBytes: number } {
+  const tiles = Math.ceil(post / rows) * Math.ceil(batch / instances);
+  const t = { gemmTargetWorkgroups: 1024, gemmMinKSlice: 64, gemmMaxSplit: 16, ...tuning };
   const split = Math.max(1, Math.min(Math.ceil(t.gemmTargetWorkgroups / tiles), Math.floor(pre4 * 4 / t.gemmMinKSlice), t.gemmMaxSplit));
-  const kSlice = Math.ceil(pre4 * 4 / split / t.gemmTileK) * t.gemmTileK;
+  const kSlice = Math.ceil(pre4 * 4 / split / tileK) * tileK;
   const splitCount = Math.ceil(pre4 * 4 / kSlice);
-  return { kSlice, splitCount, tileK: t.gemmTileK, partialsBytes: splitCount > 1 ? splitCount * batch * post * 4 : 16 };
+  return { kSlice, splitCount, tileK, partialsBytes: splitCount > 1 ? splitCount * batch * post * 4 : 16 };
+}
+
+export interface GemmShape extends ReturnType<typeof gemmSplit> {
+  kernel: 'synapse-dense-tiled' | 'synapse-dense-gemm';
+  /** Rows x instances of one workgroup's output tile. */
+  rows: number; instances: number;
+  /** The kernel's shape constants (TILE_K, or TX TY RT IT TK), besides K_SLICE and SPLIT. */
+  consts: Record<string, number>;
+  workgroupBytes: number;
+}
+
+/**
+ * The batched product's kernel and shape. Rule: the register-tiled GEMM (synapse-dense-gemm) with an
+ * instance tile of 16, 32 or 64 (the smallest that holds the batch, else 64) and register tiles of 4 x 4,
+ * 8 x 4 or 8 x 8 to match, 128 invocations (128-row tiles) and 8-column tiles: 12.8 KiB of workgroup memory
+ * at most, within every WebGPU device's 16 KiB. The tiled kernel (128 x 64 tiles) only on request: on
+ * lavapipe it was 1.5-2.7x slower at B = 12 and 16 and no faster at B = 64 (bench/RESULTS.md).
+ */
+export function gemmShape(post: number, pre4: number, batch: number, tuning: GemmTuning = {}): GemmShape {
+  if (tuning.gemmKernel === 'tiled') {
+    const tileK = tuning.gemmTileK ?? 16;
+    if (tileK !== 16 && tileK !== 32) throw new SpecError('tuning.gemmTileK', `must be 16 or 32 for the tiled GEMM, got ${tileK}`);
+    const split = gemmSplit(post, pre4, batch, tuning);
+    return { kernel: 'synapse-dense-tiled', rows: 128, instances: 64, consts: { TILE_K: tileK }, workgroupBytes: (128 + 64) * (tileK / 4 + 1) * 16, ...split };
+  }
+  const instances = batch <= 16 ? 16 : batch <= 32 ? 32 : 64;
+  const [rt, it] = (tuning.gemmThreadTile ?? (instances === 16 ? '4x4' : instances === 32 ? '8x4' : '8x8')).split('x').map(Number);
+  const threads = tuning.gemmThreads ?? 128;
+  const ty = instances / it, tx = threads / ty;
+  if (!Number.isInteger(ty) || !Number.isInteger(tx) || ![64, 128, 256].includes(threads)) {
+    throw new SpecError('tuning.gemmThreads', `${threads} invocations of ${rt} x ${it} outputs do not tile ${instances} instances`);
+  }
+  const tk = tuning.gemmTileK ?? 8;
+  const rows = tx * rt;
+  const split = gemmSplit(post, pre4, batch, tuning, rows, instances, tk);
+  const workgroupBytes = 2 * tk * (rows / 4 + 1 + instances / 4 + 1) * 16;
+  return { kernel: 'synapse-dense-gemm', rows, instances, consts: { TX: tx, TY: ty, RT: rt, IT: it, TK: tk }, workgroupBytes, ...split };
 }
 
 export interface RateFootprintOptions {
@@ -159,15 +203,15 @@ export function rateFootprint(spec: NetworkSpec, opts: RateFootprintOptions): Fo
         for (const part of parts) buf(p.field, `${label}:weights[rows ${part.row0}..${part.row0 + part.rows - 1}]`, part.rows * rowBytes);
         host.push({ field: p.field, label: `dense weights of ${label}, ${p.post.size} x ${p.pre.size} float32`, bytes: matrix * 4, elements: matrix });
         host.push({ field: p.field, label: `padded row blocks of ${label} (upload copies)`, bytes: p.post.size * rowBytes, transient: true });
-        const kernel = B <= MATVEC_MAX_BATCH ? 'synapse-dense' : 'synapse-dense-tiled';
+        const shape = B > MATVEC_MAX_BATCH ? gemmShape(p.post.size, pre4, B, opts.tuning) : undefined;
+        const kernel = shape?.kernel ?? 'synapse-dense';
         for (const part of parts) dispatches.push({ label: `${kernel} ${label}${parts.length > 1 ? ` rows ${part.row0}..${part.row0 + part.rows - 1}` : ''}`, perStep: 1 });
-        traffic += p.post.size * rowBytes * (B <= MATVEC_MAX_BATCH ? 1 : Math.ceil(B / 64));
-        if (B <= MATVEC_MAX_BATCH) work += B * matrix;
-        else gemmWork += Math.ceil(B / 64) * 64 * p.post.size * pre4 * 4;
-        if (B > MATVEC_MAX_BATCH) {
-          const split = gemmSplit(p.post.size, pre4, B, opts.tuning);
-          buf(`${p.field} (split-K partial sums)`, `${label}:partials`, split.partialsBytes, 'storage', false);
-          if (split.splitCount > 1) { dispatches.push({ label: `synapse-reduce ${label}`, perStep: 1 }); traffic += 2 * split.partialsBytes; }
+        traffic += p.post.size * rowBytes * (shape ? Math.ceil(B / shape.instances) : 1);
+        if (!shape) work += B * matrix;
+        else gemmWork += Math.ceil(B / shape.instances) * shape.instances * p.post.size * pre4 * 4;
+        if (shape) {
+          buf(`${p.field} (split-K partial sums)`, `${label}:partials`, shape.partialsBytes, 'storage', false);
+          if (shape.splitCount > 1) { dispatches.push({ label: `synapse-reduce ${label}`, perStep: 1 }); traffic += 2 * shape.partialsBytes; }
         }
       }
     }

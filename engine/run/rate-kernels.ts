@@ -14,7 +14,8 @@ import { grid } from '../gpu/pipelines.ts';
 import type { Kernel } from './chunk-runner.ts';
 import { rateKernel, type KernelContext } from './rate-context.ts';
 import { modulatorsKernel, plasticityKernel, plasticProjectionKernel } from './rate-plastic-kernels.ts';
-import { denseParts, gemmSplit, MATVEC_MAX_BATCH } from './rate-footprint.ts';
+import { denseParts, gemmShape, MATVEC_MAX_BATCH } from './rate-footprint.ts';
+import { denseRowsKernel, rowsPerInvocation } from './rate-matvec-rows.ts';
 
 export { MATVEC_MAX_BATCH };
 
@@ -78,6 +79,8 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
   }
   const { pre4, parts } = denseWeights(ctx, proj, label);
   const consts = { ...base, PRE4: pre4, PADDED: pre4 * 4 !== proj.pre.size };
+  const rpi = plan.batch <= MATVEC_MAX_BATCH ? rowsPerInvocation(ctx) : 0;
+  if (rpi > 0) return parts.map((part) => denseRowsKernel(ctx, consts, lib, label, parts.length > 1, part, rpi));
   if (plan.batch <= MATVEC_MAX_BATCH) {
     const wg = 256;
     const rowPow2 = 2 ** Math.ceil(Math.log2(pre4));
@@ -92,18 +95,21 @@ function projectionKernels(ctx: KernelContext, proj: ProjPlan, mode: EpilogueMod
       return rateKernel(ctx, name, `${name} ${partLabel}`, code, [part.weights], grid(Math.ceil(part.rows / rowsPerGroup), device));
     });
   }
-  // Tiled GEMM; split the presynaptic range (K) so that enough workgroups fill the GPU. Defaults from
-  // the H100 sweep in bench/RESULTS.md (16 slices was best at N = 1024, 4096 and 8192, batch 64).
-  const { kSlice, splitCount, tileK, partialsBytes } = gemmSplit(post.size, pre4, plan.batch, ctx.tuning);
+  // Batched GEMM (tiled or register-tiled: gemmShape); split the presynaptic range (K) so that enough
+  // workgroups fill the GPU. Split defaults from the H100 sweep in bench/RESULTS.md.
+  const shape = gemmShape(post.size, pre4, plan.batch, ctx.tuning);
+  const { kernel: gemm, kSlice, splitCount, partialsBytes } = shape;
   checkSize(ctx, `${field} (split-K partial sums)`, partialsBytes);
+  if (shape.workgroupBytes > device.limits.maxComputeWorkgroupStorageSize) {
+    throw new SpecError('tuning', `the GEMM shape ${JSON.stringify(shape.consts)} needs ${shape.workgroupBytes} bytes of workgroup memory; this adapter allows ${device.limits.maxComputeWorkgroupStorageSize}`);
+  }
   const partials = createBuffer(device, `${label}:partials`, partialsBytes, STORAGE);
   ctx.buffers.push(partials);
-  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount, TILE_K: tileK };
-  const gemm = 'synapse-dense-tiled';
+  const tiledConsts = { ...consts, K_SLICE: kSlice, SPLIT: splitCount, ...shape.consts };
   const kernels: Kernel[] = parts.map((part) => {
     const partLabel = parts.length > 1 ? `${label} rows ${part.row0}..${part.row0 + part.rows - 1}` : label;
     return rateKernel(ctx, gemm, `${gemm} ${partLabel}`, assemble(gemm, { ...tiledConsts, ROW0: part.row0, PART_ROWS: part.rows }, lib),
-      [part.weights, partials], [Math.ceil(part.rows / 128), Math.ceil(plan.batch / 64), splitCount]);
+      [part.weights, partials], [Math.ceil(part.rows / shape.rows), Math.ceil(plan.batch / shape.instances), splitCount]);
   });
   if (splitCount > 1) {
     kernels.push(rateKernel(ctx, 'synapse-reduce', `synapse-reduce ${label}`, assemble('synapse-reduce', { ...tiledConsts, ROW0: 0, PART_ROWS: post.size }, lib),

@@ -12,7 +12,7 @@ import { PROJ_WORDS } from '../codegen/spiking.ts';
 import { STEP_STRIDE } from '../gpu/layouts.ts';
 import { ruleTable } from '../plan/rules.ts';
 import { packGroups, plasticWords } from '../plan/plastic-groups.ts';
-import { chooseSpikingPath, type FusedMode } from '../plan/spiking-path.ts';
+import { chooseSpikingPath, fusedBlockers, type FusedMode } from '../plan/spiking-path.ts';
 import { model } from '../plan/spiking-models.ts';
 import { GEN_WORDS } from '../reference/synapse-build.ts';
 import type { SpikingSpec } from '../spec/spiking.ts';
@@ -144,7 +144,10 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
 
   const gpu: BufferNeed[] = [], host: HostNeed[] = [];
   const uploads = new Map<string, number>();
+  // Each buffer's size before padding: the fused path lays some of them out in one buffer.
+  const unpadded = new Map<string, number>();
   const buf = (field: string, label: string, bytes: number, o: { usage?: BufferNeed['usage']; upload?: boolean; transient?: boolean; estimate?: boolean } = {}) => {
+    unpadded.set(label, bytes);
     gpu.push({ field, label, bytes: padded(bytes), usage: o.usage ?? 'storage', ...(o.transient ? { transient: true } : {}), ...(o.estimate ? { estimate: true } : {}) });
     if (o.upload !== false) uploads.set(field, (uploads.get(field) ?? 0) + bytes);
   };
@@ -314,28 +317,24 @@ function walk(spec: SpikingSpec & Obj, opts: SpikingFootprintOptions): Footprint
   }
   // The path, as SpikingSimulation.create chooses it (engine/plan/spiking-path.ts: fusedBlockers from the
   // plan; here from the spec): the fused path replaces every kernel of the step by one dispatch per chunk.
-  const blockers = [
-    ...(procedural.length ? ['procedural projections'] : []),
-    ...(plastic.length ? ['plastic projections'] : []),
-    ...(list(spec.modulators).length ? ['modulators'] : []),
-    ...([['rate', 'rate recorders'], ['weights', 'weight recorders'], ['modulator', 'modulator recorders']]
-      .flatMap(([what, name]) => (records.some((r) => r.what === what) ? [name] : []))),
-    ...(storedParts > 1 ? [`stored synapses in ${storedParts} parts (one storage binding each)`] : []),
-    ...(B > (opts.maxWorkgroups ?? 65535) ? [`a batch of ${B} (more than ${opts.maxWorkgroups ?? 65535} workgroups)`] : []),
-  ];
+  const blockers = fusedBlockers({ plastic: plastic.length, storedParts, batch: B, maxWorkgroups: opts.maxWorkgroups ?? 65535 });
   // 'on' with a blocker is a SpecError of the simulation; the dry run counts the multi-dispatch path then.
   const path = opts.fused === 'on' && blockers.length
     ? { kind: 'multi-dispatch', reason: `fused 'on' is refused: the fused path does not cover ${blockers.join(', ')}` }
     : chooseSpikingPath(opts.fused, neurons / B, blockers, opts.software ?? false);
   if (path.kind === 'fused') {
-    // The fused kernel's buffers (engine/run/spiking-fused.ts): the state recorders' rings in one buffer,
-    // their units and the spike trains' tables in another, in place of record-gather's and spike-source's.
+    // The fused kernel's buffers (engine/run/spiking-fused.ts): the state recorders' rings and the rate
+    // recorders' counts in one buffer, the state units, the spike trains' tables and the procedural rows
+    // and info in another, in place of record-gather's, record-rate's, spike-source's and synapse-procedural's.
     const moved = { rings: 0, tables: 0 };
     for (let k = gpu.length - 1; k >= 0; k--) {
       const l = gpu[k].label;
-      const to = /^recorder ".*":ring$/.test(l) ? 'rings' : /^record-gather ".*":units$/.test(l) || /^spike-source .*:(step_ptr|neurons)$/.test(l) ? 'tables' : undefined;
-      if (to) { moved[to] += gpu[k].bytes; gpu.splice(k, 1); }
+      const to = /^recorder ".*":(ring|counts)$/.test(l) ? 'rings'
+        : /^record-gather ".*":units$/.test(l) || /^spike-source .*:(step_ptr|neurons)$/.test(l) || /^procedural:/.test(l) ? 'tables' : undefined;
+      if (to) { moved[to] += unpadded.get(l) ?? gpu[k].bytes; gpu.splice(k, 1); }
     }
+    // The fault words, one set per instance (engine/run/spiking-simulation.ts).
+    gpu.find((b) => b.label === 'spike_count')!.bytes = Math.max((pops.length * 2 + B * faultWords) * 4, 16);
     buf('record', 'spiking-fused:state rings', Math.max(moved.rings, 4), { upload: false });
     buf('record', 'spiking-fused:tables', Math.max(moved.tables, 4));
     const copies = dispatches.filter((d) => d.copy);

@@ -9,7 +9,7 @@
  * modulator, only in steps where that modulator is not zero in some instance (the host knows the
  * modulator table of each chunk).
  */
-import { hasPass, neuronUpdateWgsl, plasticWgsl, proceduralInfo, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl, type PlasticKernel, type SpikeRecordSlot } from '../codegen/spiking.ts';
+import { hasPass, neuronUpdateWgsl, plasticWgsl, proceduralTables, spikeSourceWgsl, synapseProceduralWgsl, synapseSpikeWgsl, type PlasticKernel, type SpikeRecordSlot } from '../codegen/spiking.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { SPIKING_GROUP1, type SpikingKernel } from '../gpu/layouts.ts';
 import { grid, type PipelineCache } from '../gpu/pipelines.ts';
@@ -92,13 +92,9 @@ export function spikingSlots(ctx: SpikingContext, built: BuiltSynapses | undefin
   }
   if (plan.procedural.length) {
     const projs = plan.procedural;
-    const rowBases: number[] = [];
-    let total = 0;
-    for (const p of projs) { rowBases.push(total); total += p.rowPtr.length + (p.seeds?.length ?? 0); }
-    const rows = new Uint32Array(total);
-    projs.forEach((p, q) => { rows.set(p.rowPtr, rowBases[q]); if (p.seeds) rows.set(p.seeds, rowBases[q] + p.rowPtr.length); });
+    const { rows, info } = proceduralTables(plan);
     kernels.push(spikingKernel(ctx, 'synapse-procedural', `synapse-procedural (${listed(projs.map((p) => p.name))})`, synapseProceduralWgsl(plan, projs),
-      [ctx.buf('procedural:row_ptr', rows), ctx.buf('procedural:proj_info', proceduralInfo(plan, projs, rowBases))],
+      [ctx.buf('procedural:row_ptr', rows), ctx.buf('procedural:proj_info', info)],
       spread(Math.max(...projs.map((p) => p.pre.size)) * plan.batch)));
   }
   const slots: StepSlot<SpikingChunk>[] = kernels.map((kernel) => ({ kernel }));

@@ -53,8 +53,8 @@ export function spikeBitSlots(ctx: SpikingContext, records: ValidRecorders, chun
 
 /**
  * Every recorder of a spiking network: modulators (host), then in dispatch order spikes, state, rate,
- * weights. With `fused` (the fused path's state recorders), the fused kernel writes the state rows into
- * its rings: the recorders then have no kernel, only their regions there.
+ * weights. With `fused` (the fused path's state and rate recorders), the fused kernel writes the state
+ * rows and spike counts into its rings: the recorders then have no kernel, only their regions there.
  */
 export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, bits: ReturnType<typeof spikeBitSlots>, spikeBits: GPUBuffer, plastic: Plastic[], chunkSteps: number, fused?: FusedStates): Rec[] {
   const { plan } = ctx;
@@ -86,14 +86,15 @@ export function spikingRecorders(ctx: SpikingContext, records: ValidRecorders, b
   });
   const rates = records.rates.map((r, k): Rec => {
     const pop = plan.pops[r.pop];
-    const counts = ctx.buf(`recorder "${r.name}":counts`, chunkSteps * B * 4);
-    const label = `record-rate "${r.name}"`;
     const i = infos.rates[k];
     const acc = new Float64Array(B);
+    // Fused: the kernel writes every step's count (no clear, no kernel of its own).
+    const at = fused ? { buffer: fused.rings, offset: fused.rates[k].ringBase * 4 } : { buffer: ctx.buf(`recorder "${r.name}":counts`, chunkSteps * B * 4), offset: 0 };
+    const label = `record-rate "${r.name}"`;
     return {
-      info: i, every: r.every, everyStep: true, slot: r.index, clear: counts, carry: acc,
-      kernel: spikingKernel(ctx, 'record-rate', label, recordRateWgsl(plan, pop, r.index), [counts], [1, 1, 1]),
-      region: (_, chunk) => ({ buffer: counts, offset: 0, bytes: chunk.count * B * 4 }),
+      info: i, every: r.every, everyStep: true, carry: acc,
+      ...(fused ? {} : { slot: r.index, clear: at.buffer, kernel: spikingKernel(ctx, 'record-rate', label, recordRateWgsl(plan, pop, r.index), [at.buffer], [1, 1, 1]) }),
+      region: (_, chunk) => ({ ...at, bytes: chunk.count * B * 4 }),
       deliver: async (chunk, data, _, out) => {
         const c = new Uint32Array(data);
         for (let s = 0; s < chunk.count; s++) {

@@ -31,8 +31,8 @@ import { clearFault, laneIn, type FaultWords } from './faults.ts';
 import { hostMemory } from '../util/host.ts';
 import { checkFootprint } from './footprint.ts';
 import { spikingFootprint } from './spiking-footprint.ts';
-import { chooseSpikingPath, fusedBlockers, type FusedMode, type SpikingPath } from '../plan/spiking-path.ts';
-import { fusedRuntimeBlockers, fusedSlot, fusedStates } from './spiking-fused.ts';
+import { chooseSpikingPath, type FusedMode, type SpikingPath } from '../plan/spiking-path.ts';
+import { fusedInvocations, fusedRuntimeBlockers, fusedSlot, fusedStates } from './spiking-fused.ts';
 
 
 /** Stored synapse arrays larger than maxBindingBytes are split into parts of whole rows. */
@@ -48,6 +48,11 @@ export interface SpikingOptions extends RuntimeOptions {
    * cover is a SpecError naming it) or 'off' (multi-dispatch).
    */
   fused?: FusedMode;
+  /**
+   * Invocations per workgroup of the fused kernel: a multiple of 32 up to the adapter's limit. Default
+   * 32 on CPU adapters, 256 on GPUs (engine/codegen/spiking-fused.ts: fusedWorkgroup).
+   */
+  fusedWorkgroup?: number;
 }
 
 export class SpikingSimulation implements Simulation {
@@ -106,7 +111,8 @@ export class SpikingSimulation implements Simulation {
         gpu, plan, cache, group0: cache.layout(SPIKING_GROUP0, 'spiking group0'), buf, check, bindingLimit,
         spikeWorkgroups: opts.spikeWorkgroups ?? (isSoftwareAdapter(gpu.info) ? 4 : 256), detectFaults: opts.detectFaults ?? true,
       };
-      const path = chooseSpikingPath(opts.fused, plan.pops.reduce((a, p) => a + p.size, 0), [...fusedBlockers(plan, records), ...fusedRuntimeBlockers(ctx, built)], isSoftwareAdapter(gpu.info));
+      const fusedWg = fusedInvocations(opts.fusedWorkgroup, ctx);
+      const path = chooseSpikingPath(opts.fused, plan.pops.reduce((a, p) => a + p.size, 0), fusedRuntimeBlockers(ctx, built), isSoftwareAdapter(gpu.info));
       // Spike counts (two per population), then the fault words (engine/codegen/spiking.ts: spikingFaultBase), one set per instance when fused.
       const faultWords = ctx.detectFaults ? faultWordCount(Math.max(...plan.pops.map((p) => p.model.stateNames.length))) : 0;
       const groups = path.kind === 'fused' ? plan.batch : 1;
@@ -126,7 +132,7 @@ export class SpikingSimulation implements Simulation {
       // The modulator table holds one row per step of a chunk (uploaded per chunk).
       const mods = buf('modulators', chunkSteps * plan.batch * Math.max(plan.modulators.length, 1) * 4);
       const states = path.kind === 'fused' ? fusedStates(ctx, records, chunkSteps) : undefined;
-      const { slots, plastic } = states ? { slots: [fusedSlot(ctx, built, spikeBits, bits.slots, states)], plastic: [] } : spikingSlots(ctx, built, spikeBits, bits.slots, mods);
+      const { slots, plastic } = states ? { slots: [fusedSlot(ctx, built, spikeBits, bits.slots, states, fusedWg)], plastic: [] } : spikingSlots(ctx, built, spikeBits, bits.slots, mods);
       const recorders = spikingRecorders(ctx, records, bits, spikeBits, plastic, chunkSteps, states);
       let sim: SpikingSimulation | undefined;
       const program: StepProgram<SpikingChunk> = {

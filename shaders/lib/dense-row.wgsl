@@ -1,12 +1,7 @@
 // One thread's share of a dense row: sum over its vec4 columns k = lane + TPR*m of W[row, 4k..4k+3] .
 // r_b[4k..4k+3], for every instance b. Shared by synapse-dense and synapse-dense-subgroup.
-// Needs group-1 `weights` (rows padded to PRE4 vec4s with zeros) and the constants PRE_N, PRE4,
-// PRE_BASE, PART_ROWS, TPR, ITERS, BATCH, PADDED. `row` is local to this part of W (rows ROW0 ..).
-
-fn pre_rate(b: u32, j: u32) -> f32 {
-  if (PADDED) { if (j >= PRE_N) { return 0.0; } }
-  return rate_in[PRE_BASE + b * PRE_N + j];
-}
+// Needs group-1 `weights` (rows padded to PRE4 vec4s with zeros), lib/pre-rate.wgsl and the constants
+// PRE4, PART_ROWS, TPR, ITERS, BATCH. `row` is local to this part of W (rows ROW0 ..).
 
 fn row_partial(row: u32, lane: u32) -> array<f32, BATCH> {
   var acc: array<f32, BATCH>;

@@ -7,15 +7,17 @@
 // checks for numerical faults, the stored state is tested for NaN and infinity (engine/codegen/faults.ts).
 // The population's parameters for instance b come as `prm` (its generated struct: the model's parameters,
 // derived parameters, then the refractory period in steps), loaded once per population and instance by
-// the kernels that step many neurons of one.
+// the kernels that step many neurons of one. The fused kernel may keep the state in private memory
+// across its steps (private-offset: the neuron's place there; engine/codegen/spiking-neuron.ts).
 //!splice params
-fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params-type*/) -> bool {
+fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params-type*//*!splice private-offset*/) -> bool {
   let local = b * P.n + i;
   let g = P.neuron_base + local;
   let slot = step % P.slots;
   //!splice load
   //!splice inputs
-  let refractory = refrac[g] > 0u;
+  let refrac_left = refrac[g];
+  let refractory = refrac_left > 0u;
   //!splice update
   var spiked = false;
   if (!refractory && /*!splice threshold*/) {
@@ -23,7 +25,7 @@ fn /*!splice name*/(P: PopInfo, b: u32, i: u32, step: u32, prm: /*!splice params
     refrac[g] = u32(prm.refractory_steps);
     spiked = true;
   } else if (refractory) {
-    refrac[g] = refrac[g] - 1u;
+    refrac[g] = refrac_left - 1u;
   }
   //!splice store
   //!splice fault-check

@@ -7,7 +7,7 @@ import { footprintOf, inspect } from '../../engine/run/inspect.ts';
 import { RateSimulation } from '../../engine/run/rate-simulation.ts';
 import { SpikingSimulation } from '../../engine/run/spiking-simulation.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
-import { plasticSpec, twoPopulationSpiking } from '../spiking-specs.ts';
+import { plasticSpec, proceduralSpiking } from '../spiking-specs.ts';
 
 /** Counts the dispatches and compute passes encoded on `device` from now on. */
 function countingEncoder(device: GPUDevice) {
@@ -76,8 +76,9 @@ describe('dispatches per step and per chunk', () => {
   });
 
   it('spiking, fused path: one dispatch per chunk, and inspect chooses the path as the run does', async () => {
-    const spec = twoPopulationSpiking(); // spikes and V every 5 steps: the fused kernel writes the V rows itself
+    const spec = proceduralSpiking(); // spikes and V every 5 steps: the fused kernel writes the V rows itself
     spec.inputs!.push({ name: 'train', target: 'E', type: 'spikes', times: [0.3, 1.2], neurons: [4, 9], weight: 500, port: 'exc' }); // and delivers spike trains
+    spec.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 }); // and procedural synapses, and counts rates
     const C = 10;
     for (const fused of ['auto', 'off'] as const) {
       const sim = await SpikingSimulation.create(structuredClone(spec), { chunkSteps: C, fused });
@@ -94,11 +95,9 @@ describe('dispatches per step and per chunk', () => {
       expect(r.notes).toContain(`path: ${sim.path.kind} (${sim.path.reason})`);
       sim.destroy();
     }
-    // 'on' with a rate recorder: the run refuses it; the dry run counts the multi-dispatch path and says why.
-    const rated = twoPopulationSpiking();
-    rated.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 });
-    const r = await inspect(rated, { chunkSteps: C, calibrate: false, fused: 'on' });
-    expect(r.notes.find((n) => n.startsWith('path:'))).toMatch(/^path: multi-dispatch \(fused 'on' is refused: the fused path does not cover rate recorders\)$/);
+    // 'on' with plastic projections: the run refuses it; the dry run counts the multi-dispatch path and says why.
+    const r = await inspect(plasticSpec(), { chunkSteps: C, calibrate: false, fused: 'on' });
+    expect(r.notes.find((n) => n.startsWith('path:'))).toMatch(/^path: multi-dispatch \(fused 'on' is refused: the fused path does not cover plastic projections\)$/);
   });
 
   it('plastic projections that do not fit one binding together: one group each, the same results bit for bit', async () => {

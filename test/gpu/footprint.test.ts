@@ -64,7 +64,8 @@ describe('rate footprint = the buffers RateSimulation.create makes', () => {
   const cases: [string, NetworkSpec, { batch: number; maxBindingBytes?: number; chunkSteps?: number }][] = [
     ['two populations: gaussian, dense, CSR, fixed in-degree, array input, recorders', randomTwoPopulationSpec(3, 37, 11), { batch: 3, chunkSteps: 7 }],
     ['dense weights split into row blocks', randomTwoPopulationSpec(4, 40, 9), { batch: 2, maxBindingBytes: 1200, chunkSteps: 7 }],
-    ['batch 12: the tiled GEMM with split-K partial sums', randomTwoPopulationSpec(5, 64, 16), { batch: 12 }],
+    ['batch 12: the GEMM (instance tile 16) with split-K partial sums', randomTwoPopulationSpec(5, 64, 16), { batch: 12 }],
+    ['batch 20: the GEMM (instance tile 32) with split-K partial sums', randomTwoPopulationSpec(7, 300, 16), { batch: 20 }],
   ];
   const plastic = plasticTwoPopulationSpec(6, 20, 8);
   plastic.modulators = [{ name: 'da', type: 'schedule', time: { type: 'array', dt: 1, values: [0, 1, -0.5] } }, { name: 'h', type: 'host' }, { name: 'act', type: 'activity', population: 'I' }];
@@ -96,11 +97,14 @@ describe('spiking footprint = the buffers SpikingSimulation.create makes', () =>
   split.projections = split.projections!.slice(1, 3);
   // EI's weight per instance: the spike train into I's exc port follows its scale per instance.
   const perInstance: SpikingSpec = { ...structuredClone(exact), batch: { size: 2, params: { 'projections.IE.weight': [-351, -200], 'projections.EE.weightScale': [1, 2], 'projections.EI.weight': [80, 90] } } };
-  const cases: [string, SpikingSpec, { batch: number; chunkSteps?: number; maxBindingBytes?: number }, number][] = [
+  const cases: [string, SpikingSpec, { batch: number; chunkSteps?: number; maxBindingBytes?: number; fused?: 'off' }, number][] = [
     ['host-built, GPU-generated and explicit synapses, spike trains, state and rate recorders: exact', exact, { batch: 2, chunkSteps: 40 }, 0],
+    ['the same on the multi-dispatch path: exact', exact, { batch: 2, chunkSteps: 40, fused: 'off' }, 0],
     ['static weights per instance (scales and weight slots in the input table): exact', perInstance, { batch: 2, chunkSteps: 40 }, 0],
     ['fixed-probability and drawn delays: expected sizes within 10 %', twoPopulationSpiking(), { batch: 1 }, 0.1],
+    ['the fused path with a batch of 2: fault words per instance', twoPopulationSpiking(), { batch: 2 }, 0.1],
     ['procedural projections', proceduralSpiking(), { batch: 2 }, 0.1],
+    ['procedural projections on the multi-dispatch path', proceduralSpiking(), { batch: 2, fused: 'off' }, 0.1],
     ['procedural projections, a connectivity seed and a weight per instance', { ...proceduralSpiking(), batch: { size: 2, params: { 'projections.EE.seed': [1, 2], 'projections.EI.weight': [80, 90] } } }, { batch: 2 }, 0.1],
     ['plastic projections (STDP, three-factor), weight and modulator recorders', plasticSpec({ threeFactor: true, batch: 2 }), { batch: 2, chunkSteps: 50 }, 0.1],
     ['a gain modulator per instance (the port\'s scale per instance)', { ...plasticSpec(), batch: { size: 2, params: { 'modulators.gate.amplitude': [1, 3] } } }, { batch: 2 }, 0.1],

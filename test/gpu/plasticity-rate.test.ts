@@ -179,13 +179,13 @@ describe('rate plasticity: GPU vs CPU twin', () => {
     expectAgreement(r);
   });
 
-  it('gain modulation in the tiled GEMM (batch 9), 40 steps', async () => {
+  it('gain modulation in the GEMM (batch 9), 40 steps', async () => {
     const spec = withPlasticity(plasticTwoPopulationSpec(6, 24, 12), 0, { rule: 'oja', eta: 0.01 });
     spec.modulators = [{ name: 'arousal', type: 'activity', population: 'E', scale: 2, offset: 0.5 }];
     spec.projections![1].gainModulator = 'arousal';
     spec.batch = { size: 9, params: { 'projections.EE.eta': Array.from({ length: 9 }, (_, b) => 0.005 * b) } };
     const sim = await RateSimulation.create(spec, {});
-    expect(sim.kernelNames.map((k) => k.name)).toContain('synapse-dense-tiled');
+    expect(sim.kernelNames.map((k) => k.name)).toContain('synapse-dense-gemm');
     sim.destroy();
     const r = await runBoth(spec, [{ steps: 40 }]);
     expect(maxRelDiff(r.state, r.ref.state)).toBeLessThan(TOLERANCE.state_rel);

@@ -15,6 +15,9 @@ import { PhiloxStream } from '../../engine/util/philox.ts';
 import { maxRelDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';
 import { rateFusedRuntimeBlockers } from '../../engine/run/rate-fused.ts';
+import { RATE_FUSED_MAX_UNITS } from '../../engine/plan/rate-path.ts';
+import { isSoftwareAdapter } from '../../engine/gpu/device.ts';
+import { inspect } from '../../engine/run/inspect.ts';
 import { randomTwoPopulationSpec } from '../specs.ts';
 
 interface Run { state: Float32Array; rate: Float32Array; path: string; kernels: string[]; perStep: number; perChunk: number }
@@ -106,11 +109,36 @@ describe('fused rate path: the multi-dispatch path and the CPU twin within float
     await expect(RateSimulation.create(onePopulation(8, 'tanh', 1), { fused: 'sometimes' as never })).rejects.toThrow(/fused: expected 'auto', 'on' or 'off'/);
     // A projection split into row blocks (a 2 kB binding limit: 70 rows of 18 vec4s, 6 rows per block: 12 blocks).
     await expect(RateSimulation.create(onePopulation(70, 'tanh', 1), { fused: 'on', maxBindingBytes: 2000 })).rejects.toThrow(/projection "EE" in 12 row blocks/);
-    // 'auto' keeps the multi-dispatch path where nothing blocks the fused one (no size measured to win on either adapter class).
-    const auto = await RateSimulation.create(onePopulation(16, 'tanh', 1), {});
-    expect(auto.path.kind).toBe('multi-dispatch');
-    expect(auto.path.reason).toMatch(/^auto: 16 units per instance > 0/);
-    auto.destroy();
+  });
+
+  it("'auto' runs fused up to the measured size on a CPU adapter, for one instance; never on a GPU (unmeasured)", async () => {
+    const path = async (n: number, batch: number) => {
+      const sim = await RateSimulation.create(onePopulation(n, 'tanh', batch), {});
+      sim.destroy();
+      return { ...sim.path, software: isSoftwareAdapter(sim.gpu.info) };
+    };
+    const small = await path(RATE_FUSED_MAX_UNITS.software, 1);
+    if (small.software) {
+      expect(small).toMatchObject({ kind: 'fused', reason: `auto: ${RATE_FUSED_MAX_UNITS.software} units per instance <= ${RATE_FUSED_MAX_UNITS.software} (CPU adapter, measured limit)` });
+      expect(await path(RATE_FUSED_MAX_UNITS.software + 1, 1)).toMatchObject({ kind: 'multi-dispatch', reason: expect.stringMatching(/^auto: 65 units per instance > 64/) });
+      expect(await path(16, 2)).toMatchObject({ kind: 'multi-dispatch', reason: 'auto: batch 2 > 1 (CPU adapter, measured limit)' });
+    } else {
+      expect(small).toMatchObject({ kind: 'multi-dispatch', reason: expect.stringMatching(/^auto: 64 units per instance > 0 \(GPU/) });
+    }
+  });
+
+  it('the dry run (lamina inspect) counts the path the run takes', async () => {
+    const spec = onePopulation(40, 'tanh', 1);
+    for (const fused of ['auto', 'off'] as const) {
+      const sim = await RateSimulation.create(spec, { chunkSteps: 16, fused });
+      const d = sim.dispatches;
+      const r = await inspect(spec, { chunkSteps: 16, calibrate: false, fused });
+      expect(r.notes).toContain(`path: ${sim.path.kind} (${sim.path.reason})`);
+      expect([r.dispatchesPerStep, r.dispatchesPerChunk]).toEqual([d.perStep, d.perChunk]);
+      expect(r.dispatches.map((x) => x.label)).toEqual(sim.kernelNames.map((k) => k.label));
+      if (sim.path.kind === 'fused') expect(r.dispatchesPerChunk).toBe(1);
+      sim.destroy();
+    }
   });
 
   it('rates larger than workgroup memory block the fused path', () => {

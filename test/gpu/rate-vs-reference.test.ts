@@ -2,7 +2,7 @@
  * Every rate kernel against its CPU float32 twin on seeded random networks: two populations with
  * different parameters (per-unit tau, tanh vs relu, noise, bias), dense, CSR, Gaussian and fixed-in-degree
  * projections, pulse, array and constant inputs, all recorder kinds; batch 1 and 5 (matrix-vector
- * kernel) and 70 (tiled GEMM with split-K).
+ * kernel) and 70 (register-tiled GEMM with split-K; the tiled GEMM on request).
  */
 import { describe, expect, it } from 'vitest';
 import { RateSimulation } from '../../engine/run/rate-simulation.ts';
@@ -36,7 +36,7 @@ describe('rate network: GPU vs CPU reference', () => {
     it(`batch ${batch}, populations of ${nE} and ${nI} units, ${steps} steps`, async () => {
       const spec = randomTwoPopulationSpec(batch + nE, nE, nI);
       const r = await compare(spec, batch, steps);
-      if (batch > 8) expect(r.kernels).toContain('synapse-dense-tiled');
+      if (batch > 8) expect(r.kernels).toContain('synapse-dense-gemm');
       else expect(r.kernels.some((k) => k.startsWith('synapse-dense'))).toBe(true);
       expect(r.kernels).toContain('synapse-csr');
       expect(maxRelDiff(r.state, r.ref.state)).toBeLessThan(TOLERANCE.state_rel);
@@ -64,7 +64,7 @@ describe('rate network: GPU vs CPU reference', () => {
   }
 
   it('tiled GEMM, batch 70 with split-K and batch 9 without, tiles of 16 and 32 columns', async () => {
-    for (const [batch, tuning] of [[70, { gemmMaxSplit: 3 }], [9, { gemmMaxSplit: 1 }], [70, { gemmMaxSplit: 3, gemmTileK: 32 }], [9, { gemmMaxSplit: 1, gemmTileK: 32 }]] as const) {
+    for (const [batch, tuning] of [[70, { gemmMaxSplit: 3, gemmKernel: 'tiled' }], [9, { gemmMaxSplit: 1, gemmKernel: 'tiled' }], [70, { gemmMaxSplit: 3, gemmTileK: 32, gemmKernel: 'tiled' }], [9, { gemmMaxSplit: 1, gemmTileK: 32, gemmKernel: 'tiled' }]] as const) {
       const r = await compare(randomTwoPopulationSpec(23, 290, 45), batch, 5, 3, undefined, tuning);
       expect(r.kernels).toContain('synapse-dense-tiled');
       expect(r.kernels.includes('synapse-reduce')).toBe(batch === 70);

@@ -109,6 +109,11 @@ describe('inspect() reports the plan', () => {
     expect(r.time!.basis).toMatch(/^measured here: spiking networks of 100-unit \([\d.]+ us per step, 2\.00 dispatches\) and \d+-unit .* us a dispatch and [\d.]+ ns an operation/);
   });
 
+  it('rate at batch 16: the GEMM is priced by a network at that batch (its kernel shape), not at 64', async () => {
+    const r = await inspect(randomTwoPopulationSpec(2, 64, 32), { steps: 10, batch: 16 });
+    expect(r.time!.basis).toMatch(/-unit at batch 16 \([\d.]+ us per step\) [\d.]+ ns a GEMM multiply-add/);
+  });
+
   it('an oversize spec is reported with what would be refused, not thrown', async () => {
     const r = await inspect(rate200k, { calibrate: false });
     expect(r.synapses).toBe(4e10);

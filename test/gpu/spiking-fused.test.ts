@@ -12,8 +12,9 @@ import { MemorySink } from '../../engine/record/recorders.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { SpecError } from '../../engine/errors.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
-import { twoPopulationSpiking } from '../spiking-specs.ts';
+import { plasticSpec, proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
+import { privateLayout } from '../../engine/codegen/spiking-fused.ts';
 
 /** A run's spikes, final state, and rows of every row recorder (state, rate, ...) by name. */
 interface Run { spikes: string[]; state: Float32Array; refrac: Uint32Array; path: string; labels: string[]; rows: MemorySink['data'] }
@@ -88,6 +89,23 @@ describe('fused spiking path: bit for bit with the multi-dispatch path and the C
     await expectSame(spec, 120);
   });
 
+  it('Poisson inputs with one rate swept per instance (one table load per instance) and one rate per neuron, a batch of 2', async () => {
+    const spec: SpikingSpec = {
+      dt: 0.1, seed: 6,
+      populations: [{ name: 'P', size: 150, model: 'lif_psc_exp', init: { V: { uniform: [-65, -50] } } }],
+      inputs: [
+        { name: 'bg', target: 'P', type: 'poisson', rate: 15000, weight: 87.8, port: 'exc' },
+        { name: 'each', target: 'P', type: 'poisson', rate: Array.from({ length: 150 }, (_, i) => 100 * i), weight: -40, port: 'inh' },
+      ],
+      record: [{ name: 'sP', population: 'P', what: 'spikes' }],
+      batch: { size: 2, params: { 'inputs.bg.rate': [15000, 9000] }, seeds: [6, 6] },
+    };
+    const r = await expectSame(spec, 120);
+    // The swept rate changes instance 1's run.
+    const [a, b] = [0, 1].map((k) => r.spikes.filter((s) => s.split(':')[2] === `${k}`).map((s) => s.split(':').filter((_, j) => j !== 2).join(':')));
+    expect(a).not.toEqual(b);
+  });
+
   it('E/I with stored synapses of every kind, delays of 1 to 25 steps, Poisson and DC (lif_coba and adlif_psc_exp)', async () => {
     const a = await expectSame(spikesOnly('lif_coba'), 200);
     expect(a.spikes.some((s) => s.startsWith('sE:')) && a.spikes.some((s) => s.startsWith('sI:'))).toBe(true);
@@ -159,6 +177,33 @@ describe('fused spiking path: state recorders', () => {
   });
 });
 
+describe('fused spiking path: rate recorders and modulators', () => {
+  it('population rates over bins across chunk boundaries, a batch of 3, beside state recorders: the same rows as record-rate and the twin', async () => {
+    const spec = twoPopulationSpiking('lif_coba'); // with V of E units 0, 5, 119 every 5 steps
+    spec.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 }, { name: 'rI', population: 'I', what: 'rate', every: 1 });
+    spec.batch = { size: 3, params: { 'populations.E.tau_m': [20, 15, 25] }, seeds: [3, 4, 5] };
+    // Chunks of 37 steps: bins of 10 steps span chunk boundaries.
+    const r = await expectSame(spec, 150);
+    expect([r.rows.get('rE')!.rows, r.rows.get('rI')!.rows]).toEqual([15, 150]);
+    const rates = r.rows.get('rE')!.values;
+    expect(rates.some((x) => x > 0)).toBe(true);
+    // Instances differ (each its own counts, not one instance's copied to all).
+    expect(new Set([0, 1, 2].map((b) => rates.filter((_, k) => k % 3 === b).join())).size).toBe(3);
+  });
+
+  it('modulators and modulator recorders without plastic projections (host values): fused, the same rows', async () => {
+    const spec = spikesOnly('lif_psc_exp');
+    spec.modulators = [
+      { name: 'gate', type: 'schedule', time: { type: 'pulse', start: 5, duration: 12 }, baseline: 0.25, amplitude: 1.5 },
+      { name: 'da', type: 'host', init: 0.5 },
+    ];
+    spec.record!.push({ name: 'mgate', modulator: 'gate', what: 'modulator', every: 10 }, { name: 'mda', modulator: 'da', what: 'modulator', every: 25 });
+    spec.batch = { size: 2, params: { 'modulators.gate.amplitude': [1.5, 3] }, seeds: [3, 4] };
+    const r = await expectSame(spec, 150);
+    expect([r.rows.get('mgate')!.rows, r.rows.get('mda')!.rows]).toEqual([15, 6]);
+  });
+});
+
 describe('fused spiking path: spike-train inputs', () => {
   it('given spike times delivered at their step (at chunk boundaries, several per step and neuron), a batch of 3', async () => {
     const spec = spikesOnly('lif_psc_exp');
@@ -176,6 +221,25 @@ describe('fused spiking path: spike-train inputs', () => {
     const a = await gpuRun(spec, 150, { chunkSteps: 37, fused: 'on' });
     const b = await gpuRun(without, 150, { chunkSteps: 37, fused: 'on' });
     expect(a.spikes).not.toEqual(b.spikes);
+  });
+});
+
+describe('fused spiking path: procedural connectivity', () => {
+  it('procedural projections (drawn weights and delays, signs) beside stored ones, regenerated at each spike', async () => {
+    const spec = proceduralSpiking();
+    spec.record = spec.record!.filter((r) => r.what === 'spikes');
+    const r = await expectSame(spec, 150);
+    expect(r.spikes.some((s) => s.startsWith('sE:')) && r.spikes.some((s) => s.startsWith('sI:'))).toBe(true);
+  });
+
+  it('a batch of 3 with a connectivity seed and a weight per instance: each instance its own synapses', async () => {
+    const spec = proceduralSpiking();
+    spec.record = spec.record!.filter((r) => r.what === 'spikes');
+    spec.batch = { size: 3, params: { 'projections.EE.seed': [11, 12, 13], 'projections.IE.seed': [7, 7, 8], 'projections.EI.weight': [87.8, 40, 130] }, seeds: [3, 3, 3] };
+    const r = await expectSame(spec, 150);
+    // Same seeds of the inputs and the state: the instances differ by their synapses alone.
+    const of = (b: number) => r.spikes.filter((s) => s.split(':')[2] === String(b)).map((s) => s.replace(/:\d+:(\d+)$/, ':$1')).join();
+    expect(new Set([of(0), of(1), of(2)]).size).toBe(3);
   });
 });
 
@@ -213,14 +277,46 @@ describe('fused spiking path: saved state', () => {
   });
 });
 
+describe('fused spiking path: workgroup size', () => {
+  it('32 invocations on this CPU adapter by default; 64 and 256 (the GPUs\' default) give the same run bit for bit; other sizes are a SpecError', async () => {
+    const r = await expectSame(spikesOnly(), 120, { batch: 2 });
+    expect(r.labels[0]).toMatch(/; 2 workgroups of 32, state in private memory\)$/);
+    for (const wg of [64, 256]) {
+      const w = await gpuRun(spikesOnly(), 120, { chunkSteps: 37, batch: 2, fused: 'on', fusedWorkgroup: wg });
+      expect(w.labels[0]).toMatch(new RegExp(`; 2 workgroups of ${wg}, state in private memory\\)$`));
+      expect(w.spikes).toEqual(r.spikes);
+      expect(Buffer.from(w.state.buffer).equals(Buffer.from(r.state.buffer))).toBe(true);
+    }
+    for (const bad of [16, 48, 1.5, 1 << 20]) {
+      await expect(SpikingSimulation.create(spikesOnly(), { fusedWorkgroup: bad })).rejects.toThrow(/^fusedWorkgroup: expected a multiple of 32 from 32 to \d+/);
+    }
+  });
+});
+
+describe('fused spiking path: state in private memory', () => {
+  // Bit for bit in both places: the tests above run spike-recorder-only networks with the state in
+  // private memory (across chunk boundaries too) and the state-recorder networks with it in `state`.
+  it('on this CPU adapter the state stays in private memory during a chunk, unless a state recorder reads it or it does not fit', async () => {
+    const sim = await SpikingSimulation.create(spikesOnly(), { fused: 'on' });
+    expect(sim.kernelLabels[0]).toMatch(/; 1 workgroup of 32, state in private memory\)$/);
+    sim.destroy();
+    const recorded = spikesOnly();
+    recorded.record!.push({ name: 'V', population: 'E', what: 'V', units: [0], every: 1 });
+    const other = await SpikingSimulation.create(recorded, { fused: 'on' });
+    expect(other.kernelLabels[0]).toMatch(/; 1 workgroup of 32\)$/);
+    other.destroy();
+    const words = (n: number) => privateLayout(compileSpiking({ ...spikesOnly(), populations: [{ name: 'E', size: n, model: 'lif_coba' }], projections: [], inputs: [], record: [] }).plan, 32, true)?.words;
+    expect([words(157), words(32 * 170), words(32 * 171)]).toEqual([15, 510, undefined]);
+  });
+});
+
 describe('fused spiking path: which path runs', () => {
   it("'on' with a feature the fused kernel does not cover is a SpecError naming it; 'auto' falls back and says why", async () => {
-    const spec = twoPopulationSpiking();
-    spec.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 });
+    const spec = plasticSpec();
     await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(SpecError);
-    await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(/fused.*rate recorders/);
+    await expect(SpikingSimulation.create(spec, { fused: 'on' })).rejects.toThrow(/fused.*plastic projections/);
     const sim = await SpikingSimulation.create(spec, { fused: 'auto' });
-    expect(sim.path).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover rate recorders' });
+    expect(sim.path).toEqual({ kind: 'multi-dispatch', reason: 'the fused path does not cover plastic projections' });
     expect(sim.kernelLabels.length).toBeGreaterThan(1);
     sim.destroy();
     await expect(SpikingSimulation.create(spikesOnly(), { fused: 'yes' as never })).rejects.toThrow(/fused: expected 'auto', 'on' or 'off'/);
@@ -228,5 +324,15 @@ describe('fused spiking path: which path runs', () => {
     const auto = await SpikingSimulation.create(spikesOnly());
     expect(auto.path).toEqual({ kind: 'fused', reason: 'auto: 157 neurons per instance <= 32000 (CPU adapter, measured limit)' });
     auto.destroy();
+  });
+
+  it("'auto' runs procedural projections, rate recorders and modulators fused (once multi-dispatch)", async () => {
+    const spec = proceduralSpiking();
+    spec.record!.push({ name: 'rE', population: 'E', what: 'rate', every: 10 }, { name: 'mgate', modulator: 'gate', what: 'modulator', every: 10 });
+    spec.modulators = [{ name: 'gate', type: 'schedule', time: { type: 'constant' }, baseline: 1 }];
+    const sim = await SpikingSimulation.create(spec, { batch: 2 });
+    expect(sim.path).toEqual({ kind: 'fused', reason: 'auto: 157 neurons per instance <= 32000 (CPU adapter, measured limit)' });
+    expect(sim.kernelLabels).toEqual(['spiking-fused ("E", "I"; 2 workgroups of 32)']);
+    sim.destroy();
   });
 });

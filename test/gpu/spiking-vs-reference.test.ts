@@ -12,14 +12,15 @@ import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { createHash } from 'node:crypto';
 import { generateSynapses } from '../../engine/reference/synapse-build.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
+import type { FusedMode } from '../../engine/plan/spiking-path.ts';
 import { proceduralSpiking, twoPopulationSpiking } from '../spiking-specs.ts';
 import { withoutValidationErrors } from '../gpu-helpers.ts';
 
 type SpikeKey = string;
 
-async function gpuRun(spec: SpikingSpec, batch: number, steps: number, chunkSteps = 37) {
+async function gpuRun(spec: SpikingSpec, batch: number, steps: number, chunkSteps = 37, fused?: FusedMode) {
   return withoutValidationErrors(async () => {
-    const sim = await SpikingSimulation.create(spec, { batch, chunkSteps });
+    const sim = await SpikingSimulation.create(spec, { batch, chunkSteps, fused });
     const spikes: SpikeKey[] = [];
     const sink = new MemorySink();
     await sim.run(steps, {
@@ -167,16 +168,17 @@ describe('spiking determinism', () => {
   // Digests of the spike trains (sorted "recorder:step:instance:neuron", batch 2, 200 steps), computed on
   // lavapipe (since every instance's draws are keyed by its own seed, issue 10); the same on every device, since every device must equal the CPU twin. A change
   // here means the simulated network or its random numbers changed (bench/device-check.ts prints them).
-  const golden: [string, () => SpikingSpec, string][] = [
+  const golden: [string, () => SpikingSpec, string, FusedMode?][] = [
     ['lif_psc_exp', () => twoPopulationSpiking(), GOLDEN.spikes.lif_psc_exp],
     ['coba (spec-defined)', () => twoPopulationSpiking('coba'), GOLDEN.spikes.coba],
     ['procedural', () => proceduralSpiking(), GOLDEN.spikes.procedural],
+    ['procedural (multi-dispatch)', () => proceduralSpiking(), GOLDEN.spikes.procedural, 'off'],
   ];
-  for (const [name, spec, digest] of golden) {
+  for (const [name, spec, digest, fused] of golden) {
     it(`golden spike-train digest: ${name}`, async () => {
-      const g = await gpuRun(spec(), 2, 200, 50);
-      // They record V, which the fused path covers (the default on this CPU adapter); procedural projections it does not.
-      expect(g.sim.path.kind).toBe(name === 'procedural' ? 'multi-dispatch' : 'fused');
+      const g = await gpuRun(spec(), 2, 200, 50, fused);
+      // They record V and may have procedural projections, which the fused path covers (the default on this CPU adapter).
+      expect(g.sim.path.kind).toBe(fused === 'off' ? 'multi-dispatch' : 'fused');
       expect(createHash('sha256').update([...g.spikes].sort().join(',')).digest('hex').slice(0, 16)).toBe(digest);
     });
   }

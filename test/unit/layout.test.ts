@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ResourceType, WgslReflect } from 'wgsl_reflect';
+import { denseRowsBlock } from '../../engine/codegen/dense-rows.ts';
 import { assemble, modulatorsCode, unitConstants, type AssembledKernel, type Constants } from '../../engine/codegen/rate.ts';
 import { ratePlasticityWgsl } from '../../engine/codegen/rate-plasticity.ts';
 import { GROUP0, GROUP1, type KernelName, type BindingKind } from '../../engine/gpu/layouts.ts';
@@ -32,7 +33,9 @@ describe('kernel bindings match the declared layouts', () => {
     ['rate-update', { ...unitConstants(plan, pop), HAS_SYN: true }, true],
     ['synapse-dense', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
     ['synapse-dense-subgroup', { ...common, WG: 256, TPR: 32, ROWS: 8, ITERS: 1 }, true],
+    ['synapse-dense-rows', { ...common, WG: 32, RPI: 4, STAGE: true, STAGE_LEN: 8 }, true],
     ['synapse-dense-tiled', { ...common, K_SLICE: 16, SPLIT: 2, TILE_K: 16 }, true],
+    ['synapse-dense-gemm', { ...common, K_SLICE: 16, SPLIT: 2, TX: 16, TY: 8, RT: 8, IT: 8, TK: 8 }, true],
     ['synapse-reduce', { ...common, K_SLICE: 16, SPLIT: 2, TILE_K: 16 }, true],
     ['synapse-csr', common, true],
     ['record-gather', { UNIT_N: 16, UNIT_BASE: 0, BATCH: 2, M: 3, REC: 0, RECORD_STATE: false }, false],
@@ -41,7 +44,8 @@ describe('kernel bindings match the declared layouts', () => {
   for (const [name, consts, lib] of kernels) {
     it(name, () => {
       // With the numerical fault check (engine/codegen/faults.ts): it adds code, never a binding.
-      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn', faults: true } : undefined);
+      const code = assemble(name, consts, lib ? { pop, epilogue: name === 'rate-update' ? undefined : 'finish-after-syn', faults: true } : undefined,
+        name === 'synapse-dense-rows' ? denseRowsBlock(4, 2) : undefined);
       const reflect = new WgslReflect(code);
       let checked = 0;
       const groups = reflect.getBindGroups();
@@ -103,6 +107,7 @@ describe('plasticity and modulator kernel bindings match the declared layouts', 
 
 describe('spiking kernel bindings match the declared layouts', () => {
   const { plan } = compileSpiking(twoPopulationSpiking(), { batch: 2 });
+  const procedural = compileSpiking(proceduralSpiking(), { batch: 2 }).plan;
   // A three-factor projection with a gain: every plastic kernel's code paths.
   const plasticSpec = twoPopulationSpiking();
   plasticSpec.modulators = [{ name: 'da', type: 'schedule', time: { type: 'constant' } }];
@@ -117,6 +122,8 @@ describe('spiking kernel bindings match the declared layouts', () => {
     ['synapse-spike', synapseSpikeWgsl(plan, [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], 0, 157)],
     ['spiking-fused', spikingFusedWgsl(plan, [{ pop: 1, rec: 0, bitsBase: 0 }], [{ pop: plan.pops[0], rowBase: 0 }, { pop: plan.pops[1], rowBase: plan.pops[0].size }], true)],
     ['spiking-fused', spikingFusedWgsl(plan, [], [])],
+    // Procedural projections (their words in `tables`) and a state and a rate recorder (in rec_rings).
+    ['spiking-fused', spikingFusedWgsl(procedural, [], [], false, [{ pop: procedural.pops[0], variable: 0, units: 3, every: 5, unitsBase: 0, ringBase: 0 }], [], { rows: 3, info: 400 }, [{ pop: 1, ringBase: 100 }])],
     ['record-gather', recordStateWgsl(plan, plan.pops[0], 0, 3, 2)],
     ['record-rate', recordRateWgsl(plan, plan.pops[0], 3)],
     ['synapse-procedural', synapseProceduralWgsl(plan, compileSpiking(proceduralSpiking()).plan.procedural)],

@@ -10,6 +10,7 @@ import { SpecError } from '../../engine/errors.ts';
 import { compileSpiking } from '../../engine/plan/compile-spiking.ts';
 import { MAX_POISSON_MEAN } from '../../engine/plan/spiking-inputs.ts';
 import { poissonCount } from '../../engine/reference/spiking.ts';
+import { neuronStepWgsl } from '../../engine/codegen/spiking-neuron.ts';
 import type { SpikingSpec } from '../../engine/spec/spiking.ts';
 
 function spec(rate: number, size: number, dt = 1): SpikingSpec {
@@ -59,5 +60,26 @@ describe('Poisson counts at any rate', () => {
     expect(error).toBeInstanceOf(SpecError);
     expect([(error as SpecError).field, (error as Error).message]).toEqual(['inputs[0].rate', expect.stringMatching(/mean of 11000 events per step: at most 10000/)]);
     expect(() => compileSpiking(spec(1e8, 2, 0.1))).not.toThrow();
+  });
+});
+
+describe('Poisson table reads in the generated neuron step', () => {
+  // A rate given once (also when swept per instance) reads the instance's first neuron's table entries,
+  // a load that all invocations of an instance share; a rate per neuron reads each neuron's own.
+  /** The poisson_count call of the generated step function, with the table's base as T. */
+  const call = (s: SpikingSpec) => {
+    const { plan } = compileSpiking(s);
+    const base = plan.pops[0].poisson[0].tableBase;
+    const code = neuronStepWgsl(plan, plan.pops, 'neuron_m0', false);
+    return code.slice(code.indexOf('poisson_count(')).split(', 0u, i, b')[0].replaceAll(`inputs[${base}u`, 'inputs[T').replaceAll(`inputs[${base + 150 * plan.batch}u`, 'inputs[T+BN');
+  };
+  it('one rate, also swept per instance: at `b * size`; rates per neuron: at `local`', () => {
+    expect(call(spec(15000, 150, 0.1))).toBe('poisson_count(inputs[T + b * 150u], u32(inputs[T+BN + b * 150u])');
+    const swept = spec(15000, 150, 0.1);
+    swept.batch = { size: 2, params: { 'inputs.bg.rate': [15000, 9000] } };
+    expect(call(swept)).toBe('poisson_count(inputs[T + b * 150u], u32(inputs[T+BN + b * 150u])');
+    const perNeuron = spec(15000, 150, 0.1);
+    perNeuron.inputs = [{ name: 'bg', target: 'P', type: 'poisson', rate: Array.from({ length: 150 }, (_, i) => 10000 + 50 * i), weight: 1, port: 'exc' }];
+    expect(call(perNeuron)).toBe('poisson_count(inputs[T + local], u32(inputs[T+BN + local])');
   });
 });
