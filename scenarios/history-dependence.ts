@@ -9,8 +9,8 @@
  * raised cosines over 5 tau_w) is fitted on the even trials and scored on the odd ones against the
  * training trials' smoothed PSTH, in bits per spike; its history filter shows the refractory dip. The
  * adaptation time constant is the maximum-likelihood time constant of a slow exponential history term
- * (engine/analysis/history-tau.ts: the same GLM with the short lags, 5 tau_m, free on raised cosines and
- * exp(-l / tau) for the rest, tau by golden-section search on the profile likelihood). Fitting tau to
+ * (engine/analysis/history-tau.ts: the same GLM with the short lags, up to about 6 tau_m, free on 6 raised
+ * cosines, and one term exp(-l / tau) over all lags, tau by golden-section search on the profile likelihood). Fitting tau to
  * the raised-cosine filter instead (slope of log(-h), or two exponentials by least squares) is biased by
  * the basis and by the deep, barely identified dip after a spike (README, history-dependence).
  * Checks: the GLM beats the PSTH on held-out trials (median bits per spike > 0); the filter's gain at
@@ -39,6 +39,8 @@ export const HISTORY_DEFAULTS = {
   noiseRateHz: 5000, noiseWeightPa: 30,
   /** GLM: bin, history span and basis, ridge; PSTH covariate smoothing. */
   binMs: 1, basis: 12, stimulusMs: 20, ridge: 1e-3, smoothMs: 5,
+  /** Free short-lag part of the history filter beside the slow exponential: raised cosines, last peak (ms). */
+  shortBasis: 6, shortPeakMs: 25,
   /** Membrane time constant of the model (adlif_psc_exp's default, ms): the fit starts at 5 tau_m. */
   tauMMs: 10,
 };
@@ -132,7 +134,7 @@ export function analyzeHistory(spikes: Int32Array, p: HistoryParams, steps: numb
   // The adaptation: the maximum-likelihood time constant of a slow exponential history term, the short
   // lags (the reset's recovery, 5 tau_m) left free (engine/analysis/history-tau.ts).
   const slow = fitHistoryTau(model.flatMap((m) => asTrials(m.train, m.drive)), {
-    short: { n: 6, firstPeak: 1, lastPeak: (2.5 * p.tauMMs) / p.binMs, stretch: 2 }, stimulus, ridge: p.ridge,
+    short: { n: p.shortBasis, firstPeak: 1, lastPeak: p.shortPeakMs / p.binMs, stretch: 2 }, stimulus, ridge: p.ridge,
     minTau: tauSearchMs(p)[0] / p.binMs, maxTau: tauSearchMs(p)[1] / p.binMs, relTolerance: 0.01,
   });
   const tauFitMs = slow.tau * p.binMs;
