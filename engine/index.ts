@@ -95,4 +95,6 @@ export { jpca } from './analysis/jpca.ts';
 export type { Jpca, JpcaOptions, RotationPlane } from './analysis/jpca.ts';
 export { bitsPerSpike, fitGlm, poissonLogLikelihood, predictGlm, psthBaseline, raisedCosineBasis } from './analysis/glm.ts';
 export type { Basis, BasisSpec, GlmFit, GlmOptions, GlmTrial } from './analysis/glm.ts';
+export { fitTwoExponentials, type TwoExponentialOptions, type TwoExponentials } from './analysis/exponentials.ts';
+export { exponentialTrace, fitHistoryTau, type HistoryTau, type HistoryTauOptions } from './analysis/history-tau.ts';
 export { symmetricEigen } from './analysis/linalg.ts';

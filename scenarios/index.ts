@@ -9,6 +9,7 @@ import { beliefState } from './belief-state.ts';
 import { laminarPredictiveCoding } from './laminar-predictive-coding.ts';
 import { rotationalDynamics } from './rotational-dynamics.ts';
 import { corticalGating } from './cortical-gating.ts';
+import { historyDependence } from './history-dependence.ts';
 
 export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScenario> = {
   [ringAttractor.name]: ringAttractor,
@@ -21,4 +22,5 @@ export const SCENARIOS: Record<string, Scenario | SpikingScenario | ProtocolScen
   [laminarPredictiveCoding.name]: laminarPredictiveCoding,
   [rotationalDynamics.name]: rotationalDynamics,
   [corticalGating.name]: corticalGating,
+  [historyDependence.name]: historyDependence,
 };
