@@ -35,6 +35,7 @@
  * lifetimes follow against its retention (lifetime = -dt / ln retention); output gate: the readout is
  * below a twentieth of its report-window peak before the window.
  */
+import { linearFit } from '../engine/analysis/stats.ts';
 import type { MemorySink } from '../engine/record/recorders.ts';
 import type { InputSpec, NetworkSpec } from '../engine/spec/rate.ts';
 import { SpecError } from '../engine/errors.ts';
@@ -195,10 +196,7 @@ export function lstmTrial(p: GatingParams, t: GatingTrial, forgetBias: number): 
 function decayLifetime(values: number[], times: number[], fromMs: number, toMs: number): number {
   const xs: number[] = [], ys: number[] = [];
   values.forEach((v, k) => { if (times[k] >= fromMs && times[k] <= toMs && v > 0) { xs.push(times[k]); ys.push(Math.log(v)); } });
-  const n = xs.length, mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let k = 0; k < n; k++) { sxy += (xs[k] - mx) * (ys[k] - my); sxx += (xs[k] - mx) ** 2; }
-  return -sxx / sxy;
+  return -1 / linearFit(xs, ys).slope;
 }
 
 export interface GatingResult {

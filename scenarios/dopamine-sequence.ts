@@ -39,7 +39,7 @@ import { lineChart } from '../engine/plot/line.ts';
 import { scatterChart } from '../engine/plot/scatter.ts';
 import { topPrincipalComponent } from '../engine/analysis/pca.ts';
 import { binnedCounts } from '../engine/analysis/network-metrics.ts';
-import { asymmetryIndex, laggedCovariance, sequenceOrder, spearman } from '../engine/analysis/xcov.ts';
+import { asymmetryIndex, laggedCovariance, rowsOf, sequenceOrder, spearman } from '../engine/analysis/xcov.ts';
 import { SpecError } from '../engine/errors.ts';
 import { adapterReport } from '../engine/gpu/device.ts';
 import { SpikingSimulation } from '../engine/run/spiking-simulation.ts';
@@ -320,15 +320,11 @@ export function learnedOrder(spikes: { step: number; instance: number; neuron: n
     const M = units(trains[0]).length;
     const A = new Float64Array(M * M);
     for (const t of trains) {
-      const counts = binnedCounts(units(t), { from, to }, bin);
-      const T = counts[0].length, x = new Float64Array(T * M);
-      counts.forEach((c, u) => { for (let r = 0; r < T; r++) x[r * M + u] = c[r]; });
+      const { x, T } = rowsOf(binnedCounts(units(t), { from, to }, bin));
       const a = asymmetryIndex(laggedCovariance(x, T, M, { maxLag, normalize: true }));
       for (let k = 0; k < A.length; k++) A[k] += a[k] / trials;
     }
-    const position = new Float64Array(M);
-    sequenceOrder(A, M).order.forEach((u, k) => { position[u] = k; });
-    return position;
+    return sequenceOrder(A, M).position;
   };
   const groups = orderOf((t) => Array.from({ length: p.groups }, (_, g) => t.slice(g * p.groupSize, (g + 1) * p.groupSize).flat()));
   const cells = active.length >= 3 ? orderOf((t) => active.map((i) => t[i])) : new Float64Array(0);

@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bitsPerSpike, fitGlm, predictGlm, psthBaseline, type GlmTrial } from '../engine/analysis/glm.ts';
-import { smoothRate } from '../engine/analysis/psth.ts';
+import { quantile, smoothRate } from '../engine/analysis/psth.ts';
 import { fitHistoryTau } from '../engine/analysis/history-tau.ts';
 import { SpecError } from '../engine/errors.ts';
 import { readNpy } from '../engine/node/npy-files.ts';
@@ -126,8 +126,7 @@ export function analyzeHistory(spikes: Int32Array, p: HistoryParams, steps: numb
   });
   const filter = fit.historyFilter;
   const total = counts.reduce((a, n) => a + n.reduce((x, c) => x + c.reduce((u, v) => u + v, 0), 0), 0);
-  const sorted = [...bits].sort((a, b) => a - b);
-  const medianBits = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const medianBits = quantile([...bits].sort((a, b) => a - b), 0.5);
   // Lags r + 1 bins: the refractory lags are those within t_ref.
   const refBins = Math.max(1, Math.floor(p.tRefMs / p.binMs));
   const refractoryGain = Math.max(...Array.from(filter.subarray(0, refBins), Math.exp));

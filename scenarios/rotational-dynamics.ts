@@ -127,7 +127,7 @@ function analyze(run: ScenarioRun, rec: MemorySink): ScenarioResult {
     { name: 'and none in the symmetric control (< 30 %)', pass: ctl.r2Ratio < 0.3, detail: `R^2 skew ${ctl.r2Skew.toFixed(3)} / full ${ctl.r2Full.toFixed(3)} = ${ctl.r2Ratio.toFixed(3)}; ${p.k} PCs hold ${pct(ctl.varianceExplained)} % of the variance` },
   ];
   const proj = (j: Jpca) => {
-    const out = new Float64Array(j.projections.length * 2 * j.projections[0].length / 2);
+    const out = new Float64Array(j.projections.length * j.projections[0].length);
     j.projections.forEach((x, c) => out.set(x, c * x.length));
     return out;
   };

@@ -162,12 +162,10 @@ function centreColumns(x: Float64Array, rows: number, cols: number): void {
 function fullFit(G: Float64Array, C: Float64Array, k: number): Float64Array {
   const { values, vectors: Q } = symmetricEigen(G, k);
   const tol = values[0] * 1e-12;
-  const m = new Float64Array(k * k);
   // M = Q diag(1/g) Q^T C.
   const qtc = crossProduct(Q, C, k, k, k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) qtc[a * k + b] = values[a] > tol ? qtc[a * k + b] / values[a] : 0;
-  m.set(matmul(Q, qtc, k, k, k));
-  return m;
+  return matmul(Q, qtc, k, k, k);
 }
 
 /** The skew-symmetric M minimising |dX - X M|: G M + M G = C - C^T, solved in G's eigenbasis. */
@@ -183,9 +181,7 @@ function skewFit(G: Float64Array, C: Float64Array, k: number): Float64Array {
     }
   }
   // Back: M = Q M' Q^T, then antisymmetrised against rounding.
-  const Qt = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) Qt[a * k + b] = Q[b * k + a];
-  const m = matmul(matmul(Q, Dp, k, k, k), Qt, k, k, k);
+  const m = matmul(matmul(Q, Dp, k, k, k), transpose(Q, k, k), k, k, k);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
       const v = 0.5 * (m[a * k + b] - m[b * k + a]);
@@ -215,8 +211,10 @@ export function rSquared(X: Float64Array, dX: Float64Array, M: Float64Array, n: 
 /** Step 6: the k / 2 planes of the skew-symmetric M, fastest first. */
 function rotationPlanes(M: Float64Array, k: number, pcs: Float64Array, N: number, scores: Float64Array, C: number, T: number): RotationPlane[] {
   // A = M^T is the system matrix of column states: dx/dt = A x; A^T A = M M^T has eigenvalues w^2 (pairs).
-  const MMt = matmul(M, transposeK(M, k), k, k, k);
-  const { values, vectors } = symmetricEigen(MMt, k);
+  const A = transpose(M, k, k);
+  const { values, vectors } = symmetricEigen(matmul(M, A, k, k, k), k);
+  // The conditions' initial states (t = 0), which orient each plane.
+  const a0 = Array.from({ length: C }, (_, c) => scores.subarray(c * T * k, c * T * k + k));
   const planes: RotationPlane[] = [];
   const used: Float64Array[] = [];
   for (let j = 0; j < k && planes.length < k / 2; j++) {
@@ -227,10 +225,8 @@ function rotationPlanes(M: Float64Array, k: number, pcs: Float64Array, N: number
     if (len < 1e-6) continue;
     u = u.map((x) => x / len);
     const omega = Math.sqrt(Math.max(values[j], 0));
-    const A = transposeK(M, k);
-    let v = omega > 0 ? apply(A, u, k).map((x) => x / omega) : orthogonal(u, used, k);
-    // Orientation: turn (u, v) by theta so that the initial states (t = 0) spread most along u.
-    const a0 = Array.from({ length: C }, (_, c) => scores.subarray(c * T * k, c * T * k + k));
+    let v = omega > 0 ? matmul(A, u, k, k, 1).map((x) => x / omega) : orthogonal(u, used, k);
+    // Orientation: turn (u, v) by theta so that the initial states spread most along u.
     let suu = 0, svv = 0, suv = 0;
     for (const x of a0) { const p = dot(x, u), q = dot(x, v); suu += p * p; svv += q * q; suv += p * q; }
     const theta = 0.5 * Math.atan2(2 * suv, suu - svv);
@@ -238,19 +234,9 @@ function rotationPlanes(M: Float64Array, k: number, pcs: Float64Array, N: number
     const u1 = u.map((x, i) => c * x + s * v[i]), v1 = u.map((x, i) => -s * x + c * v[i]);
     u = u1; v = v1;
     used.push(u, v);
-    planes.push({ omega, frequency: omega / (2 * Math.PI), axes: [u, v], unitAxes: [toUnits(pcs, u, N, k), toUnits(pcs, v, N, k)] });
+    planes.push({ omega, frequency: omega / (2 * Math.PI), axes: [u, v], unitAxes: [matmul(pcs, u, N, k, 1), matmul(pcs, v, N, k, 1)] });
   }
   return planes;
-}
-
-function transposeK(M: Float64Array, k: number): Float64Array {
-  const t = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) t[b * k + a] = M[a * k + b];
-  return t;
-}
-
-function apply(A: Float64Array, u: Float64Array, k: number): Float64Array {
-  return Float64Array.from({ length: k }, (_, i) => { let s = 0; for (let j = 0; j < k; j++) s += A[i * k + j] * u[j]; return s; });
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -270,6 +256,3 @@ function orthogonal(u: Float64Array, used: Float64Array[], k: number): Float64Ar
   return new Float64Array(k);
 }
 
-function toUnits(pcs: Float64Array, u: Float64Array, N: number, k: number): Float64Array {
-  return Float64Array.from({ length: N }, (_, i) => { let s = 0; for (let j = 0; j < k; j++) s += pcs[i * k + j] * u[j]; return s; });
-}

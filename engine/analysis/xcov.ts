@@ -63,17 +63,21 @@ export function laggedCovariance(x: ArrayLike<number>, T: number, N: number, opt
   return { lags, c, units: N };
 }
 
-/** x with each unit's mean removed (and divided by its standard deviation with `normalize`). */
-function centred(x: ArrayLike<number>, T: number, N: number, normalize: boolean): Float64Array {
-  const z = Float64Array.from(x);
+/**
+ * x with each unit's mean removed (and divided by its standard deviation with `normalize`; a unit with
+ * zero variance becomes 0), computed in float64 and written into `out` (float64 by default; the GPU
+ * version takes float32).
+ */
+export function centred<A extends Float64Array | Float32Array>(x: ArrayLike<number>, T: number, N: number, normalize: boolean, out?: A): A {
+  const z = out ?? (new Float64Array(T * N) as A);
   for (let i = 0; i < N; i++) {
     let m = 0;
-    for (let t = 0; t < T; t++) m += z[t * N + i];
+    for (let t = 0; t < T; t++) m += x[t * N + i];
     m /= T;
     let v = 0;
-    for (let t = 0; t < T; t++) { z[t * N + i] -= m; v += z[t * N + i] ** 2; }
-    const scale = normalize ? (v > 0 ? 1 / Math.sqrt(v / T) : 0) : 1;
-    if (scale !== 1) for (let t = 0; t < T; t++) z[t * N + i] *= scale;
+    for (let t = 0; t < T; t++) v += (x[t * N + i] - m) ** 2;
+    const s = normalize ? (v > 0 ? 1 / Math.sqrt(v / T) : 0) : 1;
+    for (let t = 0; t < T; t++) z[t * N + i] = (x[t * N + i] - m) * s;
   }
   return z;
 }
@@ -89,8 +93,19 @@ export function asymmetryIndex(cov: LaggedCovariance): Float64Array {
   return a;
 }
 
-/** The potential s of each unit (L s = A 1, see above) and the units ordered by it (descending: leaders first). */
-export function sequenceOrder(a: ArrayLike<number>, N: number): { score: Float64Array; order: Int32Array } {
+/** Per-unit series (one array per unit, equal lengths) as activity rows: x is T x N, row-major. */
+export function rowsOf(columns: ArrayLike<number>[]): { x: Float64Array; T: number; N: number } {
+  const N = columns.length, T = columns[0]?.length ?? 0;
+  const x = new Float64Array(T * N);
+  columns.forEach((c, u) => { for (let t = 0; t < T; t++) x[t * N + u] = c[t]; });
+  return { x, T, N };
+}
+
+/**
+ * The potential s of each unit (L s = A 1, see above), the units ordered by it (descending: leaders
+ * first) and each unit's place in that order (position[u], 0: first).
+ */
+export function sequenceOrder(a: ArrayLike<number>, N: number): { score: Float64Array; order: Int32Array; position: Float64Array } {
   const b = new Float64Array(N), degree = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) { b[i] += a[i * N + j]; degree[i] += Math.abs(a[i * N + j]); }
@@ -105,7 +120,9 @@ export function sequenceOrder(a: ArrayLike<number>, N: number): { score: Float64
   const mean = score.reduce((p, v) => p + v, 0) / N;
   for (let i = 0; i < N; i++) score[i] -= mean;
   const order = Int32Array.from(Array.from({ length: N }, (_, i) => i).sort((p, q) => score[q] - score[p] || p - q));
-  return { score, order };
+  const position = new Float64Array(N);
+  order.forEach((u, k) => { position[u] = k; });
+  return { score, order, position };
 }
 
 /** Solves the symmetric positive semi-definite system op(x) = b (b in its range) from x = 0. */
@@ -159,11 +176,6 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * is unit u's place in the recovered order (0: first).
  */
 export function orderFromCounts(counts: ArrayLike<number>[], maxLag: number): { order: Int32Array; position: Float64Array; score: Float64Array } {
-  const N = counts.length, T = counts[0]?.length ?? 0;
-  const x = new Float64Array(T * N);
-  counts.forEach((c, u) => { for (let t = 0; t < T; t++) x[t * N + u] = c[t]; });
-  const { order, score } = sequenceOrder(asymmetryIndex(laggedCovariance(x, T, N, { maxLag: Math.min(maxLag, T - 1) })), N);
-  const position = new Float64Array(N);
-  order.forEach((u, k) => { position[u] = k; });
-  return { order, position, score };
+  const { x, T, N } = rowsOf(counts);
+  return sequenceOrder(asymmetryIndex(laggedCovariance(x, T, N, { maxLag: Math.min(maxLag, T - 1) })), N);
 }

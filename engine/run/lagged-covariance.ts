@@ -9,7 +9,7 @@
  * result is the same run to run.
  */
 import laggedShader from '../../shaders/lagged-covariance.wgsl';
-import type { LaggedCovariance, XcovOptions } from '../analysis/xcov.ts';
+import { centred, type LaggedCovariance, type XcovOptions } from '../analysis/xcov.ts';
 import { SpecError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { ANALYSIS_GROUP0 } from '../gpu/layouts.ts';
@@ -34,21 +34,6 @@ export interface GpuXcov {
   lagBlocks: number;
 }
 
-/** Centred (and, with `normalize`, unit-variance) activity as float32, rows x units. */
-export function centredF32(x: ArrayLike<number>, T: number, N: number, normalize: boolean): Float32Array {
-  const z = new Float32Array(T * N);
-  for (let i = 0; i < N; i++) {
-    let m = 0;
-    for (let t = 0; t < T; t++) m += x[t * N + i];
-    m /= T;
-    let v = 0;
-    for (let t = 0; t < T; t++) v += (x[t * N + i] - m) ** 2;
-    const s = normalize ? (v > 0 ? 1 / Math.sqrt(v / T) : 0) : 1;
-    for (let t = 0; t < T; t++) z[t * N + i] = (x[t * N + i] - m) * s;
-  }
-  return z;
-}
-
 /** Rows per time chunk so that a chunk and the maxLag rows after it fit one binding. */
 export function chunkRowsFor(limit: number, N: number, maxLag: number): number {
   const rows = Math.floor(limit / (4 * N)) - maxLag;
@@ -65,7 +50,7 @@ export async function laggedCovarianceGpu(gpu: Gpu, x: ArrayLike<number>, T: num
   if (4 * N * N > limit) throw new SpecError('xcov', `an N x N output of ${N} units (${4 * N * N} bytes) exceeds one storage binding (${limit} bytes)`);
   const chunk = Math.min(T, options.chunkRows ?? chunkRowsFor(limit, N, L));
   const perBlock = Math.max(1, Math.min(L + 1, Math.floor(limit / (4 * N * N)), device.limits.maxComputeWorkgroupsPerDimension));
-  const z = centredF32(x, T, N, options.normalize ?? false);
+  const z = centred(x, T, N, options.normalize ?? false, new Float32Array(T * N));
   const cache = PipelineCache.of(device);
   const layout = cache.layout(ANALYSIS_GROUP0['lagged-covariance'], 'lagged-covariance');
   const pipeline = cache.pipeline('lagged-covariance', laggedShader, [layout]);

@@ -88,14 +88,14 @@ export async function analyzeDirectory(dir: string, options: AnalyzeOptions = {}
       keep('psth', rec.name, p, psthFigure(rec.name, p, trials.length, bootstrap));
     }
     if (wanted.has('xcov')) {
-      const x = await attemptAsync('xcov', explicit, skipped, () => xcovTool(rec, trials, {
+      const x = await attempt('xcov', explicit, skipped, () => xcovTool(rec, trials, {
         window, bin, maxLag: options.maxLag ?? 50, units: options.units ?? 200, device: options.xcovDevice,
         gpu: () => acquireGpu({ backend: options.backend, adapter: options.adapter }),
       }));
       if (x) keep('xcov', rec.name, x, asymmetryFigure(rec.name, x.asymmetry, x.units, x.order));
     }
     if (wanted.has('glm')) {
-      const g = attempt('glm', explicit, skipped, () => glmTool(rec, trials, {
+      const g = await attempt('glm', explicit, skipped, () => glmTool(rec, trials, {
         window, bin: options.glmBin ?? Math.max(1, meta.dtMs), history: options.history ?? 100, basis: options.basis ?? 8,
         units: options.glmUnits ?? 10, ridge: options.ridge ?? 1e-3, smooth: options.smooth ?? 10,
       }));
@@ -105,7 +105,7 @@ export async function analyzeDirectory(dir: string, options: AnalyzeOptions = {}
   if (wanted.has('jpca')) {
     const src = jpcaSource(dir, meta, recs, options, k, spikes);
     if (src) {
-      const j = attempt('jpca', explicit, skipped, () => jpcaTool(src, meta.batch, trials, {
+      const j = await attempt('jpca', explicit, skipped, () => jpcaTool(src, meta.batch, trials, {
         window, k, bin, smooth: options.jpcaSmooth ?? 20, softNorm: options.softNorm === undefined ? 5 : options.softNorm,
       }));
       if (j) {
@@ -120,21 +120,10 @@ export async function analyzeDirectory(dir: string, options: AnalyzeOptions = {}
   return write(dir, meta, out, arrays, figures);
 }
 
-async function attemptAsync<T>(tool: string, explicit: boolean, skipped: string[], run: () => Promise<T>): Promise<T | undefined> {
+/** Runs a tool; without explicit tool flags a tool that does not apply (RangeError) is skipped and noted. */
+async function attempt<T>(tool: string, explicit: boolean, skipped: string[], run: () => T | Promise<T>): Promise<T | undefined> {
   try {
     return await run();
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    if (explicit) throw new SpecError(`--${tool}`, e.message);
-    skipped.push(e.message);
-    return undefined;
-  }
-}
-
-/** Runs a tool; without explicit tool flags a tool that does not apply (RangeError) is skipped and noted. */
-function attempt<T>(tool: string, explicit: boolean, skipped: string[], run: () => T): T | undefined {
-  try {
-    return run();
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     if (explicit) throw new SpecError(`--${tool}`, e.message);

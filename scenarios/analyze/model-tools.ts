@@ -5,9 +5,10 @@
  */
 import { bitsPerSpike, fitGlm, predictGlm, psthBaseline, type GlmTrial } from '../../engine/analysis/glm.ts';
 import { jpca } from '../../engine/analysis/jpca.ts';
-import { binTrials, smoothRate } from '../../engine/analysis/psth.ts';
+import { binTrials, quantile, smoothRate } from '../../engine/analysis/psth.ts';
+import { rowsOf } from '../../engine/analysis/xcov.ts';
 import { seriesWindow, type SeriesRecording, type SpikeRecording, type Trial } from './data.ts';
-import { mostActive, type ToolOutput } from './spike-tools.ts';
+import { mostActive, trialTimes, type ToolOutput } from './spike-tools.ts';
 
 export interface JpcaRequest {
   window: [number, number];
@@ -26,17 +27,10 @@ function conditions(src: SeriesRecording | SpikeRecording, batch: number, trials
     return { data: w.map((x) => x.data.subarray(0, T * src.units)), T, N: src.units, step: src.stepMs };
   }
   const units = mostActive(src, trials, q.window, Infinity);
-  const data = trials.map((t) => {
-    const cols = Array.from(units, (i) => {
-      const rel = src.times[t.instance][i].filter((s) => s - t.at >= q.window[0] && s - t.at < q.window[1]).map((s) => s - t.at);
-      const counts = binTrials([rel], q.window, q.bin).map((c) => (c * 1000) / q.bin);
-      return q.smooth > 0 ? smoothRate(counts, q.bin, { shape: 'gaussian', width: q.smooth }) : counts;
-    });
-    const T = cols[0]?.length ?? 0;
-    const x = new Float64Array(T * units.length);
-    cols.forEach((c, u) => { for (let r = 0; r < T; r++) x[r * units.length + u] = c[r]; });
-    return x;
-  });
+  const data = trials.map((t) => rowsOf(Array.from(units, (i) => {
+    const counts = binTrials(trialTimes(src, i, [t], q.window), q.window, q.bin).map((c) => (c * 1000) / q.bin);
+    return q.smooth > 0 ? smoothRate(counts, q.bin, { shape: 'gaussian', width: q.smooth }) : counts;
+  })).x);
   return { data, T: data[0].length / Math.max(units.length, 1), N: units.length, step: q.bin };
 }
 
@@ -83,10 +77,7 @@ export function glmTool(rec: SpikeRecording, trials: Trial[], q: GlmRequest): To
   const train = trials.filter((_, k) => k % 2 === 0), test = trials.filter((_, k) => k % 2 === 1);
   const lastPeak = Math.max(2, (0.5 * q.history) / q.bin);
   const spec = { n: q.basis, firstPeak: 1, lastPeak, stretch: 1 };
-  const counts = (i: number, ts: Trial[]) => ts.map((t) => {
-    const rel = rec.times[t.instance][i].filter((s) => s - t.at >= q.window[0] && s - t.at < q.window[1]).map((s) => s - t.at);
-    return binTrials([rel], q.window, q.bin);
-  });
+  const counts = (i: number, ts: Trial[]) => ts.map((t) => binTrials(trialTimes(rec, i, [t], q.window), q.window, q.bin));
   const perUnit: Record<string, unknown>[] = [];
   const filters: { unit: number; lagsMs: Float64Array; gain: Float64Array }[] = [];
   for (const i of units) {
@@ -117,7 +108,7 @@ export function glmTool(rec: SpikeRecording, trials: Trial[], q: GlmRequest): To
     filters,
     summary: {
       recording: rec.name, train_trials: train.length, test_trials: test.length, bin_ms: q.bin, history_ms: q.history, basis: q.basis, ridge: q.ridge,
-      median_bits_per_spike: scored.length ? (scored[Math.floor((scored.length - 1) / 2)] + scored[Math.floor(scored.length / 2)]) / 2 : null, units: perUnit,
+      median_bits_per_spike: scored.length ? quantile(scored, 0.5) : null, units: perUnit,
     },
     arrays: {
       [`glm_${rec.name}_history_gain`]: { data: gains, shape: [filters.length, lags] },

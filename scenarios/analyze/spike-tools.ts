@@ -4,7 +4,7 @@
  * Times are in ms; rates in Hz.
  */
 import { binTrials, psth } from '../../engine/analysis/psth.ts';
-import { asymmetryIndex, laggedCovariance, sequenceOrder } from '../../engine/analysis/xcov.ts';
+import { asymmetryIndex, laggedCovariance, rowsOf, sequenceOrder } from '../../engine/analysis/xcov.ts';
 import type { Gpu } from '../../engine/gpu/device.ts';
 import { laggedCovarianceGpu } from '../../engine/run/lagged-covariance.ts';
 import type { SpikeRecording, Trial } from './data.ts';
@@ -16,7 +16,7 @@ export interface ToolOutput {
 }
 
 /** Relative spike times (ms) of neuron i in each trial, within `window`. */
-function trialTimes(rec: SpikeRecording, i: number, trials: Trial[], window: [number, number]): Float64Array[] {
+export function trialTimes(rec: SpikeRecording, i: number, trials: Trial[], window: [number, number]): Float64Array[] {
   return trials.map((t) => {
     const all = rec.times[t.instance][i];
     const out: number[] = [];
@@ -86,13 +86,7 @@ export interface XcovRequest {
 
 /** Binned counts of `units` in one trial: T x units. */
 function countsOf(rec: SpikeRecording, units: Int32Array, trial: Trial, window: [number, number], bin: number): { x: Float64Array; T: number } {
-  const cols = units.length;
-  let T = 0;
-  const per = Array.from(units, (i) => binTrials(trialTimes(rec, i, [trial], window), window, bin));
-  T = per[0]?.length ?? 0;
-  const x = new Float64Array(T * cols);
-  per.forEach((c, u) => { for (let t = 0; t < T; t++) x[t * cols + u] = c[t]; });
-  return { x, T };
+  return rowsOf(Array.from(units, (i) => binTrials(trialTimes(rec, i, [trial], window), window, bin)));
 }
 
 /** The units with the most spikes in the trials (ties: lower index), ascending by index. */

@@ -19,17 +19,10 @@ import { readNpy } from '../../engine/util/npy.ts';
 import { GATES, type GatedKind, type NetworkSpec } from '../../engine/spec/rate.ts';
 import { maxRelDiff, withoutValidationErrors } from '../gpu-helpers.ts';
 import { TOLERANCE } from '../tolerances.ts';
+import { pythonWithTorch } from '../python.ts';
 
 const D = 3, H = 5, B = 8, T = 200;
 
-/** Debian's Python with torch, or undefined outside CI (the torch comparison is then skipped); in CI its absence fails. */
-function pythonWithTorch(): string | undefined {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try { execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' }); return py; } catch { /* try the next */ }
-  }
-  if (process.env.CI) throw new Error('python3-torch is required in CI (scripts/setup-test-peers.sh installs it)');
-  return undefined;
-}
 
 const load = (dir: string, name: string) => {
   const a = readNpy(new Uint8Array(readFileSync(join(dir, `${name}.npy`))));

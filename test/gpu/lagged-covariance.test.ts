@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededUniform } from '../../engine/analysis/random.ts';
-import { asymmetryIndex, laggedCovariance } from '../../engine/analysis/xcov.ts';
+import { asymmetryIndex, centred, laggedCovariance } from '../../engine/analysis/xcov.ts';
 import { laggedProductsF32 } from '../../engine/reference/lagged-covariance.ts';
-import { centredF32, laggedCovarianceGpu } from '../../engine/run/lagged-covariance.ts';
+import { laggedCovarianceGpu } from '../../engine/run/lagged-covariance.ts';
 import { gpu, maxRelDiff } from '../gpu-helpers.ts';
 
 function activity(T: number, N: number, seed: number): Float64Array {
@@ -26,7 +26,7 @@ describe('lagged-covariance kernel', () => {
     const r = await laggedCovarianceGpu(g, x, T, N, { maxLag: L, chunkRows });
     expect(r.chunks).toBe(5);
     // The twin's products, normalised like the host does.
-    const twin = laggedProductsF32(centredF32(x, T, N, false), T, N, L, chunkRows);
+    const twin = laggedProductsF32(centred(x, T, N, false, new Float32Array(T * N)), T, N, L, chunkRows);
     const gpuProducts = new Float32Array((L + 1) * N * N), twinScaled = new Float32Array((L + 1) * N * N);
     for (let lag = 0; lag <= L; lag++) {
       for (let k = 0; k < N * N; k++) {

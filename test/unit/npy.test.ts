@@ -5,16 +5,10 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { npyHeader, readNpy, writeNpy } from '../../engine/node/npy-files.ts';
 import { readNpyMatrix } from '../../engine/util/npy.ts';
+import { pythonWith } from '../python.ts';
 
 /** A Python with numpy: the one on PATH, else Debian's (where .ci/run installs python3-numpy). */
-/** A Python with numpy, or undefined (the test then checks nothing more) outside CI; in CI its absence fails the test. */
-function pythonWithNumpy(): string | undefined {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    try { execFileSync(py, ['-c', 'import numpy'], { stdio: 'ignore' }); return py; } catch { /* try the next */ }
-  }
-  if (process.env.CI) throw new Error('numpy is required in CI (.ci/run installs python3-numpy)');
-  return undefined;
-}
+const pythonWithNumpy = () => pythonWith('numpy', '.ci/run installs python3-numpy');
 
 describe('.npy files', () => {
   it('header is 64-byte aligned, version 1.0, with the shape and dtype', () => {

@@ -9,14 +9,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy, readNpyMatrix } from '../../engine/util/npy.ts';
+import { pythonWithTorch } from '../python.ts';
 
-function pythonWithTorch(): string | undefined {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try { execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' }); return py; } catch { /* try the next */ }
-  }
-  if (process.env.CI) throw new Error('python3-torch is required in CI (scripts/setup-test-peers.sh installs it)');
-  return undefined;
-}
 
 describe('scripts/torch-export.py', () => {
   const py = pythonWithTorch();
